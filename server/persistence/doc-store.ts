@@ -1,0 +1,54 @@
+/**
+ * Durable storage of rooms and of their Yjs documents, as a snapshot plus an append-only log
+ * of updates. Implementations: SQLite (embedded default), PostgreSQL (scale-out).
+ *
+ * Contract: once appendUpdates resolves, the updates survive a crash of this process.
+ */
+import type { DocName } from '#shared/protocol';
+
+export interface RoomRecord {
+	roomId: string;
+	title: string;
+	/** SHA-256 (hex) of the facilitator key; the key itself is never stored. */
+	facilitatorKeyHash: string;
+	/** SHA-256 (hex) of the observer id, which is looked up by hash. */
+	observerIdHash: string;
+	createdAt: number;
+}
+
+export interface DocKey {
+	roomId: string;
+	docName: DocName;
+}
+
+export interface PendingUpdate extends DocKey {
+	update: Uint8Array;
+}
+
+export interface StoredDoc {
+	/** Snapshot first (if any), then log entries in commit order. */
+	updates: Uint8Array[];
+	/** Highest log sequence number included, 0 when the log is empty. */
+	lastSeq: number;
+	/** Number of log entries not yet folded into the snapshot. */
+	logLength: number;
+}
+
+export interface DocStore {
+	readonly kind: string;
+	/** Creates a room and its initial documents atomically. */
+	createRoom(room: RoomRecord, initialDocs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>): Promise<void>;
+	getRoom(roomId: string): Promise<RoomRecord | undefined>;
+	getRoomByObserverHash(observerIdHash: string): Promise<RoomRecord | undefined>;
+	loadDoc(key: DocKey): Promise<StoredDoc>;
+	/** Appends a batch in one transaction; returns the sequence number given to each update. */
+	appendUpdates(batch: readonly PendingUpdate[]): Promise<number[]>;
+	/**
+	 * Replaces the snapshot and deletes log entries up to and including throughSeq, in one
+	 * transaction. Entries after throughSeq stay (they may not be in the snapshot).
+	 */
+	compact(key: DocKey, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+	/** Cheap liveness probe for /healthz. */
+	ping(): Promise<void>;
+	close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+/**
+ * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, which
+ * suits group commit: a batch is one short transaction on the event loop, with no interleaving.
+ *
+ * synchronous=NORMAL in WAL mode means a committed transaction survives a crash or kill -9 of
+ * this process (the WAL write has reached the OS), though not necessarily a power cut.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredDoc } from './doc-store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rooms (
+	room_id TEXT PRIMARY KEY,
+	title TEXT NOT NULL,
+	facilitator_key_hash TEXT NOT NULL,
+	observer_id_hash TEXT NOT NULL UNIQUE,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS doc_snapshots (
+	room_id TEXT NOT NULL,
+	doc_name TEXT NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (room_id, doc_name)
+) STRICT;
+CREATE TABLE IF NOT EXISTS doc_updates (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	room_id TEXT NOT NULL,
+	doc_name TEXT NOT NULL,
+	data BLOB NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (room_id, doc_name, seq);
+`;
+
+interface RoomRow {
+	room_id: string;
+	title: string;
+	facilitator_key_hash: string;
+	observer_id_hash: string;
+	created_at: number;
+}
+
+function toRoom(row: RoomRow | undefined): RoomRecord | undefined {
+	if (!row) return undefined;
+	return {
+		roomId: row.room_id,
+		title: row.title,
+		facilitatorKeyHash: row.facilitator_key_hash,
+		observerIdHash: row.observer_id_hash,
+		createdAt: row.created_at
+	};
+}
+
+export function createSqliteStore(dataDir: string): DocStore {
+	fs.mkdirSync(dataDir, { recursive: true });
+	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'));
+	db.pragma('journal_mode = WAL');
+	db.pragma('synchronous = NORMAL');
+	db.pragma('busy_timeout = 5000');
+	db.exec(SCHEMA);
+
+	const insertRoom = db.prepare(
+		'INSERT INTO rooms (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)'
+	);
+	const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?');
+	const selectRoomByObserver = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE observer_id_hash = ?');
+	const selectSnapshot = db.prepare<[string, string], { data: Buffer }>(
+		'SELECT data FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
+	);
+	const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
+		'SELECT seq, data FROM doc_updates WHERE room_id = ? AND doc_name = ? ORDER BY seq'
+	);
+	const insertUpdate = db.prepare('INSERT INTO doc_updates (room_id, doc_name, data) VALUES (?, ?, ?)');
+	const upsertSnapshot = db.prepare(
+		'INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data'
+	);
+	const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND doc_name = ? AND seq <= ?');
+	const ping = db.prepare('SELECT 1');
+
+	const createRoomTx = db.transaction(
+		(room: RoomRecord, docs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>) => {
+			insertRoom.run(room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt);
+			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
+		}
+	);
+	const appendTx = db.transaction((batch: readonly PendingUpdate[]) =>
+		batch.map((u) => Number(insertUpdate.run(u.roomId, u.docName, u.update).lastInsertRowid))
+	);
+	const compactTx = db.transaction((key: DocKey, snapshot: Uint8Array, throughSeq: number) => {
+		upsertSnapshot.run(key.roomId, key.docName, snapshot);
+		deleteUpdates.run(key.roomId, key.docName, throughSeq);
+	});
+
+	let closed = false;
+	const open = () => {
+		if (closed) throw new Error('store is closed');
+	};
+
+	return {
+		kind: 'sqlite',
+		async createRoom(room, initialDocs) {
+			open();
+			createRoomTx(room, initialDocs);
+		},
+		async getRoom(roomId) {
+			open();
+			return toRoom(selectRoom.get(roomId));
+		},
+		async getRoomByObserverHash(hash) {
+			open();
+			return toRoom(selectRoomByObserver.get(hash));
+		},
+		async loadDoc(key): Promise<StoredDoc> {
+			open();
+			const updates: Uint8Array[] = [];
+			const snapshot = selectSnapshot.get(key.roomId, key.docName);
+			if (snapshot) updates.push(snapshot.data);
+			let lastSeq = 0;
+			let logLength = 0;
+			for (const row of selectUpdates.iterate(key.roomId, key.docName)) {
+				updates.push(row.data);
+				lastSeq = row.seq;
+				logLength++;
+			}
+			return { updates, lastSeq, logLength };
+		},
+		async appendUpdates(batch) {
+			open();
+			return appendTx(batch);
+		},
+		async compact(key, snapshot, throughSeq) {
+			open();
+			compactTx(key, snapshot, throughSeq);
+		},
+		async ping() {
+			open();
+			ping.get();
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			db.close();
+		}
+	};
+}

@@ -1,0 +1,168 @@
+/**
+ * Rooms in memory: loaded from the store on first use (both documents, completely, before any
+ * sync message is sent), shared by concurrent connections, and evicted when idle, only after
+ * everything they hold has been persisted.
+ */
+import * as Y from 'yjs';
+import { DOC_NAMES, type DocName } from '#shared/protocol';
+import type { Logger } from '../log.ts';
+import { errorMessage, roomTag } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { Persister } from '../persistence/persister.ts';
+import { SharedDoc, type SharedDocOptions } from '../sync/shared-doc.ts';
+
+export interface LoadedRoom {
+	record: RoomRecord;
+	tag: string;
+	docs: Record<DocName, SharedDoc>;
+}
+
+interface RoomSlot {
+	/** Resolves to the room once both documents are loaded. */
+	ready: Promise<LoadedRoom>;
+	room: LoadedRoom | null;
+	users: number;
+	evictTimer: NodeJS.Timeout | null;
+	/** Set while the room is being written out and released. */
+	evicting: Promise<void> | null;
+}
+
+export interface RoomManagerOptions extends SharedDocOptions {
+	idleEvictMs: number;
+}
+
+export class RoomManager {
+	#slots = new Map<string, RoomSlot>();
+
+	constructor(
+		private readonly store: DocStore,
+		private readonly persister: Persister,
+		private readonly options: RoomManagerOptions,
+		private readonly log: Logger,
+		private readonly metrics: Metrics
+	) {}
+
+	get loadedCount(): number {
+		return this.#slots.size;
+	}
+
+	isLoaded(roomId: string): boolean {
+		return this.#slots.has(roomId);
+	}
+
+	/**
+	 * Takes a reference on a room, loading it if needed. Every acquire must be paired with a
+	 * release; a room with no references is evicted after idleEvictMs.
+	 */
+	async acquire(record: RoomRecord): Promise<LoadedRoom> {
+		for (;;) {
+			const slot = this.#slots.get(record.roomId);
+			if (slot?.evicting) {
+				await slot.evicting;
+				continue;
+			}
+			if (slot) {
+				slot.users++;
+				if (slot.evictTimer) {
+					clearTimeout(slot.evictTimer);
+					slot.evictTimer = null;
+				}
+				try {
+					return await slot.ready;
+				} catch (err) {
+					slot.users--;
+					throw err;
+				}
+			}
+			const fresh: RoomSlot = { ready: this.#load(record), room: null, users: 1, evictTimer: null, evicting: null };
+			this.#slots.set(record.roomId, fresh);
+			this.metrics.roomsLoaded.set(this.#slots.size);
+			try {
+				fresh.room = await fresh.ready;
+				return fresh.room;
+			} catch (err) {
+				this.#slots.delete(record.roomId);
+				this.metrics.roomsLoaded.set(this.#slots.size);
+				throw err;
+			}
+		}
+	}
+
+	release(roomId: string): void {
+		const slot = this.#slots.get(roomId);
+		if (!slot) return;
+		slot.users--;
+		if (slot.users > 0 || slot.evicting) return;
+		if (slot.evictTimer) clearTimeout(slot.evictTimer);
+		slot.evictTimer = setTimeout(() => {
+			slot.evictTimer = null;
+			if (slot.users === 0) void this.#evict(roomId, slot);
+		}, this.options.idleEvictMs);
+	}
+
+	async #load(record: RoomRecord): Promise<LoadedRoom> {
+		const tag = roomTag(record.roomId);
+		const docs = {} as Record<DocName, SharedDoc>;
+		for (const docName of DOC_NAMES) {
+			const started = performance.now();
+			const stored = await this.store.loadDoc({ roomId: record.roomId, docName });
+			const shared = new SharedDoc(
+				record.roomId,
+				docName,
+				tag,
+				this.persister,
+				(doc) => this.#compact(doc),
+				this.options,
+				this.log,
+				this.metrics
+			);
+			shared.loadStored(stored.updates, stored.lastSeq, stored.logLength);
+			this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
+			docs[docName] = shared;
+			// A long log makes every load slow: fold it now rather than on the next update.
+			if (stored.logLength >= this.options.compactAfterUpdates) void shared.compact();
+		}
+		this.log.debug('room loaded', { room: tag });
+		return { record, tag, docs };
+	}
+
+	async #compact(doc: SharedDoc): Promise<void> {
+		// Only committed entries are deleted; everything committed is already in the doc.
+		const throughSeq = doc.lastSeq;
+		const folded = doc.logLength;
+		if (folded === 0) return;
+		const snapshot = Y.encodeStateAsUpdate(doc.doc);
+		try {
+			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, snapshot, throughSeq);
+			doc.logLength -= folded;
+		} catch (err) {
+			this.metrics.storeFailures.inc();
+			this.log.error('compaction failed; the log is kept', { room: doc.roomTag, error: errorMessage(err) });
+		}
+	}
+
+	async #evict(roomId: string, slot: RoomSlot): Promise<void> {
+		slot.evicting = (async () => {
+			const room = await slot.ready.catch(() => null);
+			if (room) {
+				await this.persister.drain();
+				for (const doc of Object.values(room.docs)) {
+					await doc.compact();
+					doc.destroy();
+				}
+			}
+			this.#slots.delete(roomId);
+			this.metrics.roomsLoaded.set(this.#slots.size);
+			this.log.debug('room evicted', { room: room?.tag });
+		})();
+		await slot.evicting;
+	}
+
+	/** Persists and releases every room; used at shutdown. */
+	async closeAll(): Promise<void> {
+		const slots = [...this.#slots.entries()];
+		for (const [, slot] of slots) if (slot.evictTimer) clearTimeout(slot.evictTimer);
+		await Promise.all(slots.map(([roomId, slot]) => slot.evicting ?? this.#evict(roomId, slot)));
+	}
+}

@@ -1,0 +1,247 @@
+/**
+ * WebSocket sync at /sync/<roomId>[/<docName>] (y-websocket protocol), attached to an HTTP
+ * server in noServer mode. Rooms are never created by connecting: unknown ids are refused.
+ *
+ * The handshake is always completed before refusing, so that the browser sees a named close
+ * code (an HTTP error on the upgrade reaches scripts only as an anonymous 1006).
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isRoomId, isSecret } from '#shared/ids';
+import {
+	CloseCode,
+	DOC_NAMES,
+	FACILITATOR_SUBPROTOCOL_PREFIX,
+	SUBPROTOCOL,
+	SYNC_PATH_PREFIX,
+	type DocName
+} from '#shared/protocol';
+import type { Config } from '../config.ts';
+import { hashSecret, secretMatches } from '../auth/secrets.ts';
+import type { Logger } from '../log.ts';
+import { errorMessage, roomTag } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import { Connection, type Role } from './connection.ts';
+import { ProtocolError } from './shared-doc.ts';
+
+/** Frames a client may send before its room has finished loading. */
+const MAX_FRAMES_WHILE_LOADING = 64;
+
+export interface SyncTarget {
+	id: string;
+	docName: DocName;
+}
+
+/** Parses the request path; undefined for anything malformed or path-like. */
+export function parseSyncPath(url: string | undefined): SyncTarget | undefined {
+	if (!url) return undefined;
+	const pathname = url.split('?', 1)[0];
+	if (!pathname.startsWith(SYNC_PATH_PREFIX)) return undefined;
+	const parts = pathname.slice(SYNC_PATH_PREFIX.length).split('/');
+	if (parts.length > 2) return undefined;
+	const [id, docName = 'board'] = parts;
+	if (!isRoomId(id) && !isSecret(id)) return undefined;
+	if (!(DOC_NAMES as readonly string[]).includes(docName)) return undefined;
+	return { id, docName: docName as DocName };
+}
+
+export interface SyncServer {
+	/** Takes every upgrade on this server: /sync/ paths are served, others refused. */
+	attach(server: HttpServer): void;
+	/** Serves /sync/ paths and returns false for others (e.g. Vite's HMR socket in dev). */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	connectionCount(): number;
+	/** Closes every connection with GoingAway (clients reconnect, possibly elsewhere). */
+	closeAll(): void;
+	stopHeartbeat(): void;
+}
+
+export function createSyncServer(deps: {
+	config: Config;
+	store: DocStore;
+	rooms: RoomManager;
+	log: Logger;
+	metrics: Metrics;
+}): SyncServer {
+	const { config, store, rooms, log, metrics } = deps;
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: config.MAX_MESSAGE_BYTES,
+		perMessageDeflate: false,
+		handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false)
+	});
+	const connections = new Set<Connection>();
+	let accepting = true;
+
+	const heartbeat = setInterval(() => {
+		for (const conn of connections) {
+			if (!conn.alive) {
+				log.info('connection dropped: no heartbeat', { room: conn.roomTag, conn: conn.id });
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			conn.ws.ping();
+		}
+	}, config.HEARTBEAT_INTERVAL_MS);
+	heartbeat.unref();
+
+	async function resolveRoom(id: string): Promise<{ record: RoomRecord; observer: boolean } | undefined> {
+		if (isRoomId(id)) {
+			const record = await store.getRoom(id);
+			return record && { record, observer: false };
+		}
+		const record = await store.getRoomByObserverHash(hashSecret(id));
+		return record && { record, observer: true };
+	}
+
+	function facilitatorKeyOf(req: IncomingMessage): string | undefined {
+		const header = req.headers['sec-websocket-protocol'];
+		if (!header) return undefined;
+		for (const token of header.split(',')) {
+			const value = token.trim();
+			if (value.startsWith(FACILITATOR_SUBPROTOCOL_PREFIX)) return value.slice(FACILITATOR_SUBPROTOCOL_PREFIX.length);
+		}
+		return undefined;
+	}
+
+	/** Closes a socket that never got as far as a Connection. */
+	function refuse(ws: WebSocket, code: CloseCode, reason: string, fields: Record<string, string>): void {
+		metrics.connectionsClosed.inc({ code: String(code) });
+		log.info('connection refused', { ...fields, code, reason });
+		ws.close(code, reason);
+		setTimeout(() => ws.terminate(), 2_000).unref();
+	}
+
+	async function onConnection(ws: WebSocket, req: IncomingMessage, target: SyncTarget | undefined): Promise<void> {
+		// Frames that arrive while the room loads are kept, in order, and replayed.
+		const early: Uint8Array[] = [];
+		let overflow = false;
+		const buffer = (data: RawData) => {
+			if (early.length >= MAX_FRAMES_WHILE_LOADING) overflow = true;
+			else early.push(toBytes(data));
+		};
+		ws.on('message', buffer);
+		ws.on('error', (err) => log.debug('socket error', { error: errorMessage(err) }));
+
+		if (!target) return refuse(ws, CloseCode.MalformedMessage, 'malformed sync path', {});
+		if (!accepting) return refuse(ws, CloseCode.TryAgainLater, 'server shutting down', {});
+
+		let resolved: Awaited<ReturnType<typeof resolveRoom>>;
+		try {
+			resolved = await resolveRoom(target.id);
+		} catch (err) {
+			log.error('room lookup failed', { error: errorMessage(err) });
+			return refuse(ws, CloseCode.StorageUnavailable, 'storage unavailable', {});
+		}
+		if (!resolved) return refuse(ws, CloseCode.RoomNotFound, 'room not found', {});
+		const { record, observer } = resolved;
+		const tag = roomTag(record.roomId);
+
+		let role: Role = observer ? 'observer' : 'participant';
+		const key = facilitatorKeyOf(req);
+		if (key !== undefined && !observer) {
+			if (!secretMatches(key, record.facilitatorKeyHash)) {
+				return refuse(ws, CloseCode.Unauthorized, 'invalid facilitator key', { room: tag });
+			}
+			role = 'facilitator';
+		}
+
+		const conn = new Connection(
+			ws,
+			role,
+			tag,
+			{ maxBufferedBytes: config.MAX_BUFFERED_BYTES, maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND },
+			log,
+			metrics
+		);
+		connections.add(conn);
+		metrics.connections.set(connections.size);
+
+		let room;
+		try {
+			room = await rooms.acquire(record);
+		} catch (err) {
+			connections.delete(conn);
+			metrics.connections.set(connections.size);
+			log.error('room load failed', { room: tag, error: errorMessage(err) });
+			conn.close(CloseCode.StorageUnavailable, 'room could not be loaded');
+			return;
+		}
+		const doc = room.docs[target.docName];
+
+		const onClose = () => {
+			connections.delete(conn);
+			metrics.connections.set(connections.size);
+			conn.closed = true;
+			doc.removeConnection(conn);
+			rooms.release(record.roomId);
+		};
+		if (ws.readyState !== ws.OPEN) return onClose();
+		ws.on('close', onClose);
+		ws.on('pong', () => {
+			conn.alive = true;
+		});
+
+		const handle = (frame: Uint8Array) => {
+			if (conn.closed) return;
+			conn.alive = true;
+			if (!conn.takeMessageToken()) return conn.close(CloseCode.RateLimited, 'message rate exceeded');
+			try {
+				doc.handleMessage(conn, frame);
+			} catch (err) {
+				if (err instanceof ProtocolError) conn.close(err.code, err.message);
+				else {
+					log.error('message handling failed', { room: tag, conn: conn.id, error: errorMessage(err) });
+					conn.close(CloseCode.MalformedMessage, 'message could not be processed');
+				}
+			}
+		};
+
+		ws.off('message', buffer);
+		doc.addConnection(conn);
+		if (overflow) return conn.close(CloseCode.RateLimited, 'too many messages before sync');
+		for (const frame of early) handle(frame);
+		ws.on('message', (data) => handle(toBytes(data)));
+		log.debug('connection opened', { room: tag, conn: conn.id, role, doc: target.docName });
+	}
+
+	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+		if (!req.url?.startsWith(SYNC_PATH_PREFIX)) return false;
+		const target = parseSyncPath(req.url);
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			onConnection(ws, req, target).catch((err: unknown) => {
+				log.error('connection setup failed', { error: errorMessage(err) });
+				ws.terminate();
+			});
+		});
+		return true;
+	}
+
+	return {
+		attach(server) {
+			// The app's only WebSocket endpoint: any other upgrade is refused outright.
+			server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+				if (!handleUpgrade(req, socket, head)) socket.destroy();
+			});
+		},
+		handleUpgrade,
+		connectionCount: () => connections.size,
+		closeAll() {
+			accepting = false;
+			for (const conn of connections) conn.close(CloseCode.GoingAway, 'server shutting down');
+		},
+		stopHeartbeat() {
+			clearInterval(heartbeat);
+		}
+	};
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return Buffer.concat(data);
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return data;
+}

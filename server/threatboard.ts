@@ -1,0 +1,99 @@
+/**
+ * Builds a whole Threatboard server from a config: store, persistence, rooms, sync and HTTP.
+ * index.ts (production) and the Vite plugin (dev) both start from here; tests too.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
+import type { Config } from './config.ts';
+import { createHttpApp } from './http/app.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import type { DocStore } from './persistence/doc-store.ts';
+import { Persister } from './persistence/persister.ts';
+import { createSqliteStore } from './persistence/sqlite-store.ts';
+import { RoomManager } from './rooms/room-manager.ts';
+import { createSyncServer } from './sync/sync-server.ts';
+
+/** How long shutdown waits for the store before giving up on queued writes. */
+const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
+
+export interface ThreatboardOptions {
+	config: Config;
+	log?: Logger;
+	store?: DocStore;
+	webHandler?: RequestHandler;
+}
+
+export function createThreatboard(options: ThreatboardOptions) {
+	const { config } = options;
+	const log = options.log ?? createLogger(config.LOG_LEVEL);
+	const metrics = createMetrics();
+	const store = options.store ?? createSqliteStore(config.dataDir);
+	const persister = new Persister(store, log, metrics);
+	const rooms = new RoomManager(
+		store,
+		persister,
+		{
+			idleEvictMs: config.IDLE_EVICT_MS,
+			maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
+			awarenessFlushMaxMs: config.AWARENESS_FLUSH_MAX_MS,
+			compactAfterUpdates: config.COMPACT_AFTER_UPDATES
+		},
+		log,
+		metrics
+	);
+	const sync = createSyncServer({ config, store, rooms, log, metrics });
+	const app = createHttpApp({ store, persister, log, metrics, webHandler: options.webHandler });
+
+	let closing: Promise<void> | null = null;
+	/** Stops sync, writes out every room and closes the store. Idempotent. */
+	function close(): Promise<void> {
+		closing ??= (async () => {
+			sync.stopHeartbeat();
+			sync.closeAll();
+			const flushed = Promise.race([
+				(async () => {
+					await persister.flushNow();
+					await rooms.closeAll();
+				})(),
+				new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_TIMEOUT_MS).unref())
+			]);
+			if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
+			await store.close();
+		})();
+		return closing;
+	}
+
+	return { config, log, metrics, store, persister, rooms, sync, app, close };
+}
+
+export type Threatboard = ReturnType<typeof createThreatboard>;
+
+/** Starts an HTTP server for a Threatboard on config.HOST:config.PORT (0 picks a free port). */
+export async function startServer(options: ThreatboardOptions) {
+	const tb = createThreatboard(options);
+	const server = http.createServer(tb.app);
+	tb.sync.attach(server);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(tb.config.PORT, tb.config.HOST, () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	const host = tb.config.HOST.includes(':') ? `[${tb.config.HOST}]` : tb.config.HOST;
+	const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+	return {
+		...tb,
+		server,
+		port,
+		url,
+		async close() {
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			await tb.close();
+			server.closeAllConnections();
+			await closed;
+		}
+	};
+}
+
+export type RunningServer = Awaited<ReturnType<typeof startServer>>;

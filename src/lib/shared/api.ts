@@ -1,0 +1,69 @@
+/** The JSON HTTP API's request and response shapes, shared by the server and the client. */
+import { z } from 'zod';
+
+export const MAX_TITLE_LENGTH = 200;
+export const DEFAULT_TITLE = 'Untitled workshop';
+
+/** Printable text: no control characters (they hide content in logs, terminals and exports). */
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
+
+export const CreateRoomRequest = z
+	.object({
+		title: z
+			.string()
+			.trim()
+			.max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`)
+			.regex(PRINTABLE, 'title must not contain control characters')
+			.optional()
+	})
+	.strict();
+export type CreateRoomRequest = z.infer<typeof CreateRoomRequest>;
+
+export const RoomLinks = z.object({
+	participant: z.string(),
+	facilitator: z.string(),
+	observer: z.string()
+});
+
+export const CreateRoomResponse = z.object({
+	roomId: z.string(),
+	title: z.string(),
+	createdAt: z.number(),
+	facilitatorKey: z.string(),
+	observerId: z.string(),
+	/** Paths relative to the app's origin. Secrets travel in the fragment, never to a server. */
+	links: RoomLinks
+});
+export type CreateRoomResponse = z.infer<typeof CreateRoomResponse>;
+
+export const RoomInfoResponse = z.object({
+	title: z.string(),
+	createdAt: z.number(),
+	role: z.enum(['participant', 'observer'])
+});
+export type RoomInfoResponse = z.infer<typeof RoomInfoResponse>;
+
+export const ApiErrorCode = {
+	InvalidRequest: 'invalid_request',
+	InvalidJson: 'invalid_json',
+	NotFound: 'not_found',
+	PayloadTooLarge: 'payload_too_large',
+	Internal: 'internal_error',
+	Unavailable: 'unavailable'
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+
+export interface ApiError {
+	error: { code: ApiErrorCode; message: string; issues?: Array<{ path: string; message: string }> };
+}
+
+export function participantPath(roomId: string): string {
+	return `/w/${roomId}`;
+}
+export function facilitatorPath(roomId: string, facilitatorKey: string): string {
+	return `/w/${roomId}#facilitator=${facilitatorKey}`;
+}
+export function observerPath(observerId: string): string {
+	return `/w/${observerId}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The wire contract between browsers and the sync server, defined once for both sides.
+ *
+ * Message framing is the y-websocket protocol: every binary frame starts with a varUint
+ * message type, followed by a y-protocols payload (sync, awareness or auth).
+ */
+
+/** Bumped when the framing or path layout changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket sub-protocol every Threatboard client offers; the server selects it. */
+export const SUBPROTOCOL = 'threatboard.v1';
+/**
+ * Prefix of the optional second sub-protocol carrying a facilitator key. Sent in the
+ * handshake (not the URL) so that secrets never land in access logs or browser history.
+ */
+export const FACILITATOR_SUBPROTOCOL_PREFIX = 'tb-key.';
+
+export const MessageType = {
+	Sync: 0,
+	Awareness: 1,
+	Auth: 2,
+	QueryAwareness: 3
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Sub-types of a Sync message (y-protocols/sync). */
+export const SyncStep = {
+	Step1: 0,
+	Step2: 1,
+	Update: 2
+} as const;
+
+/**
+ * Close codes sent by the server. 44xx mirror the HTTP 4xx status with the same meaning and are
+ * final: y-websocket (3.x) stops reconnecting on 4400-4499. 45xx are transient: it retries.
+ */
+export const CloseCode = {
+	Normal: 1000,
+	GoingAway: 1001,
+	/** The frame exceeded MAX_MESSAGE_BYTES (the ws library's own code for this). */
+	MessageTooBig: 1009,
+	/** The server cannot take the connection right now (shutting down, storage down). */
+	TryAgainLater: 1013,
+	MalformedMessage: 4400,
+	Unauthorized: 4401,
+	Forbidden: 4403,
+	RoomNotFound: 4404,
+	/** The client did not keep up with what the server had to send it; it may reconnect. */
+	SlowConsumer: 4508,
+	/** The store cannot take writes right now; the client may reconnect later. */
+	StorageUnavailable: 4503,
+	/** Awareness state over MAX_AWARENESS_BYTES, or too many awareness client ids. */
+	AwarenessTooLarge: 4413,
+	RateLimited: 4429
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Whether reconnecting can help after this close code (the y-websocket 3.x rule). */
+export function isTerminalCloseCode(code: number): boolean {
+	return code >= 4400 && code < 4500;
+}
+
+export const DOC_NAMES = ['board', 'control'] as const;
+export type DocName = (typeof DOC_NAMES)[number];
+
+/** Reason string carried by an Auth permission-denied message when writes are refused. */
+export const READ_ONLY_REASON = 'read-only';
+
+export const SYNC_PATH_PREFIX = '/sync/';
