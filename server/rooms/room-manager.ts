@@ -127,18 +127,20 @@ export class RoomManager {
 		return { record, tag, docs };
 	}
 
-	async #compact(doc: SharedDoc): Promise<void> {
+	async #compact(doc: SharedDoc): Promise<boolean> {
 		// Only committed entries are deleted; everything committed is already in the doc.
 		const throughSeq = doc.lastSeq;
 		const folded = doc.logLength;
-		if (folded === 0) return;
+		if (folded === 0) return true;
 		const snapshot = Y.encodeStateAsUpdate(doc.doc);
 		try {
 			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, snapshot, throughSeq);
 			doc.logLength -= folded;
+			return true;
 		} catch (err) {
 			this.metrics.storeFailures.inc();
 			this.log.error('compaction failed; the log is kept', { room: doc.roomTag, error: errorMessage(err) });
+			return false;
 		}
 	}
 

@@ -81,7 +81,8 @@ export class SharedDoc {
 		readonly docName: DocName,
 		readonly roomTag: string,
 		private readonly persister: Persister,
-		private readonly compactor: (doc: SharedDoc) => Promise<void>,
+		/** Writes a snapshot and trims the log; resolves false when the store refused. */
+		private readonly compactor: (doc: SharedDoc) => Promise<boolean>,
 		private readonly options: SharedDocOptions,
 		private readonly log: Logger,
 		private readonly metrics: Metrics
@@ -249,10 +250,14 @@ export class SharedDoc {
 		});
 	};
 
-	/** Folds the log into a snapshot; at most one compaction runs at a time. */
+	/**
+	 * Folds the log into a snapshot; at most one compaction runs at a time. Commits that land
+	 * while one runs are folded by a follow-up, unless the store just failed (no retry storm).
+	 */
 	compact(): Promise<void> {
-		this.#compacting ??= this.compactor(this).finally(() => {
+		this.#compacting ??= this.compactor(this).then((folded) => {
 			this.#compacting = null;
+			if (folded && this.logLength >= this.options.compactAfterUpdates) return this.compact();
 		});
 		return this.#compacting;
 	}

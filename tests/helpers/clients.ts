@@ -1,0 +1,131 @@
+/** Real y-websocket providers (Node, `ws`) and raw sockets for adversarial frames. */
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+
+export interface TestClient {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	destroy(): void;
+}
+
+export function connectClient(
+	wsUrl: string,
+	id: string,
+	options: { docName?: string; doc?: Y.Doc; protocols?: string[] } = {}
+): TestClient {
+	const doc = options.doc ?? new Y.Doc();
+	const provider = new WebsocketProvider(`${wsUrl}/sync`, `${id}/${options.docName ?? 'board'}`, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		protocols: options.protocols ?? [SUBPROTOCOL]
+	});
+	return {
+		doc,
+		provider,
+		destroy() {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+/**
+ * Resolves once check() holds, re-checking on every change of the given docs and on a short
+ * poll (for state outside the docs). Rejects with the description after timeoutMs.
+ */
+export function waitUntil(
+	check: () => boolean,
+	description: string,
+	options: { docs?: Y.Doc[]; timeoutMs?: number } = {}
+): Promise<void> {
+	const { docs = [], timeoutMs = 10_000 } = options;
+	return new Promise((resolve, reject) => {
+		const cleanup = () => {
+			clearInterval(poll);
+			clearTimeout(timer);
+			for (const doc of docs) doc.off('update', test);
+		};
+		const test = () => {
+			let ok = false;
+			try {
+				ok = check();
+			} catch {
+				ok = false;
+			}
+			if (ok) {
+				cleanup();
+				resolve();
+			}
+		};
+		const poll = setInterval(test, 10);
+		const timer = setTimeout(() => {
+			cleanup();
+			let detail = '';
+			try {
+				check();
+			} catch (err) {
+				detail = ` (last check threw: ${String(err)})`;
+			}
+			reject(new Error(`timed out waiting for: ${description}${detail}`));
+		}, timeoutMs);
+		for (const doc of docs) doc.on('update', test);
+		test();
+	});
+}
+
+export function synced(client: TestClient): Promise<void> {
+	if (client.provider.synced) return Promise.resolve();
+	return new Promise((resolve) => client.provider.once('sync', () => resolve()));
+}
+
+/** A raw socket that records every frame, for hand-encoded (hostile) messages. */
+export interface RawClient {
+	ws: WebSocket;
+	frames: Uint8Array[];
+	opened: Promise<void>;
+	closed: Promise<{ code: number; reason: string }>;
+	send(frame: Uint8Array): void;
+}
+
+export function rawClient(url: string, protocols: string[] = [SUBPROTOCOL]): RawClient {
+	const ws = new WebSocket(url, protocols);
+	const frames: Uint8Array[] = [];
+	ws.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
+	ws.on('error', () => {});
+	const opened = new Promise<void>((resolve, reject) => {
+		ws.once('open', () => resolve());
+		ws.once('close', () => reject(new Error('closed before open')));
+	});
+	opened.catch(() => {});
+	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+		ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+	);
+	return { ws, frames, opened, closed, send: (frame) => ws.send(frame) };
+}
+
+/** The roots tests write to, with their types (an untouched root is absent from toJSON). */
+const TEST_ROOTS = { meta: 'map', notes: 'map', shared: 'text' } as const;
+
+/** JSON of a doc's test roots with keys sorted: Y.Map iteration order follows arrival order. */
+export function canonicalJson(doc: Y.Doc): string {
+	const sortKeys = (value: unknown): unknown => {
+		if (Array.isArray(value)) return value.map(sortKeys);
+		if (value && typeof value === 'object') {
+			return Object.fromEntries(
+				Object.entries(value as Record<string, unknown>)
+					.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+					.map(([k, v]) => [k, sortKeys(v)])
+			);
+		}
+		return value;
+	};
+	const roots = Object.fromEntries(
+		Object.entries(TEST_ROOTS).map(([name, type]) => [
+			name,
+			type === 'map' ? doc.getMap(name).toJSON() : doc.getText(name).toString()
+		])
+	);
+	return JSON.stringify(sortKeys(roots));
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startTestServer({ LOG_LEVEL: 'warn' });
+});
+afterAll(async () => {
+	await server.close();
+});
+
+function sameState(clients: TestClient[]): boolean {
+	const first = canonicalJson(clients[0].doc);
+	return clients.every((c) => canonicalJson(c.doc) === first);
+}
+
+describe.each([2, 10])('%i clients through the real server', (count) => {
+	it('converge on concurrent map writes and concurrent typing into one text', async () => {
+		const room = await createRoom(server.url);
+		const clients = Array.from({ length: count }, () => connectClient(server.wsUrl, room.roomId));
+		await Promise.all(clients.map(synced));
+
+		// Everyone writes at once: distinct keys, one contended key, and typing into one text.
+		clients.forEach((c, i) => {
+			c.doc.transact(() => {
+				c.doc.getMap('notes').set(`note-${i}`, `from ${i}`);
+				c.doc.getMap('meta').set('contended', i);
+				c.doc.getText('shared').insert(0, `[${i}]`);
+			});
+		});
+		const docs = clients.map((c) => c.doc);
+		await waitUntil(
+			() => docs.every((d) => d.getMap('notes').size === count) && sameState(clients),
+			'all clients hold every write',
+			{ docs }
+		);
+
+		const text = clients[0].doc.getText('shared').toString();
+		for (let i = 0; i < count; i++) expect(text).toContain(`[${i}]`);
+		expect(clients[0].doc.getMap('meta').get('title')).toBe('Test workshop');
+
+		// A late joiner receives the whole converged state.
+		const late = connectClient(server.wsUrl, room.roomId);
+		await synced(late);
+		await waitUntil(() => sameState([clients[0], late]), 'late joiner has everything', { docs: [late.doc] });
+		for (const c of [...clients, late]) c.destroy();
+	});
+});
+
+it('keeps edits made while disconnected and merges them on reconnect', async () => {
+	const room = await createRoom(server.url);
+	const a = connectClient(server.wsUrl, room.roomId);
+	const b = connectClient(server.wsUrl, room.roomId);
+	await Promise.all([synced(a), synced(b)]);
+
+	a.provider.disconnect();
+	a.doc.getMap('notes').set('offline', 'written offline');
+	b.doc.getMap('notes').set('online', 'written online');
+	a.provider.connect();
+
+	await waitUntil(
+		() => a.doc.getMap('notes').get('online') === 'written online' && b.doc.getMap('notes').get('offline') === 'written offline',
+		'offline and online edits merged',
+		{ docs: [a.doc, b.doc] }
+	);
+	a.destroy();
+	b.destroy();
+});
+
+it('shares one full-state reply between concurrent fresh joiners', async () => {
+	const room = await createRoom(server.url);
+	const writer = connectClient(server.wsUrl, room.roomId);
+	await synced(writer);
+	const notes = writer.doc.getMap<Y.Map<unknown>>('notes');
+	writer.doc.transact(() => {
+		for (let i = 0; i < 500; i++) {
+			const note = new Y.Map<unknown>();
+			note.set('text', new Y.Text(`note ${i}`));
+			notes.set(`n${i}`, note);
+		}
+	});
+	const probe = connectClient(server.wsUrl, room.roomId);
+	await waitUntil(() => probe.doc.getMap('notes').size === 500, 'writer update stored', { docs: [probe.doc] });
+
+	const joiners = Array.from({ length: 8 }, () => connectClient(server.wsUrl, room.roomId));
+	await Promise.all(joiners.map(synced));
+	for (const j of joiners) expect(j.doc.getMap('notes').size).toBe(500);
+	for (const c of [writer, probe, ...joiners]) c.destroy();
+});

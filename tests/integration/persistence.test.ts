@@ -1,0 +1,108 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+
+const open: Array<TestServer | TestClient> = [];
+afterEach(async () => {
+	for (const item of open.splice(0).reverse()) {
+		if ('provider' in item) item.destroy();
+		else await item.close();
+	}
+});
+
+function track<T extends TestServer | TestClient>(item: T): T {
+	open.push(item);
+	return item;
+}
+
+function logRows(dataDir: string): number {
+	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'), { readonly: true });
+	try {
+		return (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n;
+	} finally {
+		db.close();
+	}
+}
+
+it('keeps every edit across a clean restart', async () => {
+	const dataDir = tempDataDir();
+	const first = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
+	const room = await createRoom(first.url);
+	const writer = connectClient(first.wsUrl, room.roomId);
+	await synced(writer);
+	for (let i = 0; i < 50; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	writer.doc.getText('shared').insert(0, 'hello');
+	const observer = connectClient(first.wsUrl, room.roomId);
+	await waitUntil(() => observer.doc.getMap('notes').size === 50, 'observer has all edits', { docs: [observer.doc] });
+	writer.destroy();
+	observer.destroy();
+	await first.close();
+
+	const second = track(await startTestServer({ LOG_LEVEL: 'warn' }, dataDir));
+	const reader = track(connectClient(second.wsUrl, room.roomId));
+	await synced(reader);
+	expect(reader.doc.getMap('notes').size).toBe(50);
+	expect(reader.doc.getText('shared').toString()).toBe('hello');
+	expect(reader.doc.getMap('meta').get('title')).toBe('Test workshop');
+});
+
+it('has appended an update to the store before any other client receives it', async () => {
+	const server = track(await startTestServer({ LOG_LEVEL: 'warn' }));
+	const room = await createRoom(server.url);
+	const writer = track(connectClient(server.wsUrl, room.roomId));
+	const observer = track(connectClient(server.wsUrl, room.roomId));
+	await Promise.all([synced(writer), synced(observer)]);
+	const before = logRows(server.dataDir);
+
+	// Read the store from the observer's update handler: the moment the update arrives.
+	const rowsSeenOnArrival = new Promise<number>((resolve) => {
+		observer.doc.on('update', (_u, origin) => {
+			if (origin === observer.provider) resolve(logRows(server.dataDir));
+		});
+	});
+	writer.doc.getMap('notes').set('durable', true);
+	expect(await rowsSeenOnArrival).toBeGreaterThan(before);
+});
+
+it('folds the update log into a snapshot and still restores everything', async () => {
+	const dataDir = tempDataDir();
+	const server = await startTestServer({ LOG_LEVEL: 'warn', COMPACT_AFTER_UPDATES: '20' }, dataDir);
+	const room = await createRoom(server.url);
+	const writer = connectClient(server.wsUrl, room.roomId);
+	const observer = connectClient(server.wsUrl, room.roomId);
+	await Promise.all([synced(writer), synced(observer)]);
+	for (let i = 0; i < 100; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	await waitUntil(() => observer.doc.getMap('notes').size === 100, 'observer has all edits', { docs: [observer.doc] });
+	await waitUntil(() => logRows(dataDir) < 20, 'log compacted below the threshold');
+	writer.destroy();
+	observer.destroy();
+	await server.close();
+
+	const restarted = track(await startTestServer({ LOG_LEVEL: 'warn' }, dataDir));
+	const reader = track(connectClient(restarted.wsUrl, room.roomId));
+	await synced(reader);
+	expect(reader.doc.getMap('notes').size).toBe(100);
+});
+
+it('releases an idle room from memory and reloads it with its full state', async () => {
+	const server = track(await startTestServer({ LOG_LEVEL: 'warn', IDLE_EVICT_MS: '20' }));
+	const room = await createRoom(server.url);
+	const writer = connectClient(server.wsUrl, room.roomId);
+	await synced(writer);
+	for (let i = 0; i < 10; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	const observer = connectClient(server.wsUrl, room.roomId);
+	await waitUntil(() => observer.doc.getMap('notes').size === 10, 'observer has all edits', { docs: [observer.doc] });
+	expect(server.rooms.isLoaded(room.roomId)).toBe(true);
+
+	writer.destroy();
+	observer.destroy();
+	await waitUntil(() => !server.rooms.isLoaded(room.roomId), 'room evicted');
+	expect(server.rooms.loadedCount).toBe(0);
+	expect(logRows(server.dataDir)).toBe(0); // eviction folded the log into the snapshot
+
+	const reader = track(connectClient(server.wsUrl, room.roomId));
+	await synced(reader);
+	expect(reader.doc.getMap('notes').size).toBe(10);
+});
