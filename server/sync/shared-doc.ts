@@ -27,6 +27,12 @@ export interface SharedDocOptions {
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 /** Coalescing window per connected client, in ms (50 clients: 10 ms; 200 clients: 40 ms). */
 const AWARENESS_WINDOW_MS_PER_CLIENT = 0.2;
+/**
+ * Floor of the window: at most 200 flushes per second per room. Stock y-websocket clients
+ * answer every awareness message with an echo, so the flush rate is also their send rate,
+ * and it must stay well inside MAX_MESSAGES_PER_SECOND however fast one client floods.
+ */
+const AWARENESS_WINDOW_MIN_MS = 5;
 
 interface AwarenessEntry {
 	clock: number;
@@ -321,7 +327,10 @@ export class SharedDoc {
 	#markAwarenessDirty(clientId: number): void {
 		this.#awarenessDirty.add(clientId);
 		if (this.#awarenessTimer) return;
-		const windowMs = Math.min(this.options.awarenessFlushMaxMs, this.conns.size * AWARENESS_WINDOW_MS_PER_CLIENT);
+		const windowMs = Math.min(
+			this.options.awarenessFlushMaxMs,
+			Math.max(AWARENESS_WINDOW_MIN_MS, this.conns.size * AWARENESS_WINDOW_MS_PER_CLIENT)
+		);
 		this.#awarenessTimer = setTimeout(this.#flushAwareness, windowMs);
 	}
 

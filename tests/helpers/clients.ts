@@ -1,4 +1,6 @@
 /** Real y-websocket providers (Node, `ws`) and raw sockets for adversarial frames. */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -128,4 +130,38 @@ export function canonicalJson(doc: Y.Doc): string {
 		])
 	);
 	return JSON.stringify(sortKeys(roots));
+}
+
+/**
+ * Sends an upgrade for a literal path (WebSocket clients normalise `..` away) and resolves with
+ * the close code of the first frame the server sends, or 'refused' if it never upgrades.
+ */
+export function upgradeLiteralPath(baseUrl: string, rawPath: string): Promise<number | 'refused'> {
+	const { hostname, port } = new URL(baseUrl);
+	return new Promise((resolve) => {
+		const req = http.request({
+			host: hostname,
+			port,
+			path: rawPath,
+			headers: {
+				Connection: 'Upgrade',
+				Upgrade: 'websocket',
+				'Sec-WebSocket-Version': '13',
+				'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+				'Sec-WebSocket-Protocol': SUBPROTOCOL
+			}
+		});
+		req.on('upgrade', (_res, socket, head: Buffer) => {
+			// A server close frame: FIN + opcode 8, unmasked length, then the 2-byte code.
+			const read = (frame: Buffer) => {
+				resolve((frame[0] & 0x0f) === 8 ? frame.readUInt16BE(2) : -1);
+				socket.destroy();
+			};
+			if (head.length > 0) read(head);
+			else socket.once('data', read);
+		});
+		req.on('response', () => resolve('refused'));
+		req.on('error', () => resolve('refused'));
+		req.end();
+	});
 }

@@ -1,0 +1,178 @@
+/**
+ * The first end-to-end pipe: create a workshop in the UI, join it from other browsers, see each
+ * other present, survive a reload, watch read-only, and land on a friendly page for bad links.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import {
+	awarenessClientIds,
+	baseUrl,
+	chooseName,
+	connectionStatus,
+	copyLink,
+	createRoom,
+	nameDialog,
+	newUser,
+	presenceChip,
+	peopleList
+} from './helpers.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = path.join(ROOT, 'test-results');
+
+test('create a workshop, join it from two other browsers, and come back after a reload', async ({ browser }) => {
+	const alice = await newUser(browser);
+	const sentAwareness: number[][] = [];
+	alice.page.on('websocket', (ws) =>
+		ws.on('framesent', ({ payload }) => {
+			const ids = typeof payload === 'string' ? undefined : awarenessClientIds(payload);
+			if (ids) sentAwareness.push(ids);
+		})
+	);
+
+	// A creates the workshop through the landing page.
+	await alice.page.goto('/');
+	await alice.page.getByLabel('Title').fill('Payments API – threat model');
+	await alice.page.getByRole('button', { name: 'Create workshop' }).click();
+	await expect(alice.page).toHaveURL(/\/w\/[A-Za-z0-9_-]{24}$/);
+	const roomPath = new URL(alice.page.url()).pathname;
+	await expect(nameDialog(alice.page)).toBeVisible();
+	await alice.page.screenshot({ path: path.join(SCREENSHOTS, 'name-dialog.png') });
+	await chooseName(alice.page, 'Alice Martin', 'Blue');
+	await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText('Payments API – threat model');
+	await expect(connectionStatus(alice.page)).toContainText('Live');
+	await expect(presenceChip(alice.page, 'Alice Martin')).toContainText('(you)');
+	await expect(alice.page.getByRole('heading', { name: 'What can go wrong?' })).toBeVisible();
+
+	// The creator holds the facilitator key: all three links, and the copy button says "Copied".
+	const participantLink = await copyLink(alice.page, 'participant link');
+	expect(participantLink).toBe(`${baseUrl()}${roomPath}`);
+	const facilitatorLink = await copyLink(alice.page, 'facilitator link');
+	expect(facilitatorLink).toMatch(new RegExp(`${roomPath}#facilitator=[A-Za-z0-9_-]{43}$`));
+	const observerLink = await copyLink(alice.page, 'observer link');
+	expect(observerLink).toMatch(/\/w\/[A-Za-z0-9_-]{43}$/);
+
+	// B joins through the participant link, in its own browser context.
+	const bob = await newUser(browser);
+	await bob.page.goto(participantLink);
+	await chooseName(bob.page, 'Bob Okafor', 'Pink');
+	await expect(bob.page.getByRole('heading', { level: 1 })).toHaveText('Payments API – threat model');
+	await expect(presenceChip(bob.page, 'Bob')).toContainText('(you)');
+	await expect(presenceChip(bob.page, 'Alice Martin')).toBeVisible();
+	await expect(presenceChip(alice.page, 'Bob')).toBeVisible();
+	await expect(bob.page.getByRole('button', { name: 'Copy participant link' })).toBeVisible();
+	await expect(bob.page.getByRole('button', { name: 'Copy facilitator link' })).toHaveCount(0);
+
+	// After a reload B is back without being asked again, with the title; A sees B once, not twice.
+	await bob.page.reload();
+	await expect(connectionStatus(bob.page)).toContainText('Live');
+	await expect(nameDialog(bob.page)).toBeHidden();
+	await expect(bob.page.getByRole('heading', { level: 1 })).toHaveText('Payments API – threat model');
+	await expect(presenceChip(bob.page, 'Bob')).toContainText('(you)');
+	await expect(presenceChip(bob.page, 'Alice Martin')).toBeVisible();
+	await expect(presenceChip(alice.page, 'Bob')).toHaveCount(1);
+
+	// An observer link opens the board view only.
+	const olivia = await newUser(browser);
+	await olivia.page.goto(observerLink);
+	await chooseName(olivia.page, 'Olivia Chen', 'Green');
+	await expect(olivia.page.getByText('View only', { exact: true })).toBeVisible();
+	await expect(olivia.page.getByRole('heading', { level: 1 })).toHaveText('Payments API – threat model');
+	await expect(olivia.page.getByRole('button', { name: 'Copy participant link' })).toHaveCount(0);
+	await expect(presenceChip(alice.page, 'Olivia')).toContainText('view only');
+	await expect(peopleList(alice.page).getByRole('listitem')).toHaveCount(3);
+
+	// Our client sends its own awareness entry only, never other people's back to the server.
+	expect(sentAwareness.length).toBeGreaterThan(0);
+	for (const ids of sentAwareness) expect(ids).toHaveLength(1);
+	expect(new Set(sentAwareness.flat()).size).toBe(1);
+
+	// The README screenshot: the workshop with three people present, as the facilitator sees it.
+	await alice.page.mouse.move(0, 0);
+	const shot = await alice.page.screenshot({ path: path.join(SCREENSHOTS, 'workshop.png') });
+	fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+	fs.writeFileSync(path.join(ROOT, 'docs/screenshot.png'), shot);
+
+	await Promise.all([alice.context.close(), bob.context.close(), olivia.context.close()]);
+});
+
+test('an unknown or malformed workshop id shows the not-found page', async ({ browser }) => {
+	const { context, page } = await newUser(browser);
+	await page.goto('/w/AAAAAAAAAAAAAAAAAAAAAAAA');
+	await expect(page.getByRole('heading', { name: 'Workshop not found' })).toBeVisible();
+	await page.screenshot({ path: path.join(SCREENSHOTS, 'not-found.png') });
+
+	await page.goto('/w/not-a-workshop');
+	await expect(page.getByRole('heading', { name: 'Workshop not found' })).toBeVisible();
+	await page.getByRole('link', { name: 'Go to the start page' }).click();
+	await expect(page.getByRole('heading', { name: 'Create a workshop' })).toBeVisible();
+	await context.close();
+});
+
+test('a facilitator link keeps its key on the device and out of the address bar', async ({ browser }) => {
+	const room = await createRoom('Key handling');
+	const { context, page } = await newUser(browser);
+	await page.goto(room.links.facilitator);
+	await chooseName(page, 'Fran');
+	await expect(page).toHaveURL(`${baseUrl()}${room.links.participant}`);
+	await expect(connectionStatus(page)).toContainText('Live');
+	await expect(page.getByText('Facilitator', { exact: true })).toBeVisible();
+	expect(await copyLink(page, 'facilitator link')).toBe(`${baseUrl()}${room.links.facilitator}`);
+
+	// Reopening the plain link later still finds the key.
+	await page.goto(room.links.participant);
+	await expect(connectionStatus(page)).toContainText('Live');
+	await expect(page.getByRole('button', { name: 'Copy facilitator link' })).toBeVisible();
+	await context.close();
+});
+
+test('a refused facilitator key says so and lets you continue as a participant', async ({ browser }) => {
+	const room = await createRoom('Wrong key');
+	const { context, page } = await newUser(browser);
+	await page.goto(`${room.links.participant}#facilitator=${'x'.repeat(43)}`);
+	await chooseName(page, 'Mallory');
+	await expect(page.getByRole('alert')).toContainText('was not accepted');
+	await page.getByRole('button', { name: 'Continue as participant' }).click();
+	await expect(connectionStatus(page)).toContainText('Live');
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Copy facilitator link' })).toHaveCount(0);
+	await context.close();
+});
+
+test('the start page joins by pasted link and keeps a forgettable list of recent workshops', async ({ browser }) => {
+	const first = await createRoom('Mobile app – login flow');
+	const second = await createRoom('Internal admin console');
+	const { context, page } = await newUser(browser);
+
+	await page.goto('/');
+	await expect(page.getByText('Workshops you create or join on this device will appear here.')).toBeVisible();
+
+	for (const room of [first, second]) {
+		await page.goto('/');
+		await page.getByLabel('Workshop link').fill(`${baseUrl()}${room.links.participant}`);
+		await page.getByRole('button', { name: 'Join workshop' }).click();
+		await expect(page).toHaveURL(`${baseUrl()}${room.links.participant}`);
+		if (await nameDialog(page).isVisible()) await chooseName(page, 'Sam');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(room.title);
+	}
+
+	await page.goto('/');
+	const recent = page.getByTestId('recent-workshop');
+	await expect(recent).toHaveCount(2);
+	await expect(recent.first()).toContainText('Internal admin console');
+
+	await page.getByLabel('Workshop link').fill('https://example.com/not/a/workshop');
+	await page.getByRole('button', { name: 'Join workshop' }).click();
+	await expect(page.getByRole('alert')).toContainText('not a Threatboard workshop link');
+	await page.getByLabel('Workshop link').fill('');
+	await page.mouse.move(0, 0);
+	await page.screenshot({ path: path.join(SCREENSHOTS, 'landing.png') });
+
+	await page.getByRole('button', { name: 'Forget Internal admin console' }).click();
+	await expect(recent).toHaveCount(1);
+	await expect(recent.first()).toContainText('Mobile app – login flow');
+	await page.reload();
+	await expect(recent).toHaveCount(1);
+	await context.close();
+});
