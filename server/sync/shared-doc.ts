@@ -23,6 +23,11 @@ export interface SharedDocOptions {
 	compactAfterUpdates: number;
 }
 
+/**
+ * Updates waiting for a failing store before writers are turned away (4503). Their clients
+ * keep the edits and resend them when they reconnect, so refusing loses nothing.
+ */
+const MAX_UNCOMMITTED_WHILE_FAILING = 10_000;
 /** A connection normally claims one awareness client id; a few allow for a recreated Y.Doc. */
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 /** Coalescing window per connected client, in ms (50 clients: 10 ms; 200 clients: 40 ms). */
@@ -196,6 +201,9 @@ export class SharedDoc {
 				conn.send(encoding.toUint8Array(encoder));
 			}
 			return;
+		}
+		if (!this.persister.healthy && this.persister.queuedCount >= MAX_UNCOMMITTED_WHILE_FAILING) {
+			throw new ProtocolError(CloseCode.StorageUnavailable, 'storage unavailable');
 		}
 		// Parse fully before integrating, so a corrupt update cannot half-apply.
 		try {

@@ -6,6 +6,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
+import type { DocStore } from '../../server/persistence/doc-store.ts';
+import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
 import { startServer, type RunningServer } from '../../server/threatboard.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
 
@@ -21,7 +23,11 @@ export interface TestServer extends RunningServer {
 	logText(): string;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+export async function startTestServer(
+	env: Record<string, string> = {},
+	dataDir = tempDataDir(),
+	wrapStore?: (store: DocStore) => DocStore
+): Promise<TestServer> {
 	const logs: Array<Record<string, unknown>> = [];
 	const lines: string[] = [];
 	const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
@@ -29,7 +35,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
 		lines.push(line);
 		logs.push(JSON.parse(line) as Record<string, unknown>);
 	});
-	const server = await startServer({ config, log });
+	const store = wrapStore?.(createSqliteStore(config.dataDir));
+	const server = await startServer({ config, log, store });
 	return Object.assign(server, {
 		wsUrl: server.url.replace(/^http/, 'ws'),
 		dataDir,

@@ -1,9 +1,99 @@
 /**
- * Typed access to the room's `board` document. (Stub: the schema module grows here.)
+ * Typed access to a room's `board` document: roots, workshop metadata and sticky notes.
+ *
+ * This module and its siblings (note-text.ts, board-links.ts, board-votes.ts, migrations.ts) are
+ * the only code that touches the document's Yjs types. Reads validate what they find and return undefined or
+ * skip the record instead of throwing, because every entry was written by some peer, perhaps a
+ * hostile or newer one. Writes validate local input and throw a ZodError when it is invalid: that
+ * is a programming error (validate forms with the schemas from schema.ts first).
+ *
+ * Writes to a note that has been deleted (perhaps concurrently, by someone else) return false.
  */
 import * as Y from 'yjs';
+import { createRecordId } from './ids.ts';
+import { compareOrderKeys, orderKeyBetween } from './ordering.ts';
+import {
+	BoardMeta,
+	DEFAULT_NOTE_COLORS,
+	MAX_NOTE_TEXT_READ_LENGTH,
+	MitigationNotePatch,
+	Note,
+	NoteInput,
+	OrderKey,
+	PlainNotePatch,
+	Question,
+	SCHEMA_VERSION,
+	STRIDE_LETTERS,
+	Scope,
+	StrideLetterSchema,
+	ThreatNotePatch,
+	Timestamp,
+	Title,
+	parseLink,
+	parseVote,
+	type Link,
+	type NoteKind,
+	type NotePatch,
+	type QuestionNumber,
+	type StrideLetter
+} from './schema.ts';
 
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from './schema.ts';
+
+// ---- Roots ------------------------------------------------------------------------------------
+
+/** Root type names; fixed by ARCHITECTURE.md §3 because export and outside tools rely on them. */
+export const BOARD_ROOTS = {
+	meta: 'meta',
+	notes: 'notes',
+	links: 'links',
+	votes: 'votes',
+	canvas: 'canvas',
+	canvasSchema: 'canvasSchema'
+} as const;
+
+// Values are typed unknown on purpose: anything in them may come from a hostile peer.
+// Outside src/lib/shared, use the accessors; only the canvas binding takes a root (canvasMap,
+// canvasSchemaMap). The other getters serve the sibling modules, observers and tests.
+export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.meta);
+export const notesMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.notes);
+export const linksMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.links);
+export const votesMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.votes);
+/** tldraw records by record id; only the canvas binding reads and writes these. */
+export const canvasMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.canvas);
+/** tldraw's serialized store schema; only the canvas binding reads and writes it. */
+export const canvasSchemaMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.canvasSchema);
+
+export interface BoardChanges {
+	meta: boolean;
+	notes: boolean;
+	links: boolean;
+	votes: boolean;
+}
+
+/**
+ * Calls `listener` once per transaction that changed meta, notes, links or votes (at any depth,
+ * local or remote), so views can re-read snapshots instead of mirroring the document.
+ * Returns the unsubscribe function.
+ */
+export function onBoardChange(doc: Y.Doc, listener: (changes: BoardChanges, tr: Y.Transaction) => void): () => void {
+	const roots = { meta: metaMap(doc), notes: notesMap(doc), links: linksMap(doc), votes: votesMap(doc) };
+	const handler = (tr: Y.Transaction) => {
+		// changedParentTypes holds every ancestor of every changed type, up to the roots.
+		const changed = new Set<unknown>(tr.changedParentTypes.keys());
+		const changes: BoardChanges = {
+			meta: changed.has(roots.meta),
+			notes: changed.has(roots.notes),
+			links: changed.has(roots.links),
+			votes: changed.has(roots.votes)
+		};
+		if (changes.meta || changes.notes || changes.links || changes.votes) listener(changes, tr);
+	};
+	doc.on('afterTransaction', handler);
+	return () => doc.off('afterTransaction', handler);
+}
+
+// ---- Meta -------------------------------------------------------------------------------------
 
 export interface BoardMetaInit {
 	title: string;
@@ -12,16 +102,299 @@ export interface BoardMetaInit {
 
 /** Writes the initial metadata of a new room's board document. */
 export function initBoardDoc(doc: Y.Doc, init: BoardMetaInit): void {
+	const title = Title.parse(init.title);
+	const createdAt = Timestamp.parse(init.createdAt);
 	doc.transact(() => {
-		const meta = doc.getMap('meta');
-		meta.set('title', init.title);
+		const meta = metaMap(doc);
+		meta.set('title', title);
 		meta.set('scope', '');
-		meta.set('createdAt', init.createdAt);
+		meta.set('createdAt', createdAt);
 		meta.set('schemaVersion', SCHEMA_VERSION);
 	});
 }
 
+/** The validated metadata, or undefined when any field is missing or invalid. */
+export function readMeta(doc: Y.Doc): BoardMeta | undefined {
+	const meta = metaMap(doc);
+	const parsed = BoardMeta.safeParse({
+		title: meta.get('title'),
+		scope: meta.get('scope'),
+		createdAt: meta.get('createdAt'),
+		schemaVersion: meta.get('schemaVersion')
+	});
+	return parsed.success ? parsed.data : undefined;
+}
+
+/** The title alone (still shown when another meta field is broken). */
 export function readTitle(doc: Y.Doc): string | undefined {
-	const title = doc.getMap('meta').get('title');
-	return typeof title === 'string' ? title : undefined;
+	const parsed = Title.safeParse(metaMap(doc).get('title'));
+	return parsed.success ? parsed.data : undefined;
+}
+
+export function setTitle(doc: Y.Doc, title: string): void {
+	metaMap(doc).set('title', Title.parse(title));
+}
+
+/** The scope description of the workshop (what system, which boundaries). */
+export function setScope(doc: Y.Doc, scope: string): void {
+	metaMap(doc).set('scope', Scope.parse(scope));
+}
+
+// ---- Reading notes ----------------------------------------------------------------------------
+
+/** A validated snapshot of one note, or undefined when it is missing, invalid or hostile. */
+export function readNote(doc: Y.Doc, id: string): Note | undefined {
+	return snapshotNote(id, notesMap(doc).get(id));
+}
+
+export interface NoteFilter {
+	question?: QuestionNumber;
+	kind?: NoteKind;
+}
+
+/** Valid notes sorted by question, then order key (id breaks ties); invalid ones are skipped. */
+export function listNotes(doc: Y.Doc, filter: NoteFilter = {}): Note[] {
+	const notes: Note[] = [];
+	notesMap(doc).forEach((value, id) => {
+		const note = snapshotNote(id, value);
+		if (!note) return;
+		if (filter.question !== undefined && note.question !== filter.question) return;
+		if (filter.kind !== undefined && note.kind !== filter.kind) return;
+		notes.push(note);
+	});
+	return notes.sort(compareNotes);
+}
+
+export function compareNotes(a: Note, b: Note): number {
+	return a.question - b.question || compareOrderKeys(a.order, b.order) || compareOrderKeys(a.id, b.id);
+}
+
+function snapshotNote(id: string, value: unknown): Note | undefined {
+	if (!(value instanceof Y.Map)) return undefined;
+	const kind: unknown = value.get('kind');
+	const raw: Record<string, unknown> = {
+		id,
+		kind,
+		question: value.get('question'),
+		text: readText(value.get('text')),
+		author: value.get('author'),
+		authorColor: value.get('authorColor'),
+		color: value.get('color'),
+		order: value.get('order'),
+		createdAt: value.get('createdAt')
+	};
+	// Only the fields of the note's own kind are read: anything else in the map is ignored.
+	if (kind === 'threat') {
+		raw.stride = readStride(value.get('stride'));
+		raw.likelihood = value.get('likelihood') ?? null;
+		raw.impact = value.get('impact') ?? null;
+		raw.status = value.get('status');
+	} else if (kind === 'mitigation') {
+		raw.owner = value.get('owner');
+		raw.status = value.get('status');
+	}
+	const parsed = Note.safeParse(raw);
+	return parsed.success ? parsed.data : undefined;
+}
+
+function readText(value: unknown): string | undefined {
+	if (!(value instanceof Y.Text)) return undefined;
+	// Length is checked first so a hostile megabyte note is never materialised as a string.
+	return value.length <= MAX_NOTE_TEXT_READ_LENGTH ? value.toString() : undefined;
+}
+
+function readStride(value: unknown): StrideLetter[] | undefined {
+	if (!(value instanceof Y.Map)) return undefined;
+	return STRIDE_LETTERS.filter((letter) => value.get(letter) === true);
+}
+
+function noteMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
+	const value = notesMap(doc).get(id);
+	return value instanceof Y.Map ? (value as Y.Map<unknown>) : undefined;
+}
+
+// ---- Writing notes ----------------------------------------------------------------------------
+
+/** Creates a note in one transaction and returns its id. Throws a ZodError on invalid input. */
+export function createNote(doc: Y.Doc, input: NoteInput): string {
+	const fields = NoteInput.parse(input);
+	const id = createRecordId();
+	const order = fields.order ?? orderKeyAt(doc, fields.question, Number.POSITIVE_INFINITY);
+	doc.transact(() => {
+		const note = new Y.Map<unknown>();
+		notesMap(doc).set(id, note);
+		note.set('kind', fields.kind);
+		note.set('question', fields.question);
+		note.set('text', new Y.Text(fields.text));
+		note.set('author', fields.author);
+		note.set('authorColor', fields.authorColor);
+		note.set('color', fields.color ?? DEFAULT_NOTE_COLORS[fields.kind]);
+		note.set('order', order);
+		note.set('createdAt', fields.createdAt ?? Date.now());
+		if (fields.kind === 'threat') {
+			// One key per letter, so concurrent toggles of different letters both survive.
+			const stride = new Y.Map<unknown>();
+			note.set('stride', stride);
+			for (const letter of new Set(fields.stride)) stride.set(letter, true);
+			note.set('likelihood', fields.likelihood);
+			note.set('impact', fields.impact);
+			note.set('status', fields.status);
+		} else if (fields.kind === 'mitigation') {
+			note.set('owner', fields.owner);
+			note.set('status', fields.status);
+		}
+	});
+	return id;
+}
+
+/**
+ * Changes the given fields of a note; which fields are allowed depends on its kind (a kind is
+ * fixed at creation so links stay valid). Unchanged values are not rewritten, so they cannot
+ * win a last-writer-wins race against someone else's edit. Throws a ZodError on a bad patch.
+ */
+export function updateNoteFields(doc: Y.Doc, id: string, patch: NotePatch): boolean {
+	const note = readNote(doc, id);
+	const map = noteMap(doc, id);
+	if (!note || !map) return false;
+	const schema = note.kind === 'threat' ? ThreatNotePatch : note.kind === 'mitigation' ? MitigationNotePatch : PlainNotePatch;
+	const fields: Record<string, unknown> = schema.parse(patch);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(fields)) {
+			if (value === undefined) continue;
+			if (key === 'stride') writeStride(map, new Set(value as StrideLetter[]));
+			else if (map.get(key) !== value) map.set(key, value);
+		}
+	});
+	return true;
+}
+
+/** Turns one STRIDE letter of a threat on or off without touching the other letters. */
+export function setStrideLetter(doc: Y.Doc, id: string, letter: StrideLetter, on: boolean): boolean {
+	StrideLetterSchema.parse(letter);
+	const note = readNote(doc, id);
+	const stride = noteMap(doc, id)?.get('stride');
+	if (note?.kind !== 'threat' || !(stride instanceof Y.Map)) return false;
+	if (on && stride.get(letter) !== true) stride.set(letter, true);
+	if (!on && stride.has(letter)) stride.delete(letter);
+	return true;
+}
+
+function writeStride(note: Y.Map<unknown>, letters: Set<StrideLetter>): void {
+	let stride = note.get('stride');
+	if (!(stride instanceof Y.Map)) {
+		stride = new Y.Map<unknown>();
+		note.set('stride', stride);
+	}
+	const map = stride as Y.Map<unknown>;
+	for (const letter of STRIDE_LETTERS) {
+		if (letters.has(letter) && map.get(letter) !== true) map.set(letter, true);
+		if (!letters.has(letter) && map.has(letter)) map.delete(letter);
+	}
+}
+
+/** Moves a note to a question and order key (see orderKeyAt), in one transaction. */
+export function moveNote(doc: Y.Doc, id: string, to: { question: QuestionNumber; order: string }): boolean {
+	const question = Question.parse(to.question);
+	const order = OrderKey.parse(to.order);
+	const map = noteMap(doc, id);
+	if (!map) return false;
+	doc.transact(() => {
+		if (map.get('question') !== question) map.set('question', question);
+		map.set('order', order);
+	});
+	return true;
+}
+
+/**
+ * An order key that puts a note at `index` among the valid notes of `question` (clamped; use
+ * Infinity to append). Pass the id of the note being moved so it does not count itself.
+ */
+export function orderKeyAt(doc: Y.Doc, question: QuestionNumber, index: number, movingId?: string): string {
+	const column = listNotes(doc, { question }).filter((note) => note.id !== movingId);
+	const at = Math.max(0, Math.min(Number.isNaN(index) ? column.length : index, column.length));
+	const before = column[at - 1]?.order ?? null;
+	let after: string | null = column[at]?.order ?? null;
+	// Equal neighbours (a duplicate key from a peer) leave no room between: go after both.
+	if (before !== null && after !== null && before >= after) after = null;
+	return orderKeyBetween(before, after);
+}
+
+/**
+ * Deletes a note with its links and votes in one transaction, so no orphan is left behind.
+ * A link or vote another client adds concurrently to the deleted note can still arrive later:
+ * listing functions ignore such orphans and pruneOrphans removes them.
+ */
+export function deleteNote(doc: Y.Doc, id: string): boolean {
+	const notes = notesMap(doc);
+	if (!notes.has(id)) return false;
+	doc.transact(() => {
+		notes.delete(id);
+		removeLinksWhere(doc, (link) => linkEndpoints(link).includes(id));
+		removeVotesWhere(doc, (noteId) => noteId === id);
+	});
+	return true;
+}
+
+// ---- Orphans: links and votes whose note is gone ----------------------------------------------
+
+/** Note ids a link joins (a canvas link joins one note and one canvas element). */
+export function linkEndpoints(link: Link): string[] {
+	return link.kind === 'mitigates' ? [link.threatId, link.mitigationId] : [link.noteId];
+}
+
+/**
+ * Whether a link should be shown: its notes exist, are valid and have the right kinds, and a
+ * canvas link's element exists on the canvas. `notes` may be passed to avoid re-reading notes.
+ */
+export function isLinkLive(doc: Y.Doc, link: Link, notes?: ReadonlyMap<string, Note>): boolean {
+	const lookup = (id: string) => (notes ? notes.get(id) : readNote(doc, id));
+	if (link.kind === 'mitigates') {
+		return lookup(link.threatId)?.kind === 'threat' && lookup(link.mitigationId)?.kind === 'mitigation';
+	}
+	return lookup(link.noteId) !== undefined && canvasMap(doc).has(link.elementId);
+}
+
+/**
+ * Removes links and votes whose note is no longer in the document, and canvas links whose element
+ * is gone (left by edits concurrent with a delete). Entries pointing at a present but invalid
+ * note are kept: that note may be mid-way through a peer's edit. Run it where the whole document
+ * is loaded (e.g. on the server, or a facilitator's client after sync): a client that has
+ * received a link before the note it points at would otherwise drop a good link.
+ * Returns how many entries were removed.
+ */
+export function pruneOrphans(doc: Y.Doc): { links: number; votes: number } {
+	const notes = notesMap(doc);
+	const canvas = canvasMap(doc);
+	let links = 0;
+	let votes = 0;
+	doc.transact(() => {
+		links = removeLinksWhere(doc, (link) => {
+			if (!linkEndpoints(link).every((id) => notes.has(id))) return true;
+			return link.kind === 'canvas' && !canvas.has(link.elementId);
+		});
+		votes = removeVotesWhere(doc, (noteId) => !notes.has(noteId));
+	});
+	return { links, votes };
+}
+
+function removeLinksWhere(doc: Y.Doc, predicate: (link: Link) => boolean): number {
+	const map = linksMap(doc);
+	const doomed: string[] = [];
+	map.forEach((value, key) => {
+		const link = parseLink(key, value);
+		if (link && predicate(link)) doomed.push(key);
+	});
+	for (const key of doomed) map.delete(key);
+	return doomed.length;
+}
+
+function removeVotesWhere(doc: Y.Doc, predicate: (noteId: string) => boolean): number {
+	const map = votesMap(doc);
+	const doomed: string[] = [];
+	map.forEach((value, key) => {
+		const vote = parseVote(key, value);
+		if (vote && predicate(vote.noteId)) doomed.push(key);
+	});
+	for (const key of doomed) map.delete(key);
+	return doomed.length;
 }

@@ -1,0 +1,106 @@
+/**
+ * Links between notes (threat ↔ mitigation) and from notes to canvas elements.
+ *
+ * The `links` map is a set: the key is derived from the endpoints (linkId), so two people adding
+ * the same link at once write the same key and converge to one entry, while different links are
+ * different keys and all survive. Values are immutable plain records; "editing" a link is
+ * removing it and adding another.
+ */
+import type * as Y from 'yjs';
+import { canvasMap, isLinkLive, linksMap, listNotes, readNote } from './board-doc.ts';
+import { CanvasElementId, linkId, parseLink, type Link, type LinkRecord } from './schema.ts';
+
+/**
+ * What to link. For `mitigates`, `a` and `b` are the two notes in either order: one must be a
+ * threat and the other a mitigation.
+ */
+export type LinkInput = { kind: 'mitigates'; a: string; b: string } | { kind: 'canvas'; noteId: string; elementId: string };
+
+export type AddLinkResult =
+	| { ok: true; id: string }
+	| { ok: false; reason: 'note_not_found' | 'element_not_found' | 'not_threat_and_mitigation' };
+
+/** Adds a link (idempotent: an existing identical link is left as it is). */
+export function addLink(doc: Y.Doc, input: LinkInput, now = Date.now()): AddLinkResult {
+	const resolved = resolveLink(doc, input, now);
+	if (!resolved.ok) return resolved;
+	const id = linkId(resolved.record);
+	const links = linksMap(doc);
+	// Rewriting an existing entry would only churn the document (and its createdAt).
+	if (parseLink(id, links.get(id)) === undefined) links.set(id, resolved.record);
+	return { ok: true, id };
+}
+
+function resolveLink(
+	doc: Y.Doc,
+	input: LinkInput,
+	now: number
+): { ok: true; record: LinkRecord } | Extract<AddLinkResult, { ok: false }> {
+	if (input.kind === 'canvas') {
+		// readNote refuses malformed note ids; a malformed element id is a caller's bug.
+		CanvasElementId.parse(input.elementId);
+		if (!readNote(doc, input.noteId)) return { ok: false, reason: 'note_not_found' };
+		if (!canvasMap(doc).has(input.elementId)) return { ok: false, reason: 'element_not_found' };
+		return { ok: true, record: { kind: 'canvas', noteId: input.noteId, elementId: input.elementId, createdAt: now } };
+	}
+	const a = readNote(doc, input.a);
+	const b = readNote(doc, input.b);
+	if (!a || !b) return { ok: false, reason: 'note_not_found' };
+	const threat = a.kind === 'threat' ? a : b.kind === 'threat' ? b : undefined;
+	const mitigation = a.kind === 'mitigation' ? a : b.kind === 'mitigation' ? b : undefined;
+	if (!threat || !mitigation) return { ok: false, reason: 'not_threat_and_mitigation' };
+	return {
+		ok: true,
+		record: { kind: 'mitigates', threatId: threat.id, mitigationId: mitigation.id, createdAt: now }
+	};
+}
+
+/** Removes a link by id; false when there was none. */
+export function removeLink(doc: Y.Doc, id: string): boolean {
+	const links = linksMap(doc);
+	if (!links.has(id)) return false;
+	links.delete(id);
+	return true;
+}
+
+/**
+ * Every valid, live link (see isLinkLive: links whose notes or canvas element are gone are
+ * ignored, which is how a link added concurrently with a note's deletion stays invisible).
+ * Sorted by id so every client lists them in the same order.
+ */
+export function listLinks(doc: Y.Doc): Link[] {
+	const notes = new Map(listNotes(doc).map((note) => [note.id, note]));
+	const links: Link[] = [];
+	linksMap(doc).forEach((value, key) => {
+		const link = parseLink(key, value);
+		if (link && isLinkLive(doc, link, notes)) links.push(link);
+	});
+	return links.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}
+
+/** The live links touching a note. */
+export function linksOf(doc: Y.Doc, noteId: string): Link[] {
+	return listLinks(doc).filter((link) =>
+		link.kind === 'mitigates' ? link.threatId === noteId || link.mitigationId === noteId : link.noteId === noteId
+	);
+}
+
+/** The live links touching a canvas element. */
+export function linksOfElement(doc: Y.Doc, elementId: string): Link[] {
+	return listLinks(doc).filter((link) => link.kind === 'canvas' && link.elementId === elementId);
+}
+
+/**
+ * Removes every link to a canvas element (valid or not), in one transaction; the canvas binding
+ * calls this when an element is deleted. Returns how many were removed.
+ */
+export function removeLinksOfElement(doc: Y.Doc, elementId: string): number {
+	const links = linksMap(doc);
+	const doomed: string[] = [];
+	links.forEach((value, key) => {
+		const link = parseLink(key, value);
+		if (link?.kind === 'canvas' && link.elementId === elementId) doomed.push(key);
+	});
+	doc.transact(() => doomed.forEach((key) => links.delete(key)));
+	return doomed.length;
+}

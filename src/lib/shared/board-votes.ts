@@ -1,0 +1,105 @@
+/**
+ * Dot votes. The `votes` map holds one entry per voter and note, `${voterId}:${noteId}` → number
+ * of dots, so votes by different people (or on different notes) never overwrite each other.
+ *
+ * The budget is enforced by each client before it writes, which a CRDT cannot make airtight:
+ * two tabs of one person casting at the same moment each see the budget unspent and both
+ * succeed, and the merged document holds more dots than the budget (two concurrent dots on the
+ * same note do merge into one, since both write the same count). A hostile peer can also write
+ * any count. So tallies shown to people come from effectiveVotes, which deterministically counts
+ * only the first `budget` dots of each voter: every client computes the same totals from the
+ * same merged document, whatever order the updates arrived in.
+ */
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import { listNotes, readNote, votesMap } from './board-doc.ts';
+import { MAX_VOTES_PER_ENTRY, RecordId, parseVote, voteKey, type Vote } from './schema.ts';
+
+/** Dots per voter; a facilitator's setting, validated so a typo cannot make it negative. */
+export const VoteBudget = z.number().int().min(0).max(MAX_VOTES_PER_ENTRY);
+
+export type CastVoteResult =
+	| { ok: true; count: number }
+	| { ok: false; reason: 'over_budget' | 'note_not_found' };
+
+/** Votes on valid notes only, sorted by key: the one order every tally uses. */
+export function listVotes(doc: Y.Doc): Vote[] {
+	const live = new Set(listNotes(doc).map((note) => note.id));
+	const votes: Array<Vote & { key: string }> = [];
+	votesMap(doc).forEach((value, key) => {
+		const vote = parseVote(key, value);
+		if (vote && live.has(vote.noteId)) votes.push({ ...vote, key });
+	});
+	votes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	return votes.map(({ voterId, noteId, count }) => ({ voterId, noteId, count }));
+}
+
+/** Adds one dot from `voterId` to a note, unless that would take the voter over `budget`. */
+export function castVote(doc: Y.Doc, voterId: string, noteId: string, budget: number): CastVoteResult {
+	RecordId.parse(voterId);
+	VoteBudget.parse(budget);
+	if (!readNote(doc, noteId)) return { ok: false, reason: 'note_not_found' };
+	if (votesUsedBy(doc, voterId) + 1 > budget) return { ok: false, reason: 'over_budget' };
+	const key = voteKey(voterId, noteId);
+	const count = (parseVote(key, votesMap(doc).get(key))?.count ?? 0) + 1;
+	votesMap(doc).set(key, count);
+	return { ok: true, count };
+}
+
+/** Takes one dot of `voterId` back from a note; false when there was none. */
+export function removeVote(doc: Y.Doc, voterId: string, noteId: string): boolean {
+	const key = voteKey(voterId, noteId);
+	const votes = votesMap(doc);
+	if (!votes.has(key)) return false;
+	const count = parseVote(key, votes.get(key))?.count ?? 0;
+	// A malformed entry is removed outright rather than decremented.
+	if (count > 1) votes.set(key, count - 1);
+	else votes.delete(key);
+	return true;
+}
+
+/** Raw dots on a note, before the budget is applied (see effectiveVotes for tallies). */
+export function votesFor(doc: Y.Doc, noteId: string): number {
+	return sumCounts(listVotes(doc).filter((vote) => vote.noteId === noteId));
+}
+
+/** Dots a voter has on valid notes (what castVote checks against the budget). */
+export function votesUsedBy(doc: Y.Doc, voterId: string): number {
+	return sumCounts(listVotes(doc).filter((vote) => vote.voterId === voterId));
+}
+
+/** Dots a voter has on each note, e.g. to highlight one's own votes. */
+export function votesOf(doc: Y.Doc, voterId: string): Map<string, number> {
+	return new Map(listVotes(doc).filter((v) => v.voterId === voterId).map((v) => [v.noteId, v.count]));
+}
+
+/**
+ * Tally per note id counting at most `budget` dots per voter, taken in vote-key order (so by
+ * note id within one voter). The order is arbitrary but a pure function of the merged document,
+ * so every client shows the same totals. Notes without effective votes are absent.
+ */
+export function effectiveVotes(doc: Y.Doc, budget: number): Map<string, number> {
+	VoteBudget.parse(budget);
+	const spent = new Map<string, number>();
+	const tally = new Map<string, number>();
+	for (const vote of listVotes(doc)) {
+		const used = spent.get(vote.voterId) ?? 0;
+		const counted = Math.min(vote.count, budget - used);
+		if (counted <= 0) continue;
+		spent.set(vote.voterId, used + counted);
+		tally.set(vote.noteId, (tally.get(vote.noteId) ?? 0) + counted);
+	}
+	return tally;
+}
+
+/** Removes every vote (a facilitator starting a new round), in one transaction. */
+export function clearVotes(doc: Y.Doc): number {
+	const votes = votesMap(doc);
+	const keys = [...votes.keys()];
+	doc.transact(() => keys.forEach((key) => votes.delete(key)));
+	return keys.length;
+}
+
+function sumCounts(votes: Vote[]): number {
+	return votes.reduce((total, vote) => total + vote.count, 0);
+}
