@@ -4,6 +4,7 @@
  * everything they hold has been persisted.
  */
 import * as Y from 'yjs';
+import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/migrations';
 import { DOC_NAMES, type DocName } from '#shared/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
@@ -118,6 +119,7 @@ export class RoomManager {
 				this.metrics
 			);
 			shared.loadStored(stored.updates, stored.lastSeq, stored.logLength);
+			if (docName === 'board') this.#migrate(shared, tag);
 			this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
 			docs[docName] = shared;
 			// A long log makes every load slow: fold it now rather than on the next update.
@@ -125,6 +127,25 @@ export class RoomManager {
 		}
 		this.log.debug('room loaded', { room: tag });
 		return { record, tag, docs };
+	}
+
+	/**
+	 * Brings a board up to this code's schema once, here, before any client sees it; the
+	 * migration's changes are persisted like any update. A board written by newer code is
+	 * refused rather than served to clients that would misread it.
+	 */
+	#migrate(shared: SharedDoc, tag: string): void {
+		try {
+			const { from, to } = migrateBoardDoc(shared.doc);
+			if (from !== to) this.log.info('board migrated', { room: tag, from, to });
+		} catch (err) {
+			if (err instanceof DocumentTooNewError) {
+				this.log.error('board written by a newer Threatboard; refusing to serve it', { room: tag, found: err.found });
+				throw err;
+			}
+			if (!(err instanceof InvalidBoardDocumentError)) throw err;
+			this.log.warn('board has no readable metadata; served unmigrated', { room: tag });
+		}
 	}
 
 	async #compact(doc: SharedDoc): Promise<boolean> {

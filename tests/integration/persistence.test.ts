@@ -1,6 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SCHEMA_VERSION } from '../../src/lib/shared/schema.ts';
 import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
@@ -105,4 +107,34 @@ it('releases an idle room from memory and reloads it with its full state', async
 	const reader = track(connectClient(server.wsUrl, room.roomId));
 	await synced(reader);
 	expect(reader.doc.getMap('notes').size).toBe(10);
+});
+
+it('migrates an old board to the current schema when the room loads', async () => {
+	const dataDir = tempDataDir();
+	const first = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
+	const room = await createRoom(first.url);
+	await first.close();
+
+	// Replace the stored board with a version-0 one: no schemaVersion, note text as a string.
+	const legacy = new Y.Doc();
+	legacy.getMap('meta').set('title', 'Legacy');
+	legacy.getMap('meta').set('createdAt', 1);
+	const note = new Y.Map<unknown>();
+	legacy.getMap('notes').set('n1', note);
+	note.set('text', 'plain string text');
+	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'));
+	db.prepare("UPDATE doc_snapshots SET data = ? WHERE room_id = ? AND doc_name = 'board'").run(
+		Y.encodeStateAsUpdate(legacy),
+		room.roomId
+	);
+	db.close();
+
+	const second = track(await startTestServer({ LOG_LEVEL: 'info' }, dataDir));
+	const reader = track(connectClient(second.wsUrl, room.roomId));
+	await synced(reader);
+	expect(reader.doc.getMap('meta').get('schemaVersion')).toBe(SCHEMA_VERSION);
+	const text = (reader.doc.getMap('notes').get('n1') as Y.Map<unknown>).get('text');
+	expect(text).toBeInstanceOf(Y.Text);
+	expect((text as Y.Text).toString()).toBe('plain string text');
+	expect(second.logs.some((l) => l.msg === 'board migrated')).toBe(true);
 });
