@@ -9,7 +9,12 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import {
+	encodeAwarenessMessage,
+	encodePermissionDenied,
+	encodeSyncMessage,
+	type AwarenessWireEntry
+} from '#shared/messages';
 import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from '#shared/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
@@ -60,14 +65,6 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 	// An update with no structs and an empty delete set: y-websocket sends one as its sync
 	// step 2 whenever it has nothing the server lacks.
 	return update.length === 2 && update[0] === 0 && update[1] === 0;
-}
-
-function syncMessage(step: number, payload: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Sync);
-	encoding.writeVarUint(encoder, step);
-	encoding.writeVarUint8Array(encoder, payload);
-	return encoding.toUint8Array(encoder);
 }
 
 export class SharedDoc {
@@ -122,11 +119,7 @@ export class SharedDoc {
 	addConnection(conn: Connection): void {
 		this.conns.add(conn);
 		// Our state vector, so the client sends what we lack (its offline edits).
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MessageType.Sync);
-		encoding.writeVarUint(encoder, SyncStep.Step1);
-		encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
-		conn.send(encoding.toUint8Array(encoder));
+		conn.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)));
 		const presence = this.#encodeAwareness(this.#awareness.keys(), true);
 		if (presence) conn.send(presence);
 	}
@@ -138,7 +131,9 @@ export class SharedDoc {
 			const entry = this.#awareness.get(clientId);
 			if (!entry) continue;
 			if (entry.state === null) {
-				this.#awareness.delete(clientId); // everyone already saw it leave
+				// Already announced as gone: forget it now, unless that announcement is still
+				// waiting in the coalescing window (the flush forgets it after sending).
+				if (!this.#awarenessDirty.has(clientId)) this.#awareness.delete(clientId);
 				continue;
 			}
 			entry.clock += 1;
@@ -194,11 +189,7 @@ export class SharedDoc {
 			this.metrics.writesDropped.inc();
 			if (!conn.toldReadOnly) {
 				conn.toldReadOnly = true;
-				const encoder = encoding.createEncoder();
-				encoding.writeVarUint(encoder, MessageType.Auth);
-				encoding.writeVarUint(encoder, 0); // y-protocols/auth: permission denied
-				encoding.writeVarString(encoder, READ_ONLY_REASON);
-				conn.send(encoding.toUint8Array(encoder));
+				conn.send(encodePermissionDenied(READ_ONLY_REASON));
 			}
 			return;
 		}
@@ -222,7 +213,7 @@ export class SharedDoc {
 		if (conn.closed) return;
 		// An empty state vector is one zero byte: a fresh joiner, served from the shared cache.
 		if (stateVector.length === 1 && stateVector[0] === 0) {
-			this.#fullStateMessage ??= syncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc));
+			this.#fullStateMessage ??= encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc));
 			conn.send(this.#fullStateMessage);
 			return;
 		}
@@ -233,7 +224,7 @@ export class SharedDoc {
 			conn.close(CloseCode.MalformedMessage, 'undecodable state vector');
 			return;
 		}
-		conn.send(syncMessage(SyncStep.Step2, diff));
+		conn.send(encodeSyncMessage(SyncStep.Step2, diff));
 	}
 
 	/** Runs fn once no applied update is still waiting for the store. */
@@ -247,7 +238,7 @@ export class SharedDoc {
 		this.#uncommitted++;
 		this.metrics.updates.inc();
 		this.metrics.updateBytes.inc(update.length);
-		const message = syncMessage(SyncStep.Update, update);
+		const message = encodeSyncMessage(SyncStep.Update, update);
 		this.persister.enqueue({ roomId: this.roomId, docName: this.docName, update }, (seq) => {
 			this.#uncommitted--;
 			this.lastSeq = seq;
@@ -362,23 +353,14 @@ export class SharedDoc {
 
 	/** One awareness message for the given client ids; with onlyPresent, skips departed ones. */
 	#encodeAwareness(clientIds: Iterable<number>, onlyPresent: boolean): Uint8Array | null {
-		const chosen: Array<[number, AwarenessEntry]> = [];
+		const chosen: AwarenessWireEntry[] = [];
 		for (const clientId of clientIds) {
 			const entry = this.#awareness.get(clientId);
-			if (entry && (!onlyPresent || entry.state !== null)) chosen.push([clientId, entry]);
+			if (entry && (!onlyPresent || entry.state !== null)) {
+				chosen.push({ clientId, clock: entry.clock, json: entry.state ?? 'null' });
+			}
 		}
-		if (chosen.length === 0) return null;
-		const inner = encoding.createEncoder();
-		encoding.writeVarUint(inner, chosen.length);
-		for (const [clientId, entry] of chosen) {
-			encoding.writeVarUint(inner, clientId);
-			encoding.writeVarUint(inner, entry.clock);
-			encoding.writeVarString(inner, entry.state ?? 'null');
-		}
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MessageType.Awareness);
-		encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-		return encoding.toUint8Array(encoder);
+		return chosen.length === 0 ? null : encodeAwarenessMessage(chosen);
 	}
 
 	get hasPendingWork(): boolean {
