@@ -136,7 +136,8 @@ export class SharedDoc {
 				if (!this.#awarenessDirty.has(clientId)) this.#awareness.delete(clientId);
 				continue;
 			}
-			entry.clock += 1;
+			// Same clock, as y-protocols does for remote clients: receivers accept a removal at an
+			// equal clock, and the client can come back by announcing itself at clock + 1.
 			entry.state = null;
 			this.#markAwarenessDirty(clientId);
 		}

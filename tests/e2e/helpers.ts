@@ -11,22 +11,29 @@ export function baseUrl(): string {
 export interface User {
 	context: BrowserContext;
 	page: Page;
+	/** Uncaught exceptions and console errors of this person's page, for tests that expect none. */
+	errors: string[];
 }
 
 /** A separate browser context per person: own storage, own IndexedDB, no shared BroadcastChannel. */
-export async function newUser(browser: Browser): Promise<User> {
+export async function newUser(browser: Browser, base = baseUrl()): Promise<User> {
 	const context = await browser.newContext({
-		baseURL: baseUrl(),
+		baseURL: base,
 		viewport: { width: 1280, height: 720 },
 		permissions: ['clipboard-read', 'clipboard-write']
 	});
 	const page = await context.newPage();
-	return { context, page };
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	return { context, page, errors };
 }
 
 /** Seeds a room through the HTTP API (for tests where creating it through the UI is not the point). */
-export async function createRoom(title: string): Promise<CreateRoomResponse> {
-	const response = await fetch(`${baseUrl()}/api/rooms`, {
+export async function createRoom(title: string, base = baseUrl()): Promise<CreateRoomResponse> {
+	const response = await fetch(`${base}/api/rooms`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ title })
@@ -58,7 +65,7 @@ export function presenceChip(page: Page, name: string): Locator {
 }
 
 export function connectionStatus(page: Page): Locator {
-	return page.getByRole('status').filter({ hasText: /Live|Connecting|Offline/ });
+	return page.getByRole('status').filter({ hasText: /Live|Connecting|Offline|Disconnected/ });
 }
 
 /** Clicks a copy button, checks the visible "Copied" feedback, and returns what reached the clipboard. */

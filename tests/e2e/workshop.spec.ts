@@ -88,6 +88,8 @@ test('create a workshop, join it from two other browsers, and come back after a 
 	for (const ids of sentAwareness) expect(ids).toHaveLength(1);
 	expect(new Set(sentAwareness.flat()).size).toBe(1);
 
+	for (const user of [alice, bob, olivia]) expect(user.errors).toEqual([]);
+
 	// The README screenshot: the workshop with three people present, as the facilitator sees it.
 	await alice.page.mouse.move(0, 0);
 	const shot = await alice.page.screenshot({ path: path.join(SCREENSHOTS, 'workshop.png') });
@@ -166,11 +168,17 @@ test('the start page joins by pasted link and keeps a forgettable list of recent
 	await page.getByRole('button', { name: 'Join workshop' }).click();
 	await expect(page.getByRole('alert')).toContainText('not a Threatboard workshop link');
 	await page.getByLabel('Workshop link').fill('');
+	await page.getByLabel('Workshop link').blur();
 	await page.mouse.move(0, 0);
 	await page.screenshot({ path: path.join(SCREENSHOTS, 'landing.png') });
 
+	// Forgetting removes the entry and the board's offline copy (its IndexedDB database).
+	const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+	expect(await databases()).toContain(`threatboard.board.${second.roomId}`);
 	await page.getByRole('button', { name: 'Forget Internal admin console' }).click();
 	await expect(recent).toHaveCount(1);
+	await expect.poll(databases).not.toContain(`threatboard.board.${second.roomId}`);
+	expect(await databases()).toContain(`threatboard.board.${first.roomId}`);
 	await expect(recent.first()).toContainText('Mobile app – login flow');
 	await page.reload();
 	await expect(recent).toHaveCount(1);

@@ -6,6 +6,9 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
 
+// Each Node WebsocketProvider adds a process 'exit' listener; tests open dozens at once.
+process.setMaxListeners(200);
+
 export interface TestClient {
 	doc: Y.Doc;
 	provider: WebsocketProvider;

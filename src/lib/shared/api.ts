@@ -1,8 +1,8 @@
 /** The JSON HTTP API's request and response shapes, shared by the server and the client. */
 import { z } from 'zod';
+import { MAX_TITLE_LENGTH } from './links.ts';
 
-export const MAX_TITLE_LENGTH = 200;
-export const DEFAULT_TITLE = 'Untitled workshop';
+export { DEFAULT_TITLE, MAX_TITLE_LENGTH, facilitatorPath, observerPath, participantPath } from './links.ts';
 
 /** Printable text: no control characters (they hide content in logs, terminals and exports). */
 // eslint-disable-next-line no-control-regex
@@ -56,14 +56,4 @@ export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 export interface ApiError {
 	error: { code: ApiErrorCode; message: string; issues?: Array<{ path: string; message: string }> };
-}
-
-export function participantPath(roomId: string): string {
-	return `/w/${roomId}`;
-}
-export function facilitatorPath(roomId: string, facilitatorKey: string): string {
-	return `/w/${roomId}#facilitator=${facilitatorKey}`;
-}
-export function observerPath(observerId: string): string {
-	return `/w/${observerId}`;
 }

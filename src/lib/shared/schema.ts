@@ -7,7 +7,7 @@
  * code units, the unit of JavaScript string length and of Y.Text length.
  */
 import { z } from 'zod';
-import { MAX_TITLE_LENGTH } from './api.ts';
+import { MAX_TITLE_LENGTH } from './links.ts';
 import { DisplayName } from './presence.ts';
 import { MAX_ORDER_KEY_LENGTH, ORDER_KEY_PATTERN } from './ordering.ts';
 

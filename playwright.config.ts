@@ -1,0 +1,36 @@
+/**
+ * End-to-end tests against the BUILT app (`npm run build` first): tests/e2e/global-setup.ts
+ * starts `node dist/server/index.js` on a free loopback port with a fresh DATA_DIR and exports
+ * its URL in THREATBOARD_E2E_BASE_URL, which the workers inherit.
+ */
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+	testDir: './tests/e2e',
+	outputDir: './test-results',
+	globalSetup: './tests/e2e/global-setup.ts',
+	fullyParallel: true,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	use: {
+		browserName: 'chromium',
+		baseURL: process.env.THREATBOARD_E2E_BASE_URL,
+		viewport: { width: 1280, height: 720 },
+		trace: 'retain-on-failure',
+		launchOptions: {
+			// Debian's chromium (apt): Playwright's own browser download is not available here.
+			executablePath: '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run'
+			]
+		}
+	}
+});

@@ -1,0 +1,163 @@
+/**
+ * One open workshop in this browser: the board Y.Doc, its offline copy in IndexedDB, the
+ * connection to the sync server, and the little state the UI shows about them.
+ *
+ * Only summaries live in $state (status, title, presence); the document itself stays in Yjs and
+ * components observe what they need, so a big board is never mirrored into deep reactive state.
+ */
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { readTitle } from '#shared/board-doc';
+import { CloseCode, SUBPROTOCOL } from '#shared/protocol';
+import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
+import { createBoardProvider, type BoardProvider } from './provider.ts';
+import { PresenceTracker } from './presence.svelte.ts';
+
+/**
+ * connecting: not synced yet; live: synced with the server; offline: lost it, retrying by
+ * itself; stopped: the server refused us for good (see `problem`), no more retries.
+ */
+export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'stopped';
+
+/** A refusal that reconnecting cannot fix (the server closed with a 44xx code). */
+export type SessionProblem =
+	| { kind: 'not-found' }
+	| { kind: 'facilitator-key-refused' }
+	| { kind: 'refused'; code: number; reason: string };
+
+export type SessionRole = 'facilitator' | 'participant' | 'observer';
+
+export interface BoardSessionOptions {
+	/** The id in the address: a room id, or an observer id. */
+	id: string;
+	observer: boolean;
+	facilitatorKey?: string;
+}
+
+export class BoardSession {
+	readonly id: string;
+	readonly doc = new Y.Doc();
+	readonly presence: PresenceTracker;
+
+	readonly #connection: BoardProvider;
+	readonly #local: IndexeddbPersistence | undefined;
+	readonly #cleanups: Array<() => void> = [];
+
+	#status = $state<ConnectionStatus>('connecting');
+	#problem = $state<SessionProblem | null>(null);
+	#readOnly = $state(false);
+	#role = $state<SessionRole>('participant');
+	#title = $state<string | undefined>();
+	#hasLocalCopy = $state(false);
+
+	constructor(options: BoardSessionOptions) {
+		this.id = options.id;
+		this.#role = options.observer ? 'observer' : options.facilitatorKey ? 'facilitator' : 'participant';
+		this.#readOnly = options.observer;
+
+		this.#on(this.doc, 'update', () => (this.#title = readTitle(this.doc)));
+		this.#local = this.#openLocalCopy();
+
+		this.#connection = createBoardProvider(this.id, this.doc, {
+			facilitatorKey: options.facilitatorKey,
+			onPermissionDenied: () => (this.#readOnly = true)
+		});
+		this.presence = new PresenceTracker(this.#connection.provider.awareness);
+		this.#watchConnection();
+	}
+
+	get status(): ConnectionStatus {
+		return this.#status;
+	}
+	get problem(): SessionProblem | null {
+		return this.#problem;
+	}
+	get readOnly(): boolean {
+		return this.#readOnly;
+	}
+	get role(): SessionRole {
+		return this.#role;
+	}
+	/** The title in the board document; undefined until it has arrived (from IndexedDB or the server). */
+	get title(): string | undefined {
+		return this.#title;
+	}
+	/** True once a copy saved on this device has been loaded (it may be empty for a first visit). */
+	get hasLocalCopy(): boolean {
+		return this.#hasLocalCopy;
+	}
+
+	/** After the server refused our facilitator key: carry on as a plain participant. */
+	continueAsParticipant(): void {
+		const { provider } = this.#connection;
+		provider.protocols = [SUBPROTOCOL];
+		this.#role = 'participant';
+		this.#problem = null;
+		this.#status = 'connecting';
+		provider.connect();
+	}
+
+	destroy(): void {
+		this.presence.leave();
+		this.presence.destroy();
+		for (const cleanup of this.#cleanups.splice(0)) cleanup();
+		this.#connection.destroy();
+		void this.#local?.destroy();
+		this.doc.destroy();
+	}
+
+	#openLocalCopy(): IndexeddbPersistence | undefined {
+		try {
+			const local = new IndexeddbPersistence(boardDatabaseName(this.id), this.doc);
+			local.whenSynced.then(
+				() => (this.#hasLocalCopy = true),
+				() => undefined // no IndexedDB (private mode): we only lose the offline copy
+			);
+			return local;
+		} catch {
+			return undefined;
+		}
+	}
+
+	#watchConnection(): void {
+		const { provider } = this.#connection;
+		this.#on(provider, 'sync', (synced: boolean) => {
+			if (synced && navigator.onLine) this.#status = 'live';
+		});
+		// Every failed or lost connection; the provider retries by itself (backoff up to 2.5 s).
+		// We stay "offline" through the retries rather than flicker through "connecting".
+		this.#on(provider, 'connection-close', () => {
+			if (this.#status === 'live' || this.#status === 'connecting') this.#status = 'offline';
+		});
+		this.#on(provider, 'closed', ({ code, reason }: { code: number; reason: string }) => {
+			this.#status = 'stopped';
+			this.#problem =
+				code === CloseCode.RoomNotFound
+					? { kind: 'not-found' }
+					: code === CloseCode.Unauthorized && this.#role === 'facilitator'
+						? { kind: 'facilitator-key-refused' }
+						: { kind: 'refused', code, reason };
+		});
+		const onNetworkChange = () => {
+			if (this.#status === 'stopped') return;
+			if (!navigator.onLine) this.#status = 'offline';
+			else if (provider.synced) this.#status = 'live';
+		};
+		window.addEventListener('online', onNetworkChange);
+		window.addEventListener('offline', onNetworkChange);
+		this.#cleanups.push(() => {
+			window.removeEventListener('online', onNetworkChange);
+			window.removeEventListener('offline', onNetworkChange);
+		});
+	}
+
+	/** Subscribes to a Yjs/lib0 observable and remembers to unsubscribe on destroy. */
+	#on<A extends unknown[]>(
+		target: { on(name: string, f: (...args: A) => void): void; off(name: string, f: (...args: A) => void): void },
+		name: string,
+		handler: (...args: A) => void
+	): void {
+		target.on(name, handler);
+		this.#cleanups.push(() => target.off(name, handler));
+	}
+}

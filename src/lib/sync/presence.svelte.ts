@@ -1,0 +1,57 @@
+/**
+ * Who is in the room, read from Yjs awareness. Remote entries come from other browsers, so each
+ * is validated (readPresence) and invalid ones are left out rather than trusted.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import { readPresence, type PresenceUser } from '#shared/presence';
+
+export interface Peer {
+	clientId: number;
+	name: string;
+	color: string;
+	role: PresenceUser['role'];
+	isSelf: boolean;
+}
+
+export class PresenceTracker {
+	readonly #awareness: Awareness;
+	#peers = $state.raw<Peer[]>([]);
+
+	constructor(awareness: Awareness) {
+		this.#awareness = awareness;
+		awareness.on('change', this.#refresh);
+		this.#refresh();
+	}
+
+	/** You first, then everyone else in the order they arrived (so chips do not reshuffle). */
+	get peers(): readonly Peer[] {
+		return this.#peers;
+	}
+
+	setLocalUser(user: PresenceUser): void {
+		this.#awareness.setLocalStateField('user', user);
+	}
+
+	/** Tells the room we left (sent before the socket closes, so others see it at once). */
+	leave(): void {
+		this.#awareness.setLocalState(null);
+	}
+
+	destroy(): void {
+		this.#awareness.off('change', this.#refresh);
+	}
+
+	#refresh = (): void => {
+		const self = this.#awareness.clientID;
+		const peers: Peer[] = [];
+		for (const [clientId, state] of this.#awareness.getStates()) {
+			const presence = readPresence(state);
+			if (!presence) continue;
+			const { name, color, role } = presence.user;
+			const peer = { clientId, name, color, role, isSelf: clientId === self };
+			if (peer.isSelf) peers.unshift(peer);
+			else peers.push(peer);
+		}
+		this.#peers = peers;
+	};
+}

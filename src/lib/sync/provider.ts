@@ -1,0 +1,56 @@
+/**
+ * The WebsocketProvider for a room's board document, set up the way our server expects:
+ * sub-protocol negotiation (with the facilitator key in the handshake, never in the URL),
+ * own-awareness-only forwarding, and the server's "read-only" notice surfaced to the UI.
+ */
+import type * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import * as authProtocol from 'y-protocols/auth';
+import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { resyncAwarenessOnReconnect, sendOnlyOwnAwareness } from './own-awareness.ts';
+
+/** ws(s)://<this host>/sync: the sync server always shares the page's origin. */
+export function syncServerUrl(location: Location = window.location): string {
+	const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+	return `${scheme}://${location.host}${SYNC_PATH_PREFIX.replace(/\/$/, '')}`;
+}
+
+export function syncProtocols(facilitatorKey: string | undefined): string[] {
+	return facilitatorKey ? [SUBPROTOCOL, FACILITATOR_SUBPROTOCOL_PREFIX + facilitatorKey] : [SUBPROTOCOL];
+}
+
+export interface BoardProviderOptions {
+	facilitatorKey?: string;
+	/** The server dropped a write from this connection (reason: READ_ONLY_REASON). */
+	onPermissionDenied(reason: string): void;
+}
+
+export interface BoardProvider {
+	provider: WebsocketProvider;
+	destroy(): void;
+}
+
+export function createBoardProvider(id: string, doc: Y.Doc, options: BoardProviderOptions): BoardProvider {
+	const provider = new WebsocketProvider(syncServerUrl(), `${id}/board`, doc, {
+		connect: false,
+		protocols: syncProtocols(options.facilitatorKey),
+		// Tabs talk through the server only: the BroadcastChannel path would re-publish other
+		// people's awareness entries and bypass the server's role checks between tabs. Tabs of
+		// one browser still share the offline copy through IndexedDB.
+		disableBc: true
+	});
+	const detachAwareness = sendOnlyOwnAwareness(provider);
+	const detachResync = resyncAwarenessOnReconnect(provider);
+	provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
+		authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => options.onPermissionDenied(reason));
+	};
+	provider.connect();
+	return {
+		provider,
+		destroy() {
+			detachAwareness();
+			detachResync();
+			provider.destroy();
+		}
+	};
+}

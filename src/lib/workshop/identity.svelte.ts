@@ -1,0 +1,63 @@
+/**
+ * Who I am on this device: the display name and colour shown to others, remembered in
+ * localStorage so that a reload (or the next workshop) does not ask again.
+ */
+import { DisplayName, PRESENCE_COLORS, colorFor } from '#shared/presence';
+import { IDENTITY_KEY } from './storage-keys.ts';
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+interface StoredIdentity {
+	name?: string;
+	color?: string;
+}
+
+function readStored(): StoredIdentity {
+	try {
+		const parsed: unknown = JSON.parse(localStorage.getItem(IDENTITY_KEY) ?? 'null');
+		if (typeof parsed !== 'object' || parsed === null) return {};
+		const { name, color } = parsed as Record<string, unknown>;
+		const validName = DisplayName.safeParse(name);
+		return {
+			name: validName.success ? validName.data : undefined,
+			color: typeof color === 'string' && HEX_COLOR.test(color) ? color : undefined
+		};
+	} catch {
+		return {};
+	}
+}
+
+export class LocalIdentity {
+	#name = $state<string | undefined>();
+	#color = $state<string>(PRESENCE_COLORS[0]);
+
+	constructor() {
+		const stored = readStored();
+		this.#name = stored.name;
+		// A first-time visitor gets a colour at random, so that a room of newcomers is not all blue.
+		this.#color = stored.color ?? colorFor(crypto.getRandomValues(new Uint32Array(1))[0]);
+	}
+
+	/** Undefined until the person has chosen a name on this device. */
+	get name(): string | undefined {
+		return this.#name;
+	}
+
+	get color(): string {
+		return this.#color;
+	}
+
+	/** Validates, stores and applies a new name and colour; returns the problem if the name is invalid. */
+	save(name: string, color: string): string | undefined {
+		const parsed = DisplayName.safeParse(name);
+		if (!parsed.success) return parsed.error.issues[0]?.message ?? 'invalid name';
+		this.#name = parsed.data;
+		if (HEX_COLOR.test(color)) this.#color = color;
+		try {
+			localStorage.setItem(IDENTITY_KEY, JSON.stringify({ name: this.#name, color: this.#color }));
+		} catch {
+			// Not remembered, but still used for this visit.
+		}
+		return undefined;
+	}
+}
