@@ -50,6 +50,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 	/** Stops sync, writes out every room and closes the store. Idempotent. */
 	function close(): Promise<void> {
 		closing ??= (async () => {
+			const started = performance.now();
 			sync.stopHeartbeat();
 			sync.closeAll();
 			const flushed = Promise.race([
@@ -61,6 +62,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 			]);
 			if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
 			await store.close();
+			log.info('rooms written out and store closed', { durationMs: Math.round(performance.now() - started) });
 		})();
 		return closing;
 	}
