@@ -33,6 +33,8 @@ export interface SharedDocOptions {
  * keep the edits and resend them when they reconnect, so refusing loses nothing.
  */
 const MAX_UNCOMMITTED_WHILE_FAILING = 10_000;
+/** Committed updates kept after the joiner snapshot before it is rebuilt (also capped at 1/4 of its size). */
+const MAX_TAIL_UPDATES = 256;
 /** A connection normally claims one awareness client id; a few allow for a recreated Y.Doc. */
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 /** Coalescing window per connected client, in ms (50 clients: 10 ms; 200 clients: 40 ms). */
@@ -61,6 +63,11 @@ export class ProtocolError extends Error {
 	}
 }
 
+/** A state vector with no clients: one zero byte, sent by a joiner that has nothing yet. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+	return stateVector.length === 1 && stateVector[0] === 0;
+}
+
 function isEmptyUpdate(update: Uint8Array): boolean {
 	// An update with no structs and an empty delete set: y-websocket sends one as its sync
 	// step 2 whenever it has nothing the server lacks.
@@ -77,7 +84,15 @@ export class SharedDoc {
 
 	#uncommitted = 0;
 	#committedWaiters: Array<() => void> = [];
-	#fullStateMessage: Uint8Array | null = null;
+	/**
+	 * Late-joiner cache: a step-2 message with the whole committed state at some moment, plus
+	 * the updates committed since (the tail). Snapshot + merged tail = the current committed
+	 * state, so edits do not force re-encoding the whole document for the next joiner.
+	 */
+	#snapshotMessage: Uint8Array | null = null;
+	#tail: Uint8Array[] = [];
+	#tailBytes = 0;
+	#tailMessage: Uint8Array | null = null;
 	#compacting: Promise<void> | null = null;
 
 	#awareness = new Map<number, AwarenessEntry>();
@@ -179,7 +194,11 @@ export class SharedDoc {
 			throw new ProtocolError(CloseCode.MalformedMessage, 'truncated sync message');
 		}
 		if (step === SyncStep.Step1) {
-			this.#whenCommitted(() => this.#replyToStep1(conn, payload));
+			// A fresh joiner with a cached snapshot is answered at once: the snapshot and its
+			// tail hold committed updates only. Anything else waits for in-flight commits, so
+			// a reply never contains an update the store might still lose.
+			if (this.#snapshotMessage && isEmptyStateVector(payload)) this.#replyToStep1(conn, payload);
+			else this.#whenCommitted(() => this.#replyToStep1(conn, payload));
 			return;
 		}
 		if (step !== SyncStep.Step2 && step !== SyncStep.Update) {
@@ -212,10 +231,8 @@ export class SharedDoc {
 
 	#replyToStep1(conn: Connection, stateVector: Uint8Array): void {
 		if (conn.closed) return;
-		// An empty state vector is one zero byte: a fresh joiner, served from the shared cache.
-		if (stateVector.length === 1 && stateVector[0] === 0) {
-			this.#fullStateMessage ??= encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc));
-			conn.send(this.#fullStateMessage);
+		if (isEmptyStateVector(stateVector)) {
+			this.#sendFullState(conn);
 			return;
 		}
 		let diff: Uint8Array;
@@ -228,6 +245,37 @@ export class SharedDoc {
 		conn.send(encodeSyncMessage(SyncStep.Step2, diff));
 	}
 
+	/** Snapshot (encoded once, shared by every fresh joiner) then the merged tail, if any. */
+	#sendFullState(conn: Connection): void {
+		if (!this.#snapshotMessage) {
+			// Only reached with no uncommitted updates, so the doc holds committed state only.
+			this.#snapshotMessage = encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc));
+			this.#tail = [];
+			this.#tailBytes = 0;
+			this.#tailMessage = null;
+		}
+		conn.send(this.#snapshotMessage);
+		if (this.#tail.length === 0) return;
+		this.#tailMessage ??= encodeSyncMessage(
+			SyncStep.Update,
+			this.#tail.length === 1 ? this.#tail[0] : Y.mergeUpdates(this.#tail)
+		);
+		conn.send(this.#tailMessage);
+	}
+
+	/** Extends the joiner cache with a committed update, or drops it once the tail is long. */
+	#appendToTail(update: Uint8Array): void {
+		if (!this.#snapshotMessage) return;
+		this.#tail.push(update);
+		this.#tailBytes += update.length;
+		this.#tailMessage = null;
+		if (this.#tail.length > MAX_TAIL_UPDATES || this.#tailBytes > this.#snapshotMessage.length / 4) {
+			this.#snapshotMessage = null; // rebuilt by the next fresh joiner
+			this.#tail = [];
+			this.#tailBytes = 0;
+		}
+	}
+
 	/** Runs fn once no applied update is still waiting for the store. */
 	#whenCommitted(fn: () => void): void {
 		if (this.#uncommitted === 0) fn();
@@ -235,7 +283,6 @@ export class SharedDoc {
 	}
 
 	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-		this.#fullStateMessage = null;
 		this.#uncommitted++;
 		this.metrics.updates.inc();
 		this.metrics.updateBytes.inc(update.length);
@@ -244,6 +291,7 @@ export class SharedDoc {
 			this.#uncommitted--;
 			this.lastSeq = seq;
 			this.logLength++;
+			this.#appendToTail(update);
 			for (const conn of this.conns) {
 				if (conn !== origin) conn.send(message);
 			}

@@ -89,3 +89,33 @@ it('shares one full-state reply between concurrent fresh joiners', async () => {
 	for (const j of joiners) expect(j.doc.getMap('notes').size).toBe(500);
 	for (const c of [writer, probe, ...joiners]) c.destroy();
 });
+
+it('serves fresh joiners the cached snapshot plus every update committed since', async () => {
+	const room = await createRoom(server.url);
+	const writer = connectClient(server.wsUrl, room.roomId);
+	const first = connectClient(server.wsUrl, room.roomId); // builds the snapshot
+	await Promise.all([synced(writer), synced(first)]);
+	const notes = writer.doc.getMap<number>('notes');
+
+	const joinAndCount = async () => {
+		const joiner = connectClient(server.wsUrl, room.roomId);
+		await synced(joiner);
+		await waitUntil(() => joiner.doc.getMap('notes').size === notes.size, 'joiner has every note', {
+			docs: [joiner.doc]
+		});
+		joiner.destroy();
+	};
+
+	for (let i = 0; i < 10; i++) notes.set(`short-tail-${i}`, i);
+	await waitUntil(() => first.doc.getMap('notes').size === 10, 'edits committed', { docs: [first.doc] });
+	await joinAndCount(); // snapshot + a 10-update tail
+
+	for (let i = 0; i < 400; i++) notes.set(`long-tail-${i}`, i); // overflows the tail
+	await waitUntil(() => first.doc.getMap('notes').size === 410, 'edits committed', { docs: [first.doc] });
+	await joinAndCount(); // snapshot rebuilt
+	notes.set('after-rebuild', 1);
+	await waitUntil(() => first.doc.getMap('notes').size === 411, 'edit committed', { docs: [first.doc] });
+	await joinAndCount();
+	writer.destroy();
+	first.destroy();
+});
