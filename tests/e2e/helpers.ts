@@ -1,6 +1,11 @@
 /** Helpers for the workshop e2e tests: one browser context per person, seeding through the API. */
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
 import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
+import { listNotes } from '../../src/lib/shared/board-doc.ts';
+import { SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
 
 export function baseUrl(): string {
 	const url = process.env.THREATBOARD_E2E_BASE_URL;
@@ -100,4 +105,101 @@ export function awarenessClientIds(frame: Buffer): number[] | undefined {
 		pos += length; // state JSON
 	}
 	return ids;
+}
+
+// ---- Board ------------------------------------------------------------------------------------
+
+/** A lane (or the parking lot) by its heading, e.g. "What can go wrong?". */
+export function lane(page: Page, title: string): Locator {
+	return page.getByRole('region', { name: title, exact: true });
+}
+
+/** The note cards of a lane, in the order shown. */
+export function notesIn(page: Page, title: string): Locator {
+	return lane(page, title).locator('[data-note-id]');
+}
+
+/** A note card by (part of) its text. */
+export function noteWithText(page: Page, text: string): Locator {
+	// The text box mirrors the note's text in data-replica (also while a textarea edits it).
+	return page.locator('[data-note-id]').filter({ has: page.locator(`[data-replica*=${JSON.stringify(text)}]`) });
+}
+
+/** A note's text box (plain text until focused or clicked, then a textarea). */
+export function noteText(note: Locator): Locator {
+	return note.getByTestId('note-text');
+}
+
+/** Waits until a note's text is exactly `text`. */
+export async function expectNoteText(note: Locator, text: string): Promise<void> {
+	await expect(noteText(note)).toHaveAttribute('data-replica', text);
+}
+
+/** Clicks a lane's add button (e.g. "Threat") and types the text into the new note. */
+export async function addNote(page: Page, laneTitle: string, kind: string, text: string): Promise<Locator> {
+	await lane(page, laneTitle).getByRole('button', { name: kind, exact: true }).click();
+	const editor = page.locator('textarea:focus');
+	await expect(editor).toHaveCount(1);
+	await editor.pressSequentially(text);
+	return page.locator('[data-note-id]').filter({ has: page.locator('textarea:focus') });
+}
+
+/** The text of every note in a lane, in order. */
+export async function laneTexts(page: Page, title: string): Promise<string[]> {
+	return notesIn(page, title)
+		.getByTestId('note-text')
+		.evaluateAll((boxes) => boxes.map((box) => (box as HTMLElement).dataset.replica ?? ''));
+}
+
+/** Opens a room as a named person and waits until the board is live. */
+export async function joinBoard(user: User, roomPath: string, name: string, color?: string): Promise<void> {
+	await user.page.goto(roomPath);
+	await chooseName(user.page, name, color);
+	await expect(connectionStatus(user.page)).toContainText('Live');
+}
+
+// ---- Seeding a board from Node ---------------------------------------------------------------
+// Through a real y-websocket client (the protocol the browsers use), for tests where building the
+// board through the UI is not the point.
+
+export interface BoardClient {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	destroy(): void;
+}
+
+export async function connectBoard(roomId: string, base = baseUrl()): Promise<BoardClient> {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(`${base.replace(/^http/, 'ws')}/sync`, `${roomId}/board`, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		protocols: [SUBPROTOCOL]
+	});
+	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
+	return {
+		doc,
+		provider,
+		destroy() {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+/** Writes with `build` in one transaction and waits until a second client sees `expectedNotes`. */
+export async function seedBoard(roomId: string, build: (doc: Y.Doc) => void, base = baseUrl()): Promise<void> {
+	const writer = await connectBoard(roomId, base);
+	writer.doc.transact(() => build(writer.doc));
+	const expected = listNotes(writer.doc).length;
+	const reader = await connectBoard(roomId, base);
+	try {
+		const deadline = Date.now() + 15_000;
+		while (listNotes(reader.doc).length < expected) {
+			if (Date.now() > deadline) throw new Error('seeded notes did not reach a second client');
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	} finally {
+		reader.destroy();
+		writer.destroy();
+	}
 }

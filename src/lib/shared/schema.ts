@@ -17,11 +17,12 @@ export const SCHEMA_VERSION = 1;
 // ---- Vocabulary -------------------------------------------------------------------------------
 
 /** The four questions of the threat-modeling workshop (Shostack's four-question frame). */
+/** The four questions as Threatboard asks them (the product brief's wording). */
 export const QUESTIONS = {
-	1: 'What are we working on?',
+	1: 'What are we building?',
 	2: 'What can go wrong?',
 	3: 'What are we going to do about it?',
-	4: 'Did we do a good enough job?'
+	4: 'Did we do a good job?'
 } as const;
 export type QuestionNumber = keyof typeof QUESTIONS;
 

@@ -25,6 +25,9 @@ export type SessionProblem =
 	| { kind: 'facilitator-key-refused' }
 	| { kind: 'refused'; code: number; reason: string };
 
+/** performance.mark name set each time the board has synced with the server. */
+export const SYNCED_MARK = 'threatboard:synced';
+
 export type SessionRole = 'facilitator' | 'participant' | 'observer';
 
 export interface BoardSessionOptions {
@@ -122,6 +125,8 @@ export class BoardSession {
 	#watchConnection(): void {
 		const { provider } = this.#connection;
 		this.#on(provider, 'sync', (synced: boolean) => {
+			// For performance measurements (tests/e2e/board-perf.spec.ts): the server's state is applied.
+			if (synced) performance.mark(SYNCED_MARK);
 			if (synced && navigator.onLine) this.#status = 'live';
 		});
 		// Every failed or lost connection; the provider retries by itself (backoff up to 2.5 s).

@@ -11,6 +11,8 @@ export interface Peer {
 	color: string;
 	role: PresenceUser['role'];
 	isSelf: boolean;
+	/** The note this person is typing in, if any (shown on the note; nobody is locked out). */
+	editing: string | null;
 }
 
 export class PresenceTracker {
@@ -32,6 +34,12 @@ export class PresenceTracker {
 		this.#awareness.setLocalStateField('user', user);
 	}
 
+	/** Says which note we are typing in (null when none); others show it on that note. */
+	setEditing(noteId: string | null): void {
+		if ((this.#awareness.getLocalState()?.editing ?? null) === noteId) return;
+		this.#awareness.setLocalStateField('editing', noteId);
+	}
+
 	/** Tells the room we left (sent before the socket closes, so others see it at once). */
 	leave(): void {
 		this.#awareness.setLocalState(null);
@@ -48,7 +56,7 @@ export class PresenceTracker {
 			const presence = readPresence(state);
 			if (!presence) continue;
 			const { name, color, role } = presence.user;
-			const peer = { clientId, name, color, role, isSelf: clientId === self };
+			const peer = { clientId, name, color, role, isSelf: clientId === self, editing: presence.editing ?? null };
 			if (peer.isSelf) peers.unshift(peer);
 			else peers.push(peer);
 		}

@@ -1,0 +1,93 @@
+/** What every scenario gets, and the load-window measurements common to all of them. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readMachineCpu } from './interference.ts';
+import { readCpuSeconds } from './process-stats.ts';
+import type { BenchServer } from './servers.ts';
+import { round } from './stats.ts';
+
+export interface Timing {
+	/** Load before measuring starts (JIT and socket warm-up); its samples are discarded. */
+	warmupMs: number;
+	durationMs: number;
+	/** Longest wait after the load stops for the last deliveries. */
+	settleMs: number;
+}
+
+export interface RunContext {
+	server: BenchServer;
+	quick: boolean;
+	/** `--duration=<s>`: replaces the measured duration of timed scenarios. */
+	durationMs?: number;
+	progress(message: string): void;
+}
+
+export interface LoadWindow {
+	wallSeconds: number;
+	/** Server CPU over the load window, in cores (1 = its whole core). */
+	serverCpuCores: number;
+	serverCpuSeconds: number;
+	/** The load generator's own CPU, in cores: near 1 means it may be the bottleneck. */
+	loadGeneratorCpuCores: number;
+	loadGeneratorEventLoopDelayP99Ms: number;
+	/** CPU used on the machine by neither the server nor the load generator, in cores. */
+	otherCpuCores: number;
+	/** Time the hypervisor gave to others while we wanted the CPU. */
+	stealSeconds: number;
+}
+
+/** Event-loop delay sampling period; the histogram's values include it. */
+const DELAY_RESOLUTION_MS = 2;
+
+/** Starts measuring the server's and our own CPU, and our event-loop delay. */
+export function startLoadWindow(server: BenchServer): () => LoadWindow {
+	const wallStart = performance.now();
+	const serverCpuStart = readCpuSeconds(server.pid);
+	const ownCpuStart = process.cpuUsage();
+	const machineStart = readMachineCpu();
+	const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+	delay.enable();
+	return () => {
+		delay.disable();
+		const wall = (performance.now() - wallStart) / 1000;
+		const own = process.cpuUsage(ownCpuStart);
+		const serverCpu = readCpuSeconds(server.pid) - serverCpuStart;
+		const ownCpu = (own.user + own.system) / 1e6;
+		const machine = readMachineCpu();
+		const otherCpu = machine.busySeconds - machineStart.busySeconds - serverCpu - ownCpu;
+		return {
+			wallSeconds: round(wall),
+			serverCpuCores: round(serverCpu / wall),
+			serverCpuSeconds: round(serverCpu),
+			loadGeneratorCpuCores: round(ownCpu / wall),
+			loadGeneratorEventLoopDelayP99Ms: round(Math.max(0, delay.percentile(99) / 1e6 - DELAY_RESOLUTION_MS)),
+			otherCpuCores: round(Math.max(0, otherCpu) / wall),
+			stealSeconds: round(machine.stealSeconds - machineStart.stealSeconds)
+		};
+	};
+}
+
+/** Polls `done` every `everyMs` until it holds or `timeoutMs` passes; returns the time waited. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, everyMs = 50): Promise<number> {
+	const started = performance.now();
+	while (!done() && performance.now() - started < timeoutMs) {
+		await new Promise((resolve) => setTimeout(resolve, everyMs));
+	}
+	return performance.now() - started;
+}
+
+/** Calls `fire` at start + offset + k * period until `endAt`, without drift; resolves after the last. */
+export function schedulePeriodic(startAt: number, offsetMs: number, periodMs: number, endAt: number, fire: (at: number) => void): Promise<void> {
+	return new Promise((resolve) => {
+		let k = 0;
+		const next = () => {
+			const at = startAt + offsetMs + k * periodMs;
+			if (at >= endAt) return resolve();
+			setTimeout(() => {
+				fire(at);
+				k++;
+				next();
+			}, Math.max(0, at - performance.now()));
+		};
+		next();
+	});
+}

@@ -1,0 +1,194 @@
+/**
+ * `npm run bench`: drives y-websocket-protocol clients against our server and the stock
+ * reference server (@y/websocket-server) on loopback, with the same load, and prints one JSON
+ * document (ours, reference, ratio, targets per scenario). Progress goes to stderr.
+ *
+ *   npm run bench -- [--quick] [--only=edits-50,cursors] [--server=ours|reference] [--data-root=/dev/shm]
+ *                    [--duration=<measured seconds of edits and cursors runs>]
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunContext } from './harness.ts';
+import { waitForQuiet } from './interference.ts';
+import { machineInfo, pinLoadGenerator } from './machine.ts';
+import { ProcessMonitor } from './process-stats.ts';
+import { SCENARIOS, type Scenario } from './scenarios/index.ts';
+import { SERVER_KINDS, ourServerEntry, startServer, type ServerKind } from './servers.ts';
+import { evaluateTargets, getPath } from './targets.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json');
+
+interface Args {
+	quick: boolean;
+	only: string[];
+	servers: ServerKind[];
+	/** Where the servers' fresh data directories go (default: the system temp dir). */
+	dataRoot: string | undefined;
+	/** Measured seconds for the timed scenarios (edits, cursors), replacing the mode's. */
+	durationSeconds: number | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+	const args: Args = { quick: false, only: [], servers: [...SERVER_KINDS], dataRoot: undefined, durationSeconds: undefined };
+	for (const arg of argv) {
+		if (arg === '--quick') args.quick = true;
+		else if (arg.startsWith('--only=')) args.only = arg.slice('--only='.length).split(',').filter(Boolean);
+		else if (arg.startsWith('--server=')) {
+			const kind = arg.slice('--server='.length);
+			if (kind !== 'ours' && kind !== 'reference') throw new Error(`--server must be ours or reference, not ${kind}`);
+			args.servers = [kind];
+		} else if (arg.startsWith('--data-root=')) args.dataRoot = path.resolve(arg.slice('--data-root='.length));
+		else if (arg.startsWith('--duration=')) {
+			args.durationSeconds = Number(arg.slice('--duration='.length));
+			if (!(args.durationSeconds > 0 && args.durationSeconds <= 600)) throw new Error('--duration must be 1..600 seconds');
+		} else {
+			throw new Error(`unknown argument ${arg} (use --quick, --only=<scenario[,...]>, --server=ours|reference, --data-root=<dir>, --duration=<s>)`);
+		}
+	}
+	return args;
+}
+
+/** `--only=edits` selects every edits-* scenario; an exact name selects just that one. */
+function selectScenarios(only: string[]): Scenario[] {
+	if (only.length === 0) return SCENARIOS;
+	const chosen = SCENARIOS.filter((s) => only.some((o) => s.name === o || s.name.startsWith(`${o}-`)));
+	if (chosen.length === 0) throw new Error(`no scenario matches ${only.join(',')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+	return chosen;
+}
+
+const benchStarted = performance.now();
+const progress = (message: string) =>
+	process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+
+/** Longest wait per run for other processes on the machine to go quiet, and in all. */
+const QUIET_WAIT_MS = { full: 10_000, quick: 0 };
+const QUIET_WAIT_TOTAL_MS = 60_000;
+let quietWaitedMs = 0;
+
+/** A run during which others used more than this many cores is repeated once (full mode). */
+const DISTURBED_CORES = 0.25;
+/** No repeats once the bench has run this long, to stay within its time budget. */
+const REPEAT_BUDGET_MS = 4.5 * 60_000;
+
+/** Runs a scenario against one server; repeats it once if other processes disturbed it. */
+async function runMeasured(scenario: Scenario, kind: ServerKind, args: Args, pinCore: number | null): Promise<object> {
+	const first = await runOne(scenario, kind, args, pinCore);
+	const disturbance = (r: object) => getPath(r, 'load.otherCpuCores') ?? 0;
+	if (args.quick || disturbance(first) <= DISTURBED_CORES || performance.now() - benchStarted > REPEAT_BUDGET_MS) {
+		return { ...first, attempts: 1 };
+	}
+	progress(`${scenario.name} / ${kind}: disturbed (${disturbance(first)} cores used by others); repeating once`);
+	const second = await runOne(scenario, kind, args, pinCore);
+	const best = disturbance(second) < disturbance(first) ? second : first;
+	return { ...best, attempts: 2, otherAttemptOtherCpuCores: disturbance(best === first ? second : first) };
+}
+
+async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore: number | null): Promise<object> {
+	const { quick } = args;
+	const quiet = await waitForQuiet(Math.min(quick ? QUIET_WAIT_MS.quick : QUIET_WAIT_MS.full, QUIET_WAIT_TOTAL_MS - quietWaitedMs));
+	quietWaitedMs += quiet.waitedMs;
+	if (!quiet.quiet) progress(`${scenario.name} / ${kind}: machine busy (${quiet.otherCoresBefore} cores used by others); running anyway`);
+	progress(`${scenario.name} / ${kind}: starting server`);
+	const server = await startServer(kind, pinCore, args.dataRoot);
+	const monitor = new ProcessMonitor(server.pid);
+	monitor.start();
+	const durationMs = args.durationSeconds === undefined ? undefined : args.durationSeconds * 1000;
+	const ctx: RunContext = { server, quick, durationMs, progress: (m) => progress(`${scenario.name} / ${kind}: ${m}`) };
+	try {
+		const result = await scenario.run(ctx);
+		if (server.exited()) throw new Error('server process exited during the run');
+		return { ...result, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
+	} catch (err) {
+		progress(`${scenario.name} / ${kind}: FAILED: ${(err as Error).message}`);
+		return {
+			error: (err as Error).message,
+			server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept },
+			machineBefore: quiet
+		};
+	} finally {
+		await server.stop();
+	}
+}
+
+function ratios(paths: string[], ours: unknown, reference: unknown): Record<string, number | null> {
+	const out: Record<string, number | null> = {};
+	for (const p of paths) {
+		const a = getPath(ours, p);
+		const b = getPath(reference, p);
+		out[p] = a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
+	}
+	return out;
+}
+
+async function main(): Promise<void> {
+	const args = parseArgs(process.argv.slice(2));
+	const scenarios = selectScenarios(args.only);
+	const pinning = pinLoadGenerator();
+	const machine = machineInfo(pinning);
+	progress(`pinning: ${pinning.note}; fd limit ${machine.fdLimit}`);
+	if (args.servers.includes('ours')) {
+		progress('building our server (scripts/build-server.mjs)');
+		execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+		if (!fs.existsSync(ourServerEntry())) throw new Error(`build did not produce ${ourServerEntry()}`);
+	}
+	// The server is built from the working tree, which may differ from `commit`.
+	const ourBuildSha256 = fs.existsSync(ourServerEntry())
+		? createHash('sha256').update(fs.readFileSync(ourServerEntry())).digest('hex').slice(0, 16)
+		: null;
+
+	const startedAt = new Date().toISOString();
+	const results: Record<string, object> = {};
+	for (const scenario of scenarios) {
+		const byServer: Partial<Record<ServerKind, object>> = {};
+		for (const kind of args.servers) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
+		results[scenario.name] = {
+			description: scenario.description,
+			ours: byServer.ours ?? null,
+			reference: byServer.reference ?? null,
+			ratio: byServer.ours && byServer.reference ? ratios(scenario.ratioOf, byServer.ours, byServer.reference) : null,
+			targets: evaluateTargets(scenario.name, byServer.ours, byServer.reference)
+		};
+	}
+
+	const report = {
+		bench: 'threatboard npm run bench',
+		mode: args.quick ? 'quick' : 'full',
+		durationOverrideSeconds: args.durationSeconds ?? null,
+		dataRoot: args.dataRoot ?? os.tmpdir(),
+		startedAt,
+		durationSeconds: Math.round((performance.now() - benchStarted) / 100) / 10,
+		ourServerBuildSha256: ourBuildSha256,
+		machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+		notes: [
+			'Loopback only. Each scenario run gets a freshly started server process with a fresh temporary DATA_DIR; ours persists every update to SQLite before broadcasting, the reference keeps documents in memory only.',
+			'reference = @y/websocket-server 0.1.1 setupWSConnection on http + ws (bench/reference-server.mjs), run with plain node like our built server.',
+			'ratio = ours / reference for each listed metric: below 1 means ours is lower (faster, smaller).',
+			'Clients behave like our browser client: sync step 1 on open, step 2 in answer to the server step 1, and each client sends only its own awareness state. Stock y-websocket providers also re-broadcast other clients\' awareness; these clients do not, so the reference is not loaded with that echo traffic.',
+			'Receivers do not apply updates: edits carry a unique marker found in the raw frame; cursor states carry their send time, decoded by 10 probe receivers per room, while all receivers track the latest awareness clock per peer.',
+			'Latencies are measured in one process with performance.now(); they include the load generator\'s own event-loop delay (reported per scenario as load.loadGeneratorEventLoopDelayP99Ms and loadGeneratorCpuCores; near 1 core means the load generator may be the bottleneck).',
+			'Edits and cursors: a warm-up period precedes measurement and its samples are discarded; undelivered counts are taken after the settle period.',
+			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update sent right after it to complete it; detected by the marker of the latest edit); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
+			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
+			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work is repeated once and the less disturbed attempt is kept (attempts: 2).',
+			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.'
+		],
+		scenarios: results
+	};
+	const json = JSON.stringify(report, null, 2);
+	fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+	fs.writeFileSync(RESULTS_FILE, json + '\n');
+	process.stdout.write(json + '\n');
+	progress(`done; written to ${path.relative(ROOT, RESULTS_FILE)}`);
+}
+
+main().then(
+	() => process.exit(0),
+	(err: unknown) => {
+		process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+		process.exit(1);
+	}
+);

@@ -1,0 +1,185 @@
+/**
+ * Edit fan-out: every client edits at a fixed rate; latency is measured from one client's send
+ * until each other client in the room has the update.
+ *
+ * Each edit writes a unique marker `@e<id>;` into the client's own key of a Y.Map. Receivers do
+ * not apply updates: they find the marker in the raw frame (Buffer.indexOf) and look the send
+ * time up in a table shared in this process (same clock: performance.now()).
+ */
+import * as Y from 'yjs';
+import { SyncClient, closeAll, connectAll, dropsByCode } from '../clients.ts';
+import { schedulePeriodic, startLoadWindow, waitUntil, type RunContext, type Timing } from '../harness.ts';
+import { Samples, round, summarize } from '../stats.ts';
+import { encodeUpdate } from '../wire.ts';
+
+export interface EditFanoutOptions extends Timing {
+	rooms: number;
+	clientsPerRoom: number;
+	editsPerSecond: number;
+}
+
+const MARKER_PREFIX = Buffer.from('@e');
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const MARKER_END = 0x3b; // ';'
+
+/** Send times and outstanding receivers per edit id; latencies per (edit, receiver) pair. */
+class EditTracker {
+	readonly sentAt: number[] = [];
+	readonly sender: number[] = [];
+	readonly remaining: number[] = [];
+	readonly lastArrival: number[] = [];
+	readonly measured: boolean[] = [];
+	readonly pairLatencies: Samples;
+	/** Worst pair latency per second of the measured window, by send time. */
+	readonly worstPerSecond: number[] = [];
+	measureFrom = Infinity;
+	duplicates = 0;
+
+	constructor(expectedPairs: number) {
+		this.pairLatencies = new Samples(expectedPairs);
+	}
+
+	begin(sender: number, receivers: number, measured: boolean): number {
+		const id = this.sentAt.length;
+		this.sentAt.push(NaN);
+		this.sender.push(sender);
+		this.remaining.push(receivers);
+		this.lastArrival.push(NaN);
+		this.measured.push(measured);
+		return id;
+	}
+
+	arrived(id: number, receiver: number, now: number): void {
+		if (id >= this.sentAt.length || this.sender[id] === receiver) return; // our own echo
+		if (this.remaining[id] <= 0) {
+			this.duplicates++;
+			return;
+		}
+		this.remaining[id]--;
+		this.lastArrival[id] = now;
+		if (!this.measured[id]) return;
+		const latency = now - this.sentAt[id];
+		this.pairLatencies.push(latency);
+		const second = Math.floor((this.sentAt[id] - this.measureFrom) / 1000);
+		if (!(this.worstPerSecond[second] >= latency)) this.worstPerSecond[second] = latency;
+	}
+
+	/** Finds every marker in a frame. */
+	scan(frame: Buffer, receiver: number, now: number): void {
+		let at = frame.indexOf(MARKER_PREFIX, 3);
+		while (at !== -1) {
+			let pos = at + MARKER_PREFIX.length;
+			let id = 0;
+			const digitsFrom = pos;
+			while (pos < frame.length && frame[pos] >= DIGIT_0 && frame[pos] <= DIGIT_9) id = id * 10 + frame[pos++] - DIGIT_0;
+			if (pos > digitsFrom && frame[pos] === MARKER_END) this.arrived(id, receiver, now);
+			at = frame.indexOf(MARKER_PREFIX, pos);
+		}
+	}
+
+	pendingMeasured(): number {
+		let pending = 0;
+		for (let id = 0; id < this.remaining.length; id++) if (this.measured[id]) pending += this.remaining[id];
+		return pending;
+	}
+}
+
+class EditClient extends SyncClient {
+	readonly doc: Y.Doc;
+	#lastUpdate: Uint8Array | null = null;
+
+	constructor(
+		url: string,
+		protocols: string[],
+		readonly index: number,
+		tracker: EditTracker
+	) {
+		const doc = new Y.Doc();
+		super({ url, protocols, doc, onUpdate: (frame, now) => tracker.scan(frame, index, now) });
+		this.doc = doc;
+		doc.on('update', (update: Uint8Array) => {
+			this.#lastUpdate = update;
+		});
+	}
+
+	/** One edit: replaces this client's value with the marker, then sends and stamps it. */
+	edit(tracker: EditTracker, id: number): void {
+		this.doc.getMap('bench').set(`c${this.index}`, `@e${id};`);
+		const update = this.#lastUpdate;
+		if (!update) return;
+		this.#lastUpdate = null;
+		tracker.sentAt[id] = performance.now();
+		this.send(encodeUpdate(update));
+	}
+}
+
+export async function runEditFanout(ctx: RunContext, opts: EditFanoutOptions) {
+	const { server } = ctx;
+	const total = opts.rooms * opts.clientsPerRoom;
+	const receivers = opts.clientsPerRoom - 1;
+	const periodMs = 1000 / opts.editsPerSecond;
+	const expectedEdits = Math.ceil((total * (opts.durationMs + opts.warmupMs)) / periodMs) + total;
+	const tracker = new EditTracker(expectedEdits * receivers);
+
+	const roomIds: string[] = [];
+	for (let r = 0; r < opts.rooms; r++) roomIds.push(await server.createRoom());
+	ctx.progress(`connecting ${total} clients in ${opts.rooms} room(s)`);
+	const clients = await connectAll(total, (i) =>
+		new EditClient(server.syncUrl(roomIds[Math.floor(i / opts.clientsPerRoom)]), server.protocols, i, tracker)
+	);
+
+	ctx.progress(`editing for ${(opts.warmupMs + opts.durationMs) / 1000} s`);
+	const stopWindow = startLoadWindow(server);
+	const startAt = performance.now() + 20;
+	const measureFrom = startAt + opts.warmupMs;
+	tracker.measureFrom = measureFrom;
+	const endAt = measureFrom + opts.durationMs;
+	await Promise.all(
+		clients.map((client) =>
+			schedulePeriodic(startAt, Math.random() * periodMs, periodMs, endAt, (at) => {
+				const id = tracker.begin(client.index, receivers, at >= measureFrom);
+				client.edit(tracker, id);
+			})
+		)
+	);
+	const settleWaitMs = await waitUntil(() => tracker.pendingMeasured() === 0, opts.settleMs);
+	const load = stopWindow();
+
+	const untilAll: number[] = [];
+	let measuredEdits = 0;
+	let incompleteEdits = 0;
+	for (let id = 0; id < tracker.sentAt.length; id++) {
+		if (!tracker.measured[id]) continue;
+		measuredEdits++;
+		if (tracker.remaining[id] > 0) incompleteEdits++;
+		else untilAll.push(tracker.lastArrival[id] - tracker.sentAt[id]);
+	}
+	const drops = dropsByCode(clients);
+	closeAll(clients);
+	for (const client of clients) client.doc.destroy();
+
+	return {
+		clients: total,
+		rooms: opts.rooms,
+		clientsPerRoom: opts.clientsPerRoom,
+		editsPerSecondPerClient: opts.editsPerSecond,
+		measuredSeconds: opts.durationMs / 1000,
+		edits: {
+			measured: measuredEdits,
+			/** Edits some receiver never got (within the settle time). */
+			undelivered: incompleteEdits,
+			undeliveredPairs: tracker.pendingMeasured(),
+			duplicateDeliveries: tracker.duplicates
+		},
+		/** Over all (edit, receiver) pairs. */
+		latencyMs: summarize(tracker.pairLatencies),
+		/** Per edit: until every other client in the room had it. */
+		untilAllHaveItMs: summarize(untilAll),
+		/** Worst (edit, receiver) latency among edits sent in each second: periodic stalls show here. */
+		worstPerSecondMs: Array.from(tracker.worstPerSecond, (v) => round(v ?? NaN, 1)),
+		settleWaitMs: round(settleWaitMs),
+		droppedConnections: drops,
+		load
+	};
+}

@@ -1,0 +1,90 @@
+/** The scenario table: name, what it measures, how to run it in full and quick mode, and ratios. */
+import type { RunContext, Timing } from '../harness.ts';
+import { runCursors } from './cursors.ts';
+import { runEditFanout } from './edits.ts';
+import { runIdle } from './idle.ts';
+import { runLateJoin } from './late-join.ts';
+
+export interface Scenario {
+	name: string;
+	description: string;
+	run(ctx: RunContext): Promise<object>;
+	/** Metrics compared as ours / reference (lower is better for every one of them). */
+	ratioOf: string[];
+}
+
+const FULL: Timing = { warmupMs: 2_000, durationMs: 15_000, settleMs: 5_000 };
+const QUICK: Timing = { warmupMs: 200, durationMs: 1_500, settleMs: 1_000 };
+const timing = (ctx: RunContext, settleMs?: number): Timing => {
+	const mode = ctx.quick ? QUICK : FULL;
+	const base = ctx.durationMs ? { ...mode, durationMs: ctx.durationMs } : mode;
+	return settleMs === undefined ? base : { ...base, settleMs: ctx.quick ? Math.min(settleMs, QUICK.settleMs * 2) : settleMs };
+};
+
+const EDIT_RATIOS = ['latencyMs.p50', 'latencyMs.p95', 'latencyMs.p99', 'latencyMs.max', 'untilAllHaveItMs.p99', 'load.serverCpuSeconds', 'server.rssPeakKB'];
+const CURSOR_RATIOS = [
+	'latencyMs.p50',
+	'latencyMs.p95',
+	'latencyMs.p99',
+	'latencyMs.max',
+	'received.messagesPerClientPerSecond',
+	'received.bytesPerClientPerSecond',
+	'load.serverCpuSeconds',
+	'server.rssPeakKB'
+];
+const LATE_JOIN_RATIOS = [
+	'firstReplyMs.median',
+	'firstReplyMs.p95',
+	'firstReplyCachedMs.median',
+	'crowd.firstReplyMs.p50',
+	'crowd.firstReplyMs.p95',
+	'crowd.firstReplyMs.max',
+	'server.rssPeakKB'
+];
+
+function edits(rooms: number, clientsPerRoom: number): Scenario {
+	const name = rooms === 1 ? `edits-${clientsPerRoom}` : `edits-${rooms}x${clientsPerRoom}`;
+	return {
+		name,
+		description: `edit fan-out: ${rooms} room(s) x ${clientsPerRoom} clients, each editing 1/s (start staggered over the first second)`,
+		run: (ctx) => runEditFanout(ctx, { ...timing(ctx), rooms, clientsPerRoom, editsPerSecond: 1 }),
+		ratioOf: EDIT_RATIOS
+	};
+}
+
+function cursors(clients: number): Scenario {
+	return {
+		name: `cursors-${clients}`,
+		description: `cursors: ${clients} clients in one room, each sending its own awareness state at 20 Hz; 10 probe receivers`,
+		run: (ctx) => runCursors(ctx, { ...timing(ctx, 10_000), clients, hz: 20, probes: 10 }),
+		ratioOf: CURSOR_RATIOS
+	};
+}
+
+function lateJoin(notes: number): Scenario {
+	return {
+		name: `late-join-${notes}`,
+		description: `late join into a room holding ${notes} notes: single joiners, then 20 joiners at once`,
+		run: (ctx) =>
+			runLateJoin(ctx, { notes, repeats: ctx.quick ? 3 : 10, crowd: 20, crowdRounds: ctx.quick ? 1 : 3 }),
+		ratioOf: LATE_JOIN_RATIOS
+	};
+}
+
+export const SCENARIOS: Scenario[] = [
+	edits(1, 10),
+	edits(1, 50),
+	edits(1, 200),
+	edits(100, 5),
+	cursors(50),
+	cursors(200),
+	lateJoin(1_000),
+	lateJoin(10_000),
+	{
+		name: 'idle-1000',
+		description: '1,000 synced idle connections (200 rooms x 5): server RSS above the same server with one room loaded',
+		run: (ctx) =>
+			runIdle(ctx, { rooms: 200, perRoom: 5, baselineSettleMs: ctx.quick ? 1_000 : 10_000, settleMs: ctx.quick ? 500 : 5_000 }),
+		ratioOf: ['kbPerConnection', 'server.rssPeakKB']
+	}
+];

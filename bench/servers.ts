@@ -1,0 +1,165 @@
+/**
+ * Starting, driving and stopping the servers under test, each as its own process (pinned to the
+ * server core when taskset is available), on loopback, with a fresh data directory. Every child
+ * is killed when the bench exits, whichever way it exits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { SUBPROTOCOL } from '#shared/protocol';
+import { sleep } from './clients.ts';
+
+export type ServerKind = 'ours' | 'reference';
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference'];
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const ENTRY: Record<ServerKind, string> = {
+	ours: path.join(ROOT, 'dist/server/index.js'),
+	reference: path.join(ROOT, 'bench/reference-server.mjs')
+};
+const HEALTH_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 5_000;
+/** Log lines kept per server process for the report. */
+const MAX_KEPT_LOG_LINES = 20;
+
+const live = new Set<ChildProcess>();
+let cleanupInstalled = false;
+
+function installCleanup(): void {
+	if (cleanupInstalled) return;
+	cleanupInstalled = true;
+	const killAll = () => {
+		for (const child of live) child.kill('SIGKILL');
+	};
+	process.on('exit', killAll);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(signal, () => {
+			killAll();
+			process.exit(130);
+		});
+	}
+}
+
+export interface ServerLog {
+	lines: number;
+	/** The first lines, as written (our server logs one JSON object per line). */
+	kept: string[];
+}
+
+export interface BenchServer {
+	kind: ServerKind;
+	pid: number;
+	baseUrl: string;
+	/** Sub-protocols a client offers; ours selects `threatboard.v1` like the browser client. */
+	protocols: string[];
+	log: ServerLog;
+	createRoom(): Promise<string>;
+	syncUrl(roomId: string): string;
+	exited(): boolean;
+	stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as net.AddressInfo;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+export function ourServerEntry(): string {
+	return ENTRY.ours;
+}
+
+/** Parent of the fresh data directories; the system temp dir unless `--data-root` is given. */
+export async function startServer(kind: ServerKind, pinCore: number | null, dataRoot = os.tmpdir()): Promise<BenchServer> {
+	installCleanup();
+	const port = await freePort();
+	const dataDir = fs.mkdtempSync(path.join(dataRoot, `threatboard-bench-${kind}-`));
+	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+	delete env.NODE_OPTIONS; // the servers run plain node, without the bench's tsx loader
+	// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for diagnosing a run.
+	const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+	const command = [process.execPath, ...nodeFlags, ENTRY[kind]];
+	if (pinCore !== null) command.unshift('taskset', '-c', String(pinCore));
+	const child = spawn(command[0], command.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+	live.add(child);
+	let exitCode: number | null | undefined;
+	const exitedPromise = new Promise<void>((resolve) =>
+		child.once('exit', (code, signal) => {
+			exitCode = code ?? (signal ? -1 : 0);
+			live.delete(child);
+			resolve();
+		})
+	);
+	const log: ServerLog = { lines: 0, kept: [] };
+	const collect = (chunk: Buffer) => {
+		for (const line of chunk.toString('utf8').split('\n')) {
+			if (!line.trim()) continue;
+			log.lines++;
+			if (log.kept.length < MAX_KEPT_LOG_LINES) log.kept.push(line.slice(0, 400));
+		}
+	};
+	child.stdout?.on('data', collect);
+	child.stderr?.on('data', collect);
+
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const stop = async () => {
+		if (exitCode === undefined) {
+			child.stdin?.end();
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+			await exitedPromise;
+			clearTimeout(timer);
+		}
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	};
+
+	try {
+		await waitHealthy(baseUrl, () => exitCode !== undefined);
+	} catch (err) {
+		await stop();
+		throw new Error(`${kind} server did not start: ${(err as Error).message}\n${log.kept.join('\n')}`);
+	}
+	return {
+		kind,
+		pid: child.pid!,
+		baseUrl,
+		protocols: kind === 'ours' ? [SUBPROTOCOL] : [],
+		log,
+		async createRoom() {
+			const res = await fetch(`${baseUrl}/api/rooms`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ title: 'bench' })
+			});
+			if (res.status !== 201) throw new Error(`POST /api/rooms: HTTP ${res.status}`);
+			const body = (await res.json()) as { roomId: string };
+			return body.roomId;
+		},
+		syncUrl: (roomId) => `ws://127.0.0.1:${port}/sync/${roomId}/board`,
+		exited: () => exitCode !== undefined,
+		stop
+	};
+}
+
+async function waitHealthy(baseUrl: string, hasExited: () => boolean): Promise<void> {
+	const deadline = performance.now() + HEALTH_TIMEOUT_MS;
+	while (performance.now() < deadline) {
+		if (hasExited()) throw new Error('process exited');
+		try {
+			const res = await fetch(`${baseUrl}/healthz`);
+			await res.arrayBuffer();
+			if (res.status === 200) return;
+		} catch {
+			// not listening yet
+		}
+		await sleep(50);
+	}
+	throw new Error(`no healthy /healthz within ${HEALTH_TIMEOUT_MS} ms`);
+}

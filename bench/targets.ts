@@ -1,0 +1,65 @@
+/**
+ * The "Targets" table of issue 2: published figures for the stock y-websocket server and
+ * Hocuspocus 3.4 on a 2-core machine (server and load generator pinned apart), and our target.
+ */
+
+export interface Target {
+	/** Dotted path into a scenario result. */
+	metric: string;
+	/** Ours must be at most this. */
+	max: number;
+	unit: string;
+	published: { stockYWebsocket: string; hocuspocus34: string };
+}
+
+export const TARGETS: Record<string, Target[]> = {
+	'edits-50': [{ metric: 'latencyMs.p99', max: 8, unit: 'ms', published: { stockYWebsocket: '7.3 ms', hocuspocus34: '7.6 ms' } }],
+	'edits-200': [{ metric: 'latencyMs.p99', max: 30, unit: 'ms', published: { stockYWebsocket: '66.6 ms', hocuspocus34: '45.1 ms' } }],
+	'edits-100x5': [{ metric: 'latencyMs.p99', max: 6, unit: 'ms', published: { stockYWebsocket: '5.5 ms', hocuspocus34: '5.2 ms' } }],
+	'cursors-50': [{ metric: 'latencyMs.p99', max: 20, unit: 'ms', published: { stockYWebsocket: '7.8 ms', hocuspocus34: '144 ms' } }],
+	'cursors-200': [
+		{
+			metric: 'latencyMs.p99',
+			max: 150,
+			unit: 'ms',
+			published: { stockYWebsocket: 'saturated: p50 4.8 s, 28k updates never delivered', hocuspocus34: 'saturated: p50 5.4 s' }
+		},
+		{ metric: 'latestState.stalePairs', max: 0, unit: 'pairs', published: { stockYWebsocket: '-', hocuspocus34: '-' } },
+		{
+			// "RSS bounded", read as: the load adds at most 64 MB to the server's RSS. A 15 s run
+			// cannot prove a plateau; rssEverySecondKB shows the curve.
+			metric: 'rssGrowthKB',
+			max: 65_536,
+			unit: 'KB',
+			published: { stockYWebsocket: '-', hocuspocus34: '-' }
+		}
+	],
+	'late-join-10000': [
+		{ metric: 'firstReplyMs.median', max: 30, unit: 'ms', published: { stockYWebsocket: '36 ms', hocuspocus34: '27 ms' } },
+		{ metric: 'crowd.firstReplyMs.p50', max: 200, unit: 'ms', published: { stockYWebsocket: '247 ms', hocuspocus34: '243 ms' } }
+	],
+	'idle-1000': [{ metric: 'kbPerConnection', max: 20, unit: 'KB/conn', published: { stockYWebsocket: '~14 KB/conn', hocuspocus34: '~28 KB/conn' } }]
+};
+
+export function getPath(value: unknown, dotted: string): number | undefined {
+	let cur: unknown = value;
+	for (const key of dotted.split('.')) {
+		if (cur === null || typeof cur !== 'object') return undefined;
+		cur = (cur as Record<string, unknown>)[key];
+	}
+	return typeof cur === 'number' ? cur : undefined;
+}
+
+export function evaluateTargets(scenario: string, ours: unknown, reference: unknown) {
+	return (TARGETS[scenario] ?? []).map((t) => {
+		const value = getPath(ours, t.metric);
+		return {
+			metric: t.metric,
+			target: `<= ${t.max} ${t.unit}`,
+			ours: value ?? null,
+			met: value === undefined ? null : value <= t.max,
+			referenceMeasured: getPath(reference, t.metric) ?? null,
+			published: t.published
+		};
+	});
+}

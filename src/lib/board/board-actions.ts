@@ -1,0 +1,83 @@
+/**
+ * Every write the board makes, through the shared accessors, in transactions marked with
+ * USER_ORIGIN (so the undo manager sees them and nothing else). Discrete actions are separate
+ * undo steps; text edits merge while someone types.
+ */
+import type * as Y from 'yjs';
+import { createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board-doc';
+import { addLink, removeLink } from '#shared/board-links';
+import { castVote, removeVote, type CastVoteResult } from '#shared/board-votes';
+import { setNoteText } from '#shared/note-text';
+import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/schema';
+import { linkId } from '#shared/schema';
+import { VOTE_BUDGET } from './board-store.svelte.ts';
+import { USER_ORIGIN } from './origin.ts';
+import type { BoardUndo, UndoStep } from './undo.svelte.ts';
+
+export interface Author {
+	name: string;
+	color: string;
+}
+
+export class BoardActions {
+	readonly #doc: Y.Doc;
+	readonly #undo: BoardUndo;
+	readonly #voterId: string;
+
+	constructor(doc: Y.Doc, undo: BoardUndo, voterId: string) {
+		this.#doc = doc;
+		this.#undo = undo;
+		this.#voterId = voterId;
+	}
+
+	create(kind: NoteKind, question: QuestionNumber, author: Author): string {
+		return this.#step(() => createNote(this.#doc, { kind, question, author: author.name, authorColor: author.color }));
+	}
+
+	/** Deletes a note with its links and votes; returns the undo step that brings it back. */
+	remove(id: string): UndoStep | undefined {
+		const deleted = this.#step(() => deleteNote(this.#doc, id));
+		return deleted ? this.#undo.top() : undefined;
+	}
+
+	move(id: string, question: QuestionNumber, order: string): boolean {
+		return this.#step(() => moveNote(this.#doc, id, { question, order }));
+	}
+
+	/** Text typed into a note: a minimal diff, merged with the keystrokes around it. */
+	setText(id: string, text: string): boolean {
+		return this.#doc.transact(() => setNoteText(this.#doc, id, text), USER_ORIGIN);
+	}
+
+	setStride(id: string, letter: StrideLetter, on: boolean): boolean {
+		return this.#step(() => setStrideLetter(this.#doc, id, letter, on));
+	}
+
+	patch(id: string, patch: NotePatch): boolean {
+		return this.#step(() => updateNoteFields(this.#doc, id, patch));
+	}
+
+	/** Links a threat and a mitigation (given in either order). */
+	link(a: string, b: string): boolean {
+		return this.#step(() => addLink(this.#doc, { kind: 'mitigates', a, b }).ok);
+	}
+
+	unlink(threatId: string, mitigationId: string): boolean {
+		return this.#step(() => removeLink(this.#doc, linkId({ kind: 'mitigates', threatId, mitigationId })));
+	}
+
+	vote(id: string): CastVoteResult {
+		return this.#step(() => castVote(this.#doc, this.#voterId, id, VOTE_BUDGET));
+	}
+
+	unvote(id: string): boolean {
+		return this.#step(() => removeVote(this.#doc, this.#voterId, id));
+	}
+
+	#step<T>(write: () => T): T {
+		this.#undo.boundary();
+		const result = this.#doc.transact(write, USER_ORIGIN);
+		this.#undo.boundary();
+		return result;
+	}
+}

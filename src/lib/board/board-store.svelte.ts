@@ -1,0 +1,238 @@
+/**
+ * What the board shows, read from the document without mirroring it: one NoteCell per note
+ * (a $state.raw snapshot, replaced only when a transaction touched that note), the notes grouped
+ * into columns, and link and vote summaries. A keystroke in one note re-reads that note alone;
+ * three version counters let views re-filter only when what they depend on changed.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
+   published through $state.raw or version counters (or are not view state at all), by design. */
+import type * as Y from 'yjs';
+import { untrack } from 'svelte';
+import { listNotes, onBoardChange, readNote, type BoardChanges } from '#shared/board-doc';
+import { listLinks } from '#shared/board-links';
+import { effectiveVotes, votesOf } from '#shared/board-votes';
+import { compareOrderKeys } from '#shared/ordering';
+import type { Link, Note } from '#shared/schema';
+import { changedNoteIds } from './doc-observe.ts';
+import { whenIdle } from './idle.ts';
+import { columnOf, type ColumnId } from './lanes.ts';
+
+/** A transaction touching more notes than this is a burst (e.g. the first sync). */
+const BURST_NOTES = 50;
+
+/** Dots per person; the facilitation issue makes it configurable. */
+export const VOTE_BUDGET = 5;
+
+export class NoteCell {
+	readonly id: string;
+	#note = $state.raw<Note>() as Note;
+
+	constructor(note: Note) {
+		this.id = note.id;
+		this.#note = note;
+	}
+	get note(): Note {
+		return this.#note;
+	}
+	set note(note: Note) {
+		this.#note = note;
+	}
+}
+
+type Change = 'structure' | 'fields' | 'text' | 'none';
+
+function compareManual(a: NoteCell, b: NoteCell): number {
+	return compareOrderKeys(a.note.order, b.note.order) || compareOrderKeys(a.id, b.id);
+}
+
+function sameFields(a: Note, b: Note): boolean {
+	if (a.color !== b.color || a.author !== b.author || a.authorColor !== b.authorColor) return false;
+	if (a.kind === 'threat' && b.kind === 'threat') {
+		return a.stride.join() === b.stride.join() && a.likelihood === b.likelihood && a.impact === b.impact && a.status === b.status;
+	}
+	if (a.kind === 'mitigation' && b.kind === 'mitigation') return a.owner === b.owner && a.status === b.status;
+	return true;
+}
+
+function classify(prev: Note, next: Note): Change {
+	if (prev.kind !== next.kind || prev.question !== next.question || prev.order !== next.order) return 'structure';
+	if (!sameFields(prev, next)) return 'fields';
+	return prev.text !== next.text ? 'text' : 'none';
+}
+
+export class BoardStore {
+	readonly doc: Y.Doc;
+	readonly voterId: string;
+	readonly #cells = new Map<string, NoteCell>();
+	#structure = $state(0);
+	#fields = $state(0);
+	#text = $state(0);
+	#links = $state.raw<readonly Link[]>([]);
+	#linked = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
+	#tally = $state.raw<ReadonlyMap<string, number>>(new Map());
+	#mine = $state.raw<ReadonlyMap<string, number>>(new Map());
+	#summariesDue = false;
+	readonly #unsubscribe: () => void;
+
+	/** Cells by column, in manual (order key) order; recomputed when notes come, go or move. */
+	readonly columns = $derived.by(() => {
+		void this.#structure;
+		return untrack(() => this.#groupColumns());
+	});
+
+	constructor(doc: Y.Doc, voterId: string) {
+		this.doc = doc;
+		this.voterId = voterId;
+		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
+		this.#refreshSummaries();
+		this.#unsubscribe = onBoardChange(doc, this.#onChange);
+	}
+
+	destroy(): void {
+		this.#unsubscribe();
+	}
+
+	/** Bumps when a note is added, removed or moved. */
+	get structureVersion(): number {
+		return this.#structure;
+	}
+	/** Bumps when a note's fields (STRIDE, ratings, status, owner, colour) change. */
+	get fieldsVersion(): number {
+		return this.#fields;
+	}
+	/** Bumps when any note's text changes. */
+	get textVersion(): number {
+		return this.#text;
+	}
+	get noteCount(): number {
+		void this.#structure;
+		return this.#cells.size;
+	}
+
+	cell(id: string): NoteCell | undefined {
+		return this.#cells.get(id);
+	}
+	/** Every note snapshot (tracks structure only). */
+	allNotes(): Note[] {
+		void this.#structure;
+		return untrack(() => [...this.#cells.values()].map((cell) => cell.note));
+	}
+
+	get links(): readonly Link[] {
+		return this.#links;
+	}
+	/** Ids of the notes linked to this one (threat <-> mitigation). */
+	linkedIds(id: string): readonly string[] {
+		return this.#linked.get(id) ?? [];
+	}
+	linkedNotes(id: string): Note[] {
+		const notes: Note[] = [];
+		for (const other of this.linkedIds(id)) {
+			const cell = this.#cells.get(other);
+			if (cell) notes.push(cell.note);
+		}
+		return notes;
+	}
+
+	/** Votes on a note after the budget is applied (the same total on every screen). */
+	votes(id: string): number {
+		return this.#tally.get(id) ?? 0;
+	}
+	myVotes(id: string): number {
+		return this.#mine.get(id) ?? 0;
+	}
+	get votesUsed(): number {
+		let used = 0;
+		for (const count of this.#mine.values()) used += count;
+		return used;
+	}
+	get votesLeft(): number {
+		return Math.max(0, VOTE_BUDGET - this.votesUsed);
+	}
+
+	#onChange = (changes: BoardChanges, transaction: Y.Transaction): void => {
+		let structural = false;
+		let burst = false;
+		if (changes.notes) {
+			let fields = false;
+			let text = false;
+			const ids = changedNoteIds(this.doc, transaction);
+			burst = ids.size > BURST_NOTES;
+			for (const id of ids) {
+				const change = this.#refresh(id);
+				structural ||= change === 'structure';
+				fields ||= change === 'fields';
+				text ||= change === 'text';
+			}
+			if (structural) this.#structure++;
+			if (fields) this.#fields++;
+			if (text) this.#text++;
+		}
+		if (changes.links || changes.votes || structural) this.#scheduleSummaries(burst);
+	};
+
+	#refresh(id: string): Change {
+		const next = readNote(this.doc, id);
+		const cell = this.#cells.get(id);
+		if (!next) return cell && this.#cells.delete(id) ? 'structure' : 'none';
+		if (!cell) {
+			this.#cells.set(id, new NoteCell(next));
+			return 'structure';
+		}
+		const change = classify(cell.note, next);
+		if (change !== 'none') cell.note = next;
+		return change;
+	}
+
+	/**
+	 * Links and votes are re-read once per task, however many transactions arrived in it; after a
+	 * burst (a big board arriving) only once the page is idle, so the notes paint first. (The
+	 * shared helpers re-read every note to drop orphans, a few ms per call on a 500-note board.)
+	 */
+	#scheduleSummaries(burst: boolean): void {
+		if (this.#summariesDue) return;
+		this.#summariesDue = true;
+		const run = () => {
+			this.#summariesDue = false;
+			this.#refreshSummaries();
+		};
+		if (burst) whenIdle(run);
+		else queueMicrotask(run);
+	}
+
+	#refreshSummaries(): void {
+		const links = listLinks(this.doc);
+		this.#links = links;
+		this.#linked = linkIndex(links, this.#linked);
+		this.#tally = effectiveVotes(this.doc, VOTE_BUDGET);
+		this.#mine = votesOf(this.doc, this.voterId);
+	}
+
+	#groupColumns(): Map<ColumnId, NoteCell[]> {
+		const columns = new Map<ColumnId, NoteCell[]>([[1, []], [2, []], [3, []], [4, []], ['parking', []]]);
+		for (const cell of this.#cells.values()) columns.get(columnOf(cell.note))?.push(cell);
+		for (const cells of columns.values()) cells.sort(compareManual);
+		return columns;
+	}
+}
+
+/** Other endpoints per note, reusing the previous arrays where nothing changed (no re-render). */
+function linkIndex(links: readonly Link[], previous: ReadonlyMap<string, readonly string[]>): Map<string, readonly string[]> {
+	const next = new Map<string, string[]>();
+	const add = (from: string, to: string) => {
+		const list = next.get(from);
+		if (list) list.push(to);
+		else next.set(from, [to]);
+	};
+	for (const link of links) {
+		if (link.kind !== 'mitigates') continue;
+		add(link.threatId, link.mitigationId);
+		add(link.mitigationId, link.threatId);
+	}
+	const result = new Map<string, readonly string[]>();
+	for (const [id, list] of next) {
+		const old = previous.get(id);
+		result.set(id, old && old.length === list.length && old.every((v, i) => v === list[i]) ? old : list);
+	}
+	return result;
+}

@@ -1,0 +1,257 @@
+/**
+ * One open board: the store (what is in the document), this person's view, undo, writes, and
+ * the commands the components call. Commands that need the page (focus, announcements) live
+ * here so components stay presentational.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
+   published through $state.raw or version counters (or are not view state at all), by design. */
+import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
+import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/schema';
+import { BoardActions, type Author } from './board-actions.ts';
+import { BoardStore } from './board-store.svelte.ts';
+import { BoardView } from './board-view.svelte.ts';
+import { Feedback } from './feedback.svelte.ts';
+import { focusColumn, focusNote, type FocusPart } from './focus.ts';
+import { COLUMN_IDS, LANES, PARKING_LOT, canDropInto, columnOf, laneSpec, type ColumnId } from './lanes.ts';
+import { keyboardMove, neighboursAt, orderKeyBetweenNotes, type MoveDirection } from './moves.ts';
+import { BoardUndo } from './undo.svelte.ts';
+import { readVoterId } from './voter-id.ts';
+
+export interface Editor {
+	name: string;
+	color: string;
+}
+
+const EXCERPT_LENGTH = 40;
+
+export function excerpt(text: string): string {
+	const line = text.trim().replace(/\s+/g, ' ');
+	if (!line) return 'empty note';
+	return line.length > EXCERPT_LENGTH ? `${line.slice(0, EXCERPT_LENGTH - 1)}…` : line;
+}
+
+export function columnTitle(column: ColumnId): string {
+	return column === 'parking' ? PARKING_LOT.title : laneSpec(column).prompt;
+}
+
+export class Board {
+	readonly store: BoardStore;
+	readonly view: BoardView;
+	readonly undo: BoardUndo;
+	readonly actions: BoardActions;
+	readonly feedback = new Feedback();
+	readonly #session: BoardSession;
+	readonly #author: () => Author | undefined;
+
+	/** The note whose link picker is open. */
+	linking = $state<string | null>(null);
+	helpOpen = $state(false);
+	/** The note being dragged (drop targets check its kind). */
+	dragging = $state<{ id: string; kind: NoteKind } | null>(null);
+	/** The note whose colour menu is open, and where (viewport coordinates). */
+	coloring = $state<{ id: string; x: number; y: number } | null>(null);
+	/** The column N and Q add to when no note is focused. */
+	currentColumn = $state<ColumnId>(LANES[0].question);
+
+	/** Who else is typing in which note (from awareness; never a lock). */
+	readonly editors = $derived.by(() => {
+		const byNote = new Map<string, Editor[]>();
+		for (const peer of this.#session.presence.peers) {
+			if (peer.isSelf || !peer.editing) continue;
+			byNote.set(peer.editing, [...(byNote.get(peer.editing) ?? []), { name: peer.name, color: peer.color }]);
+		}
+		return byNote;
+	});
+
+	constructor(session: BoardSession, author: () => Author | undefined) {
+		this.#session = session;
+		this.#author = author;
+		this.store = new BoardStore(session.doc, readVoterId(globalThis.localStorage));
+		this.view = new BoardView(this.store);
+		this.undo = new BoardUndo(session.doc);
+		this.actions = new BoardActions(session.doc, this.undo, this.store.voterId);
+	}
+
+	get readOnly(): boolean {
+		return this.#session.readOnly;
+	}
+	get status() {
+		return this.#session.status;
+	}
+	get canWrite(): boolean {
+		return !this.readOnly && this.#author() !== undefined;
+	}
+
+	destroy(): void {
+		this.setEditing(null);
+		this.undo.destroy();
+		this.store.destroy();
+		this.feedback.dismiss();
+	}
+
+	async createNote(kind: NoteKind, question: QuestionNumber): Promise<void> {
+		const author = this.#author();
+		if (this.readOnly || !author) return;
+		const id = this.actions.create(kind, question, author);
+		this.view.editing = id;
+		const where = kind === 'question' ? PARKING_LOT.title : laneSpec(question).prompt;
+		this.feedback.announce(`New ${NOTE_KIND_LABELS[kind].toLowerCase()} in ${where}. Type its text.`);
+		await this.#focus(id, 'text');
+	}
+
+	async deleteNote(id: string): Promise<void> {
+		const cell = this.store.cell(id);
+		if (!cell || this.readOnly) return;
+		const { note } = cell;
+		const column = columnOf(note);
+		const list = this.view.visible(column);
+		const neighbour = list[list.findIndex((c) => c.id === id) + 1] ?? list[list.findIndex((c) => c.id === id) - 1];
+		const step = this.actions.remove(id);
+		if (!step) return;
+		const label = `${NOTE_KIND_LABELS[note.kind]} “${excerpt(note.text)}” deleted`;
+		this.feedback.announce(`${label}. Press Control Z to undo.`);
+		this.feedback.showToast(label, { label: 'Undo', run: () => void this.#restore(step, id) });
+		if (neighbour) await this.#focus(neighbour.id);
+		else await focusColumn(column);
+	}
+
+	async #restore(step: object, id: string): Promise<void> {
+		this.feedback.dismiss();
+		if (this.undo.undoStep(step)) {
+			this.feedback.announce('Note restored.');
+			await this.#focus(id);
+		}
+	}
+
+	undoLast(): void {
+		if (!this.undo.undo()) this.feedback.announce('Nothing to undo.');
+		else this.feedback.dismiss();
+	}
+	redoLast(): void {
+		if (!this.undo.redo()) this.feedback.announce('Nothing to redo.');
+	}
+
+	/** Alt+arrows on a note card. */
+	async moveByKeyboard(id: string, direction: MoveDirection): Promise<void> {
+		const note = this.store.cell(id)?.note;
+		if (!note || this.readOnly) return;
+		const column = columnOf(note);
+		const list = this.view.visible(column);
+		const vertical = direction === 'up' || direction === 'down';
+		if (vertical && this.view.sortOf(column) !== 'manual') {
+			this.feedback.announce('This lane is sorted. Choose manual order to reorder it.');
+			return;
+		}
+		const index = list.findIndex((c) => c.id === id);
+		const plan = keyboardMove(note, direction, index, list.length, (q) => this.view.visible(q).length);
+		if (!plan) {
+			this.feedback.announce(vertical ? `Already at the ${direction === 'up' ? 'top' : 'bottom'}.` : cannotMove(note.kind));
+			return;
+		}
+		const target: ColumnId = note.kind === 'question' ? 'parking' : plan.question;
+		const order = note.kind === 'question' && !vertical ? note.order : this.#orderAt(target, plan.index, id);
+		this.actions.move(id, plan.question, order);
+		const size = this.view.visible(target).length;
+		const place = note.kind === 'question' && !vertical ? `raised in ${laneSpec(plan.question).prompt}` : `${columnTitle(target)}, position ${plan.index + 1} of ${size}`;
+		this.feedback.announce(`Moved to ${place}.`);
+		await this.#focus(id);
+	}
+
+	/** A drop from drag and drop; `index` counts the column's shown notes. */
+	dropNote(id: string, column: ColumnId, index: number): boolean {
+		const note = this.store.cell(id)?.note;
+		if (!note || this.readOnly || !canDropInto(note.kind, column)) return false;
+		const question = column === 'parking' ? note.question : column;
+		const sorted = this.view.sortOf(column) !== 'manual';
+		if (sorted && columnOf(note) === column) {
+			this.feedback.announce('This lane is sorted. Choose manual order to reorder it.');
+			return false;
+		}
+		const at = sorted ? Number.POSITIVE_INFINITY : index;
+		this.actions.move(id, question, this.#orderAt(column, at, id));
+		this.feedback.announce(`Moved to ${columnTitle(column)}.`);
+		return true;
+	}
+
+	#orderAt(column: ColumnId, index: number, movingId: string): string {
+		const list = Number.isFinite(index) ? this.view.visible(column) : this.view.all(column);
+		const [before, after] = neighboursAt(list.map((c) => c.note), index, movingId);
+		return orderKeyBetweenNotes(before, after);
+	}
+
+	vote(id: string): void {
+		const result = this.actions.vote(id);
+		if (result.ok) this.feedback.announce(`Voted. ${this.store.votesLeft} of your votes left.`);
+		else if (result.reason === 'over_budget') {
+			this.feedback.showToast('You have used all your votes. Take one back to vote elsewhere.');
+			this.feedback.announce('No votes left. Take one back to vote elsewhere.');
+		}
+	}
+	unvote(id: string): void {
+		if (this.actions.unvote(id)) this.feedback.announce(`Vote taken back. ${this.store.votesLeft} left.`);
+	}
+
+	/** Puts focus back on a note's card (after a menu or dialog about it closes). */
+	async refocus(id: string): Promise<void> {
+		await this.#focus(id);
+	}
+
+	/** Jumps to a note (from a link): shows it even if filtered out, focuses and outlines it. */
+	async jumpTo(id: string): Promise<void> {
+		const note = this.store.cell(id)?.note;
+		if (!note) return;
+		const column = columnOf(note);
+		if (!this.view.visible(column).some((c) => c.id === id)) this.view.clearFilters();
+		this.view.highlighted = id;
+		setTimeout(() => {
+			if (this.view.highlighted === id) this.view.highlighted = null;
+		}, 1600);
+		await this.#focus(id);
+		this.feedback.announce(`${NOTE_KIND_LABELS[note.kind]}: ${excerpt(note.text)}.`);
+	}
+
+	openColors(id: string, anchor: HTMLElement): void {
+		const rect = anchor.getBoundingClientRect();
+		this.coloring = { id, x: rect.left, y: rect.bottom + 4 };
+	}
+
+	/** Arrow keys on a card: the next shown note up/down, or in the nearest non-empty column. */
+	async focusNeighbour(id: string, direction: MoveDirection): Promise<void> {
+		const note = this.store.cell(id)?.note;
+		if (!note) return;
+		const column = columnOf(note);
+		const list = this.view.visible(column);
+		const index = list.findIndex((c) => c.id === id);
+		let target = direction === 'up' ? list[index - 1] : direction === 'down' ? list[index + 1] : undefined;
+		if (direction === 'left' || direction === 'right') {
+			const step = direction === 'left' ? -1 : 1;
+			for (let c = COLUMN_IDS.indexOf(column) + step; c >= 0 && c < COLUMN_IDS.length && !target; c += step) {
+				const other = this.view.visible(COLUMN_IDS[c]);
+				target = other[Math.min(index, other.length - 1)];
+			}
+		}
+		if (target) await this.#focus(target.id);
+	}
+
+	/** Focuses a note, rendering its column down to it first (columns render as they scroll). */
+	#focus(id: string, part: FocusPart = 'card'): Promise<boolean> {
+		const note = this.store.cell(id)?.note;
+		if (note) {
+			const column = columnOf(note);
+			this.view.reveal(column, this.view.visible(column).findIndex((c) => c.id === id));
+		}
+		return focusNote(id, part);
+	}
+
+	setEditing(id: string | null): void {
+		this.view.editing = id;
+		this.#session.presence.setEditing(id);
+	}
+}
+
+function cannotMove(kind: NoteKind): string {
+	if (kind === 'threat') return 'Threats stay in What can go wrong?.';
+	if (kind === 'mitigation') return 'Mitigations stay in What are we going to do about it?.';
+	if (kind === 'retro') return 'Retro notes stay in Did we do a good job?.';
+	return 'No lane further that way.';
+}

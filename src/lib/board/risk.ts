@@ -1,0 +1,44 @@
+/** Risk = likelihood x impact (1-25), shown as a four-step band. */
+export const RISK_BANDS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskBand = (typeof RISK_BANDS)[number];
+
+export const RISK_BAND_LABELS: Record<RiskBand, string> = {
+	low: 'Low',
+	medium: 'Medium',
+	high: 'High',
+	critical: 'Critical'
+};
+
+/** Upper bound (inclusive) of each band's score: a common 5x5 matrix split. */
+const BAND_LIMITS: ReadonlyArray<[number, RiskBand]> = [
+	[4, 'low'],
+	[9, 'medium'],
+	[16, 'high'],
+	[25, 'critical']
+];
+
+/** L x I, or null until both are rated. */
+export function riskScore(likelihood: number | null, impact: number | null): number | null {
+	return likelihood === null || impact === null ? null : likelihood * impact;
+}
+
+export function riskBand(score: number): RiskBand {
+	for (const [limit, band] of BAND_LIMITS) if (score <= limit) return band;
+	return 'critical';
+}
+
+export const RATING_LABELS: Record<number, string> = {
+	1: 'Very low',
+	2: 'Low',
+	3: 'Medium',
+	4: 'High',
+	5: 'Very high'
+};
+
+/** Band colours (text on background), each pair >= 4.5:1 for WCAG AA; see risk.test.ts. */
+export const RISK_BAND_COLORS: Record<RiskBand, { text: string; background: string }> = {
+	low: { text: '#14532d', background: '#bbf7d0' },
+	medium: { text: '#713f12', background: '#fde68a' },
+	high: { text: '#ffffff', background: '#c2410c' },
+	critical: { text: '#ffffff', background: '#991b1b' }
+};
