@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredDoc } from './doc-store.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -54,11 +55,18 @@ function toRoom(row: RoomRow | undefined): RoomRecord | undefined {
 
 export function createSqliteStore(dataDir: string): DocStore {
 	fs.mkdirSync(dataDir, { recursive: true });
-	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'));
+	const file = path.join(dataDir, 'threatboard.sqlite3');
+	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
 	db.pragma('busy_timeout = 5000');
 	db.exec(SCHEMA);
+	// Checkpoints (and their fsyncs) happen in a worker; if it fails, SQLite does them again.
+	db.pragma('wal_autocheckpoint = 0');
+	const checkpointer = startCheckpointer(file, (reason) => {
+		process.emitWarning(`WAL checkpointer stopped (${reason}); falling back to automatic checkpoints`);
+		if (!closed) db.pragma('wal_autocheckpoint = 1000');
+	});
 
 	const insertRoom = db.prepare(
 		'INSERT INTO rooms (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)'
@@ -140,6 +148,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 		async close() {
 			if (closed) return;
 			closed = true;
+			await checkpointer.close();
 			db.close();
 		}
 	};
