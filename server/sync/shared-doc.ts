@@ -83,6 +83,7 @@ export class SharedDoc {
 	logLength = 0;
 
 	#uncommitted = 0;
+	#broadcastQueue: Array<{ update: Uint8Array; origin: unknown }> = [];
 	#committedWaiters: Array<() => void> = [];
 	/**
 	 * Late-joiner cache: a step-2 message with the whole committed state at some moment, plus
@@ -286,15 +287,12 @@ export class SharedDoc {
 		this.#uncommitted++;
 		this.metrics.updates.inc();
 		this.metrics.updateBytes.inc(update.length);
-		const message = encodeSyncMessage(SyncStep.Update, update);
 		this.persister.enqueue({ roomId: this.roomId, docName: this.docName, update }, (seq) => {
 			this.#uncommitted--;
 			this.lastSeq = seq;
 			this.logLength++;
 			this.#appendToTail(update);
-			for (const conn of this.conns) {
-				if (conn !== origin) conn.send(message);
-			}
+			this.#queueBroadcast(update, origin);
 			if (this.#uncommitted === 0 && this.#committedWaiters.length > 0) {
 				const waiters = this.#committedWaiters;
 				this.#committedWaiters = [];
@@ -315,6 +313,29 @@ export class SharedDoc {
 		});
 		return this.#compacting;
 	}
+
+	/**
+	 * Broadcasts committed updates once the current commit batch has been handed over. A batch
+	 * with one update goes to everyone but its sender; several are merged into one frame per
+	 * recipient (senders included: Yjs ignores what it already has). Under load batches grow,
+	 * so the number of frames stops growing with the number of updates.
+	 */
+	#queueBroadcast(update: Uint8Array, origin: unknown): void {
+		this.#broadcastQueue.push({ update, origin });
+		if (this.#broadcastQueue.length === 1) queueMicrotask(this.#flushBroadcast);
+	}
+
+	#flushBroadcast = (): void => {
+		const queued = this.#broadcastQueue;
+		this.#broadcastQueue = [];
+		if (queued.length === 1) {
+			const message = encodeSyncMessage(SyncStep.Update, queued[0].update);
+			for (const conn of this.conns) if (conn !== queued[0].origin) conn.send(message);
+			return;
+		}
+		const message = encodeSyncMessage(SyncStep.Update, Y.mergeUpdates(queued.map((q) => q.update)));
+		for (const conn of this.conns) conn.send(message);
+	};
 
 	// --- awareness -------------------------------------------------------------------------
 
