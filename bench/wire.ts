@@ -2,37 +2,22 @@
  * y-websocket framing for the bench clients: encoders via lib0, and allocation-free readers for
  * the hot receive paths (one varUint at a time, string bytes skipped unless asked for).
  */
-import * as encoding from 'lib0/encoding';
-import { MessageType, SyncStep } from '#shared/protocol';
+import { encodeAwarenessMessage, encodeSyncMessage } from '#shared/messages';
+import { SyncStep } from '#shared/protocol';
 
 /** The sync payload of a client that holds nothing: an empty state vector. */
 export const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 /** An update with no structs and no deletes (what a client with nothing new sends as step 2). */
 export const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
-export function encodeSync(step: number, payload: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Sync);
-	encoding.writeVarUint(encoder, step);
-	encoding.writeVarUint8Array(encoder, payload);
-	return encoding.toUint8Array(encoder);
-}
-
+export const encodeSync = encodeSyncMessage;
 export const encodeStep1 = (stateVector: Uint8Array) => encodeSync(SyncStep.Step1, stateVector);
 export const encodeStep2 = (update: Uint8Array) => encodeSync(SyncStep.Step2, update);
 export const encodeUpdate = (update: Uint8Array) => encodeSync(SyncStep.Update, update);
 
 /** An awareness message carrying one client's own state (never anybody else's). */
 export function encodeOwnAwareness(clientId: number, clock: number, json: string): Uint8Array {
-	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, clientId);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, json);
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Awareness);
-	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-	return encoding.toUint8Array(encoder);
+	return encodeAwarenessMessage([{ clientId, clock, json }]);
 }
 
 /** A cursor over a received frame; reads lib0 varUints without allocating. */

@@ -1,11 +1,9 @@
 /** Helpers for the workshop e2e tests: one browser context per person, seeding through the API. */
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
 import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
 import { listNotes } from '../../src/lib/shared/board-doc.ts';
-import { SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { connectClient, synced, type TestClient } from '../helpers/clients.ts';
 
 export function baseUrl(): string {
 	const url = process.env.THREATBOARD_E2E_BASE_URL;
@@ -162,28 +160,12 @@ export async function joinBoard(user: User, roomPath: string, name: string, colo
 // Through a real y-websocket client (the protocol the browsers use), for tests where building the
 // board through the UI is not the point.
 
-export interface BoardClient {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	destroy(): void;
-}
+export type BoardClient = TestClient;
 
 export async function connectBoard(roomId: string, base = baseUrl()): Promise<BoardClient> {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(`${base.replace(/^http/, 'ws')}/sync`, `${roomId}/board`, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true,
-		protocols: [SUBPROTOCOL]
-	});
-	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
-	return {
-		doc,
-		provider,
-		destroy() {
-			provider.destroy();
-			doc.destroy();
-		}
-	};
+	const client = connectClient(base.replace(/^http/, 'ws'), roomId);
+	await synced(client);
+	return client;
 }
 
 /** Writes with `build` in one transaction and waits until a second client sees `expectedNotes`. */
