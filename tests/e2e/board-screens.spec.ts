@@ -2,7 +2,6 @@
  * Screenshots of a realistic board (a payments API threat model, about 40 notes) at 1280x720 and
  * 1366x768, saved to test-results/board-*.png and docs/board.png for people to look at.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type * as Y from 'yjs';
@@ -10,7 +9,7 @@ import { createNote } from '../../src/lib/shared/board-doc.ts';
 import { addLink } from '../../src/lib/shared/board-links.ts';
 import { castVote } from '../../src/lib/shared/board-votes.ts';
 import type { NoteInput, StrideLetter } from '../../src/lib/shared/schema.ts';
-import { createRoom, joinBoard, lane, newUser, noteText, noteWithText, seedBoard } from './helpers.ts';
+import { createRoom, joinBoard, lane, newUser, noteText, noteWithText, publishScreenshot, seedBoard } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = path.join(ROOT, 'test-results');
@@ -141,8 +140,7 @@ test('a payments API threat model, as the facilitator sees it', async ({ browser
 
 	await ana.page.mouse.move(0, 0);
 	const shot = await ana.page.screenshot({ path: path.join(SCREENSHOTS, 'board-1280.png') });
-	fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-	fs.writeFileSync(path.join(ROOT, 'docs/board.png'), shot);
+	publishScreenshot('board.png', shot);
 
 	// Threats sorted by risk, filtered to spoofing.
 	await lane(ana.page, 'What can go wrong?').getByLabel('Sort What can go wrong? by').selectOption('risk');

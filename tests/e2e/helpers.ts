@@ -1,5 +1,7 @@
 /** Helpers for the workshop e2e tests: one browser context per person, seeding through the API. */
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as Y from 'yjs';
 import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
 import { listNotes } from '../../src/lib/shared/board-doc.ts';
@@ -184,4 +186,15 @@ export async function seedBoard(roomId: string, build: (doc: Y.Doc) => void, bas
 		reader.destroy();
 		writer.destroy();
 	}
+}
+
+/**
+ * Copies a screenshot into docs/ (the README's pictures) when UPDATE_DOCS_SCREENSHOTS=1, so
+ * that an ordinary test run never rewrites tracked files. test-results/ always gets a copy.
+ */
+export function publishScreenshot(fileName: string, png: Buffer): void {
+	if (process.env.UPDATE_DOCS_SCREENSHOTS !== '1') return;
+	const docs = path.resolve(import.meta.dirname, '../../docs');
+	fs.mkdirSync(docs, { recursive: true });
+	fs.writeFileSync(path.join(docs, fileName), png);
 }

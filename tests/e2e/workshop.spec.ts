@@ -2,7 +2,6 @@
  * The first end-to-end pipe: create a workshop in the UI, join it from other browsers, see each
  * other present, survive a reload, watch read-only, and land on a friendly page for bad links.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
@@ -15,7 +14,8 @@ import {
 	nameDialog,
 	newUser,
 	presenceChip,
-	peopleList
+	peopleList,
+	publishScreenshot
 } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -93,8 +93,7 @@ test('create a workshop, join it from two other browsers, and come back after a 
 	// The README screenshot: the workshop with three people present, as the facilitator sees it.
 	await alice.page.mouse.move(0, 0);
 	const shot = await alice.page.screenshot({ path: path.join(SCREENSHOTS, 'workshop.png') });
-	fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-	fs.writeFileSync(path.join(ROOT, 'docs/screenshot.png'), shot);
+	publishScreenshot('screenshot.png', shot);
 
 	await Promise.all([alice.context.close(), bob.context.close(), olivia.context.close()]);
 });
