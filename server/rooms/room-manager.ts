@@ -4,6 +4,7 @@
  * everything they hold has been persisted.
  */
 import * as Y from 'yjs';
+import { pruneOrphans } from '#shared/board-doc';
 import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/migrations';
 import { DOC_NAMES, type DocName } from '#shared/protocol';
 import type { Logger } from '../log.ts';
@@ -130,14 +131,18 @@ export class RoomManager {
 	}
 
 	/**
-	 * Brings a board up to this code's schema once, here, before any client sees it; the
-	 * migration's changes are persisted like any update. A board written by newer code is
-	 * refused rather than served to clients that would misread it.
+	 * Brings a board up to this code's schema once, here, before any client sees it, and drops
+	 * orphaned records; the changes are persisted like any update. A board written by newer
+	 * code is refused rather than served to clients that would misread it.
 	 */
 	#migrate(shared: SharedDoc, tag: string): void {
 		try {
 			const { from, to } = migrateBoardDoc(shared.doc);
 			if (from !== to) this.log.info('board migrated', { room: tag, from, to });
+			// Links and votes whose note was deleted concurrently elsewhere are hidden by every
+			// reader; here, with the whole committed document at hand, they are removed.
+			const pruned = pruneOrphans(shared.doc);
+			if (pruned.links + pruned.votes > 0) this.log.info('orphans pruned', { room: tag, ...pruned });
 		} catch (err) {
 			if (err instanceof DocumentTooNewError) {
 				this.log.error('board written by a newer Threatboard; refusing to serve it', { room: tag, found: err.found });

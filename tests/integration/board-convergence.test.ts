@@ -3,7 +3,7 @@
  * typing into one note, links, unlinks and votes. All converge and nothing is lost.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createNote, deleteNote, listNotes, readNote } from '../../src/lib/shared/board-doc.ts';
+import { createNote, deleteNote, linksMap, listNotes, readNote, votesMap } from '../../src/lib/shared/board-doc.ts';
 import { addLink, listLinks, linksOf, removeLink } from '../../src/lib/shared/board-links.ts';
 import { castVote, effectiveVotes, votesUsedBy } from '../../src/lib/shared/board-votes.ts';
 import { getNoteText, insertNoteText } from '../../src/lib/shared/note-text.ts';
@@ -113,4 +113,38 @@ it('two tabs of one voter cannot exceed the budget in the totals everyone sees',
 		{ docs: [tab1.doc, tab2.doc, other.doc] }
 	);
 	for (const c of [tab1, tab2, other]) c.destroy();
+});
+
+it('prunes links and votes orphaned by a concurrent delete when the room next loads', async () => {
+	const evicting = await startTestServer({ LOG_LEVEL: 'info', IDLE_EVICT_MS: '20' });
+	const room = await createRoom(evicting.url);
+	const a = connectClient(evicting.wsUrl, room.roomId);
+	const b = connectClient(evicting.wsUrl, room.roomId);
+	await Promise.all([synced(a), synced(b)]);
+	const threat = createNote(a.doc, { kind: 'threat', question: 2, author: 'Ada', authorColor: '#2563eb', text: 't' });
+	const fix = createNote(a.doc, { kind: 'mitigation', question: 3, author: 'Ada', authorColor: '#2563eb', text: 'm' });
+	await waitUntil(() => readNote(b.doc, threat) !== undefined && readNote(b.doc, fix) !== undefined, 'b has both', {
+		docs: [b.doc]
+	});
+
+	// B deletes the threat while A, offline, links and votes on it: the merge leaves orphans.
+	a.provider.disconnect();
+	expect(deleteNote(b.doc, threat)).toBe(true);
+	expect(addLink(a.doc, { kind: 'mitigates', a: threat, b: fix }).ok).toBe(true);
+	expect(castVote(a.doc, 'voter-ada', threat, BUDGET).ok).toBe(true);
+	a.provider.connect();
+	await waitUntil(() => readNote(a.doc, threat) === undefined, 'a learns of the delete', { docs: [a.doc] });
+	expect(linksMap(a.doc).size).toBe(1); // stored, though every reader hides it
+	expect(listLinks(a.doc)).toHaveLength(0);
+	a.destroy();
+	b.destroy();
+
+	await waitUntil(() => !evicting.rooms.isLoaded(room.roomId), 'room evicted');
+	const fresh = connectClient(evicting.wsUrl, room.roomId);
+	await synced(fresh);
+	expect(linksMap(fresh.doc).size).toBe(0);
+	expect(votesMap(fresh.doc).size).toBe(0);
+	expect(evicting.logs.some((l) => l.msg === 'orphans pruned' && l.links === 1 && l.votes === 1)).toBe(true);
+	fresh.destroy();
+	await evicting.close();
 });
