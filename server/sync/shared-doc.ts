@@ -433,10 +433,6 @@ export class SharedDoc {
 		return chosen.length === 0 ? null : encodeAwarenessMessage(chosen);
 	}
 
-	get hasPendingWork(): boolean {
-		return this.#uncommitted > 0 || this.#awarenessTimer !== null || this.#compacting !== null;
-	}
-
 	destroy(): void {
 		if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
 		this.#awarenessTimer = null;

@@ -56,11 +56,6 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Whether reconnecting can help after this close code (the y-websocket 3.x rule). */
-export function isTerminalCloseCode(code: number): boolean {
-	return code >= 4400 && code < 4500;
-}
-
 export const DOC_NAMES = ['board', 'control'] as const;
 export type DocName = (typeof DOC_NAMES)[number];
 
