@@ -18,6 +18,10 @@ export interface RunContext {
 	quick: boolean;
 	/** `--duration=<s>`: replaces the measured duration of timed scenarios. */
 	durationMs?: number;
+	/** `--soak-minutes=<m>`: length of the soak scenario. */
+	soakMinutes?: number;
+	/** Starts one more instance configured like `server` (stopped with it). */
+	startPeer(): Promise<BenchServer>;
 	progress(message: string): void;
 }
 

@@ -4,7 +4,9 @@
  * document (ours, reference, ratio, targets per scenario). Progress goes to stderr.
  *
  *   npm run bench -- [--quick] [--only=edits-50,cursors] [--server=ours|reference] [--data-root=/dev/shm]
- *                    [--duration=<measured seconds of edits and cursors runs>]
+ *                    [--duration=<measured seconds of edits and cursors runs>] [--soak-minutes=<m>]
+ *
+ * The soak scenario runs only when asked for (--only=soak); two-instance-* and soak run ours only.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,7 +18,8 @@ import { waitForQuiet } from './interference.ts';
 import { machineInfo, pinLoadGenerator } from './machine.ts';
 import { ProcessMonitor } from './process-stats.ts';
 import { SCENARIOS, type Scenario } from './scenarios/index.ts';
-import { SERVER_KINDS, ourServerEntry, startServer, type ServerKind } from './servers.ts';
+import { SERVER_KINDS, ourServerEntry, startServer, type BenchServer, type ServerKind } from './servers.ts';
+import { prepareSharedServices, type SharedServices } from './shared-services.ts';
 import { evaluateTargets, getPath } from './targets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -30,10 +33,19 @@ interface Args {
 	dataRoot: string | undefined;
 	/** Measured seconds for the timed scenarios (edits, cursors), replacing the mode's. */
 	durationSeconds: number | undefined;
+	/** Length of the soak scenario. */
+	soakMinutes: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { quick: false, only: [], servers: [...SERVER_KINDS], dataRoot: undefined, durationSeconds: undefined };
+	const args: Args = {
+		quick: false,
+		only: [],
+		servers: [...SERVER_KINDS],
+		dataRoot: undefined,
+		durationSeconds: undefined,
+		soakMinutes: undefined
+	};
 	for (const arg of argv) {
 		if (arg === '--quick') args.quick = true;
 		else if (arg.startsWith('--only=')) args.only = arg.slice('--only='.length).split(',').filter(Boolean);
@@ -45,8 +57,13 @@ function parseArgs(argv: string[]): Args {
 		else if (arg.startsWith('--duration=')) {
 			args.durationSeconds = Number(arg.slice('--duration='.length));
 			if (!(args.durationSeconds > 0 && args.durationSeconds <= 600)) throw new Error('--duration must be 1..600 seconds');
+		} else if (arg.startsWith('--soak-minutes=')) {
+			args.soakMinutes = Number(arg.slice('--soak-minutes='.length));
+			if (!(args.soakMinutes >= 0.5 && args.soakMinutes <= 240)) throw new Error('--soak-minutes must be 0.5..240');
 		} else {
-			throw new Error(`unknown argument ${arg} (use --quick, --only=<scenario[,...]>, --server=ours|reference, --data-root=<dir>, --duration=<s>)`);
+			throw new Error(
+				`unknown argument ${arg} (use --quick, --only=<scenario[,...]>, --server=ours|reference, --data-root=<dir>, --duration=<s>, --soak-minutes=<m>)`
+			);
 		}
 	}
 	return args;
@@ -54,7 +71,7 @@ function parseArgs(argv: string[]): Args {
 
 /** `--only=edits` selects every edits-* scenario; an exact name selects just that one. */
 function selectScenarios(only: string[]): Scenario[] {
-	if (only.length === 0) return SCENARIOS;
+	if (only.length === 0) return SCENARIOS.filter((s) => !s.onlyOnRequest);
 	const chosen = SCENARIOS.filter((s) => only.some((o) => s.name === o || s.name.startsWith(`${o}-`)));
 	if (chosen.length === 0) throw new Error(`no scenario matches ${only.join(',')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 	return chosen;
@@ -93,11 +110,25 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	quietWaitedMs += quiet.waitedMs;
 	if (!quiet.quiet) progress(`${scenario.name} / ${kind}: machine busy (${quiet.otherCoresBefore} cores used by others); running anyway`);
 	progress(`${scenario.name} / ${kind}: starting server`);
-	const server = await startServer(kind, pinCore, args.dataRoot);
+	let services: SharedServices | undefined;
+	const peers: BenchServer[] = [];
+	if (scenario.sharedServices) services = await prepareSharedServices();
+	const server = await startServer(kind, pinCore, args.dataRoot, services?.env);
 	const monitor = new ProcessMonitor(server.pid);
 	monitor.start();
 	const durationMs = args.durationSeconds === undefined ? undefined : args.durationSeconds * 1000;
-	const ctx: RunContext = { server, quick, durationMs, progress: (m) => progress(`${scenario.name} / ${kind}: ${m}`) };
+	const ctx: RunContext = {
+		server,
+		quick,
+		durationMs,
+		soakMinutes: args.soakMinutes,
+		async startPeer() {
+			const peer = await startServer(kind, pinCore, args.dataRoot, services?.env);
+			peers.push(peer);
+			return peer;
+		},
+		progress: (m) => progress(`${scenario.name} / ${kind}: ${m}`)
+	};
 	try {
 		const result = await scenario.run(ctx);
 		if (server.exited()) throw new Error('server process exited during the run');
@@ -110,7 +141,9 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 			machineBefore: quiet
 		};
 	} finally {
+		for (const peer of peers) await peer.stop();
 		await server.stop();
+		await services?.cleanup();
 	}
 }
 
@@ -144,7 +177,8 @@ async function main(): Promise<void> {
 	const results: Record<string, object> = {};
 	for (const scenario of scenarios) {
 		const byServer: Partial<Record<ServerKind, object>> = {};
-		for (const kind of args.servers) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
+		const kinds = scenario.oursOnly ? args.servers.filter((k) => k === 'ours') : args.servers;
+		for (const kind of kinds) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
 		results[scenario.name] = {
 			description: scenario.description,
 			ours: byServer.ours ?? null,
@@ -174,7 +208,10 @@ async function main(): Promise<void> {
 			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update sent right after it to complete it; detected by the marker of the latest edit); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work is repeated once and the less disturbed attempt is kept (attempts: 2).',
-			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.'
+			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
+			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',
+			'edits-200x5: 1,000 connections (200 rooms x 5), each editing 1/s.',
+			'soak (only with --only=soak; --soak-minutes, default 10): rss.growthPct compares the mean RSS over 30 s at 20% of the run (minute 2 of 10) with the mean over the last 30 s.'
 		],
 		scenarios: results
 	};

@@ -76,12 +76,33 @@ export function ourServerEntry(): string {
 	return ENTRY.ours;
 }
 
-/** Parent of the fresh data directories; the system temp dir unless `--data-root` is given. */
-export async function startServer(kind: ServerKind, pinCore: number | null, dataRoot = os.tmpdir()): Promise<BenchServer> {
+/**
+ * All load comes from one address (loopback), so ours runs with its per-address and per-room
+ * connection caps out of the way; the total cap stays at its default.
+ */
+const LOOPBACK_LOAD_ENV = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_ROOM: '1000000' };
+
+/**
+ * Parent of the fresh data directories; the system temp dir unless `--data-root` is given.
+ * extraEnv configures ours further (e.g. DATABASE_URL and REDIS_URL for several instances).
+ */
+export async function startServer(
+	kind: ServerKind,
+	pinCore: number | null,
+	dataRoot = os.tmpdir(),
+	extraEnv: Record<string, string> = {}
+): Promise<BenchServer> {
 	installCleanup();
 	const port = await freePort();
 	const dataDir = fs.mkdtempSync(path.join(dataRoot, `threatboard-bench-${kind}-`));
-	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		DATA_DIR: dataDir,
+		LOG_LEVEL: 'warn',
+		...(kind === 'ours' ? { ...LOOPBACK_LOAD_ENV, ...extraEnv } : {})
+	};
 	delete env.NODE_OPTIONS; // the servers run plain node, without the bench's tsx loader
 	// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for diagnosing a run.
 	const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);

@@ -1,6 +1,7 @@
 /**
  * The "Targets" table of issue 2: published figures for the stock y-websocket server and
  * Hocuspocus 3.4 on a 2-core machine (server and load generator pinned apart), and our target.
+ * Issue 7 adds edits-200x5 (1,000 connections), two-instance-50 and soak ("-": no published figure).
  */
 
 export interface Target {
@@ -38,6 +39,15 @@ export const TARGETS: Record<string, Target[]> = {
 		{ metric: 'firstReplyMs.median', max: 30, unit: 'ms', published: { stockYWebsocket: '36 ms', hocuspocus34: '27 ms' } },
 		{ metric: 'crowd.firstReplyMs.p50', max: 200, unit: 'ms', published: { stockYWebsocket: '247 ms', hocuspocus34: '243 ms' } }
 	],
+	'edits-200x5': [
+		{ metric: 'latencyMs.p99', max: 50, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } },
+		{ metric: 'server.rssPeakKB', max: 400 * 1024, unit: 'KB', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
+	],
+	'two-instance-50': [
+		{ metric: 'crossInstanceLatencyMs.p99', max: 30, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
+	],
+	// "RSS grows by less than 5% between minute 2 and minute 10" (issue 7).
+	soak: [{ metric: 'rss.growthPct', max: 5, unit: '%', published: { stockYWebsocket: '-', hocuspocus34: '-' } }],
 	'idle-1000': [{ metric: 'kbPerConnection', max: 20, unit: 'KB/conn', published: { stockYWebsocket: '~14 KB/conn', hocuspocus34: '~28 KB/conn' } }]
 };
 

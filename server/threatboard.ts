@@ -7,12 +7,14 @@ import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
 import { createHttpApp } from './http/app.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { createStore } from './persistence/create-store.ts';
 import type { DocStore } from './persistence/doc-store.ts';
 import { Persister } from './persistence/persister.ts';
-import { createSqliteStore } from './persistence/sqlite-store.ts';
 import { RoomManager } from './rooms/room-manager.ts';
+import { noFanout } from './scale-out/fanout.ts';
+import { createRedisFanout } from './scale-out/redis-fanout.ts';
 import { createSyncServer } from './sync/sync-server.ts';
 
 /** How long shutdown waits for the store before giving up on queued writes. */
@@ -29,7 +31,10 @@ export function createThreatboard(options: ThreatboardOptions) {
 	const { config } = options;
 	const log = options.log ?? createLogger(config.LOG_LEVEL);
 	const metrics = createMetrics();
-	const store = options.store ?? createSqliteStore(config.dataDir);
+	const store = options.store ?? createStore(config, log);
+	const fanout = config.REDIS_URL
+		? createRedisFanout({ url: config.REDIS_URL, channelPrefix: config.REDIS_CHANNEL_PREFIX, log, registry: metrics.registry })
+		: noFanout;
 	const persister = new Persister(store, log, metrics);
 	const rooms = new RoomManager(
 		store,
@@ -38,13 +43,24 @@ export function createThreatboard(options: ThreatboardOptions) {
 			idleEvictMs: config.IDLE_EVICT_MS,
 			maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
 			awarenessFlushMaxMs: config.AWARENESS_FLUSH_MAX_MS,
-			compactAfterUpdates: config.COMPACT_AFTER_UPDATES
+			compactAfterUpdates: config.COMPACT_AFTER_UPDATES,
+			maxDocBytes: config.MAX_DOC_BYTES
 		},
 		log,
-		metrics
+		metrics,
+		fanout
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
-	const app = createHttpApp({ store, persister, log, metrics, webHandler: options.webHandler });
+	const app = createHttpApp({
+		store,
+		persister,
+		rooms,
+		log,
+		metrics,
+		webHandler: options.webHandler,
+		fanoutStatus: fanout.status,
+		clientConfig: { tldrawLicenseKey: config.TLDRAW_LICENSE_KEY ?? null }
+	});
 
 	let closing: Promise<void> | null = null;
 	/** Stops sync, writes out every room and closes the store. Idempotent. */
@@ -61,13 +77,14 @@ export function createThreatboard(options: ThreatboardOptions) {
 				new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_TIMEOUT_MS).unref())
 			]);
 			if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
+			await fanout.close();
 			await store.close();
 			log.info('rooms written out and store closed', { durationMs: Math.round(performance.now() - started) });
 		})();
 		return closing;
 	}
 
-	return { config, log, metrics, store, persister, rooms, sync, app, close };
+	return { config, log, metrics, store, fanout, persister, rooms, sync, app, close };
 }
 
 export type Threatboard = ReturnType<typeof createThreatboard>;
@@ -75,6 +92,12 @@ export type Threatboard = ReturnType<typeof createThreatboard>;
 /** Starts an HTTP server for a Threatboard on config.HOST:config.PORT (0 picks a free port). */
 export async function startServer(options: ThreatboardOptions) {
 	const tb = createThreatboard(options);
+	try {
+		await tb.store.ping(); // fail fast on an unreachable database, before taking clients
+	} catch (err) {
+		await tb.close().catch(() => undefined);
+		throw new Error(`the ${tb.store.kind} store is unreachable: ${errorMessage(err)}`);
+	}
 	const server = http.createServer(tb.app);
 	tb.sync.attach(server);
 	await new Promise<void>((resolve, reject) => {

@@ -5,9 +5,13 @@
  * Each edit writes a unique marker `@e<id>;` into the client's own key of a Y.Map. Receivers do
  * not apply updates: they find the marker in the raw frame (Buffer.indexOf) and look the send
  * time up in a table shared in this process (same clock: performance.now()).
+ *
+ * With several instances (`servers`), client i connects to servers[i % n], and latencies are also
+ * reported split by whether sender and receiver are on the same instance.
  */
 import * as Y from 'yjs';
 import { SyncClient, closeAll, connectAll, dropsByCode } from '../clients.ts';
+import type { BenchServer } from '../servers.ts';
 import { schedulePeriodic, startLoadWindow, waitUntil, type RunContext, type Timing } from '../harness.ts';
 import { Samples, round, summarize } from '../stats.ts';
 import { encodeUpdate } from '../wire.ts';
@@ -16,6 +20,8 @@ export interface EditFanoutOptions extends Timing {
 	rooms: number;
 	clientsPerRoom: number;
 	editsPerSecond: number;
+	/** Instances to spread the clients over (default: ctx.server alone). */
+	servers?: BenchServer[];
 }
 
 const MARKER_PREFIX = Buffer.from('@e');
@@ -24,7 +30,7 @@ const DIGIT_9 = 0x39;
 const MARKER_END = 0x3b; // ';'
 
 /** Send times and outstanding receivers per edit id; latencies per (edit, receiver) pair. */
-class EditTracker {
+export class EditTracker {
 	readonly sentAt: number[] = [];
 	readonly sender: number[] = [];
 	readonly remaining: number[] = [];
@@ -33,10 +39,17 @@ class EditTracker {
 	readonly pairLatencies: Samples;
 	/** Worst pair latency per second of the measured window, by send time. */
 	readonly worstPerSecond: number[] = [];
+	/** With several instances: pairs whose sender and receiver are on different / the same one. */
+	readonly crossInstance = new Samples();
+	readonly sameInstance = new Samples();
 	measureFrom = Infinity;
 	duplicates = 0;
 
-	constructor(expectedPairs: number) {
+	constructor(
+		expectedPairs: number,
+		/** Instance of a client index, when there are several. */
+		private readonly instanceOf?: (client: number) => number
+	) {
 		this.pairLatencies = new Samples(expectedPairs);
 	}
 
@@ -61,6 +74,10 @@ class EditTracker {
 		if (!this.measured[id]) return;
 		const latency = now - this.sentAt[id];
 		this.pairLatencies.push(latency);
+		if (this.instanceOf) {
+			const cross = this.instanceOf(this.sender[id]) !== this.instanceOf(receiver);
+			(cross ? this.crossInstance : this.sameInstance).push(latency);
+		}
 		const second = Math.floor((this.sentAt[id] - this.measureFrom) / 1000);
 		if (!(this.worstPerSecond[second] >= latency)) this.worstPerSecond[second] = latency;
 	}
@@ -85,7 +102,7 @@ class EditTracker {
 	}
 }
 
-class EditClient extends SyncClient {
+export class EditClient extends SyncClient {
 	readonly doc: Y.Doc;
 	#lastUpdate: Uint8Array | null = null;
 
@@ -116,18 +133,21 @@ class EditClient extends SyncClient {
 
 export async function runEditFanout(ctx: RunContext, opts: EditFanoutOptions) {
 	const { server } = ctx;
+	const servers = opts.servers ?? [server];
+	const instanceOf = (client: number) => client % servers.length;
 	const total = opts.rooms * opts.clientsPerRoom;
 	const receivers = opts.clientsPerRoom - 1;
 	const periodMs = 1000 / opts.editsPerSecond;
 	const expectedEdits = Math.ceil((total * (opts.durationMs + opts.warmupMs)) / periodMs) + total;
-	const tracker = new EditTracker(expectedEdits * receivers);
+	const tracker = new EditTracker(expectedEdits * receivers, servers.length > 1 ? instanceOf : undefined);
 
 	const roomIds: string[] = [];
 	for (let r = 0; r < opts.rooms; r++) roomIds.push(await server.createRoom());
 	ctx.progress(`connecting ${total} clients in ${opts.rooms} room(s)`);
-	const clients = await connectAll(total, (i) =>
-		new EditClient(server.syncUrl(roomIds[Math.floor(i / opts.clientsPerRoom)]), server.protocols, i, tracker)
-	);
+	const clients = await connectAll(total, (i) => {
+		const target = servers[instanceOf(i)];
+		return new EditClient(target.syncUrl(roomIds[Math.floor(i / opts.clientsPerRoom)]), target.protocols, i, tracker);
+	});
 
 	ctx.progress(`editing for ${(opts.warmupMs + opts.durationMs) / 1000} s`);
 	const stopWindow = startLoadWindow(server);
@@ -174,6 +194,14 @@ export async function runEditFanout(ctx: RunContext, opts: EditFanoutOptions) {
 		},
 		/** Over all (edit, receiver) pairs. */
 		latencyMs: summarize(tracker.pairLatencies),
+		...(servers.length > 1
+			? {
+					instances: servers.length,
+					/** Pairs whose sender and receiver are on different instances (through Redis). */
+					crossInstanceLatencyMs: summarize(tracker.crossInstance),
+					sameInstanceLatencyMs: summarize(tracker.sameInstance)
+				}
+			: {}),
 		/** Per edit: until every other client in the room had it. */
 		untilAllHaveItMs: summarize(untilAll),
 		/** Worst (edit, receiver) latency among edits sent in each second: periodic stalls show here. */

@@ -4,6 +4,7 @@ import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
 import { runIdle } from './idle.ts';
 import { runLateJoin } from './late-join.ts';
+import { runSoak } from './soak.ts';
 
 export interface Scenario {
 	name: string;
@@ -11,6 +12,12 @@ export interface Scenario {
 	run(ctx: RunContext): Promise<object>;
 	/** Metrics compared as ours / reference (lower is better for every one of them). */
 	ratioOf: string[];
+	/** Only our server can run it (several instances, long soak). */
+	oursOnly?: boolean;
+	/** Instances share PostgreSQL and Redis (a schema and channel prefix of the run's own). */
+	sharedServices?: boolean;
+	/** Runs only when asked for with --only. */
+	onlyOnRequest?: boolean;
 }
 
 const FULL: Timing = { warmupMs: 2_000, durationMs: 15_000, settleMs: 5_000 };
@@ -52,6 +59,21 @@ function edits(rooms: number, clientsPerRoom: number): Scenario {
 	};
 }
 
+/** Clients alternate between two instances sharing PostgreSQL and Redis. */
+function twoInstances(clientsPerRoom: number): Scenario {
+	return {
+		name: `two-instance-${clientsPerRoom}`,
+		description: `edit fan-out across two instances sharing PostgreSQL and Redis: 1 room x ${clientsPerRoom} clients, alternating between the instances, each editing 1/s`,
+		oursOnly: true,
+		sharedServices: true,
+		run: async (ctx) => {
+			const peer = await ctx.startPeer();
+			return runEditFanout(ctx, { ...timing(ctx), rooms: 1, clientsPerRoom, editsPerSecond: 1, servers: [ctx.server, peer] });
+		},
+		ratioOf: []
+	};
+}
+
 function cursors(clients: number): Scenario {
 	return {
 		name: `cursors-${clients}`,
@@ -76,6 +98,8 @@ export const SCENARIOS: Scenario[] = [
 	edits(1, 50),
 	edits(1, 200),
 	edits(100, 5),
+	edits(200, 5),
+	twoInstances(50),
 	cursors(50),
 	cursors(200),
 	lateJoin(1_000),
@@ -86,5 +110,24 @@ export const SCENARIOS: Scenario[] = [
 		run: (ctx) =>
 			runIdle(ctx, { rooms: 200, perRoom: 5, baselineSettleMs: ctx.quick ? 1_000 : 10_000, settleMs: ctx.quick ? 500 : 5_000 }),
 		ratioOf: ['kbPerConnection', 'server.rssPeakKB']
+	},
+	{
+		name: 'soak',
+		description:
+			'soak: 500 clients over 50 rooms (9 per room editing every 2 s with cursors at 2 Hz, 1 per room reconnecting every 30 s) for --soak-minutes (default 10); RSS every 5 s. --quick: 10 rooms, 1 minute',
+		oursOnly: true,
+		onlyOnRequest: true,
+		run: (ctx) =>
+			runSoak(ctx, {
+				rooms: ctx.quick ? 10 : 50,
+				clientsPerRoom: 10,
+				churnersPerRoom: 1,
+				minutes: ctx.soakMinutes ?? (ctx.quick ? 1 : 10),
+				editEverySeconds: 2,
+				cursorHz: 2,
+				churnEverySeconds: 30,
+				rssSampleEverySeconds: 5
+			}),
+		ratioOf: []
 	}
 ];

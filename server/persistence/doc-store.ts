@@ -32,6 +32,14 @@ export interface StoredDoc {
 	lastSeq: number;
 	/** Number of log entries not yet folded into the snapshot. */
 	logLength: number;
+	/** Sequence number of each log entry (the last logLength of updates), in the same order. */
+	seqs: number[];
+}
+
+/** What compaction reads: the current snapshot (if any) and the log entries after it. */
+export interface StoredLog {
+	snapshot: Uint8Array | null;
+	entries: Array<{ seq: number; update: Uint8Array }>;
 }
 
 export interface DocStore {
@@ -44,10 +52,13 @@ export interface DocStore {
 	/** Appends a batch in one transaction; returns the sequence number given to each update. */
 	appendUpdates(batch: readonly PendingUpdate[]): Promise<number[]>;
 	/**
-	 * Replaces the snapshot and deletes log entries up to and including throughSeq, in one
-	 * transaction. Entries after throughSeq stay (they may not be in the snapshot).
+	 * Folds the log into the snapshot, in one transaction that is safe with several writers
+	 * (instances sharing the store): reads the stored snapshot and log entries, asks fold for a
+	 * snapshot covering them, stores it and deletes exactly the entries it read. Entries appended
+	 * meanwhile stay. Concurrent compactions of one document are serialised. Resolves with the
+	 * number of entries folded.
 	 */
-	compact(key: DocKey, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+	compact(key: DocKey, fold: (stored: StoredLog) => Uint8Array): Promise<number>;
 	/** Cheap liveness probe for /healthz. */
 	ping(): Promise<void>;
 	close(): Promise<void>;

@@ -8,8 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredDoc } from './doc-store.ts';
+import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { toRoom, type RoomRow } from './room-row.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -33,25 +34,6 @@ CREATE TABLE IF NOT EXISTS doc_updates (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (room_id, doc_name, seq);
 `;
-
-interface RoomRow {
-	room_id: string;
-	title: string;
-	facilitator_key_hash: string;
-	observer_id_hash: string;
-	created_at: number;
-}
-
-function toRoom(row: RoomRow | undefined): RoomRecord | undefined {
-	if (!row) return undefined;
-	return {
-		roomId: row.room_id,
-		title: row.title,
-		facilitatorKeyHash: row.facilitator_key_hash,
-		observerIdHash: row.observer_id_hash,
-		createdAt: row.created_at
-	};
-}
 
 export function createSqliteStore(dataDir: string): DocStore {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -95,9 +77,15 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const appendTx = db.transaction((batch: readonly PendingUpdate[]) =>
 		batch.map((u) => Number(insertUpdate.run(u.roomId, u.docName, u.update).lastInsertRowid))
 	);
-	const compactTx = db.transaction((key: DocKey, snapshot: Uint8Array, throughSeq: number) => {
-		upsertSnapshot.run(key.roomId, key.docName, snapshot);
-		deleteUpdates.run(key.roomId, key.docName, throughSeq);
+	// One synchronous transaction: nothing can append in between, so "every entry up to the
+	// last one read" is exactly the entries read.
+	const compactTx = db.transaction((key: DocKey, fold: (stored: StoredLog) => Uint8Array) => {
+		const snapshot = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
+		const rows = selectUpdates.all(key.roomId, key.docName);
+		if (rows.length === 0) return 0;
+		upsertSnapshot.run(key.roomId, key.docName, fold({ snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) }));
+		deleteUpdates.run(key.roomId, key.docName, rows[rows.length - 1].seq);
+		return rows.length;
 	});
 
 	let closed = false;
@@ -125,21 +113,21 @@ export function createSqliteStore(dataDir: string): DocStore {
 			const snapshot = selectSnapshot.get(key.roomId, key.docName);
 			if (snapshot) updates.push(snapshot.data);
 			let lastSeq = 0;
-			let logLength = 0;
+			const seqs: number[] = [];
 			for (const row of selectUpdates.iterate(key.roomId, key.docName)) {
 				updates.push(row.data);
 				lastSeq = row.seq;
-				logLength++;
+				seqs.push(row.seq);
 			}
-			return { updates, lastSeq, logLength };
+			return { updates, lastSeq, logLength: seqs.length, seqs };
 		},
 		async appendUpdates(batch) {
 			open();
 			return appendTx(batch);
 		},
-		async compact(key, snapshot, throughSeq) {
+		async compact(key, fold) {
 			open();
-			compactTx(key, snapshot, throughSeq);
+			return compactTx(key, fold);
 		},
 		async ping() {
 			open();

@@ -3,7 +3,6 @@
  * sync message is sent), shared by concurrent connections, and evicted when idle, only after
  * everything they hold has been persisted.
  */
-import * as Y from 'yjs';
 import { pruneOrphans } from '#shared/board-doc';
 import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/migrations';
 import { DOC_NAMES, type DocName } from '#shared/protocol';
@@ -12,6 +11,8 @@ import { errorMessage, roomTag } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
+import { noFanout, type Fanout } from '../scale-out/fanout.ts';
+import { RoomPeering } from '../scale-out/room-peering.ts';
 import { SharedDoc, type SharedDocOptions } from '../sync/shared-doc.ts';
 
 export interface LoadedRoom {
@@ -36,13 +37,16 @@ export interface RoomManagerOptions extends SharedDocOptions {
 
 export class RoomManager {
 	#slots = new Map<string, RoomSlot>();
+	/** Each loaded room's link to the other instances (inert without REDIS_URL). */
+	#peerings = new Map<string, RoomPeering>();
 
 	constructor(
 		private readonly store: DocStore,
 		private readonly persister: Persister,
 		private readonly options: RoomManagerOptions,
 		private readonly log: Logger,
-		private readonly metrics: Metrics
+		private readonly metrics: Metrics,
+		private readonly fanout: Fanout = noFanout
 	) {}
 
 	get loadedCount(): number {
@@ -105,6 +109,22 @@ export class RoomManager {
 
 	async #load(record: RoomRecord): Promise<LoadedRoom> {
 		const tag = roomTag(record.roomId);
+		// Subscribed before reading the store, so no peer's update falls between the two.
+		const readStored = async (docName: DocName) => (await this.store.loadDoc({ roomId: record.roomId, docName })).updates;
+		const peering = await RoomPeering.join(this.fanout, record.roomId, tag, readStored, this.log);
+		let room: LoadedRoom;
+		try {
+			room = await this.#loadDocs(record, tag);
+		} catch (err) {
+			peering.leave();
+			throw err;
+		}
+		peering.attach(room.docs);
+		this.#peerings.set(record.roomId, peering);
+		return room;
+	}
+
+	async #loadDocs(record: RoomRecord, tag: string): Promise<LoadedRoom> {
 		const docs = {} as Record<DocName, SharedDoc>;
 		for (const docName of DOC_NAMES) {
 			const started = performance.now();
@@ -119,7 +139,7 @@ export class RoomManager {
 				this.log,
 				this.metrics
 			);
-			shared.loadStored(stored.updates, stored.lastSeq, stored.logLength);
+			shared.loadStored(stored.updates, stored.lastSeq, stored.logLength, stored.seqs);
 			if (docName === 'board') this.#migrate(shared, tag);
 			this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
 			docs[docName] = shared;
@@ -154,14 +174,13 @@ export class RoomManager {
 	}
 
 	async #compact(doc: SharedDoc): Promise<boolean> {
-		// Only committed entries are deleted; everything committed is already in the doc.
-		const throughSeq = doc.lastSeq;
-		const folded = doc.logLength;
-		if (folded === 0) return true;
-		const snapshot = Y.encodeStateAsUpdate(doc.doc);
+		// The store hands the fold what it holds (other instances may have written entries this
+		// one has not seen); the doc takes those in and becomes the snapshot.
+		const counted = doc.logLength;
+		if (counted === 0) return true;
 		try {
-			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, snapshot, throughSeq);
-			doc.logLength -= folded;
+			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, (stored) => doc.foldStored(stored));
+			doc.logLength = Math.max(0, doc.logLength - counted);
 			return true;
 		} catch (err) {
 			this.metrics.storeFailures.inc();
@@ -173,6 +192,9 @@ export class RoomManager {
 	async #evict(roomId: string, slot: RoomSlot): Promise<void> {
 		slot.evicting = (async () => {
 			const room = await slot.ready.catch(() => null);
+			// Peers' later updates are in the store; this copy is going away.
+			this.#peerings.get(roomId)?.leave();
+			this.#peerings.delete(roomId);
 			if (room) {
 				await this.persister.drain();
 				for (const doc of Object.values(room.docs)) {

@@ -12,6 +12,9 @@ export type Role = 'facilitator' | 'participant' | 'observer';
 export interface ConnectionLimits {
 	maxBufferedBytes: number;
 	maxMessagesPerSecond: number;
+	/** Sustained bytes per second; bursts of one largest frame (or 4 s) are allowed. */
+	maxBytesPerSecond?: number;
+	maxMessageBytes?: number;
 }
 
 /** Bursts of this many seconds' worth of messages are allowed (a reconnect sends several at once). */
@@ -28,6 +31,8 @@ export class Connection {
 	/** Set once a write was refused, so the client is told only once. */
 	toldReadOnly = false;
 	#tokens: number;
+	#byteTokens: number;
+	#byteBurst: number;
 	#tokensAt = performance.now();
 
 	constructor(
@@ -39,16 +44,23 @@ export class Connection {
 		private readonly metrics: Metrics
 	) {
 		this.#tokens = limits.maxMessagesPerSecond * RATE_BURST_SECONDS;
+		const byteRate = limits.maxBytesPerSecond ?? Infinity;
+		this.#byteBurst = Math.max(limits.maxMessageBytes ?? 0, byteRate * RATE_BURST_SECONDS);
+		this.#byteTokens = this.#byteBurst;
 	}
 
-	/** Spends one message from the budget; false when the client is over its rate. */
-	takeMessageToken(): boolean {
+	/** Spends one message of this size from the budgets; false when the client is over its rate. */
+	takeMessageToken(bytes = 0): boolean {
 		const now = performance.now();
+		const elapsedSeconds = (now - this.#tokensAt) / 1000;
 		const rate = this.limits.maxMessagesPerSecond;
-		this.#tokens = Math.min(rate * RATE_BURST_SECONDS, this.#tokens + ((now - this.#tokensAt) / 1000) * rate);
+		this.#tokens = Math.min(rate * RATE_BURST_SECONDS, this.#tokens + elapsedSeconds * rate);
+		const byteRate = this.limits.maxBytesPerSecond ?? Infinity;
+		this.#byteTokens = Math.min(this.#byteBurst, this.#byteTokens + elapsedSeconds * byteRate);
 		this.#tokensAt = now;
-		if (this.#tokens < 1) return false;
+		if (this.#tokens < 1 || this.#byteTokens < bytes) return false;
 		this.#tokens -= 1;
+		this.#byteTokens -= bytes;
 		return true;
 	}
 

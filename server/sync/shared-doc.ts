@@ -6,7 +6,10 @@
  *   joiner is encoded once per document version and shared by concurrent joiners.
  * - Awareness is owned per connection and fanned out coalesced: one merged message per room
  *   per window, the window growing with the room so cursor traffic stays bounded.
+ * - With peers (other instances, server/scale-out), committed updates and owned awareness are
+ *   also published to them; what they publish is applied and broadcast here, never stored again.
  */
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import {
@@ -20,13 +23,34 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Persister } from '../persistence/persister.ts';
+import type { StoredLog } from '../persistence/doc-store.ts';
 import type { Connection } from './connection.ts';
+import { DocSizeBudget } from './doc-size.ts';
 
 export interface SharedDocOptions {
 	maxAwarenessBytes: number;
 	awarenessFlushMaxMs: number;
 	compactAfterUpdates: number;
+	/** MAX_DOC_BYTES: client updates that would grow the document past it are refused. */
+	maxDocBytes?: number;
 }
+
+/** Where this document's committed updates and owned awareness go to other instances. */
+export interface DocPeers {
+	/** seqs: the store's sequence numbers of the log entries the update is made of. */
+	publishUpdate(update: Uint8Array, seqs: readonly number[]): void;
+	/** An awareness frame (as sent to clients) with entries owned by this instance's connections. */
+	publishAwareness(frame: Uint8Array): void;
+}
+
+/** Origin of updates published by another instance: already stored, so applied and broadcast only. */
+export const FROM_PEER = Symbol('from a peer instance');
+/** Origin of updates read back from the store (resync, compaction): broadcast and shared with peers. */
+export const FROM_STORE = Symbol('from the store');
+/** Owner of awareness entries announced by another instance's connections. */
+const PEER = 'peer';
+/** A peer's awareness entry not renewed for this long is removed (clients renew every 15 s). */
+const PEER_AWARENESS_TIMEOUT_MS = 30_000;
 
 /**
  * Updates waiting for a failing store before writers are turned away (4503). Their clients
@@ -50,8 +74,24 @@ interface AwarenessEntry {
 	clock: number;
 	/** JSON text of the state, or null once the client has left. */
 	state: string | null;
-	owner: Connection;
+	owner: Connection | typeof PEER;
+	/** performance.now() of the last change or renewal; used for peers' entries. */
+	seenAt: number;
 }
+
+interface QueuedBroadcast {
+	update: Uint8Array;
+	origin: unknown;
+	/** Store log entries the update is (none when it was read back from the store). */
+	seqs: number[];
+}
+
+/** A peer's entry that is gone or was not renewed in time; a local connection may claim its id. */
+function isLapsedPeerEntry(entry: AwarenessEntry): boolean {
+	return entry.owner === PEER && (entry.state === null || performance.now() - entry.seenAt > PEER_AWARENESS_TIMEOUT_MS);
+}
+
+const snapshotHash = (data: Uint8Array) => createHash('sha1').update(data).digest('hex');
 
 /** Thrown for frames that do not parse or break the protocol; closes only that connection. */
 export class ProtocolError extends Error {
@@ -83,7 +123,7 @@ export class SharedDoc {
 	logLength = 0;
 
 	#uncommitted = 0;
-	#broadcastQueue: Array<{ update: Uint8Array; origin: unknown }> = [];
+	#broadcastQueue: QueuedBroadcast[] = [];
 	#committedWaiters: Array<() => void> = [];
 	/**
 	 * Late-joiner cache: a step-2 message with the whole committed state at some moment, plus
@@ -99,6 +139,14 @@ export class SharedDoc {
 	#awareness = new Map<number, AwarenessEntry>();
 	#awarenessDirty = new Set<number>();
 	#awarenessTimer: NodeJS.Timeout | null = null;
+	#peerSweep: NodeJS.Timeout | null = null;
+	#size: DocSizeBudget;
+	/** Hash of the stored snapshot this document is known to contain (see foldStored). */
+	#knownSnapshot: string | null = null;
+	/** Store log entries (by seq) this document is known to contain: loaded, committed here, or from peers. */
+	#knownSeqs = new Set<number>();
+	/** Set by server/scale-out when other instances serve this room too. */
+	peers: DocPeers | null = null;
 
 	constructor(
 		readonly roomId: string,
@@ -111,11 +159,12 @@ export class SharedDoc {
 		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
+		this.#size = new DocSizeBudget(options.maxDocBytes ?? Infinity, () => Y.encodeStateAsUpdate(this.doc).length);
 		this.doc.on('update', this.#onDocUpdate);
 	}
 
 	/** Applies stored state without persisting or broadcasting it again. */
-	loadStored(updates: Uint8Array[], lastSeq: number, logLength: number): void {
+	loadStored(updates: Uint8Array[], lastSeq: number, logLength: number, seqs: readonly number[] = []): void {
 		this.doc.off('update', this.#onDocUpdate);
 		try {
 			if (updates.length > 0) Y.applyUpdate(this.doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
@@ -124,12 +173,50 @@ export class SharedDoc {
 		}
 		this.lastSeq = lastSeq;
 		this.logLength = logLength;
+		for (const update of updates) this.#size.grew(update.length);
+		for (const seq of seqs) this.#knownSeqs.add(seq);
+		if (updates.length > logLength) this.#knownSnapshot = snapshotHash(updates[0]);
 	}
+
+	/** Applies an update another instance has stored (as the given log entries) and published. */
+	applyFromPeer(update: Uint8Array, seqs: readonly number[]): void {
+		try {
+			Y.applyUpdate(this.doc, update, FROM_PEER);
+			for (const seq of seqs) this.#knownSeqs.add(seq);
+		} catch (err) {
+			this.log.warn('update from a peer instance rejected', { room: this.roomTag, error: errorMessage(err) });
+		}
+	}
+
+	/** Merges stored state this instance may have missed (a resync); new parts are broadcast. */
+	applyFromStore(updates: Uint8Array[]): void {
+		if (updates.length === 0) return;
+		Y.applyUpdate(this.doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), FROM_STORE);
+	}
+
+	/**
+	 * Compaction's fold: takes in whatever the store holds that this document lacks (entries or a
+	 * snapshot written by another instance), then returns the whole document as the new snapshot.
+	 * What it already holds is skipped: applying a large known snapshot costs as much as loading it.
+	 */
+	foldStored(stored: StoredLog): Uint8Array {
+		const missing = stored.entries.filter((e) => !this.#knownSeqs.has(e.seq)).map((e) => e.update);
+		if (stored.snapshot && this.#knownSnapshot !== snapshotHash(stored.snapshot)) missing.unshift(stored.snapshot);
+		this.applyFromStore(missing);
+		const snapshot = Y.encodeStateAsUpdate(this.doc);
+		this.#knownSnapshot = snapshotHash(snapshot);
+		for (const entry of stored.entries) this.#knownSeqs.delete(entry.seq); // no longer in the log
+		this.#size.measured(snapshot.length);
+		return snapshot;
+	}
+
+	/** An extra rule for client writes, e.g. the board lock (server/facilitation/lock.ts). */
+	writeGate: ((conn: Connection) => boolean) | null = null;
 
 	/** True when this doc may accept client writes from this connection. */
 	canWrite(conn: Connection): boolean {
 		if (this.docName === 'control') return false; // written only by the server
-		return conn.role !== 'observer';
+		return conn.role !== 'observer' && (this.writeGate?.(conn) ?? true);
 	}
 
 	addConnection(conn: Connection): void {
@@ -217,6 +304,10 @@ export class SharedDoc {
 		if (!this.persister.healthy && this.persister.queuedCount >= MAX_UNCOMMITTED_WHILE_FAILING) {
 			throw new ProtocolError(CloseCode.StorageUnavailable, 'storage unavailable');
 		}
+		if (!this.#size.allows(payload.length)) {
+			this.metrics.writesDropped.inc();
+			throw new ProtocolError(CloseCode.DocumentTooLarge, 'document size limit reached');
+		}
 		// Parse fully before integrating, so a corrupt update cannot half-apply.
 		try {
 			Y.decodeUpdate(payload);
@@ -284,6 +375,14 @@ export class SharedDoc {
 	}
 
 	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+		this.#size.grew(update.length);
+		if (origin === FROM_PEER || origin === FROM_STORE) {
+			// Already in the store: committed state, to be broadcast like any commit.
+			if (origin === FROM_PEER) this.logLength++;
+			this.#appendToTail(update);
+			this.#queueBroadcast(update, origin, []);
+			return;
+		}
 		this.#uncommitted++;
 		this.metrics.updates.inc();
 		this.metrics.updateBytes.inc(update.length);
@@ -291,8 +390,9 @@ export class SharedDoc {
 			this.#uncommitted--;
 			this.lastSeq = seq;
 			this.logLength++;
+			this.#knownSeqs.add(seq);
 			this.#appendToTail(update);
-			this.#queueBroadcast(update, origin);
+			this.#queueBroadcast(update, origin, [seq]);
 			if (this.#uncommitted === 0 && this.#committedWaiters.length > 0) {
 				const waiters = this.#committedWaiters;
 				this.#committedWaiters = [];
@@ -320,14 +420,15 @@ export class SharedDoc {
 	 * recipient (senders included: Yjs ignores what it already has). Under load batches grow,
 	 * so the number of frames stops growing with the number of updates.
 	 */
-	#queueBroadcast(update: Uint8Array, origin: unknown): void {
-		this.#broadcastQueue.push({ update, origin });
+	#queueBroadcast(update: Uint8Array, origin: unknown, seqs: number[]): void {
+		this.#broadcastQueue.push({ update, origin, seqs });
 		if (this.#broadcastQueue.length === 1) queueMicrotask(this.#flushBroadcast);
 	}
 
 	#flushBroadcast = (): void => {
 		const queued = this.#broadcastQueue;
 		this.#broadcastQueue = [];
+		this.#publishUpdates(queued);
 		if (queued.length === 1) {
 			const message = encodeSyncMessage(SyncStep.Update, queued[0].update);
 			for (const conn of this.conns) if (conn !== queued[0].origin) conn.send(message);
@@ -336,6 +437,15 @@ export class SharedDoc {
 		const message = encodeSyncMessage(SyncStep.Update, Y.mergeUpdates(queued.map((q) => q.update)));
 		for (const conn of this.conns) conn.send(message);
 	};
+
+	/** Shares committed updates with peers, except those that came from them. */
+	#publishUpdates(queued: readonly QueuedBroadcast[]): void {
+		if (!this.peers) return;
+		const own = queued.filter((q) => q.origin !== FROM_PEER);
+		if (own.length === 0) return;
+		const update = own.length === 1 ? own[0].update : Y.mergeUpdates(own.map((q) => q.update));
+		this.peers.publishUpdate(update, own.flatMap((q) => q.seqs));
+	}
 
 	// --- awareness -------------------------------------------------------------------------
 
@@ -352,7 +462,7 @@ export class SharedDoc {
 				const clientId = decoding.readVarUint(inner);
 				const clock = decoding.readVarUint(inner);
 				const existing = this.#awareness.get(clientId);
-				if (existing && existing.owner !== conn) {
+				if (existing && existing.owner !== conn && !isLapsedPeerEntry(existing)) {
 					const length = decoding.readVarUint(inner);
 					if (inner.pos + length > inner.arr.length) throw new RangeError('truncated');
 					inner.pos += length;
@@ -366,6 +476,9 @@ export class SharedDoc {
 				if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
 					throw new ProtocolError(CloseCode.MalformedMessage, 'awareness state is not an object');
 				}
+				// A removal of an id this connection does not hold is an echo of someone's departure
+				// (stock y-websocket clients re-send what they receive), not a claim on the id.
+				if (parsed === null && existing?.owner !== conn) continue;
 				accepted.push({ clientId, clock, state: parsed === null ? null : json });
 			}
 		} catch (err) {
@@ -375,12 +488,13 @@ export class SharedDoc {
 
 		for (const { clientId, clock, state } of accepted) {
 			const existing = this.#awareness.get(clientId);
-			if (!existing) {
+			// New, or a peer's entry that lapsed (e.g. this client moved here from a dead instance).
+			if (!existing || existing.owner !== conn) {
 				if (conn.awarenessClientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) {
 					throw new ProtocolError(CloseCode.AwarenessTooLarge, 'too many awareness client ids');
 				}
 				conn.awarenessClientIds.add(clientId);
-				this.#awareness.set(clientId, { clock, state, owner: conn });
+				this.#awareness.set(clientId, { clock, state, owner: conn, seenAt: performance.now() });
 				this.#markAwarenessDirty(clientId);
 				continue;
 			}
@@ -408,17 +522,75 @@ export class SharedDoc {
 		const dirty = this.#awarenessDirty;
 		this.#awarenessDirty = new Set();
 		const message = this.#encodeAwareness(dirty.keys(), false);
+		if (this.peers) {
+			const own = [...dirty].filter((clientId) => this.#awareness.get(clientId)?.owner !== PEER);
+			const frame = this.#encodeAwareness(own, false);
+			if (frame) this.peers.publishAwareness(frame);
+		}
 		// Forget people who left once everyone has been told.
 		for (const clientId of dirty) {
 			const entry = this.#awareness.get(clientId);
-			if (entry && entry.state === null && entry.owner.closed) {
+			if (entry && entry.state === null && (entry.owner === PEER || entry.owner.closed)) {
 				this.#awareness.delete(clientId);
-				entry.owner.awarenessClientIds.delete(clientId);
+				if (entry.owner !== PEER) entry.owner.awarenessClientIds.delete(clientId);
 			}
 		}
 		if (!message) return;
 		this.metrics.awarenessFlushes.inc();
 		for (const conn of this.conns) conn.send(message);
+	};
+
+	/**
+	 * Applies awareness another instance published for its connections. Entries held by a
+	 * connection here are left alone; peers' entries follow the y-protocols clock rule.
+	 */
+	applyPeerAwareness(frame: Uint8Array): void {
+		const now = performance.now();
+		try {
+			const decoder = decoding.createDecoder(frame);
+			if (decoding.readVarUint(decoder) !== MessageType.Awareness) return;
+			const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+			const count = decoding.readVarUint(inner);
+			for (let i = 0; i < count; i++) {
+				const clientId = decoding.readVarUint(inner);
+				const clock = decoding.readVarUint(inner);
+				const json = decoding.readVarString(inner);
+				const state = json === 'null' ? null : json;
+				const existing = this.#awareness.get(clientId);
+				if (json.length > this.options.maxAwarenessBytes || (existing && existing.owner !== PEER)) continue;
+				if (!existing || clock > existing.clock || (clock === existing.clock && state === null && existing.state !== null)) {
+					this.#awareness.set(clientId, { clock, state, owner: PEER, seenAt: now });
+					this.#markAwarenessDirty(clientId);
+				} else if (clock === existing.clock) existing.seenAt = now;
+			}
+		} catch (err) {
+			this.log.warn('awareness from a peer instance rejected', { room: this.roomTag, error: errorMessage(err) });
+		}
+		this.#peerSweep ??= setInterval(this.#sweepPeerAwareness, PEER_AWARENESS_TIMEOUT_MS / 3).unref();
+	}
+
+	/** Sends peers every present entry owned here (after a reconnect, they may have dropped them). */
+	republishAwareness(): void {
+		const own = [...this.#awareness].filter(([, e]) => e.owner !== PEER && e.state !== null).map(([id]) => id);
+		const frame = this.#encodeAwareness(own, false);
+		if (frame && this.peers) this.peers.publishAwareness(frame);
+	}
+
+	/** Removes peers' entries that were not renewed: their instance may be gone. */
+	#sweepPeerAwareness = (): void => {
+		let peers = 0;
+		for (const [clientId, entry] of this.#awareness) {
+			if (entry.owner !== PEER) continue;
+			peers++;
+			if (entry.state !== null && isLapsedPeerEntry(entry)) {
+				entry.state = null;
+				this.#markAwarenessDirty(clientId);
+			}
+		}
+		if (peers === 0 && this.#peerSweep) {
+			clearInterval(this.#peerSweep);
+			this.#peerSweep = null;
+		}
 	};
 
 	/** One awareness message for the given client ids; with onlyPresent, skips departed ones. */
@@ -434,6 +606,7 @@ export class SharedDoc {
 	}
 
 	destroy(): void {
+		if (this.#peerSweep) clearInterval(this.#peerSweep);
 		if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
 		this.#awarenessTimer = null;
 		this.doc.off('update', this.#onDocUpdate);

@@ -5,7 +5,7 @@
  * The handshake is always completed before refusing, so that the browser sees a named close
  * code (an HTTP error on the upgrade reaches scripts only as an anonymous 1006).
  */
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isRoomId, isSecret } from '#shared/ids';
@@ -18,12 +18,15 @@ import {
 	type DocName
 } from '#shared/protocol';
 import type { Config } from '../config.ts';
-import { hashSecret, secretMatches } from '../auth/secrets.ts';
+import { hashSecret } from '../auth/secrets.ts';
+import { isFacilitatorKey } from '../facilitation/keys.ts';
+import { enforceBoardLock } from '../facilitation/lock.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
+import { createAdmission } from './admission.ts';
 import { Connection, type Role } from './connection.ts';
 import { ProtocolError } from './shared-doc.ts';
 
@@ -75,6 +78,13 @@ export function createSyncServer(deps: {
 	});
 	const connections = new Set<Connection>();
 	let accepting = true;
+	const admission = createAdmission({
+		maxConnections: config.MAX_CONNECTIONS,
+		maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+		maxConnectionsPerRoom: config.MAX_CONNECTIONS_PER_ROOM,
+		allowedOrigins: config.ALLOWED_ORIGINS,
+		trustedProxies: config.TRUSTED_PROXIES
+	});
 
 	const heartbeat = setInterval(() => {
 		for (const conn of connections) {
@@ -129,6 +139,7 @@ export function createSyncServer(deps: {
 
 		if (!target) return refuse(ws, CloseCode.MalformedMessage, 'malformed sync path', {});
 		if (!accepting) return refuse(ws, CloseCode.TryAgainLater, 'server shutting down', {});
+		if (!admission.originAllowed(req)) return refuse(ws, CloseCode.Forbidden, 'origin not allowed', {});
 
 		let resolved: Awaited<ReturnType<typeof resolveRoom>>;
 		try {
@@ -144,17 +155,27 @@ export function createSyncServer(deps: {
 		let role: Role = observer ? 'observer' : 'participant';
 		const key = facilitatorKeyOf(req);
 		if (key !== undefined && !observer) {
-			if (!secretMatches(key, record.facilitatorKeyHash)) {
+			if (!(await isFacilitatorKey(rooms, record, key))) {
 				return refuse(ws, CloseCode.Unauthorized, 'invalid facilitator key', { room: tag });
 			}
 			role = 'facilitator';
 		}
 
+		const leaveRoom = admission.enterRoom(record.roomId);
+		if (!leaveRoom) return refuse(ws, CloseCode.RoomFull, 'room is full', { room: tag });
+		ws.once('close', leaveRoom);
+		if (ws.readyState === ws.CLOSED) leaveRoom(); // closed during the lookup: no close event comes
+
 		const conn = new Connection(
 			ws,
 			role,
 			tag,
-			{ maxBufferedBytes: config.MAX_BUFFERED_BYTES, maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND },
+			{
+				maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+				maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
+				maxBytesPerSecond: config.MAX_BYTES_PER_SECOND,
+				maxMessageBytes: config.MAX_MESSAGE_BYTES
+			},
 			log,
 			metrics
 		);
@@ -164,6 +185,7 @@ export function createSyncServer(deps: {
 		let room;
 		try {
 			room = await rooms.acquire(record);
+			enforceBoardLock(room);
 		} catch (err) {
 			connections.delete(conn);
 			metrics.connections.set(connections.size);
@@ -189,7 +211,7 @@ export function createSyncServer(deps: {
 		const handle = (frame: Uint8Array) => {
 			if (conn.closed) return;
 			conn.alive = true;
-			if (!conn.takeMessageToken()) return conn.close(CloseCode.RateLimited, 'message rate exceeded');
+			if (!conn.takeMessageToken(frame.length)) return conn.close(CloseCode.RateLimited, 'message rate exceeded');
 			try {
 				doc.handleMessage(conn, frame);
 			} catch (err) {
@@ -209,8 +231,27 @@ export function createSyncServer(deps: {
 		log.debug('connection opened', { room: tag, conn: conn.id, role, doc: target.docName });
 	}
 
+	/** Answers an upgrade with a plain HTTP error, before any WebSocket work (floods stay cheap). */
+	function rejectUpgrade(socket: Duplex, status: 429 | 503, reason: string): void {
+		metrics.connectionsClosed.inc({ code: `http-${status}` });
+		log.debug('upgrade refused', { status, reason });
+		const body = `${reason}\n`;
+		socket.on('error', () => undefined);
+		socket.end(
+			`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nRetry-After: 5\r\n` +
+				`Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+		);
+		setTimeout(() => socket.destroy(), 2_000).unref();
+	}
+
 	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
 		if (!req.url?.startsWith(SYNC_PATH_PREFIX)) return false;
+		const admitted = admission.admit(req);
+		if (!admitted.ok) {
+			rejectUpgrade(socket, admitted.status, admitted.reason);
+			return true;
+		}
+		socket.once('close', admitted.release);
 		const target = parseSyncPath(req.url);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			onConnection(ws, req, target).catch((err: unknown) => {

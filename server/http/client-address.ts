@@ -1,0 +1,55 @@
+/**
+ * The client address of a request. X-Forwarded-For is believed only from trusted proxies
+ * (TRUSTED_PROXIES): walking the header from the right, the first address that is not a trusted
+ * proxy is the client. Anything else would let a client pick its own address, and with it its
+ * own per-address connection budget.
+ */
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
+
+/** "::ffff:10.0.0.1" (an IPv4 client on a dual-stack socket) is 10.0.0.1. */
+function normalise(address: string): string {
+	return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+}
+
+/** An X-Forwarded-For hop, without a port ("1.2.3.4:80", "[::1]:80") if a proxy added one. */
+function hopAddress(hop: string): string | undefined {
+	let value = hop.trim();
+	const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+	if (bracketed) value = bracketed[1];
+	else if (/^[\d.]+:\d+$/.test(value)) value = value.slice(0, value.lastIndexOf(':'));
+	return net.isIP(value) ? normalise(value) : undefined;
+}
+
+export type ClientAddressOf = (req: IncomingMessage) => string;
+
+/** Entries are addresses, CIDR blocks or "loopback" (as validated by server/config.ts). */
+export function createClientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
+	const trusted = new net.BlockList();
+	for (const entry of trustedProxies) {
+		if (entry === 'loopback') {
+			trusted.addSubnet('127.0.0.0', 8, 'ipv4');
+			trusted.addAddress('::1', 'ipv6');
+			continue;
+		}
+		const [address, bits] = entry.split('/');
+		const family = net.isIPv4(address) ? 'ipv4' : 'ipv6';
+		if (bits === undefined) trusted.addAddress(address, family);
+		else trusted.addSubnet(address, Number(bits), family);
+	}
+	const isTrusted = (address: string) => trusted.check(address, net.isIPv4(address) ? 'ipv4' : 'ipv6');
+
+	return (req) => {
+		let client = normalise(req.socket.remoteAddress ?? 'unknown');
+		if (trustedProxies.length === 0 || !net.isIP(client) || !isTrusted(client)) return client;
+		const header = req.headers['x-forwarded-for'];
+		const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').filter((h) => h.trim());
+		for (let i = hops.length - 1; i >= 0; i--) {
+			const hop = hopAddress(hops[i]);
+			if (!hop) return client; // garbled: stop at the last address we can vouch for
+			client = hop;
+			if (!isTrusted(hop)) return hop;
+		}
+		return client;
+	};
+}

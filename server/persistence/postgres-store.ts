@@ -1,0 +1,219 @@
+/**
+ * The shared store for running several instances (DATABASE_URL): the same snapshot-plus-log
+ * layout as SQLite, in one schema (DATABASE_SCHEMA) created on first use.
+ *
+ * Several writers change two things compared with SQLite:
+ * - sequence numbers are handed out at insert time, not commit time, so a log entry with a lower
+ *   seq can become visible after one with a higher seq. Compaction therefore deletes exactly
+ *   the entries it read, never "everything up to seq N";
+ * - two instances may compact one document at once; a transaction-scoped advisory lock per
+ *   document serialises them, so neither overwrites a snapshot the other has just extended.
+ *
+ * A commit returns once PostgreSQL has flushed its WAL (synchronous_commit, the default), which
+ * keeps the DocStore contract: appended updates survive a crash of this process or the database.
+ */
+import pg from 'pg';
+import type { DocKey, DocStore, PendingUpdate, StoredDoc, StoredLog } from './doc-store.ts';
+import { toRoom, type RoomRow } from './room-row.ts';
+
+export interface PostgresStoreOptions {
+	connectionString: string;
+	/** Schema holding the tables; created if missing. */
+	schema: string;
+	poolSize: number;
+	/** Errors of idle pooled connections (e.g. the database restarted); they must not crash us. */
+	onIdleError?: (err: Error) => void;
+}
+
+/** Rows per INSERT statement (3 parameters each; PostgreSQL allows 65,535 per statement). */
+const MAX_ROWS_PER_INSERT = 1000;
+
+/** A valid, unquoted PostgreSQL identifier, so it can be interpolated into DDL safely. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A Buffer view of the same bytes: pg sends Buffers as binary bytea parameters. */
+const bytes = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+export function createPostgresStore(options: PostgresStoreOptions): DocStore {
+	const { schema } = options;
+	if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+	const pool = new pg.Pool({
+		connectionString: options.connectionString,
+		max: options.poolSize,
+		application_name: 'threatboard',
+		connectionTimeoutMillis: 10_000
+	});
+	pool.on('error', (err) => options.onIdleError?.(err));
+
+	const t = {
+		rooms: `"${schema}".rooms`,
+		snapshots: `"${schema}".doc_snapshots`,
+		updates: `"${schema}".doc_updates`
+	};
+	const ddl = `
+		CREATE SCHEMA IF NOT EXISTS "${schema}";
+		CREATE TABLE IF NOT EXISTS ${t.rooms} (
+			room_id text PRIMARY KEY,
+			title text NOT NULL,
+			facilitator_key_hash text NOT NULL,
+			observer_id_hash text NOT NULL UNIQUE,
+			created_at bigint NOT NULL
+		);
+		CREATE TABLE IF NOT EXISTS ${t.snapshots} (
+			room_id text NOT NULL,
+			doc_name text NOT NULL,
+			data bytea NOT NULL,
+			PRIMARY KEY (room_id, doc_name)
+		);
+		CREATE TABLE IF NOT EXISTS ${t.updates} (
+			seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			room_id text NOT NULL,
+			doc_name text NOT NULL,
+			data bytea NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t.updates} (room_id, doc_name, seq);`;
+
+	let closed = false;
+	let ready: Promise<void> | null = null;
+	/** Creates the schema once; a failure (database not up yet) is retried by the next call. */
+	function ensureSchema(): Promise<void> {
+		ready ??= inTransaction(async (client) => {
+			// Instances starting together would otherwise race on CREATE ... IF NOT EXISTS.
+			await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`threatboard-schema:${schema}`]);
+			await client.query(ddl);
+		}).catch((err: unknown) => {
+			ready = null;
+			throw err;
+		});
+		return ready;
+	}
+
+	async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN');
+			const result = await work(client);
+			await client.query('COMMIT');
+			return result;
+		} catch (err) {
+			await client.query('ROLLBACK').catch(() => undefined);
+			throw err;
+		} finally {
+			client.release();
+		}
+	}
+
+	async function query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+		if (closed) throw new Error('store is closed');
+		await ensureSchema();
+		return (await pool.query<R>(text, values)).rows;
+	}
+
+	async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+		if (closed) throw new Error('store is closed');
+		await ensureSchema();
+		return inTransaction(work);
+	}
+
+	const docLock = (key: DocKey) => `threatboard-doc:${schema}:${key.roomId}:${key.docName}`;
+
+	return {
+		kind: 'postgres',
+		async createRoom(room, initialDocs) {
+			await transaction(async (client) => {
+				await client.query(
+					`INSERT INTO ${t.rooms} (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+					[room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt]
+				);
+				for (const doc of initialDocs) {
+					await client.query(
+						`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
+						 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data`,
+						[doc.roomId, doc.docName, bytes(doc.snapshot)]
+					);
+				}
+			});
+		},
+		async getRoom(roomId) {
+			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE room_id = $1`, [roomId]))[0]);
+		},
+		async getRoomByObserverHash(hash) {
+			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE observer_id_hash = $1`, [hash]))[0]);
+		},
+		async loadDoc(key): Promise<StoredDoc> {
+			// One statement, so one consistent view: a compaction committing between reading the
+			// snapshot and reading the log cannot make entries disappear from both.
+			const rows = await query<{ seq: string; data: Buffer }>(
+				`SELECT 0::bigint AS seq, data FROM ${t.snapshots} WHERE room_id = $1 AND doc_name = $2
+				 UNION ALL
+				 SELECT seq, data FROM ${t.updates} WHERE room_id = $1 AND doc_name = $2
+				 ORDER BY seq`,
+				[key.roomId, key.docName]
+			);
+			const seqs = rows.map((r) => Number(r.seq)).filter((seq) => seq !== 0);
+			const lastSeq = seqs.reduce((max, seq) => Math.max(max, seq), 0);
+			return { updates: rows.map((r) => r.data), lastSeq, logLength: seqs.length, seqs };
+		},
+		async appendUpdates(batch) {
+			if (batch.length === 0) return [];
+			const insert = async (client: pg.Pool | pg.PoolClient, chunk: readonly PendingUpdate[]) => {
+				const values: unknown[] = [];
+				const tuples = chunk.map((u, i) => {
+					values.push(u.roomId, u.docName, bytes(u.update));
+					return `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`;
+				});
+				const result = await client.query<{ seq: string }>(
+					`INSERT INTO ${t.updates} (room_id, doc_name, data) VALUES ${tuples.join(', ')} RETURNING seq`,
+					values
+				);
+				return result.rows.map((r) => Number(r.seq));
+			};
+			if (batch.length <= MAX_ROWS_PER_INSERT) {
+				if (closed) throw new Error('store is closed');
+				await ensureSchema();
+				return insert(pool, batch);
+			}
+			return transaction(async (client) => {
+				const seqs: number[] = [];
+				for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
+					seqs.push(...(await insert(client, batch.slice(i, i + MAX_ROWS_PER_INSERT))));
+				}
+				return seqs;
+			});
+		},
+		async compact(key, fold) {
+			return transaction(async (client) => {
+				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [docLock(key)]);
+				const snapshotRows = await client.query<{ data: Buffer }>(
+					`SELECT data FROM ${t.snapshots} WHERE room_id = $1 AND doc_name = $2`,
+					[key.roomId, key.docName]
+				);
+				const entries = await client.query<{ seq: string; data: Buffer }>(
+					`SELECT seq, data FROM ${t.updates} WHERE room_id = $1 AND doc_name = $2 ORDER BY seq`,
+					[key.roomId, key.docName]
+				);
+				if (entries.rows.length === 0) return 0;
+				const stored: StoredLog = {
+					snapshot: snapshotRows.rows[0]?.data ?? null,
+					entries: entries.rows.map((r) => ({ seq: Number(r.seq), update: r.data }))
+				};
+				const snapshot = fold(stored);
+				await client.query(
+					`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
+					 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data`,
+					[key.roomId, key.docName, bytes(snapshot)]
+				);
+				await client.query(`DELETE FROM ${t.updates} WHERE seq = ANY($1::bigint[])`, [entries.rows.map((r) => r.seq)]);
+				return entries.rows.length;
+			});
+		},
+		async ping() {
+			await query('SELECT 1');
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			await pool.end();
+		}
+	};
+}

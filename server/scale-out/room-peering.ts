@@ -1,0 +1,110 @@
+/**
+ * Connects one loaded room's documents to the instances that also serve it.
+ *
+ * The room joins its channel before its documents are read from the store, and messages that
+ * arrive meanwhile are held and applied once they are loaded: an update committed by a peer
+ * between the read and the subscription would otherwise be missed until the next resync.
+ */
+import { DOC_NAMES, type DocName } from '#shared/protocol';
+import type { Logger } from '../log.ts';
+import { errorMessage } from '../log.ts';
+import type { SharedDoc } from '../sync/shared-doc.ts';
+import type { Fanout, RoomChannel } from './fanout.ts';
+
+/** Reads a document's stored state (snapshot and log). */
+export type StoredReader = (docName: DocName) => Promise<Uint8Array[]>;
+
+export class RoomPeering {
+	#docs: Record<DocName, SharedDoc> | null = null;
+	#early: Array<(docs: Record<DocName, SharedDoc>) => void> = [];
+	#channel: RoomChannel | null = null;
+	#resyncing: Promise<void> | null = null;
+	#resyncAgain = false;
+	#republishAfter = false;
+	#left = false;
+
+	private constructor(
+		private readonly readStored: StoredReader,
+		private readonly tag: string,
+		private readonly log: Logger
+	) {}
+
+	/** Joins the room's channel (without delay when fan-out is off or Redis is down). */
+	static async join(fanout: Fanout, roomId: string, tag: string, readStored: StoredReader, log: Logger): Promise<RoomPeering> {
+		const peering = new RoomPeering(readStored, tag, log);
+		if (!fanout.enabled) return peering;
+		peering.#channel = await fanout.join(roomId, {
+			update: (docName, update, seqs) => peering.#deliver((docs) => docs[docName].applyFromPeer(update, seqs)),
+			awareness: (docName, frame) => peering.#deliver((docs) => docs[docName].applyPeerAwareness(frame)),
+			resync: (republish) => peering.resync(republish)
+		});
+		return peering;
+	}
+
+	/** The documents are loaded: apply what arrived meanwhile and start publishing. */
+	attach(docs: Record<DocName, SharedDoc>): void {
+		this.#docs = docs;
+		const channel = this.#channel;
+		if (!channel) return;
+		for (const docName of DOC_NAMES) {
+			docs[docName].peers = {
+				publishUpdate: (update, seqs) => channel.publishUpdate(docName, update, seqs),
+				publishAwareness: (frame) => channel.publishAwareness(docName, frame)
+			};
+		}
+		const early = this.#early;
+		this.#early = [];
+		for (const apply of early) apply(docs);
+	}
+
+	#deliver(apply: (docs: Record<DocName, SharedDoc>) => void): void {
+		if (this.#left) return;
+		if (this.#docs) apply(this.#docs);
+		else this.#early.push(apply);
+	}
+
+	/**
+	 * Reloads the room from the store and merges what this instance lacked (new parts reach its
+	 * clients). With republish, peers are then asked to do the same and sent our presence. Runs
+	 * one at a time; requests that arrive meanwhile cause one more run.
+	 */
+	resync(republish: boolean): Promise<void> {
+		this.#republishAfter ||= republish;
+		if (this.#resyncing) {
+			this.#resyncAgain = true;
+			return this.#resyncing;
+		}
+		this.#resyncing = (async () => {
+			do {
+				this.#resyncAgain = false;
+				const docs = this.#docs;
+				if (!docs || this.#left) continue; // not loaded yet: the load reads the store anyway
+				const republishNow = this.#republishAfter;
+				this.#republishAfter = false;
+				try {
+					for (const docName of DOC_NAMES) {
+						const stored = await this.readStored(docName);
+						if (this.#left) return;
+						docs[docName].applyFromStore(stored);
+					}
+				} catch (err) {
+					this.log.warn('room resync failed; the next reconnect retries', { room: this.tag, error: errorMessage(err) });
+					continue;
+				}
+				if (republishNow) {
+					this.#channel?.requestResync();
+					for (const docName of DOC_NAMES) docs[docName].republishAwareness();
+				}
+			} while (this.#resyncAgain);
+		})().finally(() => {
+			this.#resyncing = null;
+		});
+		return this.#resyncing;
+	}
+
+	leave(): void {
+		this.#left = true;
+		this.#early = [];
+		this.#channel?.leave();
+	}
+}

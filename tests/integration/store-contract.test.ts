@@ -1,0 +1,301 @@
+/**
+ * The DocStore contract, run against every implementation: SQLite (embedded default) and
+ * PostgreSQL (scale-out). Each PostgreSQL run works in its own schema, dropped afterwards.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredLog } from '../../server/persistence/doc-store.ts';
+import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
+import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
+import { waitUntil } from '../helpers/clients.ts';
+import { tempDataDir } from '../helpers/server.ts';
+import { TEST_DATABASE_URL, testSchema } from '../helpers/shared-services.ts';
+
+interface Backend {
+	/** Opens a store on this backend's storage; several may be open at once (several writers). */
+	open(): DocStore;
+	cleanup(): Promise<void>;
+}
+
+const backends: Record<string, () => Backend> = {
+	sqlite() {
+		const dir = tempDataDir();
+		return { open: () => createSqliteStore(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+	},
+	postgres() {
+		const schema = testSchema('contract');
+		return {
+			open: () => createPostgresStore({ connectionString: TEST_DATABASE_URL, schema: schema.schema, poolSize: 4 }),
+			cleanup: () => schema.drop()
+		};
+	}
+};
+
+let counter = 0;
+function room(overrides: Partial<RoomRecord> = {}): RoomRecord {
+	const n = String(counter++).padStart(4, '0');
+	return {
+		roomId: `room-${n}-${'r'.repeat(14)}`,
+		title: `Workshop ${n}`,
+		facilitatorKeyHash: `f${n}`.padEnd(64, 'a'),
+		observerIdHash: `o${n}`.padEnd(64, 'b'),
+		createdAt: 1_700_000_000_000 + counter,
+		...overrides
+	};
+}
+
+/** A Yjs update setting notes[key] = value, from a client of its own (same bytes every call). */
+function setKey(key: string, value: number): Uint8Array {
+	const doc = new Y.Doc();
+	doc.clientID = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) + value;
+	doc.getMap('notes').set(key, value);
+	const update = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return update;
+}
+
+function docFrom(updates: Uint8Array[]): Y.Doc {
+	const doc = new Y.Doc();
+	for (const update of updates) Y.applyUpdate(doc, update);
+	return doc;
+}
+
+/** The fold a server performs: everything stored, as one snapshot. */
+function foldAll(stored: StoredLog): Uint8Array {
+	const entries = stored.entries.map((e) => e.update);
+	const doc = docFrom(stored.snapshot ? [stored.snapshot, ...entries] : entries);
+	const snapshot = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return snapshot;
+}
+
+async function keysOf(store: DocStore, key: DocKey): Promise<string[]> {
+	const doc = docFrom((await store.loadDoc(key)).updates);
+	const keys = [...doc.getMap('notes').keys()].sort();
+	doc.destroy();
+	return keys;
+}
+
+describe.each(Object.keys(backends))('%s store', (name) => {
+	const backend = backends[name]();
+	const open: DocStore[] = [];
+	const openStore = () => {
+		const store = backend.open();
+		open.push(store);
+		return store;
+	};
+	afterEach(async () => {
+		for (const store of open.splice(0)) await store.close();
+	});
+	afterAll(() => backend.cleanup());
+
+	it('creates rooms and finds them by id and by observer hash', async () => {
+		const store = openStore();
+		const record = room();
+		await store.createRoom(record, []);
+		expect(await store.getRoom(record.roomId)).toEqual(record);
+		expect(await store.getRoomByObserverHash(record.observerIdHash)).toEqual(record);
+		expect(await store.getRoom('no-such-room')).toBeUndefined();
+		expect(await store.getRoomByObserverHash('0'.repeat(64))).toBeUndefined();
+	});
+
+	it('refuses a second room with the same id or observer hash and keeps the first', async () => {
+		const store = openStore();
+		const first = room();
+		await store.createRoom(first, [{ roomId: first.roomId, docName: 'board', snapshot: setKey('a', 1) }]);
+		await expect(store.createRoom({ ...room(), roomId: first.roomId }, [])).rejects.toThrow();
+		await expect(store.createRoom({ ...room(), observerIdHash: first.observerIdHash }, [])).rejects.toThrow();
+		expect(await store.getRoom(first.roomId)).toEqual(first);
+		expect(await keysOf(store, { roomId: first.roomId, docName: 'board' })).toEqual(['a']);
+	});
+
+	it('creates a room and its documents atomically', async () => {
+		const store = openStore();
+		const taken = room();
+		await store.createRoom(taken, []);
+		const clash = room({ observerIdHash: taken.observerIdHash });
+		await expect(
+			store.createRoom(clash, [{ roomId: clash.roomId, docName: 'board', snapshot: setKey('orphan', 1) }])
+		).rejects.toThrow();
+		expect(await store.loadDoc({ roomId: clash.roomId, docName: 'board' })).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [] });
+	});
+
+	it('loads a document as its snapshot, then its log in commit order', async () => {
+		const store = openStore();
+		const record = room();
+		const key: DocKey = { roomId: record.roomId, docName: 'board' };
+		expect(await store.loadDoc(key)).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [] });
+		const snapshot = setKey('initial', 0);
+		await store.createRoom(record, [{ ...key, snapshot }]);
+		const first = await store.appendUpdates([{ ...key, update: setKey('one', 1) }]);
+		const second = await store.appendUpdates([
+			{ ...key, update: setKey('two', 2) },
+			{ ...key, update: setKey('three', 3) }
+		]);
+		const seqs = [...first, ...second];
+		expect(seqs).toHaveLength(3);
+		expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+		expect(new Set(seqs).size).toBe(3);
+
+		const loaded = await store.loadDoc(key);
+		expect(loaded.logLength).toBe(3);
+		expect(loaded.lastSeq).toBe(seqs[2]);
+		expect(loaded.seqs).toEqual(seqs);
+		expect(loaded.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(
+			[snapshot, setKey('one', 1), setKey('two', 2), setKey('three', 3)].map((u) => Buffer.from(u).toString('hex'))
+		);
+	});
+
+	it('keeps rooms and documents apart', async () => {
+		const store = openStore();
+		const a = room();
+		const b = room();
+		await store.createRoom(a, []);
+		await store.createRoom(b, []);
+		await store.appendUpdates([
+			{ roomId: a.roomId, docName: 'board', update: setKey('a-board', 1) },
+			{ roomId: a.roomId, docName: 'control', update: setKey('a-control', 1) },
+			{ roomId: b.roomId, docName: 'board', update: setKey('b-board', 1) }
+		]);
+		expect(await keysOf(store, { roomId: a.roomId, docName: 'board' })).toEqual(['a-board']);
+		expect(await keysOf(store, { roomId: a.roomId, docName: 'control' })).toEqual(['a-control']);
+		expect(await keysOf(store, { roomId: b.roomId, docName: 'board' })).toEqual(['b-board']);
+		expect(await store.loadDoc({ roomId: b.roomId, docName: 'control' })).toMatchObject({ updates: [], logLength: 0 });
+	});
+
+	it('appends a batch of thousands in one call, with one sequence number each, in order', async () => {
+		const store = openStore();
+		const record = room();
+		const key: DocKey = { roomId: record.roomId, docName: 'board' };
+		const batch: PendingUpdate[] = Array.from({ length: 2_500 }, (_, i) => ({ ...key, update: setKey(`k${i}`, i) }));
+		const seqs = await store.appendUpdates(batch);
+		expect(seqs).toHaveLength(2_500);
+		for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+		expect((await store.loadDoc(key)).logLength).toBe(2_500);
+		expect(await keysOf(store, key)).toHaveLength(2_500);
+	});
+
+	it('compaction hands fold the snapshot and log, stores its result and drops what it read', async () => {
+		const store = openStore();
+		const record = room();
+		const key: DocKey = { roomId: record.roomId, docName: 'board' };
+		await store.createRoom(record, [{ ...key, snapshot: setKey('initial', 0) }]);
+		await store.appendUpdates([1, 2, 3].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+
+		const seqsBefore = (await store.loadDoc(key)).seqs;
+		expect(seqsBefore).toHaveLength(3);
+		let seen: StoredLog | undefined;
+		const folded = await store.compact(key, (stored) => {
+			seen = stored;
+			return foldAll(stored);
+		});
+		expect(folded).toBe(3);
+		expect(seen?.snapshot && Buffer.from(seen.snapshot).equals(Buffer.from(setKey('initial', 0)))).toBe(true);
+		expect(seen?.entries.map((e) => e.seq)).toEqual(seqsBefore);
+		const after = await store.loadDoc(key);
+		expect(after.logLength).toBe(0);
+		expect(after.updates).toHaveLength(1);
+		expect(await keysOf(store, key)).toEqual(['initial', 'k1', 'k2', 'k3']);
+
+		// Later entries stay in the log after the new snapshot.
+		await store.appendUpdates([{ ...key, update: setKey('later', 9) }]);
+		expect((await store.loadDoc(key)).logLength).toBe(1);
+		expect(await keysOf(store, key)).toEqual(['initial', 'k1', 'k2', 'k3', 'later']);
+		// An empty log has nothing to fold.
+		await store.compact(key, foldAll);
+		expect(await store.compact(key, foldAll)).toBe(0);
+	});
+
+	it('compaction of a document without a snapshot creates one', async () => {
+		const store = openStore();
+		const key: DocKey = { roomId: room().roomId, docName: 'control' };
+		await store.appendUpdates([{ ...key, update: setKey('x', 1) }]);
+		const folded = await store.compact(key, (stored) => {
+			expect(stored.snapshot).toBeNull();
+			return foldAll(stored);
+		});
+		expect(folded).toBe(1);
+		expect(await store.loadDoc(key)).toMatchObject({ logLength: 0, updates: [expect.any(Uint8Array)] });
+		expect(await keysOf(store, key)).toEqual(['x']);
+	});
+
+	it('a fold that throws changes nothing', async () => {
+		const store = openStore();
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		await store.appendUpdates([1, 2].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		const before = await store.loadDoc(key);
+		await expect(
+			store.compact(key, () => {
+				throw new Error('corrupt update');
+			})
+		).rejects.toThrow('corrupt update');
+		expect(await store.loadDoc(key)).toEqual(before);
+	});
+
+	it('keeps everything across close and reopen', async () => {
+		const first = backend.open();
+		const record = room();
+		const key: DocKey = { roomId: record.roomId, docName: 'board' };
+		await first.createRoom(record, []);
+		await first.appendUpdates([{ ...key, update: setKey('durable', 1) }]);
+		await first.close();
+		await expect(first.getRoom(record.roomId)).rejects.toThrow();
+		const second = openStore();
+		expect(await second.getRoom(record.roomId)).toEqual(record);
+		expect(await keysOf(second, key)).toEqual(['durable']);
+	});
+
+	it('loses nothing when several writers append and compact one document at once', { timeout: 60_000 }, async () => {
+		const writers = [openStore(), openStore()];
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		const expected: string[] = [];
+		const appends: Promise<unknown>[] = [];
+		const compactions: Promise<unknown>[] = [];
+		for (let round = 0; round < 40; round++) {
+			for (const [w, store] of writers.entries()) {
+				const batch = [0, 1, 2].map((i) => {
+					const k = `w${w}-r${round}-${i}`;
+					expected.push(k);
+					return { ...key, update: setKey(k, round) };
+				});
+				appends.push(store.appendUpdates(batch));
+				if (round % 4 === w) compactions.push(store.compact(key, foldAll));
+			}
+		}
+		await Promise.all([...appends, ...compactions]);
+		expect(await keysOf(writers[0], key)).toEqual(expected.sort());
+		// Folding the rest leaves one snapshot holding everything.
+		await writers[1].compact(key, foldAll);
+		expect((await writers[0].loadDoc(key)).logLength).toBe(0);
+		expect(await keysOf(writers[0], key)).toEqual(expected);
+	});
+
+	it('answers ping while open', async () => {
+		const store = openStore();
+		await expect(store.ping()).resolves.toBeUndefined();
+	});
+});
+
+describe('sqlite store', () => {
+	it('checkpoints the WAL into the database file off the event loop', async () => {
+		const dir = tempDataDir();
+		const store = createSqliteStore(dir);
+		const key: DocKey = { roomId: 'r'.repeat(24), docName: 'board' };
+		await store.createRoom({ ...room(), roomId: key.roomId }, []);
+		const dbFile = path.join(dir, 'threatboard.sqlite3');
+		const sizeBefore = fs.statSync(dbFile).size;
+		const update = new Uint8Array(1024).fill(7);
+		for (let batch = 0; batch < 20; batch++) {
+			await store.appendUpdates(Array.from({ length: 100 }, () => ({ ...key, update })));
+		}
+		// The serving connection never checkpoints (wal_autocheckpoint = 0): only the worker can
+		// move these ~2 MB from the WAL into the database file.
+		await waitUntil(() => fs.statSync(dbFile).size > sizeBefore + 1024 * 1024, 'WAL pages checkpointed', {
+			timeoutMs: 10_000
+		});
+		expect((await store.loadDoc(key)).logLength).toBe(2000);
+		await store.close();
+	});
+});
