@@ -1,0 +1,64 @@
+/**
+ * Which keys make someone a facilitator of a room: the creator's key (stored only as a hash in
+ * the room record) unless it was handed over, and co-facilitator keys.
+ *
+ * A co-facilitator key is derived, not stored: HMAC-SHA256 keyed with the room's facilitator
+ * key hash over the grant id. The control document lists grant ids (public, harmless); only the
+ * server can compute the matching key, and it hands it to the promoted person alone. Revoking a
+ * grant removes its id, so its key stops working. The hash never leaves the server, and anyone
+ * who could read it could read the whole store anyway.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type * as Y from 'yjs';
+import { readControl } from '#shared/control-doc';
+import { isSecret } from '#shared/ids';
+import { secretMatches } from '../auth/secrets.ts';
+import type { RoomRecord } from '../persistence/doc-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+
+const GRANT_KEY_CONTEXT = 'threatboard.co-facilitator.v1:';
+
+/** Who a valid key belongs to. */
+export type FacilitatorIdentity = { kind: 'creator' } | { kind: 'co-facilitator'; grantId: string };
+
+export function createGrantId(): string {
+	return randomBytes(16).toString('base64url');
+}
+
+/** The co-facilitator key for a grant: 43 base64url characters, like every other secret. */
+export function grantKey(record: RoomRecord, grantId: string): string {
+	return createHmac('sha256', Buffer.from(record.facilitatorKeyHash, 'hex'))
+		.update(GRANT_KEY_CONTEXT + grantId)
+		.digest('base64url');
+}
+
+function sameSecret(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The identity a key proves for this room, given its control document; undefined if none. */
+export function identifyFacilitator(record: RoomRecord, control: Y.Doc, key: string): FacilitatorIdentity | undefined {
+	if (!isSecret(key)) return undefined;
+	const state = readControl(control);
+	if (!state.primaryKeyRevoked && secretMatches(key, record.facilitatorKeyHash)) return { kind: 'creator' };
+	for (const grant of state.grants) {
+		if (sameSecret(key, grantKey(record, grant.grantId))) return { kind: 'co-facilitator', grantId: grant.grantId };
+	}
+	return undefined;
+}
+
+/**
+ * For the sync server's handshake: whether `key` is a facilitator key of the room. Loads the
+ * room (the connection is about to use it anyway) because grants live in its control document.
+ */
+export async function isFacilitatorKey(rooms: RoomManager, record: RoomRecord, key: string): Promise<boolean> {
+	if (!isSecret(key)) return false;
+	const room = await rooms.acquire(record);
+	try {
+		return identifyFacilitator(record, room.docs.control.doc, key) !== undefined;
+	} finally {
+		rooms.release(record.roomId);
+	}
+}

@@ -1,0 +1,62 @@
+/**
+ * The room's control document in this browser: its own connection (read-only, the server
+ * writes it), and the latest snapshot as plain state. Late joiners and reloads get the whole
+ * state in the first sync, so the phase bar is right at once.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity -- Maps and Sets here are built whole and published
+   through $state.raw (or are listener lists, not view state), by design. */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { defaultControl, onControlChange, readControl, type ControlState } from '#shared/control-doc';
+import { SUBPROTOCOL } from '#shared/protocol';
+import { syncServerUrl } from '$lib/sync/provider.ts';
+
+export class ControlClient {
+	readonly doc = new Y.Doc();
+	readonly #provider: WebsocketProvider;
+	readonly #listeners = new Set<(state: ControlState, previous: ControlState) => void>();
+	readonly #unobserve: () => void;
+	#state = $state.raw<ControlState>(defaultControl());
+	#synced = $state(false);
+
+	/** `id` is the room id, or the observer id for a view-only page. */
+	constructor(id: string) {
+		this.#unobserve = onControlChange(this.doc, this.#refresh);
+		this.#provider = new WebsocketProvider(syncServerUrl(), `${id}/control`, this.doc, {
+			protocols: [SUBPROTOCOL],
+			disableBc: true
+		});
+		// Presence lives on the board connection; this one carries none.
+		this.#provider.awareness.setLocalState(null);
+		this.#provider.on('sync', (synced: boolean) => {
+			if (synced) this.#synced = true;
+		});
+	}
+
+	get state(): ControlState {
+		return this.#state;
+	}
+	/** True once the server's state has arrived (before that `state` holds defaults). */
+	get synced(): boolean {
+		return this.#synced;
+	}
+
+	/** Calls `listener` on every change with the new and the previous state; returns the unsubscribe. */
+	onChange(listener: (state: ControlState, previous: ControlState) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	destroy(): void {
+		this.#unobserve();
+		this.#listeners.clear();
+		this.#provider.destroy();
+		this.doc.destroy();
+	}
+
+	#refresh = (): void => {
+		const previous = this.#state;
+		this.#state = readControl(this.doc);
+		for (const listener of this.#listeners) listener(this.#state, previous);
+	};
+}

@@ -1,0 +1,170 @@
+/**
+ * Facilitation in one open workshop: the control document and the server clock everyone shares,
+ * plus this browser's part (private drafts, follow choice, "I'm done"), and the commands a
+ * facilitator sends. The page creates one and components reach it through context.
+ */
+import type { ControlCommand } from '#shared/control-commands';
+import { countdown, type Countdown } from '#shared/control-timer';
+import type { ControlState } from '#shared/control-doc';
+import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
+import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
+import { sendControlCommand } from './commands.ts';
+import { ControlClient } from './control-client.svelte.ts';
+import { DraftStore } from './drafts.svelte.ts';
+import type { DraftAuthor } from './drafts.ts';
+import { FollowClient } from './follow.svelte.ts';
+import { setNoteInterceptor } from './note-hooks.ts';
+import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
+import { ServerClock } from './server-clock.svelte.ts';
+import { provideVotingRules, rulesFromVoting } from './voting-rules.ts';
+
+export class Facilitation {
+	readonly control: ControlClient;
+	readonly clock: ServerClock;
+	readonly drafts: DraftStore;
+	readonly follow: FollowClient;
+	readonly done: DoneSignals;
+	readonly #session: BoardSession;
+	readonly #author: () => DraftAuthor | undefined;
+	readonly #cleanups: Array<() => void> = [];
+	#contributions: Contributions | undefined;
+
+	/** The facilitator panel is open (facilitators only; the phase bar has the main buttons). */
+	panelOpen = $state(false);
+	/** The draft to focus once rendered (a new one from the board's "add threat"). */
+	focusDraft = $state<string | null>(null);
+	#error = $state<string | null>(null);
+	#busy = $state(false);
+	#published = $state(0);
+
+	constructor(session: BoardSession, author: () => DraftAuthor | undefined) {
+		this.#session = session;
+		this.#author = author;
+		this.control = new ControlClient(session.id);
+		this.clock = new ServerClock();
+		this.drafts = new DraftStore(session.id);
+		this.follow = new FollowClient(this.control, () => session.doc.clientID);
+		this.done = new DoneSignals(session.awareness);
+
+		this.#cleanups.push(setNoteInterceptor(session.doc, ({ kind }) => this.#captureDraft(kind)));
+		const rules = provideVotingRules(session.doc, () => rulesFromVoting(this.control.state.voting));
+		this.#cleanups.push(rules.remove);
+		this.#cleanups.push(
+			this.control.onChange((next, previous) => {
+				session.setBoardLocked(next.lock.locked);
+				if (JSON.stringify(next.voting) !== JSON.stringify(previous.voting)) rules.changed();
+				if (phaseKey(next.question, openPhaseStart(next)) !== phaseKey(previous.question, openPhaseStart(previous))) {
+					this.done.set(null); // a new phase: nobody is done yet
+				}
+			})
+		);
+		// Drafts of revealed rounds go out as soon as everything needed is there: the server's
+		// control state, a writable board and a name (also later, after being offline at the reveal).
+		this.#cleanups.push(
+			$effect.root(() => {
+				$effect(() => {
+					const author = this.#author();
+					const { revealedRound } = this.control.state.silent;
+					if (!this.control.synced || session.readOnly || !author) return;
+					if (!this.drafts.drafts.some((d) => d.round <= revealedRound)) return;
+					void this.drafts.publish(session.doc, revealedRound, author).then((count) => (this.#published += count));
+				});
+			})
+		);
+	}
+
+	get state(): ControlState {
+		return this.control.state;
+	}
+	/** The name this person goes by (for "follow me" and the export's facilitator name). */
+	get displayName(): string | undefined {
+		return this.#author()?.name;
+	}
+	/** Who wrote what in which question; built on first use, as only the facilitator panel needs it. */
+	get contributions(): Contributions {
+		this.#contributions ??= new Contributions(this.#session.doc);
+		return this.#contributions;
+	}
+	get isFacilitator(): boolean {
+		return this.#session.role === 'facilitator';
+	}
+	get canWrite(): boolean {
+		return !this.#session.readOnly;
+	}
+	/** The current question's countdown on the server's clock. */
+	get countdown(): Countdown {
+		const { timer, timeboxesMs, question } = this.control.state;
+		return countdown(timer, timeboxesMs[question], this.clock.now);
+	}
+	/** The current visit of the current question (see phaseKey). */
+	get phase(): string {
+		return phaseKey(this.control.state.question, openPhaseStart(this.control.state));
+	}
+	get selfDone(): boolean {
+		return this.done.doneWith(this.phase).has(this.#session.doc.clientID);
+	}
+	/** Drafts this browser published since the page opened (for the reveal announcement). */
+	get published(): number {
+		return this.#published;
+	}
+	get error(): string | null {
+		return this.#error;
+	}
+	get busy(): boolean {
+		return this.#busy;
+	}
+
+	dismissError(): void {
+		this.#error = null;
+	}
+
+	setDone(done: boolean): void {
+		this.done.set(done ? this.phase : null);
+	}
+
+	/** Sends a command; on refusal the server's message is shown. Resolves true when applied. */
+	async run(command: ControlCommand): Promise<boolean> {
+		this.#busy = true;
+		try {
+			const result = await sendControlCommand(this.#session.id, facilitatorKeyFor(this.#session.id), command);
+			this.#error = result.ok ? null : result.message;
+			return result.ok;
+		} finally {
+			this.#busy = false;
+		}
+	}
+
+	/** Gives the facilitator role to someone present and becomes a participant. */
+	async handOver(clientId: number, name: string): Promise<boolean> {
+		if (!(await this.run({ type: 'promote', clientId, name, handOver: true }))) return false;
+		forgetFacilitatorKey(this.#session.id);
+		this.#session.useFacilitatorKey(undefined);
+		return true;
+	}
+
+	destroy(): void {
+		for (const cleanup of this.#cleanups.splice(0)) cleanup();
+		this.done.set(null);
+		this.#contributions?.destroy();
+		this.done.destroy();
+		this.follow.destroy();
+		this.drafts.destroy();
+		this.clock.destroy();
+		this.control.destroy();
+	}
+
+	/** During a silent round a new threat becomes a private draft; true when it did. */
+	#captureDraft(kind: string): boolean {
+		const { silent } = this.control.state;
+		if (kind !== 'threat' || !silent.active) return false;
+		const draft = this.drafts.add(silent.round);
+		if (draft) this.focusDraft = draft.id;
+		else this.#error = 'You have too many private drafts. Finish some before adding more.';
+		return true;
+	}
+}
+
+function openPhaseStart(state: ControlState): number | null {
+	const last = state.history.at(-1);
+	return last && last.endedAt === null && last.question === state.question ? last.startedAt : null;
+}
