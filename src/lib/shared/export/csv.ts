@@ -1,0 +1,56 @@
+/**
+ * Threats as CSV (RFC 4180), one row per threat with its mitigations, for spreadsheets and issue
+ * trackers. UTF-8 with a byte-order mark (so spreadsheet programs read emoji and non-Latin
+ * scripts correctly), CRLF line ends, every field quoted. Cells that a spreadsheet would run as
+ * a formula (starting with = + - @, tab or CR) get a leading apostrophe.
+ */
+import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../schema.ts';
+import { cleanText } from './markdown-text.ts';
+import { buildReport, strideText } from './report.ts';
+import type { RoomSnapshot } from './snapshot.ts';
+
+export const CSV_COLUMNS = [
+	'ID',
+	'Threat',
+	'STRIDE',
+	'Elements',
+	'Likelihood',
+	'Impact',
+	'Risk',
+	'Votes',
+	'Status',
+	'Mitigations',
+	'Mitigation owners',
+	'Mitigation statuses'
+] as const;
+
+const BOM = '\ufeff';
+
+export function toCsv(snapshot: RoomSnapshot): string {
+	const report = buildReport(snapshot);
+	const rows: string[][] = [[...CSV_COLUMNS]];
+	for (const threat of report.threats) {
+		const mitigations = threat.mitigations;
+		rows.push([
+			threat.ref,
+			threat.note.text,
+			strideText(threat.note.stride),
+			threat.elements.map((e) => `${e.ref} ${e.name}`).join('\n'),
+			threat.note.likelihood === null ? '' : String(threat.note.likelihood),
+			threat.note.impact === null ? '' : String(threat.note.impact),
+			threat.risk === null ? '' : String(threat.risk),
+			String(threat.votes),
+			THREAT_STATUS_LABELS[threat.note.status],
+			mitigations.map((m) => `${m.ref}: ${m.note.text}`).join('\n'),
+			mitigations.map((m) => `${m.ref}: ${m.note.owner || '(no owner)'}`).join('\n'),
+			mitigations.map((m) => `${m.ref}: ${MITIGATION_STATUS_LABELS[m.note.status]}`).join('\n')
+		]);
+	}
+	return BOM + rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+export function csvField(value: string): string {
+	let text = cleanText(value).replace(/\n/g, '\r\n');
+	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	return `"${text.replace(/"/g, '""')}"`;
+}

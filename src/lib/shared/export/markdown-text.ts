@@ -1,0 +1,93 @@
+/**
+ * Escaping user text for CommonMark/GFM, so that notes can never break a table or the document
+ * structure, inject HTML, or create links. Every ASCII character with inline meaning is
+ * backslash-escaped (which CommonMark defines for all ASCII punctuation), constructs that only
+ * matter at the start of a line are escaped there, and control and bidi-override characters are
+ * dropped. Other Unicode text (emoji, right-to-left scripts) passes through unchanged.
+ */
+
+/** Table cells longer than this (in code points) are cut with TRUNCATION_MARKER. */
+export const MAX_TABLE_CELL_CHARS = 300;
+/** Headings longer than this are cut (a title is a line, not a paragraph). */
+export const MAX_HEADING_CHARS = 200;
+
+// Inline punctuation: code, emphasis, links and images, HTML and autolinks, tables, strikethrough,
+// math (GitHub renders $...$), entities, and # for closing heading sequences.
+const INLINE_SPECIAL = /[\\`*_[\]<>|~$&!#]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Bidi embedding, override and isolate controls: they can make text display other than it reads. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Drops control and bidi-override characters; all line breaks become \n, tabs spaces. */
+export function cleanText(text: string): string {
+	return text
+		.replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+		.replace(/\t/g, ' ')
+		.replace(CONTROL, '')
+		.replace(BIDI_CONTROL, '');
+}
+
+/** Escapes one line of text that is not at the start of a Markdown line. */
+export function escapeInline(text: string): string {
+	return text.replace(INLINE_SPECIAL, (ch) => `\\${ch}`);
+}
+
+/**
+ * Escapes one line of text that may start a Markdown line (or a list item): inline escapes, plus
+ * the block markers (- + = for lists, breaks and setext headings; "1." and "1)" for ordered
+ * lists). Leading spaces are dropped so text can never turn into an indented code block.
+ */
+export function escapeLine(text: string): string {
+	const escaped = escapeInline(text.trim());
+	return escaped.replace(/^([-+=])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+/**
+ * A block of user text as Markdown lines: each line escaped, empty lines dropped, lines joined by
+ * hard breaks (a trailing backslash), continuation lines indented by `indent`. Empty text gives
+ * `empty`.
+ */
+export function textBlock(text: string, indent = '', empty = '_(empty)_'): string {
+	const lines = cleanText(text)
+		.split('\n')
+		.map(escapeLine)
+		.filter((line) => line !== '');
+	if (lines.length === 0) return empty;
+	return lines.join(`\\\n${indent}`);
+}
+
+/** User text for one table cell: one line, escaped (pipes included), cut to `max` code points. */
+export function tableCell(text: string, max = MAX_TABLE_CELL_CHARS): string {
+	const flat = cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
+	const { text: cut, truncated } = truncate(flat, max);
+	const escaped = escapeLine(cut);
+	return truncated ? `${escaped} … (truncated, ${codePointLength(flat)} characters in all)` : escaped;
+}
+
+/** User text inside a heading: one line, escaped, cut to MAX_HEADING_CHARS. */
+export function headingText(text: string): string {
+	const flat = cleanText(text).replace(/\s+/g, ' ').trim();
+	const { text: cut, truncated } = truncate(flat, MAX_HEADING_CHARS);
+	return escapeLine(cut) + (truncated ? ' …' : '');
+}
+
+/** Cuts to `max` code points (never splitting a surrogate pair). */
+export function truncate(text: string, max: number): { text: string; truncated: boolean } {
+	if (text.length <= max) return { text, truncated: false };
+	const points = Array.from(text);
+	if (points.length <= max) return { text, truncated: false };
+	return { text: points.slice(0, max).join('').trimEnd(), truncated: true };
+}
+
+function codePointLength(text: string): number {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
+
+/** A GFM table; every cell must already be escaped (see tableCell). */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+	const line = (cells: readonly string[]) => `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

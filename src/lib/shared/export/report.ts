@@ -1,0 +1,260 @@
+/**
+ * What the Markdown and CSV exports show, derived from a RoomSnapshot once: short references
+ * (T1 for threats, M1 for mitigations, E1/F1/B1 for diagram elements, flows and boundaries),
+ * stable orderings, time per question and coverage figures. Pure: the same snapshot always gives
+ * the same report.
+ *
+ * References are numbered by creation time (then board order), so adding a threat does not
+ * renumber the others and re-exports diff cleanly; diagram references follow record ids.
+ */
+import { APPLICABLE_STRIDE, readDiagram, type Diagram, type DiagramNodeKind } from '../diagram.ts';
+import { QUESTION_NUMBERS } from '../control-doc.ts';
+import { DFD_KIND_LABELS } from '../dfd.ts';
+import {
+	STRIDE_LETTERS,
+	type MitigationNote,
+	type Note,
+	type PlainNote,
+	type PlainNoteKind,
+	type QuestionNumber,
+	type StrideLetter,
+	type ThreatNote
+} from '../schema.ts';
+import { compareOrderKeys } from '../ordering.ts';
+import { compareStrings, type RoomSnapshot } from './snapshot.ts';
+
+/** Likelihood x impact at or above this is high risk (the board's High and Critical bands). */
+export const HIGH_RISK_MIN_SCORE = 10;
+
+export interface DiagramRef {
+	/** E1, F1 or B1. */
+	ref: string;
+	id: string;
+	kind: DiagramNodeKind | 'data-flow' | 'trust-boundary';
+	/** The label on the canvas ('' when none). */
+	label: string;
+	/** The label, or a description such as "unnamed process" when it has none. */
+	name: string;
+}
+
+export interface ReportElement extends DiagramRef {
+	boundary: DiagramRef | undefined;
+	threats: ReportThreat[];
+	/** Applicable STRIDE categories that no linked threat considers. */
+	missingStride: StrideLetter[];
+}
+
+export interface ReportFlow extends ReportElement {
+	from: DiagramRef | undefined;
+	to: DiagramRef | undefined;
+}
+
+export interface ReportThreat {
+	ref: string;
+	note: ThreatNote;
+	/** Likelihood x impact, or null until both are rated. */
+	risk: number | null;
+	votes: number;
+	elements: DiagramRef[];
+	mitigations: ReportMitigation[];
+}
+
+export interface ReportMitigation {
+	ref: string;
+	note: MitigationNote;
+	votes: number;
+	threats: ReportThreat[];
+}
+
+export interface QuestionTiming {
+	question: QuestionNumber;
+	/** The timebox of the latest visit (else the current setting). */
+	timeboxMs: number;
+	/** Time spent over every visit; an unfinished visit counts up to the export. */
+	spentMs: number;
+	visits: number;
+}
+
+export interface Report {
+	snapshot: RoomSnapshot;
+	participants: string[];
+	facilitator: string | null;
+	/** null when no phase was ever run (or the control document was not available). */
+	timing: QuestionTiming[] | null;
+	/** Plain notes of each kind in board order. */
+	plain: Record<PlainNoteKind, PlainNote[]>;
+	diagram: Diagram;
+	boundaries: DiagramRef[];
+	elements: ReportElement[];
+	flows: ReportFlow[];
+	/** Sorted by risk (unrated last), then votes, then reference. */
+	threats: ReportThreat[];
+	/** In reference order. */
+	mitigations: ReportMitigation[];
+	/** Threats no mitigation addresses, in reference order. */
+	unmitigated: ReportThreat[];
+	coverage: {
+		/** Elements and flows no threat is linked to. */
+		untouched: ReportElement[];
+		/** Elements and flows with applicable STRIDE categories no threat considers. */
+		strideGaps: ReportElement[];
+		openHighRisk: ReportThreat[];
+		threatCount: number;
+		/** Threats whose status is Mitigated. */
+		mitigatedCount: number;
+		/** Threats at least one mitigation addresses. */
+		addressedCount: number;
+		statusCounts: Record<ThreatNote['status'], number>;
+	};
+}
+
+export function buildReport(snapshot: RoomSnapshot): Report {
+	const notes = snapshot.notes;
+	const votesOf = (id: string) => snapshot.voteTotals[id] ?? 0;
+
+	const threats = numbered(notes.filter((n): n is ThreatNote => n.kind === 'threat'), 'T').map(
+		([ref, note]): ReportThreat => ({ ref, note, risk: riskOf(note), votes: votesOf(note.id), elements: [], mitigations: [] })
+	);
+	const mitigations = numbered(notes.filter((n): n is MitigationNote => n.kind === 'mitigation'), 'M').map(
+		([ref, note]): ReportMitigation => ({ ref, note, votes: votesOf(note.id), threats: [] })
+	);
+	const threatById = new Map(threats.map((t) => [t.note.id, t]));
+	const mitigationById = new Map(mitigations.map((m) => [m.note.id, m]));
+
+	const diagram = readDiagram(snapshot.canvas.records);
+	const refs = new Map<string, DiagramRef>();
+	const makeRef = (prefix: string, id: string, kind: DiagramRef['kind'], label: string, i: number): DiagramRef => {
+		const ref = { ref: `${prefix}${i + 1}`, id, kind, label, name: label || `unnamed ${DFD_KIND_LABELS[kind].toLowerCase()}` };
+		refs.set(id, ref);
+		return ref;
+	};
+	const boundaries = diagram.boundaries.map((b, i) => makeRef('B', b.id, 'trust-boundary', b.label, i));
+	const elements: ReportElement[] = diagram.elements.map((e, i) => ({
+		...makeRef('E', e.id, e.kind, e.label, i),
+		boundary: undefined,
+		threats: [],
+		missingStride: []
+	}));
+	const flows: ReportFlow[] = diagram.flows.map((f, i) => ({
+		...makeRef('F', f.id, 'data-flow', f.label, i),
+		boundary: undefined,
+		threats: [],
+		missingStride: [],
+		from: undefined,
+		to: undefined
+	}));
+	diagram.elements.forEach((e, i) => (elements[i].boundary = e.boundaryId ? refs.get(e.boundaryId) : undefined));
+	diagram.flows.forEach((f, i) => {
+		flows[i].from = f.from ? refs.get(f.from) : undefined;
+		flows[i].to = f.to ? refs.get(f.to) : undefined;
+	});
+	const targets = new Map<string, ReportElement>([...elements, ...flows].map((e) => [e.id, e]));
+
+	for (const link of snapshot.links) {
+		if (link.kind === 'mitigates') {
+			const threat = threatById.get(link.threatId);
+			const mitigation = mitigationById.get(link.mitigationId);
+			if (!threat || !mitigation) continue;
+			threat.mitigations.push(mitigation);
+			mitigation.threats.push(threat);
+		} else {
+			const threat = threatById.get(link.noteId);
+			const ref = refs.get(link.elementId);
+			if (!threat || !ref) continue;
+			threat.elements.push(ref);
+			targets.get(link.elementId)?.threats.push(threat);
+		}
+	}
+	const byRef = (a: { ref: string }, b: { ref: string }) => compareRefs(a.ref, b.ref);
+	for (const threat of threats) {
+		threat.mitigations.sort(byRef);
+		threat.elements.sort(byRef);
+	}
+	for (const mitigation of mitigations) mitigation.threats.sort(byRef);
+	for (const target of targets.values()) {
+		target.threats.sort(byRef);
+		const considered = new Set(target.threats.flatMap((t) => t.note.stride));
+		target.missingStride = APPLICABLE_STRIDE[target.kind as DiagramNodeKind | 'data-flow'].filter((l) => !considered.has(l));
+	}
+
+	const sortedThreats = [...threats].sort(
+		(a, b) => (b.risk ?? -1) - (a.risk ?? -1) || b.votes - a.votes || compareRefs(a.ref, b.ref)
+	);
+	const statusCounts = { open: 0, mitigated: 0, accepted: 0, transferred: 0, not_applicable: 0 };
+	for (const threat of threats) statusCounts[threat.note.status]++;
+	const diagramItems = [...elements, ...flows];
+
+	return {
+		snapshot,
+		participants: participantsOf(snapshot),
+		facilitator: snapshot.control?.facilitator ?? null,
+		timing: timingOf(snapshot),
+		plain: plainNotes(notes),
+		diagram,
+		boundaries,
+		elements,
+		flows,
+		threats: sortedThreats,
+		mitigations,
+		unmitigated: threats.filter((t) => t.mitigations.length === 0),
+		coverage: {
+			untouched: diagramItems.filter((e) => e.threats.length === 0),
+			strideGaps: diagramItems.filter((e) => e.missingStride.length > 0),
+			openHighRisk: sortedThreats.filter((t) => t.note.status === 'open' && (t.risk ?? 0) >= HIGH_RISK_MIN_SCORE),
+			threatCount: threats.length,
+			mitigatedCount: statusCounts.mitigated,
+			addressedCount: threats.filter((t) => t.mitigations.length > 0).length,
+			statusCounts
+		}
+	};
+}
+
+export function riskOf(note: ThreatNote): number | null {
+	return note.likelihood === null || note.impact === null ? null : note.likelihood * note.impact;
+}
+
+/** STRIDE letters in their conventional order, e.g. "S, T, I". */
+export function strideText(letters: readonly StrideLetter[]): string {
+	return STRIDE_LETTERS.filter((l) => letters.includes(l)).join(', ');
+}
+
+/** Pairs each note with a reference (prefix + 1-based number) in creation order. */
+function numbered<T extends Note>(notes: T[], prefix: string): Array<[string, T]> {
+	const ordered = [...notes].sort(
+		(a, b) => a.createdAt - b.createdAt || compareOrderKeys(a.order, b.order) || compareStrings(a.id, b.id)
+	);
+	return ordered.map((note, i) => [`${prefix}${i + 1}`, note]);
+}
+
+/** T2 before T10. */
+function compareRefs(a: string, b: string): number {
+	return a.charCodeAt(0) - b.charCodeAt(0) || Number(a.slice(1)) - Number(b.slice(1));
+}
+
+function plainNotes(notes: readonly Note[]): Record<PlainNoteKind, PlainNote[]> {
+	const plain: Record<PlainNoteKind, PlainNote[]> = { component: [], asset: [], assumption: [], question: [], retro: [] };
+	// Snapshot notes are already in board order (question, order key, id).
+	for (const note of notes) if (note.kind !== 'threat' && note.kind !== 'mitigation') plain[note.kind].push(note);
+	return plain;
+}
+
+/** Everyone who wrote a note, and the facilitator; sorted without locale rules, so bytes are stable. */
+function participantsOf(snapshot: RoomSnapshot): string[] {
+	const names = new Set(snapshot.notes.map((note) => note.author));
+	if (snapshot.control?.facilitator) names.add(snapshot.control.facilitator);
+	return [...names].sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()) || compareStrings(a, b));
+}
+
+function timingOf(snapshot: RoomSnapshot): QuestionTiming[] | null {
+	const control = snapshot.control;
+	if (!control || control.phases.length === 0) return null;
+	return QUESTION_NUMBERS.map((question) => {
+		const visits = control.phases.filter((phase) => phase.question === question);
+		const spentMs = visits.reduce(
+			(total, phase) => total + Math.max(0, (phase.endedAt ?? snapshot.exportedAt) - phase.startedAt),
+			0
+		);
+		const timeboxMs = visits.at(-1)?.timeboxMs ?? control.timeboxesMs[question];
+		return { question, timeboxMs, spentMs, visits: visits.length };
+	});
+}

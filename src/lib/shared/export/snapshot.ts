@@ -1,0 +1,166 @@
+/**
+ * A room as one plain, validated, versioned object: what every export format is rendered from,
+ * and (as JSON) what the import reads back. Reading the documents happens here, once, through
+ * the shared accessors; the renderers are pure functions of a RoomSnapshot.
+ *
+ * Votes carry pseudonymous voter ids ("voter-0001", ...): the real ids are stable per browser
+ * across workshops, and an export committed to a repository should not link people that way.
+ */
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import { listLinks } from '../board-links.ts';
+import { listNotes, readMeta, readTitle } from '../board-doc.ts';
+import { effectiveVotes, listVotes, VoteBudget } from '../board-votes.ts';
+import {
+	DEFAULT_VOTE_BUDGET,
+	PhaseRecord,
+	Timeboxes,
+	WORKSHOP_STATUSES,
+	readFacilitatorName,
+	readPhaseHistory,
+	readTimeboxes,
+	readVoting,
+	readWorkshopStatus
+} from '../control-doc.ts';
+import { DEFAULT_TITLE } from '../links.ts';
+import { DisplayName } from '../presence.ts';
+import { LinkRecord, Note, RecordId, Scope, Timestamp, Title, Vote } from '../schema.ts';
+import { isCanvasRecord, readCanvasRecords, readCanvasSchema, type CanvasRecord } from './canvas-records.ts';
+import { isJsonObject, type JsonObject } from './json-value.ts';
+
+/** Identifies a Threatboard room export; `version` changes when the shape changes incompatibly. */
+export const EXPORT_FORMAT = 'threatboard.room';
+export const EXPORT_VERSION = 1;
+
+// Limits far above a real workshop; they bound what an import can make the server build.
+export const MAX_EXPORT_NOTES = 10_000;
+export const MAX_EXPORT_LINKS = 50_000;
+export const MAX_EXPORT_VOTES = 50_000;
+export const MAX_EXPORT_CANVAS_RECORDS = 20_000;
+export const MAX_EXPORT_PHASES = 1_000;
+
+const CanvasRecordSchema = z.custom<CanvasRecord>(isCanvasRecord, {
+	message: 'canvas record must be a JSON object with an id and a typeName'
+});
+const JsonObjectSchema = z.custom<JsonObject>(isJsonObject, { message: 'must be a JSON object' });
+
+export const ControlSnapshot = z.strictObject({
+	status: z.enum(WORKSHOP_STATUSES),
+	/** The facilitator's display name, when the control document records one. */
+	facilitator: DisplayName.nullable(),
+	timeboxesMs: Timeboxes.strict(),
+	/** Every visit of a question, in order (see control-doc.ts). */
+	phases: z.array(PhaseRecord.strict()).max(MAX_EXPORT_PHASES)
+});
+export type ControlSnapshot = z.infer<typeof ControlSnapshot>;
+
+const RoomSnapshotShape = z.strictObject({
+	format: z.literal(EXPORT_FORMAT),
+	version: z.literal(EXPORT_VERSION),
+	exportedAt: Timestamp,
+	room: z.strictObject({ title: Title, scope: Scope, createdAt: Timestamp }),
+	notes: z.array(Note).max(MAX_EXPORT_NOTES),
+	links: z.array(LinkRecord).max(MAX_EXPORT_LINKS),
+	votes: z.array(Vote).max(MAX_EXPORT_VOTES),
+	voteBudget: VoteBudget,
+	/** Dots per note after the budget is applied (effectiveVotes); notes without votes are absent. */
+	voteTotals: z.record(RecordId, z.number().int().positive()),
+	canvas: z.strictObject({
+		records: z.array(CanvasRecordSchema).max(MAX_EXPORT_CANVAS_RECORDS),
+		/** tldraw's serialized schema the records were written with. */
+		schema: JsonObjectSchema.nullable()
+	}),
+	/** Facilitation state; null when the control document was not available. */
+	control: ControlSnapshot.nullable()
+});
+export type RoomSnapshot = z.infer<typeof RoomSnapshotShape>;
+/** The snapshot schema, including the cross-references between its parts. */
+export const RoomSnapshot = RoomSnapshotShape.superRefine(checkReferences);
+
+export interface SnapshotOptions {
+	/** When the export is made (ms since the epoch); the renderers print it and never read the clock. */
+	exportedAt: number;
+	/** Dots per person, when the control document cannot say (no control doc); default DEFAULT_VOTE_BUDGET. */
+	voteBudget?: number;
+}
+
+/**
+ * Reads a room's documents into a snapshot. `control` may be undefined (a client that has no
+ * control document open): the snapshot then says so and the reports print "not recorded".
+ * Throws only if the documents yield something the schema refuses, which is a bug here.
+ */
+export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: SnapshotOptions): RoomSnapshot {
+	const meta = readMeta(board);
+	const notes = listNotes(board);
+	const budget = control ? readVoting(control).budget : (options.voteBudget ?? DEFAULT_VOTE_BUDGET);
+	const totals = effectiveVotes(board, budget);
+	const records = readCanvasRecords(board);
+	return RoomSnapshot.parse({
+		format: EXPORT_FORMAT,
+		version: EXPORT_VERSION,
+		exportedAt: options.exportedAt,
+		room: {
+			title: meta?.title ?? readTitle(board) ?? DEFAULT_TITLE,
+			scope: meta?.scope ?? '',
+			createdAt: meta?.createdAt ?? 0
+		},
+		notes,
+		links: listLinks(board).map(({ id: _id, ...record }) => record),
+		votes: pseudonymousVotes(board),
+		voteBudget: budget,
+		voteTotals: Object.fromEntries([...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+		canvas: { records, schema: records.length > 0 ? readCanvasSchema(board) : null },
+		control: control ? snapshotControl(control) : null
+	});
+}
+
+function snapshotControl(control: Y.Doc): ControlSnapshot {
+	return {
+		status: readWorkshopStatus(control),
+		facilitator: readFacilitatorName(control) ?? null,
+		timeboxesMs: readTimeboxes(control),
+		phases: readPhaseHistory(control).slice(-MAX_EXPORT_PHASES)
+	};
+}
+
+/** Votes on live notes with each voter id replaced by a pseudonym numbered in voter-id order. */
+function pseudonymousVotes(board: Y.Doc): Vote[] {
+	const votes = listVotes(board);
+	const voters = [...new Set(votes.map((vote) => vote.voterId))].sort();
+	const width = Math.max(4, String(voters.length).length);
+	const alias = new Map(voters.map((id, i) => [id, `voter-${String(i + 1).padStart(width, '0')}`]));
+	return votes
+		.map((vote) => ({ ...vote, voterId: alias.get(vote.voterId)! }))
+		.sort((a, b) => compareStrings(a.voterId, b.voterId) || compareStrings(a.noteId, b.noteId));
+}
+
+/** Links, votes and totals must point at notes in the snapshot (and links at the right kinds). */
+function checkReferences(snapshot: RoomSnapshot, ctx: z.RefinementCtx): void {
+	const kinds = new Map<string, string>();
+	snapshot.notes.forEach((note, i) => {
+		if (kinds.has(note.id)) ctx.addIssue({ code: 'custom', path: ['notes', i, 'id'], message: 'duplicate note id' });
+		kinds.set(note.id, note.kind);
+	});
+	const records = new Set<string>();
+	snapshot.canvas.records.forEach((record, i) => {
+		if (records.has(record.id)) ctx.addIssue({ code: 'custom', path: ['canvas', 'records', i, 'id'], message: 'duplicate record id' });
+		records.add(record.id);
+	});
+	snapshot.links.forEach((link, i) => {
+		const ok =
+			link.kind === 'mitigates'
+				? kinds.get(link.threatId) === 'threat' && kinds.get(link.mitigationId) === 'mitigation'
+				: kinds.has(link.noteId) && records.has(link.elementId);
+		if (!ok) ctx.addIssue({ code: 'custom', path: ['links', i], message: 'link points at a missing note, canvas record or wrong kind' });
+	});
+	snapshot.votes.forEach((vote, i) => {
+		if (!kinds.has(vote.noteId)) ctx.addIssue({ code: 'custom', path: ['votes', i, 'noteId'], message: 'vote on a missing note' });
+	});
+	for (const noteId of Object.keys(snapshot.voteTotals)) {
+		if (!kinds.has(noteId)) ctx.addIssue({ code: 'custom', path: ['voteTotals', noteId], message: 'total for a missing note' });
+	}
+}
+
+export function compareStrings(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}

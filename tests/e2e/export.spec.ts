@@ -1,0 +1,123 @@
+/**
+ * The Export menu: in a workshop with notes, a data-flow diagram on the canvas (seeded as tldraw
+ * records through a Node client) and phases run by the facilitator (through the control API),
+ * each format downloads a file generated in the browser that contains them, also offline.
+ */
+import fs from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { controlPath } from '../../src/lib/shared/control-commands.ts';
+import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
+import { buildFixtureBoard } from '../fixtures/export/fixture-room.ts';
+import { baseUrl, connectionStatus, createRoom, joinBoard, newUser, publishScreenshot, seedBoard } from './helpers.ts';
+
+/** The facilitator runs all four questions and ends the workshop (seconds apart). */
+async function runPhases(roomId: string, facilitatorKey: string): Promise<void> {
+	for (const command of [{ type: 'start', name: 'Dana' }, { type: 'next' }, { type: 'next' }, { type: 'next' }, { type: 'end' }]) {
+		const res = await fetch(`${baseUrl()}${controlPath(roomId)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorKey}` },
+			body: JSON.stringify(command)
+		});
+		expect(res.status, `${command.type}: ${await res.clone().text()}`).toBe(200);
+	}
+}
+
+async function exportAs(page: Page, item: RegExp): Promise<{ name: string; text: string }> {
+	await page.getByRole('button', { name: 'Export' }).click();
+	const download = page.waitForEvent('download');
+	await page.getByRole('menuitem', { name: item }).click();
+	const file = await download;
+	const path = await file.path();
+	return { name: file.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
+}
+
+test('Export downloads Markdown, JSON and CSV with the notes, the diagram and the phases', async ({ browser }) => {
+	const room = await createRoom('Payments API');
+	await seedBoard(room.roomId, buildFixtureBoard);
+	await runPhases(room.roomId, room.facilitatorKey);
+
+	const user = await newUser(browser);
+	await joinBoard(user, room.links.participant, 'Erin');
+	const { page } = user;
+	await expect(page.getByRole('heading', { name: 'Payments API' })).toBeVisible();
+	// The control document has reached this tab once the phase bar shows the end.
+	await expect(page.getByTestId('phase-state')).toHaveText('Workshop ended');
+
+	const markdown = await exportAs(page, /Markdown report/);
+	const today = new Date().toISOString().slice(0, 10);
+	expect(markdown.name).toBe(`threat-model-payments-api-${today}.md`);
+	expect(markdown.text).toContain('# Threat model: Payments API');
+	expect(markdown.text).toContain('| **T3** | Checkout flood exhausts the PSP rate limit | D | E5 Card processor (PSP) | 4 | 4 | 16 | 4 | Open |');
+	expect(markdown.text).toContain('- Do refunds go through the same API?');
+	expect(markdown.text).toContain('```mermaid\nflowchart LR\n');
+	expect(markdown.text).toContain('e4[("Orders DB")]');
+	expect(markdown.text).toContain('e3 -->|"Card details (HTTPS)"| e1');
+	// The phases the facilitator ran are in the report, with the facilitator's name.
+	expect(markdown.text).toContain('**Facilitator:** Dana');
+	expect(markdown.text).toContain('**Workshop:** Ended');
+	expect(markdown.text).toMatch(/\| 1\. What are we building\? \| 10:00 \| 0:\d\d \| within \|/);
+	expect(markdown.text).toMatch(/\| 4\. Did we do a good job\? \| 5:00 \| 0:\d\d \| within \|/);
+
+	const json = await exportAs(page, /JSON/);
+	expect(json.name).toMatch(/\.json$/);
+	const parsed = parseRoomExport(json.text);
+	expect(parsed.ok).toBe(true);
+	if (parsed.ok) {
+		expect(parsed.snapshot.notes).toHaveLength(15);
+		expect(parsed.snapshot.control?.phases.map((p) => p.question)).toEqual([1, 2, 3, 4]);
+		expect(parsed.snapshot.canvas.records.some((r) => r.id === 'shape:orders-db')).toBe(true);
+	}
+
+	const csv = await exportAs(page, /CSV/);
+	expect(csv.name).toMatch(/\.csv$/);
+	expect(csv.text.split('\r\n')[1]).toMatch(/^"T3","Checkout flood exhausts the PSP rate limit"/);
+
+	// Offline, the export still comes from this tab's copy.
+	await user.context.setOffline(true);
+	await expect(connectionStatus(page)).not.toContainText('Live');
+	const offline = await exportAs(page, /Markdown report/);
+	expect(offline.text).toContain('Checkout flood exhausts the PSP rate limit');
+	await user.context.setOffline(false);
+
+	expect(user.errors).toEqual([]);
+	await user.context.close();
+});
+
+test('the Export menu works from the keyboard and says what it downloaded', async ({ browser }) => {
+	const room = await createRoom('Keyboard export');
+	const user = await newUser(browser);
+	await joinBoard(user, room.links.participant, 'Kim');
+	const { page } = user;
+
+	const button = page.getByRole('button', { name: 'Export' });
+	await button.focus();
+	await page.keyboard.press('ArrowDown');
+	const items = page.getByRole('menuitem');
+	await expect(items).toHaveCount(3);
+	await expect(items.first()).toBeFocused();
+	await expect(button).toHaveAttribute('aria-expanded', 'true');
+	const png = await page.screenshot();
+	fs.mkdirSync('test-results', { recursive: true });
+	fs.writeFileSync('test-results/export-menu.png', png);
+	publishScreenshot('export-menu.png', png);
+
+	await page.keyboard.press('End');
+	await expect(items.last()).toBeFocused();
+	await page.keyboard.press('ArrowDown'); // wraps around
+	await expect(items.first()).toBeFocused();
+	await page.keyboard.press('Escape');
+	await expect(items).toHaveCount(0);
+	await expect(button).toBeFocused();
+
+	await page.keyboard.press('Enter');
+	await expect(items.first()).toBeFocused();
+	await page.keyboard.press('ArrowDown');
+	const download = page.waitForEvent('download');
+	await page.keyboard.press('Enter');
+	expect((await download).suggestedFilename()).toMatch(/^threat-model-keyboard-export-\d{4}-\d{2}-\d{2}\.json$/);
+	await expect(page.getByRole('status').filter({ hasText: /^Downloaded / })).toHaveText(/Downloaded threat-model-keyboard-export-.*\.json/);
+	await expect(button).toBeFocused();
+
+	expect(user.errors).toEqual([]);
+	await user.context.close();
+});

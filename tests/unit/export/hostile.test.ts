@@ -1,0 +1,175 @@
+/**
+ * Hostile content in every place user text reaches the Markdown report: the structure must stay
+ * exactly as designed, nothing may become HTML, a link, an image or code, and the text a reader
+ * sees must be the text that was written (emoji and right-to-left scripts included).
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addLink } from '../../../src/lib/shared/board-links.ts';
+import { createNote, initBoardDoc, setScope } from '../../../src/lib/shared/board-doc.ts';
+import { defaultControl, writeControl } from '../../../src/lib/shared/control-doc.ts';
+import { writeCanvasRecords } from '../../../src/lib/shared/export/canvas-records.ts';
+import { cleanText, MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/export/markdown-text.ts';
+import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
+import { mermaidLabel, MAX_MERMAID_LABEL_CHARS } from '../../../src/lib/shared/export/mermaid.ts';
+import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
+import type { NoteInput } from '../../../src/lib/shared/schema.ts';
+import { documentRecords, flow, geoShape } from '../../fixtures/export/canvas.ts';
+import { checkMermaid, dangerousNodes, headings, reportHeadings, nodesOfType, parseGfm, tables, textOf } from './markdown-helpers.ts';
+
+const LONG = 'A long threat. '.repeat(660).trim(); // about 10 KB, under the note cap
+const PAYLOADS = [
+	'pipes | in | a | cell',
+	'back`ticks` and ```fences``` and `` double ``',
+	'```\nfenced block\n```',
+	'<script>alert(1)</script>',
+	'<img src=x onerror=alert(1)>',
+	'[click me](javascript:alert(1))',
+	'![image](javascript:alert(1))',
+	'<javascript:alert(1)>',
+	'[ref]: javascript:alert(1)\n[ref]',
+	'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+	'# Injected heading',
+	'Setext heading\n===',
+	'text\n---\nmore',
+	'> quoted\n- listed\n1. numbered\n    indented code',
+	'<!-- an HTML comment -->',
+	'<!-- unterminated comment',
+	'&lt;script&gt; &#x3C;b&#x3E; entities',
+	'**bold** _em_ ~~strike~~ $math$ [^note]',
+	'line ends with a backslash \\',
+	'| --- | --- |',
+	'"]) --> evil["pwned"] %% comment\nsubgraph x\nend\nclick e1 call alert(1)',
+	'%%{init: {"theme": "dark"}}%%',
+	'🔐 emoji 👩🏽‍💻 flags 🇺🇦',
+	'שלום עולם — right to left',
+	'مرحبا بالعالم',
+	'bidi \u202eevil\u202c override',
+	LONG
+];
+const AUTHOR = { author: '<b>|Mallory|</b>', authorColor: '#dc2626' } as const;
+
+function hostileRoom() {
+	const board = new Y.Doc();
+	initBoardDoc(board, { title: '# <script>alert(1)</script> | `title` ##', createdAt: Date.UTC(2026, 0, 1) });
+	setScope(board, PAYLOADS.slice(0, 15).join('\n'));
+	const records = [
+		...documentRecords(),
+		geoShape('shape:zone', '"] end subgraph <b>zone</b> %%', { x: 0, y: 0, w: 2000, h: 2000 }, 'trust-boundary'),
+		...PAYLOADS.map((text, i) => geoShape(`shape:e${i}`, text, { x: 10 + i * 5, y: 10 }, 'process')),
+		...flow('shape:flow', '-->|"x"| e1 `code` |pipe|', 'shape:e0', 'shape:e1')
+	];
+	writeCanvasRecords(board, records);
+	const threats: string[] = [];
+	PAYLOADS.forEach((text, i) => {
+		const input: NoteInput = { kind: 'threat', question: 2, text, ...AUTHOR, stride: ['S'], likelihood: 5, impact: 5, createdAt: i };
+		const id = createNote(board, input);
+		threats.push(id);
+		addLink(board, { kind: 'canvas', noteId: id, elementId: `shape:e${i}` });
+		const mitigation = createNote(board, { kind: 'mitigation', question: 3, text, ...AUTHOR, owner: '| [x](javascript:1) <i>', createdAt: i });
+		addLink(board, { kind: 'mitigates', a: id, b: mitigation });
+		for (const kind of ['component', 'asset', 'assumption', 'retro', 'question'] as const) {
+			createNote(board, { kind, question: kind === 'retro' || kind === 'question' ? 4 : 1, text, ...AUTHOR, createdAt: i });
+		}
+	});
+	const control = new Y.Doc();
+	writeControl(control, { ...defaultControl(), facilitatorName: '[f](javascript:x) <u>', history: [] });
+	return { board, control, threats };
+}
+
+/** What a reader should see for a table cell: one line, control and bidi controls gone, cut at the limit. */
+function expectedCell(text: string): string {
+	const flat = cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
+	const points = Array.from(flat);
+	if (points.length <= MAX_TABLE_CELL_CHARS) return flat;
+	return `${points.slice(0, MAX_TABLE_CELL_CHARS).join('').trimEnd()} … (truncated, ${points.length} characters in all)`;
+}
+
+describe('hostile content in the Markdown export', () => {
+	const { board, control } = hostileRoom();
+	const markdown = toMarkdown(snapshotRoom(board, control, { exportedAt: Date.UTC(2026, 0, 2) }));
+	const root = parseGfm(markdown);
+
+	it('keeps exactly the designed headings', () => {
+		expect(headings(root)).toEqual(reportHeadings('# <script>alert(1)</script> | `title` ##'));
+	});
+
+	it('produces no HTML, images, reference links, footnotes or non-http links', () => {
+		expect(dangerousNodes(root)).toEqual([]);
+		expect(nodesOfType(root, 'link')).toEqual([]);
+		expect(nodesOfType(root, 'inlineCode')).toEqual([]);
+		// Emphasis only where the report itself puts it.
+		const emphasis = new Set(nodesOfType(root, 'emphasis').map((node) => textOf(node)));
+		expect([...emphasis].filter((text) => !/^(Not recorded\.|None\.|No diagram on the canvas\.|Every threat has at least one mitigation\.|Generated by Threatboard .*)$/.test(text))).toEqual([]);
+		expect(nodesOfType(root, 'delete')).toEqual([]);
+		expect(nodesOfType(root, 'blockquote')).toEqual([]);
+		// The only code block is the diagram.
+		expect(nodesOfType(root, 'code').map((c) => c.lang)).toEqual(['mermaid']);
+	});
+
+	it('keeps every table rectangular, one row per note, with the text a reader sees equal to the note', () => {
+		for (const table of tables(root)) {
+			for (const row of table) expect(row).toHaveLength(table[0].length);
+		}
+		const threats = tables(root).find((t) => t[0][1] === 'Threat')!;
+		expect(threats).toHaveLength(PAYLOADS.length + 1);
+		const seen = threats.slice(1).map((row) => row[1]);
+		expect(seen.sort()).toEqual(PAYLOADS.map(expectedCell).sort());
+		const mitigations = tables(root).find((t) => t[0][1] === 'Mitigation')!;
+		expect(mitigations).toHaveLength(PAYLOADS.length + 1);
+		for (const row of mitigations.slice(1)) expect(row[2]).toBe('| [x](javascript:1) <i>');
+	});
+
+	it('cuts 10 KB of text in a table cell with a clear marker, and keeps it whole in lists', () => {
+		const cell = tables(root).find((t) => t[0][1] === 'Threat')!.find((row) => row[1].startsWith('A long threat.'))!;
+		expect(cell[1]).toMatch(/ … \(truncated, \d+ characters in all\)$/);
+		expect(Array.from(cell[1]).length).toBeLessThan(MAX_TABLE_CELL_CHARS + 60);
+		const retro = nodesOfType(root, 'listItem').map((item) => textOf(item));
+		expect(retro).toContain(LONG);
+	});
+
+	it('keeps multi-line notes as lines of one list item, with markers shown as text', () => {
+		const items = nodesOfType(root, 'listItem').map((item) => textOf(item));
+		expect(items).toContain('> quoted\n- listed\n1. numbered\nindented code');
+		expect(items).toContain('Setext heading\n===');
+		expect(items).toContain('[ref]: javascript:alert(1)\n[ref]');
+		expect(nodesOfType(root, 'list').every((list) => !list.ordered)).toBe(true);
+	});
+
+	it('preserves emoji and right-to-left text, and drops bidi override controls', () => {
+		expect(markdown).toContain('🔐 emoji 👩🏽‍💻 flags 🇺🇦');
+		expect(markdown).toContain('שלום עולם — right to left');
+		expect(markdown).toContain('مرحبا بالعالم');
+		expect(markdown).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+		expect(markdown).toContain('bidi evil override');
+	});
+
+	it('escapes names in the header', () => {
+		const header = textOf(root.children[1]);
+		expect(header).toContain('Participants: <b>|Mallory|</b>, [f](javascript:x) <u>');
+		expect(header).toContain('Facilitator: [f](javascript:x) <u>');
+	});
+
+	it('keeps the Mermaid block in its grammar with every label intact', () => {
+		const [code] = nodesOfType(root, 'code');
+		const shape = checkMermaid(code.value);
+		expect(shape.subgraphs.get('b1')).toBe('"] end subgraph <b>zone</b> %%');
+		const labels = [...shape.nodes.values()].sort();
+		const expected = PAYLOADS.map((text) => {
+			const flat = cleanText(text).replace(/\s+/g, ' ').trim();
+			const points = Array.from(flat);
+			return points.length > MAX_MERMAID_LABEL_CHARS ? `${points.slice(0, MAX_MERMAID_LABEL_CHARS).join('')}…` : flat;
+		});
+		// Canvas labels are capped at 500 characters before the diagram cuts them to 80.
+		expect(labels).toEqual(expected.sort());
+		expect(shape.edges).toEqual([{ from: 'e1', to: 'e2', label: '-->|"x"| e1 `code` |pipe|' }]);
+		expect(code.value).not.toMatch(/`/);
+		expect(code.value).not.toContain('%%');
+	});
+
+	it('quotes Mermaid labels so no character can end the string', () => {
+		expect(mermaidLabel('a"b')).toBe('"a#34;b"');
+		expect(mermaidLabel('#1; <b>')).toBe('"#35;1; #60;b#62;"');
+		expect(mermaidLabel('x\n%%y')).toBe('"x #37;#37;y"');
+	});
+});
