@@ -1,0 +1,114 @@
+/**
+ * The workshop page's handle on the canvas, shared by the canvas itself and the board (which
+ * shows, on each note, the elements it concerns and jumps to them). The tldraw island may be
+ * loading, blocked (licence, newer room schema) or absent; everything here copes with that.
+ */
+import { createContext } from 'svelte';
+import { createNote } from '#shared/board-doc';
+import { addLink } from '#shared/board-links';
+import type { DfdKind } from '#shared/dfd';
+import { focusNote } from '$lib/board/focus.ts';
+import { USER_ORIGIN } from '$lib/board/origin.ts';
+import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
+import { ElementLinks } from './element-links.svelte.ts';
+import type { CanvasHandle, SelectedElement } from './react/mount.tsx';
+
+export type CanvasStatus =
+	| { kind: 'loading' }
+	| { kind: 'ready' }
+	/** tldraw refuses to draw here without a (valid) licence key. */
+	| { kind: 'unlicensed'; reason: 'no-key' | 'invalid' | 'expired' }
+	/** The room was written by a newer tldraw than this tab has. */
+	| { kind: 'outdated' }
+	| { kind: 'failed'; message: string };
+
+export interface NewThreatAuthor {
+	name: string;
+	color: string;
+}
+
+export class CanvasController {
+	status = $state<CanvasStatus>({ kind: 'loading' });
+	selection = $state.raw<SelectedElement[]>([]);
+	/** Awareness client id of the person whose viewport we follow. */
+	following = $state<number | null>(null);
+	/** The page layout asks to show the canvas (when it is collapsed) before jumping to it. */
+	onReveal: (() => void) | undefined;
+
+	#handle: CanvasHandle | undefined;
+	#pendingFocus: string | undefined;
+	/** The elements each note concerns (for the chips on notes). */
+	readonly elementLinks: ElementLinks;
+	readonly #session: BoardSession;
+
+	constructor(session: BoardSession) {
+		this.#session = session;
+		this.elementLinks = new ElementLinks(session.doc);
+	}
+
+	destroy(): void {
+		this.#handle?.destroy();
+		this.#handle = undefined;
+		this.elementLinks.destroy();
+	}
+
+	get handle(): CanvasHandle | undefined {
+		return this.#handle;
+	}
+
+	attach(handle: CanvasHandle | undefined): void {
+		this.#handle = handle;
+		if (handle && this.#pendingFocus) {
+			const id = this.#pendingFocus;
+			this.#pendingFocus = undefined;
+			handle.focusElement(id);
+		}
+	}
+
+	/** Shows an element on the canvas (zoomed to and selected); false when it is gone. */
+	focusElement(id: string): boolean {
+		this.onReveal?.();
+		if (!this.#handle) {
+			this.#pendingFocus = id;
+			return true;
+		}
+		return this.#handle.focusElement(id);
+	}
+
+	/**
+	 * Adds a threat about a canvas element: a new note in "What can go wrong?" linked to it, in one
+	 * undoable step, with the caret in its text.
+	 */
+	addThreatFor(elementId: string, author: NewThreatAuthor): string | undefined {
+		if (this.#session.readOnly) return undefined;
+		const doc = this.#session.doc;
+		let id: string | undefined;
+		doc.transact(() => {
+			id = createNote(doc, { kind: 'threat', question: 2, author: author.name, authorColor: author.color });
+			const linked = addLink(doc, { kind: 'canvas', noteId: id, elementId });
+			if (!linked.ok) throw new Error(`could not link the threat: ${linked.reason}`);
+		}, USER_ORIGIN);
+		if (id) void focusNote(id, 'text');
+		return id;
+	}
+}
+
+export const [getCanvasControllerOrThrow, setCanvasController] = createContext<CanvasController>();
+
+/** The canvas controller, or undefined where the board is shown without a canvas. */
+export function getCanvasController(): CanvasController | undefined {
+	try {
+		return getCanvasControllerOrThrow();
+	} catch {
+		return undefined;
+	}
+}
+
+export const ELEMENT_KIND_HINT: Record<DfdKind, string> = {
+	'external-entity': 'external entity',
+	process: 'process',
+	'data-store': 'data store',
+	'trust-boundary': 'trust boundary',
+	'data-flow': 'data flow',
+	other: 'shape'
+};

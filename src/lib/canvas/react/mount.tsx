@@ -1,0 +1,199 @@
+/**
+ * The tldraw island. Svelte loads this module with a dynamic import (so the landing page and the
+ * board never download tldraw) and talks to it only through `mountCanvas` and its handle.
+ */
+import 'tldraw/tldraw.css';
+import './canvas.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+	Tldraw,
+	atom,
+	createTLStore,
+	defaultBindingUtils,
+	defaultShapeUtils,
+	react,
+	renderPlaintextFromRichText,
+	type Editor,
+	type TLComponents,
+	type TLShape,
+	type TLShapeId,
+	type TLUserId
+} from 'tldraw';
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { onBoardChange } from '#shared/board-doc';
+import { threatCountsByElement } from '#shared/canvas-elements';
+import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/dfd';
+import { createElementBadges } from './ElementBadges.tsx';
+import { placeDfdElement, tagSelection } from './dfd-shapes.ts';
+import { bindPresence, presenceUserId } from './presence-binding.ts';
+import { bindCanvasStore, type CanvasBindingProblem } from './yjs-binding.ts';
+
+/** tldraw's own verdict on its licence (see LicenseManager); the last two blank the canvas. */
+export type CanvasLicenseState = 'pending' | 'licensed' | 'licensed-with-watermark' | 'unlicensed' | 'unlicensed-production' | 'expired';
+
+export interface SelectedElement {
+	id: string;
+	kind: DfdKind;
+	label: string;
+}
+
+export interface CanvasMountOptions {
+	doc: Y.Doc;
+	awareness: Awareness;
+	licenseKey: string | undefined;
+	readOnly: boolean;
+	onReady?: () => void;
+	onProblem?: (problem: CanvasBindingProblem) => void;
+	onSelection?: (selected: SelectedElement[]) => void;
+	onLicense?: (state: CanvasLicenseState) => void;
+	/** Whether we are following someone (they may stop it themselves by moving the camera). */
+	onFollowing?: (clientId: number | null) => void;
+	/** Something the user tried that the canvas does not do (e.g. dropping a file). */
+	onNotice?: (message: string) => void;
+}
+
+export interface CanvasHandle {
+	place(kind: DfdElementKind): void;
+	/** Switches to the arrow tool: a data flow is an arrow between two elements. */
+	startDataFlow(): void;
+	tagSelection(kind: DfdElementKind | null): void;
+	/** Zooms to an element and selects it; false when it is not on the canvas. */
+	focusElement(id: string): boolean;
+	follow(clientId: number | null): void;
+	setReadOnly(readOnly: boolean): void;
+	destroy(): void;
+}
+
+const assetUrls = getAssetUrlsByImport();
+
+export function mountCanvas(container: HTMLElement, options: CanvasMountOptions): CanvasHandle {
+	const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils });
+	const binding = bindCanvasStore(store, options.doc, { onProblem: options.onProblem });
+	const cleanups: Array<() => void> = [() => binding.destroy()];
+
+	const threatCounts = atom<ReadonlyMap<string, number>>('threat counts', threatCountsByElement(options.doc));
+	cleanups.push(
+		onBoardChange(options.doc, (changes) => {
+			// Links only: a note's kind never changes, and deleting a note deletes its links.
+			if (changes.links) threatCounts.set(threatCountsByElement(options.doc));
+		})
+	);
+
+	const components: TLComponents = {
+		InFrontOfTheCanvas: createElementBadges(threatCounts),
+		// One page per workshop: the diagram is one picture, and exports read one page.
+		PageMenu: null,
+		SharePanel: null
+	};
+
+	let editor: Editor | undefined;
+	const onMount = (mounted: Editor) => {
+		editor = mounted;
+		mounted.updateInstanceState({ isReadonly: options.readOnly });
+		refuseOutsideContent(mounted, options.onNotice);
+		cleanups.push(bindPresence(mounted, options.awareness));
+		cleanups.push(watchSelection(mounted, options.onSelection));
+		cleanups.push(watchLicense(mounted, options.onLicense));
+		cleanups.push(
+			react('following', () => {
+				const followed = mounted.getInstanceState().followingUserId;
+				const match = followed?.match(/^user:client-(\d+)$/);
+				options.onFollowing?.(match ? Number(match[1]) : null);
+			})
+		);
+		options.onReady?.();
+	};
+
+	const root = createRoot(container);
+	if (!binding.problem) {
+		root.render(
+			<StrictMode>
+				<Tldraw
+					store={store}
+					licenseKey={options.licenseKey}
+					assetUrls={assetUrls}
+					components={components}
+					options={{ maxPages: 1 }}
+					onMount={onMount}
+				/>
+			</StrictMode>
+		);
+	}
+
+	return {
+		place(kind) {
+			if (editor && !editor.getIsReadonly()) placeDfdElement(editor, kind);
+		},
+		startDataFlow() {
+			editor?.setCurrentTool('arrow');
+		},
+		tagSelection(kind) {
+			if (editor && !editor.getIsReadonly()) tagSelection(editor, kind);
+		},
+		focusElement(id) {
+			if (!editor) return false;
+			const shape = editor.getShape(id as TLShapeId);
+			if (!shape) return false;
+			editor.select(shape.id);
+			editor.zoomToSelection({ animation: { duration: 250 } });
+			return true;
+		},
+		follow(clientId) {
+			if (!editor) return;
+			if (clientId === null) editor.stopFollowingUser();
+			else editor.startFollowingUser(presenceUserId(clientId) as TLUserId);
+		},
+		setReadOnly(readOnly) {
+			editor?.updateInstanceState({ isReadonly: readOnly });
+		},
+		destroy() {
+			for (const cleanup of cleanups.splice(0)) cleanup();
+			root.unmount();
+		}
+	};
+}
+
+function watchSelection(editor: Editor, onSelection: CanvasMountOptions['onSelection']): () => void {
+	if (!onSelection) return () => {};
+	let last = '';
+	return react('selection out', () => {
+		const selected = editor.getSelectedShapes().map((shape) => describe(editor, shape));
+		const key = JSON.stringify(selected);
+		if (key === last) return;
+		last = key;
+		onSelection(selected);
+	});
+}
+
+function describe(editor: Editor, shape: TLShape): SelectedElement {
+	const tag = shape.meta?.[DFD_META_KEY];
+	const kind: DfdKind = isDfdElementKind(tag) ? tag : shape.type === 'arrow' ? 'data-flow' : 'other';
+	const props = shape.props as { richText?: Parameters<typeof renderPlaintextFromRichText>[1] };
+	const label = props.richText ? renderPlaintextFromRichText(editor, props.richText).trim().slice(0, 200) : '';
+	return { id: shape.id, kind, label };
+}
+
+/** tldraw keeps its licence verdict on a field it does not export a type for. */
+function watchLicense(editor: Editor, onLicense: CanvasMountOptions['onLicense']): () => void {
+	const manager = (editor as unknown as { licenseManager?: { state?: { get(): string } } }).licenseManager;
+	if (!onLicense || !manager?.state) return () => {};
+	return react('licence state', () => onLicense(manager.state!.get() as CanvasLicenseState));
+}
+
+/**
+ * Pasted or dropped files, images and links would be stored in the room (data URLs) or fetch
+ * third-party content into everyone's browser; a threat model needs neither. Links become text.
+ */
+function refuseOutsideContent(editor: Editor, onNotice: CanvasMountOptions['onNotice']): void {
+	const refuse = (what: string) => () => onNotice?.(`${what} cannot be added to the canvas; draw the diagram with shapes and text.`);
+	editor.registerExternalContentHandler('files', refuse('Files'));
+	editor.registerExternalContentHandler('file-replace', refuse('Files'));
+	editor.registerExternalContentHandler('embed', refuse('Embeds'));
+	editor.registerExternalContentHandler('svg-text', refuse('SVG images'));
+	editor.registerExternalContentHandler('url', ({ url, point }) => {
+		editor.putExternalContent({ type: 'text', text: url, point });
+	});
+}

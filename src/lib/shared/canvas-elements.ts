@@ -1,0 +1,50 @@
+/**
+ * What the board needs to know about canvas elements without loading tldraw: an element's kind
+ * and label (for the chips on notes), how many threats concern each element (for the badges on
+ * the canvas), and a change signal. Records are read as untrusted JSON, like in diagram.ts.
+ */
+import type * as Y from 'yjs';
+import { canvasMap, linksMap, readNote } from './board-doc.ts';
+import { DFD_META_KEY, isDfdElementKind, type DfdKind } from './dfd.ts';
+import { isObject, richTextToPlain } from './diagram.ts';
+import { parseLink } from './schema.ts';
+
+export interface CanvasElementSummary {
+	id: string;
+	kind: DfdKind;
+	label: string;
+}
+
+/** An element's kind and label, or undefined when it is not (or no longer) on the canvas. */
+export function readCanvasElement(doc: Y.Doc, id: string): CanvasElementSummary | undefined {
+	const record = canvasMap(doc).get(id);
+	if (!isObject(record) || record.typeName !== 'shape' || record.id !== id) return undefined;
+	const tag = isObject(record.meta) ? record.meta[DFD_META_KEY] : undefined;
+	const kind: DfdKind = isDfdElementKind(tag) ? tag : record.type === 'arrow' ? 'data-flow' : 'other';
+	const props = isObject(record.props) ? record.props : {};
+	const label = richTextToPlain(props.richText) || (typeof props.name === 'string' ? props.name.slice(0, 200) : '');
+	return { id, kind, label };
+}
+
+/**
+ * How many threat notes are linked to each canvas element (links to deleted elements included,
+ * so an undone deletion shows its count again at once).
+ */
+export function threatCountsByElement(doc: Y.Doc): Map<string, number> {
+	const counts = new Map<string, number>();
+	linksMap(doc).forEach((value, key) => {
+		const link = parseLink(key, value);
+		if (link?.kind !== 'canvas') return;
+		if (readNote(doc, link.noteId)?.kind !== 'threat') return;
+		counts.set(link.elementId, (counts.get(link.elementId) ?? 0) + 1);
+	});
+	return counts;
+}
+
+/** Calls `listener` once per transaction that changed canvas records, with their ids. */
+export function onCanvasChange(doc: Y.Doc, listener: (changedIds: ReadonlySet<string>) => void): () => void {
+	const canvas = canvasMap(doc);
+	const handler = (event: Y.YMapEvent<unknown>) => listener(event.keysChanged);
+	canvas.observe(handler);
+	return () => canvas.unobserve(handler);
+}

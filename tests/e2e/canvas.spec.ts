@@ -1,0 +1,213 @@
+/**
+ * The shared canvas across browsers: drawing a data-flow diagram together, presence, moves and
+ * deletes, reload, diagram <-> threat links, a room from a newer tldraw, and no request leaving
+ * the app's own origin. Each person is a separate browser context; no fixed sleeps.
+ */
+import { expect, test } from '@playwright/test';
+import http from 'node:http';
+import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
+import {
+	canvasReady,
+	centre,
+	drawFlow,
+	placeElement,
+	shapeWithText,
+	shapes,
+	transformOf,
+	typeIntoLabel
+} from './canvas-helpers.ts';
+import { baseUrl, connectBoard, createRoom, joinBoard, newUser, noteWithText, type User } from './helpers.ts';
+
+/** Bytes on the wire (node:http does not decompress, unlike fetch). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string | undefined }> {
+	return new Promise((resolve, reject) => {
+		http
+			.get(url, { headers }, (response) => {
+				let bytes = 0;
+				response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+				response.on('end', () => resolve({ bytes, encoding: response.headers['content-encoding'] }));
+			})
+			.on('error', reject);
+	});
+}
+
+async function pair(browser: Parameters<typeof newUser>[0], title: string): Promise<[User, User]> {
+	const room = await createRoom(title);
+	const ana = await newUser(browser);
+	const ben = await newUser(browser);
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await joinBoard(ben, room.links.participant, 'Ben');
+	await Promise.all([canvasReady(ana.page), canvasReady(ben.page)]);
+	return [ana, ben];
+}
+
+test('two people draw a data-flow diagram together and link a threat to it', async ({ browser }) => {
+	const [ana, ben] = await pair(browser, 'Diagram together');
+
+	const api = await placeElement(ana.page, 'Process', 'Payments API');
+	const db = await placeElement(ana.page, 'Store', 'Orders DB');
+	await drawFlow(ana.page, api, db, 'card data');
+
+	// Ben sees the shapes and the labelled flow; following Ana's view, he sees her cursor by name.
+	await expect(shapeWithText(ben.page, 'Payments API')).toHaveCount(1);
+	await expect(shapeWithText(ben.page, 'Orders DB')).toHaveCount(1);
+	await expect(shapes(ben.page, 'arrow')).toContainText('card data');
+	const follow = ben.page.getByLabel("Follow someone's view");
+	await follow.selectOption({ label: 'Follow Ana' });
+	const hover = await centre(db);
+	await ana.page.mouse.move(hover.x + 30, hover.y + 60, { steps: 3 });
+	await expect(ben.page.locator('.tl-nametag', { hasText: 'Ana' })).toBeVisible();
+	// Ben breaks away again.
+	await follow.selectOption({ label: 'Follow…' });
+	await expect(follow).toHaveValue('');
+
+	// A move propagates. (Escape first: the new arrow is selected, and its handle sits on the process.)
+	await ana.page.keyboard.press('Escape');
+	const before = await transformOf(shapeWithText(ben.page, 'Payments API'));
+	const from = await centre(api);
+	await ana.page.mouse.move(from.x, from.y);
+	await ana.page.mouse.down();
+	await ana.page.mouse.move(from.x, from.y + 120, { steps: 6 });
+	await ana.page.mouse.up();
+	await expect.poll(() => transformOf(shapeWithText(ben.page, 'Payments API'))).not.toBe(before);
+
+	// Ana adds a threat about the data store: both see the note linked to it, and the badge.
+	await ana.page.mouse.click((await centre(db)).x, (await centre(db)).y);
+	await ana.page.getByRole('button', { name: 'Threat for “Orders DB”' }).click();
+	await expect(ana.page.locator('textarea:focus')).toHaveCount(1);
+	await ana.page.keyboard.type('SQL injection in order search');
+	await ana.page.keyboard.press('Escape');
+	for (const user of [ana, ben]) {
+		const note = noteWithText(user.page, 'SQL injection in order search');
+		await expect(note.getByRole('button', { name: /^Show on the diagram.*Orders DB/ })).toBeVisible();
+		await expect(user.page.locator('.tb-threats')).toHaveText('1');
+	}
+
+	// Ben clicks the chip on the note: his canvas selects the data store.
+	await noteWithText(ben.page, 'SQL injection in order search').getByRole('button', { name: /^Show on the diagram.*Orders DB/ }).click();
+	await expect(ben.page.getByRole('button', { name: 'Threat for “Orders DB”' })).toBeVisible();
+
+	// Ana deletes the data store: gone for Ben, and the threat stays, marked as no longer attached.
+	// (Click empty canvas first: clicking an already selected shape starts editing its label.)
+	const empty = await ana.page.getByTestId('canvas-host').boundingBox();
+	await ana.page.mouse.click(empty!.x + empty!.width - 40, empty!.y + 60);
+	await ana.page.mouse.click((await centre(db)).x, (await centre(db)).y);
+	await expect(ana.page.getByRole('button', { name: 'Threat for “Orders DB”' })).toBeVisible();
+	await ana.page.keyboard.press('Delete');
+	await expect(shapeWithText(ben.page, 'Orders DB')).toHaveCount(0);
+	for (const user of [ana, ben]) {
+		await expect(noteWithText(user.page, 'SQL injection in order search').getByTestId('element-removed')).toBeVisible();
+	}
+
+	// A reload keeps the diagram.
+	await ben.page.reload();
+	await canvasReady(ben.page);
+	await expect(shapeWithText(ben.page, 'Payments API')).toHaveCount(1);
+	await expect(shapes(ben.page, 'arrow')).toContainText('card data');
+
+	for (const user of [ana, ben]) expect(user.errors).toEqual([]);
+	await Promise.all([ana.context.close(), ben.context.close()]);
+});
+
+test('a trust boundary and an entity from the palette, named as they are placed', async ({ browser }) => {
+	const room = await createRoom('Palette');
+	const ana = await newUser(browser);
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await canvasReady(ana.page);
+	await placeElement(ana.page, 'Boundary', 'Internet');
+	await placeElement(ana.page, 'Entity', 'Customer');
+	// Each element shows its DFD kind on the canvas.
+	await expect(ana.page.locator('.tb-kind', { hasText: 'Trust boundary' })).toBeVisible();
+	await expect(ana.page.locator('.tb-kind', { hasText: 'External entity' })).toBeVisible();
+	// Re-tag the entity as a process from the selection bar.
+	await ana.page.mouse.click((await centre(shapeWithText(ana.page, 'Customer'))).x, (await centre(shapeWithText(ana.page, 'Customer'))).y);
+	await ana.page.getByLabel('Diagram kind of the selected shape').selectOption('process');
+	await expect(ana.page.locator('.tb-kind', { hasText: 'Process' })).toBeVisible();
+	await ana.page.keyboard.press('Escape');
+	await ana.page.getByRole('button', { name: 'Add Store' }).click();
+	await typeIntoLabel(ana.page, 'Ledger');
+	await expect(shapes(ana.page)).toHaveCount(3);
+
+	// The layout: the board alone, remembered across a reload; the divider moves by keyboard.
+	const split = ana.page.getByTestId('workshop-split');
+	const layoutSwitch = ana.page.getByRole('radiogroup', { name: 'Layout' });
+	await layoutSwitch.getByText('Board', { exact: true }).click();
+	await expect(split).toHaveAttribute('data-layout', 'board');
+	await expect(ana.page.getByTestId('canvas-host')).toBeHidden();
+	await ana.page.reload();
+	await expect(split).toHaveAttribute('data-layout', 'board');
+	await expect(ana.page.getByRole('radio', { name: 'Board' })).toBeChecked();
+	await layoutSwitch.getByText('Both', { exact: true }).click();
+	const divider = ana.page.getByRole('separator', { name: 'Resize the diagram and the board' });
+	const before = Number(await divider.getAttribute('aria-valuenow'));
+	await divider.focus();
+	await ana.page.keyboard.press('ArrowRight');
+	await expect(divider).toHaveAttribute('aria-valuenow', String(before + 5));
+	expect(ana.errors).toEqual([]);
+	await ana.context.close();
+});
+
+test('a room written by a newer tldraw asks this tab to reload and leaves the diagram alone', async ({ browser }) => {
+	const room = await createRoom('Newer schema');
+	const writer = await connectBoard(room.roomId);
+	writer.doc.transact(() => {
+		canvasSchemaMap(writer.doc).set('schema', { schemaVersion: 2, sequences: { 'com.tldraw.shape': 999 } });
+		canvasMap(writer.doc).set('shape:future', { id: 'shape:future', typeName: 'shape', type: 'hologram' });
+	});
+	const ana = await newUser(browser);
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await expect(ana.page.getByTestId('canvas-problem')).toContainText('This tab is out of date');
+	// The board still works.
+	await ana.page.getByRole('button', { name: 'Threat', exact: true }).click();
+	await expect(ana.page.locator('textarea:focus')).toHaveCount(1);
+	// Nothing was written to the canvas.
+	expect(canvasMap(writer.doc).get('shape:future')).toEqual({ id: 'shape:future', typeName: 'shape', type: 'hologram' });
+	expect(canvasMap(writer.doc).size).toBe(1);
+	writer.destroy();
+	await ana.context.close();
+});
+
+test('the workshop page requests nothing from any other host, and the landing page never loads tldraw', async ({ browser }) => {
+	const room = await createRoom('Same origin');
+	const ana = await newUser(browser);
+	const origin = new URL(baseUrl()).origin;
+	const requested: string[] = [];
+	ana.page.on('request', (request) => requested.push(request.url()));
+
+	await ana.page.goto('/');
+	await expect(ana.page.getByRole('heading', { level: 1 })).toBeVisible();
+	await ana.page.waitForLoadState('networkidle');
+	const landingScripts = requested.filter((url) => url.endsWith('.js'));
+
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await canvasReady(ana.page);
+	await placeElement(ana.page, 'Process', 'Checkout');
+	await ana.page.waitForLoadState('networkidle');
+
+	const foreign = requested.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+	expect(foreign).toEqual([]);
+	// The fonts and icons tldraw uses come from the app itself.
+	expect(requested.some((url) => url.startsWith(origin) && url.endsWith('.woff2'))).toBe(true);
+
+	// tldraw is in a chunk only the workshop page fetches.
+	const workshopOnly = requested.filter((url) => url.endsWith('.js') && !landingScripts.includes(url));
+	expect(workshopOnly.length).toBeGreaterThan(0);
+	let tldrawChunk: string | undefined;
+	for (const url of workshopOnly) {
+		const body = await (await fetch(url)).text();
+		if (body.includes('tldraw') && body.length > 500_000) tldrawChunk = url;
+	}
+	expect(tldrawChunk).toBeDefined();
+	expect(landingScripts).not.toContain(tldrawChunk);
+
+	// Landing page JavaScript, as served gzipped (target: 60 KB at most).
+	let landingGzip = 0;
+	for (const url of landingScripts) {
+		const { bytes, encoding } = await rawGet(url, { 'accept-encoding': 'gzip' });
+		expect(encoding).toBe('gzip');
+		landingGzip += bytes;
+	}
+	console.log(JSON.stringify({ landingJsGzipBytes: landingGzip, landingScripts: landingScripts.length }));
+	expect(landingGzip).toBeLessThanOrEqual(60 * 1024);
+	await ana.context.close();
+});
