@@ -4,7 +4,7 @@
  */
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ApiErrorCode, CreateRoomRequest, type ApiError, type RoomInfoResponse } from '#shared/api';
+import { ApiErrorCode, CreateRoomRequest, type ApiError, type ClientConfigResponse, type RoomInfoResponse } from '#shared/api';
 import { isRoomId, isSecret } from '#shared/ids';
 import { hashSecret } from '../auth/secrets.ts';
 import type { Logger } from '../log.ts';
@@ -13,6 +13,9 @@ import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
 import { createRoom } from '../rooms/room-service.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import { createFacilitationRouter } from '../facilitation/router.ts';
+import { createExportRouter } from './export-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -21,8 +24,14 @@ export interface AppDeps {
 	persister: Persister;
 	log: Logger;
 	metrics: Metrics;
+	/** Loaded rooms, for facilitator commands (server/facilitation); absent in API-only tests. */
+	rooms?: RoomManager;
 	/** Serves pages and assets (SvelteKit's adapter-node handler); absent in API-only tests. */
 	webHandler?: RequestHandler;
+	/** State of the link to other instances (server/scale-out); reported, never a reason for 503. */
+	fanoutStatus?: () => 'off' | 'ok' | 'down';
+	/** What GET /api/config tells browsers. */
+	clientConfig?: ClientConfigResponse;
 }
 
 function sendError(res: Response, status: number, code: ApiErrorCode, message: string, issues?: z.core.$ZodIssue[]) {
@@ -31,12 +40,23 @@ function sendError(res: Response, status: number, code: ApiErrorCode, message: s
 	res.status(status).json(body);
 }
 
-/** Headers every response gets. Capability URLs must not leak through Referer. */
+/**
+ * Headers every response gets. Capability URLs must not leak through Referer. Pages get their
+ * Content-Security-Policy from SvelteKit (svelte.config.js, which hashes its inline scripts);
+ * everything else here (JSON, health, metrics) gets one that allows nothing at all.
+ */
 const securityHeaders: RequestHandler = (_req, res, next) => {
 	res.setHeader('Referrer-Policy', 'no-referrer');
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 	res.setHeader('X-Frame-Options', 'DENY');
 	res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+	res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+	res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+	next();
+};
+const NOTHING_ALLOWED_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const strictCsp: RequestHandler = (_req, res, next) => {
+	res.setHeader('Content-Security-Policy', NOTHING_ALLOWED_CSP);
 	next();
 };
 
@@ -46,6 +66,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.use(securityHeaders);
+	app.use(['/api', '/healthz', '/metrics'], strictCsp);
 
 	const api = express.Router();
 	api.use(express.json({ limit: MAX_JSON_BODY, strict: true, type: () => true }));
@@ -77,7 +98,14 @@ export function createHttpApp(deps: AppDeps): express.Express {
 		res.json(info);
 	});
 
+	api.get('/config', (_req, res) => {
+		res.json(deps.clientConfig ?? { tldrawLicenseKey: null });
+	});
+
+	if (deps.rooms) api.use(createFacilitationRouter({ store, rooms: deps.rooms, log }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
+	// Ahead of `api`: the import has its own, larger body limit.
+	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, persister, log }));
 	app.use('/api', api);
 
 	app.get('/healthz', async (_req, res) => {
@@ -92,7 +120,9 @@ export function createHttpApp(deps: AppDeps): express.Express {
 		res.status(ready ? 200 : 503).json({
 			status: ready ? 'ok' : 'unavailable',
 			store: storeOk ? 'ok' : 'unreachable',
-			writes: persister.healthy ? 'ok' : 'failing'
+			writes: persister.healthy ? 'ok' : 'failing',
+			// While Redis is down each instance still serves its own clients: not a reason for 503.
+			fanout: deps.fanoutStatus?.() ?? 'off'
 		});
 	});
 

@@ -5,10 +5,12 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type * as Y from 'yjs';
-import { createNote } from '../../src/lib/shared/board-doc.ts';
+import { canvasMap, createNote } from '../../src/lib/shared/board-doc.ts';
 import { addLink } from '../../src/lib/shared/board-links.ts';
 import { castVote } from '../../src/lib/shared/board-votes.ts';
 import type { NoteInput, StrideLetter } from '../../src/lib/shared/schema.ts';
+import { fixtureCanvasRecords } from '../fixtures/export/fixture-diagram.ts';
+import { canvasReady } from './canvas-helpers.ts';
 import { createRoom, joinBoard, lane, newUser, noteText, noteWithText, publishScreenshot, seedBoard } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -122,6 +124,17 @@ function buildPaymentsBoard(doc: Y.Doc): void {
 		['voterDee', ['idor', 'webhook-spoof', 'repudiation', 'stolen-key', 'dos']]
 	];
 	for (const [voter, keys] of ballots) for (const key of keys) castVote(doc, voter, threatIds.get(key) as string, 5);
+	// The diagram beside the board, with threats attached to its elements.
+	for (const record of fixtureCanvasRecords()) canvasMap(doc).set(record.id, record);
+	const about: Array<[string, string]> = [
+		['stolen-key', 'shape:api'],
+		['idor', 'shape:api'],
+		['replay', 'shape:api'],
+		['unrated', 'shape:orders-db'],
+		['ledger-race', 'shape:orders-db'],
+		['webhook-spoof', 'shape:psp']
+	];
+	for (const [key, elementId] of about) addLink(doc, { kind: 'canvas', noteId: threatIds.get(key) as string, elementId }, T);
 }
 
 test('a payments API threat model, as the facilitator sees it', async ({ browser }) => {
@@ -138,6 +151,12 @@ test('a payments API threat model, as the facilitator sees it', async ({ browser
 	await noteText(noteWithText(ben.page, 'Leaked merchant API key')).click();
 	await expect(noteWithText(ana.page, 'Leaked merchant API key').getByTestId('editing-badge')).toContainText('Ben Okafor is editing');
 
+	// The whole diagram in view (tldraw's zoom to fit), nothing selected.
+	await canvasReady(ana.page);
+	const host = await ana.page.getByTestId('canvas-host').boundingBox();
+	await ana.page.mouse.click(host!.x + host!.width - 30, host!.y + 40);
+	await ana.page.keyboard.press('Shift+1');
+	await expect(ana.page.locator('.tb-threats')).toHaveCount(3);
 	await ana.page.mouse.move(0, 0);
 	const shot = await ana.page.screenshot({ path: path.join(SCREENSHOTS, 'board-1280.png') });
 	publishScreenshot('board.png', shot);

@@ -16,8 +16,10 @@ import {
 	noteText,
 	noteWithText,
 	notesIn,
+	seedBoard,
 	type User
 } from './helpers.ts';
+import { createNote } from '../../src/lib/shared/board-doc.ts';
 
 const THREATS = 'What can go wrong?';
 const BUILDING = 'What are we building?';
@@ -166,6 +168,91 @@ test('keyboard: create, move between positions and lanes, delete and undo', asyn
 	await expect.poll(() => laneTexts(page, THREATS)).not.toContain('First threat');
 	await page.keyboard.press('Control+z');
 	await expect.poll(() => laneTexts(page, THREATS)).toContain('First threat');
+	await closeAll([ana]);
+});
+
+test('undo on the delete toast brings the note back with its fields, link and votes after later actions', async ({ browser }) => {
+	const [ana, ben] = await people(browser, ['Ana', 'Ben'], 'Undo delete');
+	await addNote(ana.page, THREATS, 'Threat', 'Session tokens leak');
+	const threat = noteWithText(ana.page, 'Session tokens leak');
+	await threat.getByRole('button', { name: 'Spoofing' }).click();
+	await threat.getByLabel('Likelihood').selectOption('4');
+	await addNote(ana.page, MITIGATIONS, 'Mitigation', 'Rotate tokens hourly');
+	await noteWithText(ana.page, 'Rotate tokens').getByRole('button', { name: 'Link threats' }).click();
+	const picker = ana.page.getByRole('dialog', { name: 'Link threats' });
+	await picker.getByRole('checkbox', { name: /Session tokens leak/ }).check();
+	await picker.getByRole('button', { name: 'Done' }).click();
+	await threat.getByRole('button', { name: /^Vote for this note/ }).click();
+	await threat.getByRole('button', { name: /^Vote for this note/ }).click();
+	await noteWithText(ben.page, 'Session tokens leak').focus();
+	await ben.page.keyboard.press('v');
+	await expect(noteWithText(ana.page, 'Session tokens leak').getByTestId('vote-count')).toHaveText('3');
+
+	await threat.getByRole('button', { name: 'Delete note' }).click();
+	await expect(ana.page.getByTestId('toast')).toContainText('Threat “Session tokens leak” deleted');
+	await expect(noteWithText(ben.page, 'Session tokens leak')).toHaveCount(0);
+	// Later actions: the delete is no longer the last thing Ana did.
+	await addNote(ana.page, THREATS, 'Threat', 'Later threat');
+	await noteWithText(ana.page, 'Rotate tokens').getByRole('button', { name: /^Vote for this note/ }).click();
+	await ana.page.getByTestId('toast').getByRole('button', { name: 'Undo' }).click();
+
+	for (const page of [ana.page, ben.page]) {
+		const back = noteWithText(page, 'Session tokens leak');
+		await expect(back).toHaveCount(1);
+		await expect(back.getByRole('button', { name: 'Spoofing' })).toHaveAttribute('aria-pressed', 'true');
+		await expect(back.getByLabel('Likelihood')).toHaveValue('4');
+		await expect(back.getByRole('button', { name: /^Go to mitigation: ?Rotate tokens hourly/ })).toBeVisible();
+		await expect(back.getByTestId('vote-count')).toHaveText('3');
+	}
+	await expect(noteWithText(ana.page, 'Session tokens leak')).toBeFocused();
+	// The later actions stay (the note keeps its old place key), and Ctrl+Z takes back the restore.
+	await expect.poll(async () => (await laneTexts(ana.page, THREATS)).sort()).toEqual(['Later threat', 'Session tokens leak']);
+	await ana.page.keyboard.press('Control+z');
+	await expect(noteWithText(ben.page, 'Session tokens leak')).toHaveCount(0);
+	await expect.poll(() => laneTexts(ben.page, THREATS)).toEqual(['Later threat']);
+	await closeAll([ana, ben]);
+});
+
+test('a long lane renders a window of cards: the keyboard walks it, and an editor survives scrolling away', async ({ browser }) => {
+	const room = await createRoom('Long lane');
+	await seedBoard(room.roomId, (doc) => {
+		for (let i = 1; i <= 80; i++) createNote(doc, { kind: 'threat', question: 2, text: `Threat ${i}`, author: 'Seed', authorColor: '#2563eb' });
+	});
+	const ana = await newUser(browser);
+	await joinBoard(ana, room.links.participant, 'Ana');
+	const page = ana.page;
+	await expect(lane(page, THREATS).getByTestId('lane-count')).toHaveText('· 80');
+	const cards = notesIn(page, THREATS);
+	expect(await cards.count()).toBeLessThan(30);
+
+	await noteWithText(page, 'Threat 1').focus();
+	for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+	await expect(noteWithText(page, 'Threat 41')).toBeFocused();
+	// Screen readers still hear where they are in the whole lane.
+	await expect(page.locator('li', { has: noteWithText(page, 'Threat 41') })).toHaveAttribute('aria-posinset', '41');
+	await expect(page.locator('li', { has: noteWithText(page, 'Threat 41') })).toHaveAttribute('aria-setsize', '80');
+	expect(await cards.count()).toBeLessThan(30);
+
+	await page.keyboard.press('Enter');
+	await page.keyboard.type(' typed');
+	await lane(page, THREATS).locator('.lane-body').evaluate((body) => body.scrollTo({ top: body.scrollHeight }));
+	await expect(noteWithText(page, 'Threat 80')).toBeVisible();
+	await page.keyboard.type(' on');
+	await expect(page.locator('textarea')).toBeFocused();
+	await expectNoteText(noteWithText(page, 'Threat 41 typed'), 'Threat 41 typed on');
+	await closeAll([ana]);
+});
+
+test('a note’s editor grows with its text, so nothing typed is hidden', async ({ browser }) => {
+	const [ana] = await people(browser, ['Ana'], 'Growing note');
+	await addNote(ana.page, THREATS, 'Threat', 'One line');
+	const area = ana.page.locator('textarea');
+	const oneLine = (await area.boundingBox())?.height ?? 0;
+	await ana.page.keyboard.press('Enter');
+	await ana.page.keyboard.type('a second line, and a third one that is long enough to wrap in a lane');
+	await expect.poll(async () => (await area.boundingBox())?.height ?? 0).toBeGreaterThan(oneLine * 2);
+	// The box shows all of its text: no scrolled-away part.
+	expect(await area.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
 	await closeAll([ana]);
 });
 

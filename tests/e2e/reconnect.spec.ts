@@ -49,9 +49,10 @@ test('one dropped connection comes back by itself and the others see that person
 	const alice = await newUser(browser);
 	const bob = await newUser(browser);
 
-	// Bob's sync socket goes through a transparent proxy that the test can cut.
+	// Bob's board socket goes through a transparent proxy that the test can cut (his control
+	// socket, for the facilitation state, connects directly).
 	const bobSockets: Array<() => Promise<void>> = [];
-	await bob.page.routeWebSocket(/\/sync\//, (ws) => {
+	await bob.page.routeWebSocket(/\/sync\/[^/]+\/board$/, (ws) => {
 		const server = ws.connectToServer();
 		bobSockets.push(async () => {
 			await server.close();

@@ -85,7 +85,7 @@ it('answers unknown API paths with a JSON 404', async () => {
 it('reports health and Prometheus metrics', async () => {
 	const health = await fetch(`${server.url}/healthz`);
 	expect(health.status).toBe(200);
-	expect(await health.json()).toEqual({ status: 'ok', store: 'ok', writes: 'ok' });
+	expect(await health.json()).toEqual({ status: 'ok', store: 'ok', writes: 'ok', fanout: 'off' });
 
 	const metrics = await fetch(`${server.url}/metrics`);
 	expect(metrics.headers.get('content-type')).toContain('text/plain');

@@ -6,11 +6,12 @@
 import type * as Y from 'yjs';
 import { createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board-doc';
 import { addLink, removeLink } from '#shared/board-links';
+import { captureNote, restoreNote, type DeletedNote } from '#shared/board-restore';
 import { castVote, removeVote, type CastVoteResult } from '#shared/board-votes';
 import { setNoteText } from '#shared/note-text';
 import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/schema';
 import { linkId } from '#shared/schema';
-import { VOTE_BUDGET } from './board-store.svelte.ts';
+import { votingRules } from '$lib/facilitation/voting-rules.ts';
 import { USER_ORIGIN } from './origin.ts';
 import type { BoardUndo, UndoStep } from './undo.svelte.ts';
 
@@ -34,10 +35,20 @@ export class BoardActions {
 		return this.#step(() => createNote(this.#doc, { kind, question, author: author.name, authorColor: author.color }));
 	}
 
-	/** Deletes a note with its links and votes; returns the undo step that brings it back. */
-	remove(id: string): UndoStep | undefined {
-		const deleted = this.#step(() => deleteNote(this.#doc, id));
-		return deleted ? this.#undo.top() : undefined;
+	/**
+	 * Deletes a note with its links and votes. Returns the undo step that brings it back, and what
+	 * was deleted, for when that step is no longer the last one (see restore).
+	 */
+	remove(id: string): { step: UndoStep; deleted: DeletedNote } | undefined {
+		const deleted = captureNote(this.#doc, id);
+		if (!deleted || !this.#step(() => deleteNote(this.#doc, id))) return undefined;
+		const step = this.#undo.top();
+		return step && { step, deleted };
+	}
+
+	/** Brings a deleted note back as a new step of its own (so Ctrl+Z deletes it again). */
+	restore(deleted: DeletedNote): boolean {
+		return this.#step(() => restoreNote(this.#doc, deleted));
 	}
 
 	move(id: string, question: QuestionNumber, order: string): boolean {
@@ -67,7 +78,7 @@ export class BoardActions {
 	}
 
 	vote(id: string): CastVoteResult {
-		return this.#step(() => castVote(this.#doc, this.#voterId, id, VOTE_BUDGET));
+		return this.#step(() => castVote(this.#doc, this.#voterId, id, votingRules(this.#doc).budget));
 	}
 
 	unvote(id: string): boolean {

@@ -8,20 +8,18 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import type * as Y from 'yjs';
 import { untrack } from 'svelte';
-import { listNotes, onBoardChange, readNote, type BoardChanges } from '#shared/board-doc';
+import { listNotes, onBoardChange, readNote, type BoardChanges, type LiveNotes } from '#shared/board-doc';
 import { listLinks } from '#shared/board-links';
+import { changedNoteIds } from '#shared/board-observe';
 import { effectiveVotes, votesOf } from '#shared/board-votes';
 import { compareOrderKeys } from '#shared/ordering';
 import type { Link, Note } from '#shared/schema';
-import { changedNoteIds } from './doc-observe.ts';
+import { onVotingRulesChange, votingRules, type VotingRules } from '$lib/facilitation/voting-rules.ts';
 import { whenIdle } from './idle.ts';
 import { columnOf, type ColumnId } from './lanes.ts';
 
 /** A transaction touching more notes than this is a burst (e.g. the first sync). */
 const BURST_NOTES = 50;
-
-/** Dots per person; the facilitation issue makes it configurable. */
-export const VOTE_BUDGET = 5;
 
 export class NoteCell {
 	readonly id: string;
@@ -72,7 +70,10 @@ export class BoardStore {
 	#tally = $state.raw<ReadonlyMap<string, number>>(new Map());
 	#mine = $state.raw<ReadonlyMap<string, number>>(new Map());
 	#summariesDue = false;
+	/** The notes this store holds, for the shared tallies (so they never re-read the document's notes). */
+	readonly #live: LiveNotes = { get: (id) => this.#cells.get(id)?.note };
 	readonly #unsubscribe: () => void;
+	readonly #unsubscribeRules: () => void;
 
 	/** Cells by column, in manual (order key) order; recomputed when notes come, go or move. */
 	readonly columns = $derived.by(() => {
@@ -86,10 +87,12 @@ export class BoardStore {
 		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
 		this.#refreshSummaries();
 		this.#unsubscribe = onBoardChange(doc, this.#onChange);
+		this.#unsubscribeRules = onVotingRulesChange(doc, () => this.#scheduleSummaries(false));
 	}
 
 	destroy(): void {
 		this.#unsubscribe();
+		this.#unsubscribeRules();
 	}
 
 	/** Bumps when a note is added, removed or moved. */
@@ -147,7 +150,15 @@ export class BoardStore {
 		return used;
 	}
 	get votesLeft(): number {
-		return Math.max(0, VOTE_BUDGET - this.votesUsed);
+		return Math.max(0, this.budget - this.votesUsed);
+	}
+	/** The facilitator's voting rules (src/lib/facilitation): budget, open or closed, totals hidden. */
+	get rules(): VotingRules {
+		return votingRules(this.doc);
+	}
+	/** Dots per person: 5 unless the facilitator set another budget. */
+	get budget(): number {
+		return this.rules.budget;
 	}
 
 	#onChange = (changes: BoardChanges, transaction: Y.Transaction): void => {
@@ -186,8 +197,8 @@ export class BoardStore {
 
 	/**
 	 * Links and votes are re-read once per task, however many transactions arrived in it; after a
-	 * burst (a big board arriving) only once the page is idle, so the notes paint first. (The
-	 * shared helpers re-read every note to drop orphans, a few ms per call on a 500-note board.)
+	 * burst (a big board arriving) only once the page is idle, so the notes paint first. They are
+	 * checked against this store's notes (#live), so a refresh costs O(links + votes).
 	 */
 	#scheduleSummaries(burst: boolean): void {
 		if (this.#summariesDue) return;
@@ -201,11 +212,11 @@ export class BoardStore {
 	}
 
 	#refreshSummaries(): void {
-		const links = listLinks(this.doc);
+		const links = listLinks(this.doc, this.#live);
 		this.#links = links;
 		this.#linked = linkIndex(links, this.#linked);
-		this.#tally = effectiveVotes(this.doc, VOTE_BUDGET);
-		this.#mine = votesOf(this.doc, this.voterId);
+		this.#tally = effectiveVotes(this.doc, this.budget, this.#live);
+		this.#mine = votesOf(this.doc, this.voterId, this.#live);
 	}
 
 	#groupColumns(): Map<ColumnId, NoteCell[]> {

@@ -12,22 +12,19 @@ import { EMPTY_FILTER, filtersOnText, isFilterActive, noteMatches, type BoardFil
 import type { ColumnId } from './lanes.ts';
 import { sortNotes, type LaneSort } from './sorting.ts';
 
-/**
- * Cards rendered per column at first, and added each time the end of a column scrolls near.
- * Only what is on screen (plus a screenful) is in the page: a 500-note board then costs every
- * frame (layout, compositing, hit testing) about what a 60-note board does.
- */
-export const RENDER_WINDOW = 8;
-
 export class BoardView {
 	readonly #store: BoardStore;
-	#limits = $state<Partial<Record<ColumnId, number>>>({});
 	filter = $state<BoardFilter>({ ...EMPTY_FILTER });
 	#sorts = $state<Partial<Record<ColumnId, LaneSort>>>({});
 	/** The note this person is typing in: kept visible even when an edit stops it matching. */
 	editing = $state<string | null>(null);
 	/** Briefly outlined after a jump from a link. */
 	highlighted = $state<string | null>(null);
+	/**
+	 * The note about to be focused (keyboard navigation, a jump, a move): columns render only
+	 * what is scrolled into view (see windowing.ts), so this one is rendered wherever it is.
+	 */
+	revealed = $state<string | null>(null);
 
 	readonly filterActive = $derived(isFilterActive(this.filter));
 
@@ -40,19 +37,6 @@ export class BoardView {
 	}
 	setSort(column: ColumnId, sort: LaneSort): void {
 		this.#sorts[column] = sort;
-	}
-
-	/** How many of a column's notes are rendered. */
-	limitOf(column: ColumnId): number {
-		return this.#limits[column] ?? RENDER_WINDOW;
-	}
-	/** Renders the next window of a column (its end has scrolled near). */
-	grow(column: ColumnId): void {
-		this.#limits[column] = this.limitOf(column) + RENDER_WINDOW;
-	}
-	/** Makes sure the note at `index` of a column is rendered (before focusing it). */
-	reveal(column: ColumnId, index: number): void {
-		if (index >= this.limitOf(column)) this.#limits[column] = index + RENDER_WINDOW;
 	}
 
 	clearFilters(): void {

@@ -5,7 +5,9 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
    published through $state.raw or version counters (or are not view state at all), by design. */
+import { interceptNewNote } from '$lib/facilitation/note-hooks.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
+import type { DeletedNote } from '#shared/board-restore';
 import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/schema';
 import { BoardActions, type Author } from './board-actions.ts';
 import { BoardStore } from './board-store.svelte.ts';
@@ -14,7 +16,7 @@ import { Feedback } from './feedback.svelte.ts';
 import { focusColumn, focusNote, type FocusPart } from './focus.ts';
 import { COLUMN_IDS, LANES, PARKING_LOT, canDropInto, columnOf, laneSpec, type ColumnId } from './lanes.ts';
 import { keyboardMove, neighboursAt, orderKeyBetweenNotes, type MoveDirection } from './moves.ts';
-import { BoardUndo } from './undo.svelte.ts';
+import { BoardUndo, type UndoStep } from './undo.svelte.ts';
 import { readVoterId } from './voter-id.ts';
 
 export interface Editor {
@@ -46,22 +48,33 @@ export class Board {
 	/** The note whose link picker is open. */
 	linking = $state<string | null>(null);
 	helpOpen = $state(false);
-	/** The note being dragged (drop targets check its kind). */
+	/** The note being dragged (drop targets check its kind), and where it would land now. */
 	dragging = $state<{ id: string; kind: NoteKind } | null>(null);
+	drop = $state<{ column: ColumnId; index: number } | null>(null);
 	/** The note whose colour menu is open, and where (viewport coordinates). */
 	coloring = $state<{ id: string; x: number; y: number } | null>(null);
 	/** The column N and Q add to when no note is focused. */
 	currentColumn = $state<ColumnId>(LANES[0].question);
 
-	/** Who else is typing in which note (from awareness; never a lock). */
+	/**
+	 * Who else is typing in which note (from awareness; never a lock). Awareness changes many
+	 * times a second (canvas cursors): a note whose editors did not change keeps the same array,
+	 * so its card does not re-render.
+	 */
 	readonly editors = $derived.by(() => {
 		const byNote = new Map<string, Editor[]>();
 		for (const peer of this.#session.presence.peers) {
 			if (peer.isSelf || !peer.editing) continue;
 			byNote.set(peer.editing, [...(byNote.get(peer.editing) ?? []), { name: peer.name, color: peer.color }]);
 		}
+		for (const [id, list] of byNote) {
+			const previous = this.#editors.get(id);
+			if (previous && sameEditors(previous, list)) byNote.set(id, previous);
+		}
+		this.#editors = byNote;
 		return byNote;
 	});
+	#editors = new Map<string, Editor[]>();
 
 	constructor(session: BoardSession, author: () => Author | undefined) {
 		this.#session = session;
@@ -92,6 +105,8 @@ export class Board {
 	async createNote(kind: NoteKind, question: QuestionNumber): Promise<void> {
 		const author = this.#author();
 		if (this.readOnly || !author) return;
+		// In a silent round a new threat becomes a private draft instead (src/lib/facilitation).
+		if (interceptNewNote(this.#session.doc, { kind, question })) return;
 		const id = this.actions.create(kind, question, author);
 		this.view.editing = id;
 		const where = kind === 'question' ? PARKING_LOT.title : laneSpec(question).prompt;
@@ -106,18 +121,23 @@ export class Board {
 		const column = columnOf(note);
 		const list = this.view.visible(column);
 		const neighbour = list[list.findIndex((c) => c.id === id) + 1] ?? list[list.findIndex((c) => c.id === id) - 1];
-		const step = this.actions.remove(id);
-		if (!step) return;
+		const removed = this.actions.remove(id);
+		if (!removed) return;
 		const label = `${NOTE_KIND_LABELS[note.kind]} “${excerpt(note.text)}” deleted`;
 		this.feedback.announce(`${label}. Press Control Z to undo.`);
-		this.feedback.showToast(label, { label: 'Undo', run: () => void this.#restore(step, id) });
+		this.feedback.showToast(label, { label: 'Undo', run: () => void this.#restore(removed.step, removed.deleted) });
 		if (neighbour) await this.#focus(neighbour.id);
 		else await focusColumn(column);
 	}
 
-	async #restore(step: object, id: string): Promise<void> {
+	/**
+	 * The toast's Undo: the delete's own undo step while it is the last one; otherwise (other
+	 * changes came after it) the note is written back from what was captured before the delete.
+	 */
+	async #restore(step: UndoStep, deleted: DeletedNote): Promise<void> {
 		this.feedback.dismiss();
-		if (this.undo.undoStep(step)) {
+		const id = deleted.note.id;
+		if (this.undo.undoStep(step) || this.actions.restore(deleted) || this.store.cell(id)) {
 			this.feedback.announce('Note restored.');
 			await this.#focus(id);
 		}
@@ -167,7 +187,9 @@ export class Board {
 			this.feedback.announce('This lane is sorted. Choose manual order to reorder it.');
 			return false;
 		}
-		const at = sorted ? Number.POSITIVE_INFINITY : index;
+		// `index` counts the shown notes, the dragged one included: below its old place, one less.
+		const from = this.view.visible(column).findIndex((c) => c.id === id);
+		const at = sorted ? Number.POSITIVE_INFINITY : from !== -1 && from < index ? index - 1 : index;
 		this.actions.move(id, question, this.#orderAt(column, at, id));
 		this.feedback.announce(`Moved to ${columnTitle(column)}.`);
 		return true;
@@ -180,6 +202,10 @@ export class Board {
 	}
 
 	vote(id: string): void {
+		if (!this.store.rules.canVote) {
+			this.feedback.showToast('Voting is closed.');
+			return;
+		}
 		const result = this.actions.vote(id);
 		if (result.ok) this.feedback.announce(`Voted. ${this.store.votesLeft} of your votes left.`);
 		else if (result.reason === 'over_budget') {
@@ -233,13 +259,9 @@ export class Board {
 		if (target) await this.#focus(target.id);
 	}
 
-	/** Focuses a note, rendering its column down to it first (columns render as they scroll). */
+	/** Focuses a note, rendering it first (columns render only what is scrolled into view). */
 	#focus(id: string, part: FocusPart = 'card'): Promise<boolean> {
-		const note = this.store.cell(id)?.note;
-		if (note) {
-			const column = columnOf(note);
-			this.view.reveal(column, this.view.visible(column).findIndex((c) => c.id === id));
-		}
+		this.view.revealed = id;
 		return focusNote(id, part);
 	}
 
@@ -247,6 +269,13 @@ export class Board {
 		this.view.editing = id;
 		this.#session.presence.setEditing(id);
 	}
+}
+
+/** No one else is editing the note (one array for every such note, so nothing re-renders). */
+export const NO_EDITORS: readonly Editor[] = [];
+
+function sameEditors(a: readonly Editor[], b: readonly Editor[]): boolean {
+	return a.length === b.length && a.every((editor, i) => editor.name === b[i].name && editor.color === b[i].color);
 }
 
 function cannotMove(kind: NoteKind): string {

@@ -10,8 +10,9 @@
  * - `shadow` is the text the textarea last agreed with the Y.Text on; outside compositions the
  *   two are always equal, which is what makes the diff against the Y.Text a local-only change.
  *
- * The auto-grow replica (a hidden twin in the same grid cell) is updated here too, so its height
- * follows the text without a layout read per keystroke.
+ * The auto-grow replica (a hidden twin in the same grid cell, `.replica`) follows the text: the
+ * view updates it from the note after each write; here it is kept in step while a composition
+ * is in progress (nothing is written then) and after a remote change.
  */
 import type * as Y from 'yjs';
 import { diffText, mapSelection, rebaseChange, type DeltaOp } from './caret.ts';
@@ -28,11 +29,17 @@ export function bindTextarea(textarea: HTMLTextAreaElement, { text, write, local
 	let shadow = text.toString();
 	let composing = false;
 	let pending: DeltaOp[][] = [];
-	const replica = textarea.parentElement;
+	const container = textarea.parentElement;
+	// The view renders the replica's text node; it is updated in place, never replaced.
+	const replica = container?.querySelector('.replica')?.firstChild;
+	const mirror = (value: string) => {
+		if (container) container.dataset.replica = value;
+		if (replica && replica.nodeValue !== `${value} `) replica.nodeValue = `${value} `;
+	};
 
 	const show = (value: string) => {
 		if (textarea.value !== value) textarea.value = value;
-		if (replica) replica.dataset.replica = value;
+		mirror(value);
 	};
 	show(shadow);
 
@@ -63,9 +70,8 @@ export function bindTextarea(textarea: HTMLTextAreaElement, { text, write, local
 	text.observe(observer);
 
 	const onInput = (event: Event) => {
-		if (replica) replica.dataset.replica = textarea.value;
-		if (composing || (event as InputEvent).isComposing) return;
-		if (textarea.value !== shadow) write(textarea.value);
+		if (composing || (event as InputEvent).isComposing) return mirror(textarea.value);
+		if (textarea.value !== shadow && !write(textarea.value)) mirror(textarea.value);
 	};
 
 	const onCompositionStart = () => {
@@ -80,6 +86,8 @@ export function bindTextarea(textarea: HTMLTextAreaElement, { text, write, local
 		pending = [];
 		if (queued.length === 0) {
 			if (textarea.value !== shadow) write(textarea.value);
+			// A cancelled composition writes nothing: the replica goes back to the text as it is.
+			mirror(textarea.value);
 			return;
 		}
 		const caret = mapSelection({ start: change.index, end: change.index }, queued).start + change.insert.length;

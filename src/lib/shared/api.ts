@@ -44,13 +44,28 @@ export const RoomInfoResponse = z.object({
 });
 export type RoomInfoResponse = z.infer<typeof RoomInfoResponse>;
 
+/** Settings the browser needs at run time (GET /api/config), read from the server's environment. */
+export const ClientConfigResponse = z.object({
+	/** tldraw's licence key, or null (see README, "The canvas and tldraw's licence"). */
+	tldrawLicenseKey: z.string().nullable()
+});
+export type ClientConfigResponse = z.infer<typeof ClientConfigResponse>;
+
 export const ApiErrorCode = {
 	InvalidRequest: 'invalid_request',
 	InvalidJson: 'invalid_json',
 	NotFound: 'not_found',
 	PayloadTooLarge: 'payload_too_large',
 	Internal: 'internal_error',
-	Unavailable: 'unavailable'
+	Unavailable: 'unavailable',
+	/** 401: the request needs a facilitator key and carried none. */
+	Unauthorized: 'unauthorized',
+	/** 403: the key given is not a facilitator key of this room. */
+	Forbidden: 'forbidden',
+	/** 409: the command does not apply now (e.g. "the timer is not running"). */
+	Conflict: 'conflict',
+	/** 429: too many requests; retry shortly. */
+	RateLimited: 'rate_limited'
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 

@@ -61,6 +61,8 @@ export const linksMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.links);
 export const votesMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.votes);
 /** tldraw records by record id; only the canvas binding reads and writes these. */
 export const canvasMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.canvas);
+/** The key of tldraw's serialized schema in the `canvasSchema` map. */
+export const CANVAS_SCHEMA_KEY = 'schema';
 /** tldraw's serialized store schema; only the canvas binding reads and writes it. */
 export const canvasSchemaMap = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_ROOTS.canvasSchema);
 
@@ -220,6 +222,18 @@ export function createNote(doc: Y.Doc, input: NoteInput): string {
 	const fields = NoteInput.parse(input);
 	const id = createRecordId();
 	const order = fields.order ?? orderKeyAt(doc, fields.question, Number.POSITIVE_INFINITY);
+	writeNewNote(doc, id, { ...fields, order, createdAt: fields.createdAt ?? Date.now() });
+	return id;
+}
+
+/** Validated createNote input with its order key and creation time settled. */
+export type NewNoteFields = ReturnType<typeof NoteInput.parse> & { order: string; createdAt: number };
+
+/**
+ * Writes a note's map under `id`, in one transaction: createNote, and bringing a deleted note
+ * back under its old id (board-restore.ts). `fields` must come from NoteInput.parse.
+ */
+export function writeNewNote(doc: Y.Doc, id: string, fields: NewNoteFields): void {
 	doc.transact(() => {
 		const note = new Y.Map<unknown>();
 		notesMap(doc).set(id, note);
@@ -229,8 +243,8 @@ export function createNote(doc: Y.Doc, input: NoteInput): string {
 		note.set('author', fields.author);
 		note.set('authorColor', fields.authorColor);
 		note.set('color', fields.color ?? DEFAULT_NOTE_COLORS[fields.kind]);
-		note.set('order', order);
-		note.set('createdAt', fields.createdAt ?? Date.now());
+		note.set('order', fields.order);
+		note.set('createdAt', fields.createdAt);
 		if (fields.kind === 'threat') {
 			// One key per letter, so concurrent toggles of different letters both survive.
 			const stride = new Y.Map<unknown>();
@@ -244,7 +258,6 @@ export function createNote(doc: Y.Doc, input: NoteInput): string {
 			note.set('status', fields.status);
 		}
 	});
-	return id;
 }
 
 /**
@@ -343,20 +356,47 @@ export function linkEndpoints(link: Link): string[] {
 }
 
 /**
- * Whether a link should be shown: its notes exist, are valid and have the right kinds, and a
- * canvas link's element exists on the canvas. `notes` may be passed to avoid re-reading notes.
+ * The valid notes of a board, by id: a Map of snapshots (a view that already holds them) or
+ * noteLookup's memo. Tallies and link lists take one so they never re-parse every note.
  */
-export function isLinkLive(doc: Y.Doc, link: Link, notes?: ReadonlyMap<string, Note>): boolean {
-	const lookup = (id: string) => (notes ? notes.get(id) : readNote(doc, id));
-	if (link.kind === 'mitigates') {
-		return lookup(link.threatId)?.kind === 'threat' && lookup(link.mitigationId)?.kind === 'mitigation';
-	}
-	return lookup(link.noteId) !== undefined && canvasMap(doc).has(link.elementId);
+export interface LiveNotes {
+	get(id: string): Pick<Note, 'kind'> | undefined;
+}
+
+/** Reads notes on demand, each at most once: for one pass over links or votes. */
+export function noteLookup(doc: Y.Doc): LiveNotes {
+	const seen = new Map<string, Note | undefined>();
+	return {
+		get(id) {
+			if (!seen.has(id)) seen.set(id, readNote(doc, id));
+			return seen.get(id);
+		}
+	};
 }
 
 /**
- * Removes links and votes whose note is no longer in the document, and canvas links whose element
- * is gone (left by edits concurrent with a delete). Entries pointing at a present but invalid
+ * Whether a link should be shown: its notes exist, are valid and have the right kinds. A canvas
+ * link stays live when its element is deleted: the note keeps it, shown as no longer attached
+ * (see isElementOnCanvas), and undoing the deletion on the canvas re-attaches it.
+ * `notes` may be passed to avoid re-reading notes.
+ */
+export function isLinkLive(doc: Y.Doc, link: Link, notes: LiveNotes = noteLookup(doc)): boolean {
+	const lookup = (id: string) => notes.get(id);
+	if (link.kind === 'mitigates') {
+		return lookup(link.threatId)?.kind === 'threat' && lookup(link.mitigationId)?.kind === 'mitigation';
+	}
+	return lookup(link.noteId) !== undefined;
+}
+
+/** Whether a canvas element (a tldraw record id) is on the canvas now. */
+export function isElementOnCanvas(doc: Y.Doc, elementId: string): boolean {
+	return canvasMap(doc).has(elementId);
+}
+
+/**
+ * Removes links and votes whose note is no longer in the document (left by edits concurrent with
+ * a delete). Canvas links to deleted elements are kept on purpose: the threat stays, marked as no
+ * longer attached to the element it was about. Entries pointing at a present but invalid
  * note are kept: that note may be mid-way through a peer's edit. Run it where the whole document
  * is loaded (e.g. on the server, or a facilitator's client after sync): a client that has
  * received a link before the note it points at would otherwise drop a good link.
@@ -364,14 +404,10 @@ export function isLinkLive(doc: Y.Doc, link: Link, notes?: ReadonlyMap<string, N
  */
 export function pruneOrphans(doc: Y.Doc): { links: number; votes: number } {
 	const notes = notesMap(doc);
-	const canvas = canvasMap(doc);
 	let links = 0;
 	let votes = 0;
 	doc.transact(() => {
-		links = removeLinksWhere(doc, (link) => {
-			if (!linkEndpoints(link).every((id) => notes.has(id))) return true;
-			return link.kind === 'canvas' && !canvas.has(link.elementId);
-		});
+		links = removeLinksWhere(doc, (link) => !linkEndpoints(link).every((id) => notes.has(id)));
 		votes = removeVotesWhere(doc, (noteId) => !notes.has(noteId));
 	});
 	return { links, votes };

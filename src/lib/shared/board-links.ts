@@ -7,7 +7,7 @@
  * removing it and adding another.
  */
 import type * as Y from 'yjs';
-import { canvasMap, isLinkLive, linksMap, listNotes, readNote } from './board-doc.ts';
+import { canvasMap, isLinkLive, linksMap, noteLookup, readNote, type LiveNotes } from './board-doc.ts';
 import { CanvasElementId, linkId, parseLink, type Link, type LinkRecord } from './schema.ts';
 
 /**
@@ -64,35 +64,41 @@ export function removeLink(doc: Y.Doc, id: string): boolean {
 }
 
 /**
- * Every valid, live link (see isLinkLive: links whose notes or canvas element are gone are
- * ignored, which is how a link added concurrently with a note's deletion stays invisible).
- * Sorted by id so every client lists them in the same order.
+ * Every valid, live link (see isLinkLive: links whose notes are gone are ignored, which is how a
+ * link added concurrently with a note's deletion stays invisible). Sorted by id so every client
+ * lists them in the same order. Pass `live` (the valid notes a view already holds) to skip
+ * reading notes; otherwise each linked note is read once.
  */
-export function listLinks(doc: Y.Doc): Link[] {
-	const notes = new Map(listNotes(doc).map((note) => [note.id, note]));
-	const links: Link[] = [];
-	linksMap(doc).forEach((value, key) => {
-		const link = parseLink(key, value);
-		if (link && isLinkLive(doc, link, notes)) links.push(link);
-	});
-	return links.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+export function listLinks(doc: Y.Doc, live?: LiveNotes): Link[] {
+	return liveLinks(doc, live, () => true);
 }
 
 /** The live links touching a note. */
-export function linksOf(doc: Y.Doc, noteId: string): Link[] {
-	return listLinks(doc).filter((link) =>
+export function linksOf(doc: Y.Doc, noteId: string, live?: LiveNotes): Link[] {
+	return liveLinks(doc, live, (link) =>
 		link.kind === 'mitigates' ? link.threatId === noteId || link.mitigationId === noteId : link.noteId === noteId
 	);
 }
 
 /** The live links touching a canvas element. */
-export function linksOfElement(doc: Y.Doc, elementId: string): Link[] {
-	return listLinks(doc).filter((link) => link.kind === 'canvas' && link.elementId === elementId);
+export function linksOfElement(doc: Y.Doc, elementId: string, live?: LiveNotes): Link[] {
+	return liveLinks(doc, live, (link) => link.kind === 'canvas' && link.elementId === elementId);
+}
+
+/** Links that pass `select` (checked first: it is cheap) and are live, sorted by id. */
+function liveLinks(doc: Y.Doc, live: LiveNotes = noteLookup(doc), select: (link: Link) => boolean): Link[] {
+	const links: Link[] = [];
+	linksMap(doc).forEach((value, key) => {
+		const link = parseLink(key, value);
+		if (link && select(link) && isLinkLive(doc, link, live)) links.push(link);
+	});
+	return links.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
 /**
- * Removes every link to a canvas element (valid or not), in one transaction; the canvas binding
- * calls this when an element is deleted. Returns how many were removed.
+ * Removes every link to a canvas element (valid or not), in one transaction. Deleting an element
+ * does not call this (its threats keep the link, shown as no longer attached); it is for
+ * explicitly detaching. Returns how many were removed.
  */
 export function removeLinksOfElement(doc: Y.Doc, elementId: string): number {
 	const links = linksMap(doc);

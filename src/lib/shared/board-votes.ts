@@ -12,7 +12,7 @@
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { listNotes, readNote, votesMap } from './board-doc.ts';
+import { noteLookup, readNote, votesMap, type LiveNotes } from './board-doc.ts';
 import { MAX_VOTES_PER_ENTRY, RecordId, parseVote, voteKey, type Vote } from './schema.ts';
 
 /** Dots per voter; a facilitator's setting, validated so a typo cannot make it negative. */
@@ -22,13 +22,17 @@ export type CastVoteResult =
 	| { ok: true; count: number }
 	| { ok: false; reason: 'over_budget' | 'note_not_found' };
 
-/** Votes on valid notes only, sorted by key: the one order every tally uses. */
-export function listVotes(doc: Y.Doc): Vote[] {
-	const live = new Set(listNotes(doc).map((note) => note.id));
+/**
+ * Votes on valid notes only, sorted by key: the one order every tally uses. Pass `live` (the
+ * valid notes a view already holds) to skip reading notes; otherwise each voted-on note is read
+ * once. `voterId` narrows the list to one voter before any note is read.
+ */
+export function listVotes(doc: Y.Doc, live: LiveNotes = noteLookup(doc), voterId?: string): Vote[] {
 	const votes: Array<Vote & { key: string }> = [];
 	votesMap(doc).forEach((value, key) => {
 		const vote = parseVote(key, value);
-		if (vote && live.has(vote.noteId)) votes.push({ ...vote, key });
+		if (!vote || (voterId !== undefined && vote.voterId !== voterId)) return;
+		if (live.get(vote.noteId)) votes.push({ ...vote, key });
 	});
 	votes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 	return votes.map(({ voterId, noteId, count }) => ({ voterId, noteId, count }));
@@ -60,17 +64,18 @@ export function removeVote(doc: Y.Doc, voterId: string, noteId: string): boolean
 
 /** Raw dots on a note, before the budget is applied (see effectiveVotes for tallies). */
 export function votesFor(doc: Y.Doc, noteId: string): number {
-	return sumCounts(listVotes(doc).filter((vote) => vote.noteId === noteId));
+	const live: LiveNotes = { get: (id) => (id === noteId ? readNote(doc, id) : undefined) };
+	return sumCounts(listVotes(doc, live));
 }
 
 /** Dots a voter has on valid notes (what castVote checks against the budget). */
-export function votesUsedBy(doc: Y.Doc, voterId: string): number {
-	return sumCounts(listVotes(doc).filter((vote) => vote.voterId === voterId));
+export function votesUsedBy(doc: Y.Doc, voterId: string, live?: LiveNotes): number {
+	return sumCounts(listVotes(doc, live, voterId));
 }
 
 /** Dots a voter has on each note, e.g. to highlight one's own votes. */
-export function votesOf(doc: Y.Doc, voterId: string): Map<string, number> {
-	return new Map(listVotes(doc).filter((v) => v.voterId === voterId).map((v) => [v.noteId, v.count]));
+export function votesOf(doc: Y.Doc, voterId: string, live?: LiveNotes): Map<string, number> {
+	return new Map(listVotes(doc, live, voterId).map((v) => [v.noteId, v.count]));
 }
 
 /**
@@ -78,11 +83,11 @@ export function votesOf(doc: Y.Doc, voterId: string): Map<string, number> {
  * note id within one voter). The order is arbitrary but a pure function of the merged document,
  * so every client shows the same totals. Notes without effective votes are absent.
  */
-export function effectiveVotes(doc: Y.Doc, budget: number): Map<string, number> {
+export function effectiveVotes(doc: Y.Doc, budget: number, live?: LiveNotes): Map<string, number> {
 	VoteBudget.parse(budget);
 	const spent = new Map<string, number>();
 	const tally = new Map<string, number>();
-	for (const vote of listVotes(doc)) {
+	for (const vote of listVotes(doc, live)) {
 		const used = spent.get(vote.voterId) ?? 0;
 		const counted = Math.min(vote.count, budget - used);
 		if (counted <= 0) continue;

@@ -32,11 +32,28 @@ export const PresenceUser = z.object({
 });
 export type PresenceUser = z.infer<typeof PresenceUser>;
 
+/** Most selected canvas ids one client shares; a bigger selection is shown in part. */
+export const MAX_PRESENCE_SELECTION = 64;
+
+const Coordinate = z.number().finite().min(-1e7).max(1e7);
+
+/** Where someone is on the canvas: cursor, selection and viewport (for following them). */
+export const CanvasPresence = z.object({
+	pageId: z.string().max(128),
+	cursor: z.object({ x: Coordinate, y: Coordinate }).nullable(),
+	selection: z.array(z.string().max(128)).max(MAX_PRESENCE_SELECTION),
+	camera: z.object({ x: Coordinate, y: Coordinate, z: z.number().finite().min(0.01).max(100) }),
+	screen: z.object({ w: z.number().finite().min(1).max(20_000), h: z.number().finite().min(1).max(20_000) })
+});
+export type CanvasPresence = z.infer<typeof CanvasPresence>;
+
 /** The awareness state of one client. Unknown extra fields are ignored, not trusted. */
 export const PresenceState = z.object({
 	user: PresenceUser,
 	/** Id of the note this person is typing in, if any. */
-	editing: z.string().max(64).nullable().optional()
+	editing: z.string().max(64).nullable().optional(),
+	/** A malformed canvas part hides that person's cursor, not the person. */
+	canvas: CanvasPresence.optional().catch(undefined)
 });
 export type PresenceState = z.infer<typeof PresenceState>;
 

@@ -20,7 +20,9 @@ export const MessageType = {
 	Sync: 0,
 	Awareness: 1,
 	Auth: 2,
-	QueryAwareness: 3
+	QueryAwareness: 3,
+	/** Server → one client: a facilitator key granted to it (src/lib/shared/control-messages.ts). */
+	FacilitatorKey: 4
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -52,7 +54,15 @@ export const CloseCode = {
 	StorageUnavailable: 4503,
 	/** Awareness state over MAX_AWARENESS_BYTES, or too many awareness client ids. */
 	AwarenessTooLarge: 4413,
-	RateLimited: 4429
+	/**
+	 * The update would grow the document past MAX_DOC_BYTES. Final: the client would only send
+	 * the same update again. Stored data is untouched.
+	 */
+	DocumentTooLarge: 4422,
+	/** Over MAX_MESSAGES_PER_SECOND or MAX_BYTES_PER_SECOND. */
+	RateLimited: 4429,
+	/** The room already has MAX_CONNECTIONS_PER_ROOM connections on this server; retry later. */
+	RoomFull: 4529
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -5,12 +5,13 @@
  * Only summaries live in $state (status, title, presence); the document itself stays in Yjs and
  * components observe what they need, so a big board is never mirrored into deep reactive state.
  */
+import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { readTitle } from '#shared/board-doc';
 import { CloseCode, SUBPROTOCOL } from '#shared/protocol';
 import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
-import { createBoardProvider, type BoardProvider } from './provider.ts';
+import { createBoardProvider, syncProtocols, type BoardProvider } from './provider.ts';
 import { PresenceTracker } from './presence.svelte.ts';
 
 /**
@@ -41,6 +42,8 @@ export class BoardSession {
 	readonly id: string;
 	readonly doc = new Y.Doc();
 	readonly presence: PresenceTracker;
+	/** Called when the server grants this browser a facilitator key (the page keeps it). */
+	onFacilitatorKey: ((key: string) => void) | undefined;
 
 	readonly #connection: BoardProvider;
 	readonly #local: IndexeddbPersistence | undefined;
@@ -49,6 +52,7 @@ export class BoardSession {
 	#status = $state<ConnectionStatus>('connecting');
 	#problem = $state<SessionProblem | null>(null);
 	#readOnly = $state(false);
+	#locked = $state(false);
 	#role = $state<SessionRole>('participant');
 	#title = $state<string | undefined>();
 	#hasLocalCopy = $state(false);
@@ -63,10 +67,19 @@ export class BoardSession {
 
 		this.#connection = createBoardProvider(this.id, this.doc, {
 			facilitatorKey: options.facilitatorKey,
-			onPermissionDenied: () => (this.#readOnly = true)
+			onPermissionDenied: () => (this.#readOnly = true),
+			onFacilitatorKey: (key) => {
+				this.useFacilitatorKey(key);
+				this.onFacilitatorKey?.(key);
+			}
 		});
 		this.presence = new PresenceTracker(this.#connection.provider.awareness);
 		this.#watchConnection();
+	}
+
+	/** Yjs awareness of the board connection (presence: names, editing, canvas cursors). */
+	get awareness(): Awareness {
+		return this.#connection.provider.awareness;
 	}
 
 	get status(): ConnectionStatus {
@@ -75,8 +88,9 @@ export class BoardSession {
 	get problem(): SessionProblem | null {
 		return this.#problem;
 	}
+	/** Observers, and everyone but facilitators while the board is locked, cannot write. */
 	get readOnly(): boolean {
-		return this.#readOnly;
+		return this.#readOnly || (this.#locked && this.#role !== 'facilitator');
 	}
 	get role(): SessionRole {
 		return this.#role;
@@ -88,6 +102,22 @@ export class BoardSession {
 	/** True once a copy saved on this device has been loaded (it may be empty for a first visit). */
 	get hasLocalCopy(): boolean {
 		return this.#hasLocalCopy;
+	}
+
+	/** Follows the facilitator's lock (read from the control document by src/lib/facilitation). */
+	setBoardLocked(locked: boolean): void {
+		// A write refused during the lock made us read-only; the unlock lifts that (not for observers).
+		if (this.#locked && !locked && this.#role !== 'observer') this.#readOnly = false;
+		this.#locked = locked;
+	}
+
+	/** Reconnects as a facilitator with `key` (granted or handed over), or as a participant without one. */
+	useFacilitatorKey(key: string | undefined): void {
+		const { provider } = this.#connection;
+		provider.protocols = syncProtocols(key);
+		this.#role = key ? 'facilitator' : 'participant';
+		provider.disconnect();
+		provider.connect();
 	}
 
 	/** After the server refused our facilitator key: carry on as a plain participant. */

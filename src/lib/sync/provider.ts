@@ -6,6 +6,7 @@
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as authProtocol from 'y-protocols/auth';
+import { readFacilitatorKeyMessage } from '#shared/control-messages';
 import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/protocol';
 import { resyncAwarenessOnReconnect, sendOnlyOwnAwareness } from './own-awareness.ts';
 
@@ -23,6 +24,8 @@ export interface BoardProviderOptions {
 	facilitatorKey?: string;
 	/** The server dropped a write from this connection (reason: READ_ONLY_REASON). */
 	onPermissionDenied(reason: string): void;
+	/** The server made this person a facilitator and sent their key (to this connection only). */
+	onFacilitatorKey?(key: string): void;
 }
 
 export interface BoardProvider {
@@ -43,6 +46,10 @@ export function createBoardProvider(id: string, doc: Y.Doc, options: BoardProvid
 	const detachResync = resyncAwarenessOnReconnect(provider);
 	provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
 		authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => options.onPermissionDenied(reason));
+	};
+	provider.messageHandlers[MessageType.FacilitatorKey] = (_encoder, decoder) => {
+		const key = readFacilitatorKeyMessage(decoder);
+		if (key) options.onFacilitatorKey?.(key);
 	};
 	provider.connect();
 	return {

@@ -28,5 +28,7 @@ export function openWorkshop(id: string, info: RoomInfoResponse | undefined, has
 		facilitatorKey: keyFromLink
 	});
 	const session = new BoardSession({ id, observer, facilitatorKey: entry.facilitatorKey });
+	// Made co-facilitator (or handed the role): keep the key, so a reload keeps the role.
+	session.onFacilitatorKey = (facilitatorKey) => rememberWorkshop({ id, role: 'participant', facilitatorKey });
 	return { session, entry, stripFragment: hash.includes('facilitator=') };
 }

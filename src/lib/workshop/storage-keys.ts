@@ -8,7 +8,17 @@ export const RECENT_WORKSHOPS_KEY = 'threatboard.recentWorkshops';
 /** localStorage: the display name and colour chosen on this device (JSON). */
 export const IDENTITY_KEY = 'threatboard.identity';
 
+/** localStorage: how the workshop page splits its width between diagram and board (JSON). */
+export const LAYOUT_KEY = 'threatboard.layout';
+/** localStorage: the last run-time settings from GET /api/config, for offline visits (JSON). */
+export const CLIENT_CONFIG_KEY = 'threatboard.clientConfig';
+
 /** The IndexedDB database (y-indexeddb) holding one room's board document. */
 export function boardDatabaseName(id: string): string {
 	return `threatboard.board.${id}`;
+}
+
+/** localStorage: this browser's private drafts of a silent writing round (JSON array). */
+export function draftsKey(roomId: string): string {
+	return `threatboard.drafts.${roomId}`;
 }

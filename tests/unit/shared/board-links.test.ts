@@ -5,7 +5,9 @@ import {
 	createNote,
 	deleteNote,
 	initBoardDoc,
+	isElementOnCanvas,
 	linksMap,
+	notesMap,
 	pruneOrphans,
 	votesMap
 } from '../../../src/lib/shared/board-doc.ts';
@@ -77,9 +79,11 @@ describe('links', () => {
 		expect(added.ok).toBe(true);
 		expect(linksOfElement(doc, 'shape:box1').map((l) => l.id)).toEqual([added.ok && added.id]);
 		expect(linksOf(doc, asset)).toHaveLength(1);
-		// A deleted element hides its links; the canvas binding then removes them.
+		// A deleted element leaves the note's link in place, shown as no longer attached.
 		canvasMap(doc).delete('shape:box1');
-		expect(linksOf(doc, asset)).toEqual([]);
+		expect(linksOf(doc, asset)).toHaveLength(1);
+		expect(isElementOnCanvas(doc, 'shape:box1')).toBe(false);
+		expect(pruneOrphans(doc)).toEqual({ links: 0, votes: 0 });
 		expect(removeLinksOfElement(doc, 'shape:box1')).toBe(1);
 		expect(linksMap(doc).size).toBe(0);
 	});
@@ -186,7 +190,25 @@ describe('deleting notes leaves no orphans', () => {
 		castVote(doc, 'voter1', threat, 3);
 		expect(pruneOrphans(doc)).toEqual({ links: 0, votes: 0 });
 		expect(listLinks(doc)).toHaveLength(2);
+		// Deleting the element keeps the canvas link (the threat is marked as no longer attached).
 		canvasMap(doc).delete('shape:box1');
-		expect(pruneOrphans(doc)).toEqual({ links: 1, votes: 0 });
+		expect(pruneOrphans(doc)).toEqual({ links: 0, votes: 0 });
+		expect(listLinks(doc)).toHaveLength(2);
+		deleteNote(doc, asset);
+		expect(listLinks(doc).map((link) => link.kind)).toEqual(['mitigates']);
+	});
+
+	it('lists links against the live notes a view passes in, without reading the notes', () => {
+		const { doc, threat, threat2, mitigation } = board();
+		const kept = addLink(doc, { kind: 'mitigates', a: threat, b: mitigation });
+		addLink(doc, { kind: 'mitigates', a: threat2, b: mitigation });
+		notesMap(doc).forEach((note) => (note as Y.Map<unknown>).set('kind', 'not a kind'));
+		const live = new Map([
+			[threat, { kind: 'threat' as const }],
+			[mitigation, { kind: 'mitigation' as const }]
+		]);
+		expect(listLinks(doc, live).map((link) => link.id)).toEqual([kept.ok && kept.id]);
+		expect(linksOf(doc, mitigation, live)).toHaveLength(1);
+		expect(listLinks(doc)).toEqual([]);
 	});
 });

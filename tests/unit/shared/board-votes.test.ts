@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZodError } from 'zod';
-import { createNote, initBoardDoc, votesMap } from '../../../src/lib/shared/board-doc.ts';
+import { createNote, initBoardDoc, notesMap, votesMap, type LiveNotes } from '../../../src/lib/shared/board-doc.ts';
 import {
 	castVote,
 	clearVotes,
@@ -146,5 +146,34 @@ describe('budget in a CRDT', () => {
 		expect(sum).toBe(9);
 		// 3 + 3 dots, but both tabs wrote count 1 under the same key for the shared note: 5.
 		expect(votesUsedBy(merged[0], 'ann')).toBe(5);
+	});
+
+	it('tallies against the live notes a view passes in, without reading the notes', () => {
+		const { doc, notes: [a, b] } = board();
+		castVote(doc, 'ann', a, 3);
+		castVote(doc, 'ann', b, 3);
+		castVote(doc, 'bob', b, 3);
+		let reads = 0;
+		const live: LiveNotes = { get: (id) => (reads++, id === b ? { kind: 'threat' } : undefined) };
+		// The document is never asked for a note: break them all to prove it.
+		notesMap(doc).forEach((note) => (note as Y.Map<unknown>).set('kind', 'not a kind'));
+		expect(effectiveVotes(doc, 3, live)).toEqual(new Map([[b, 2]]));
+		expect(votesOf(doc, 'ann', live)).toEqual(new Map([[b, 1]]));
+		expect(votesUsedBy(doc, 'bob', live)).toBe(1);
+		expect(listVotes(doc, live)).toHaveLength(2);
+		expect(reads).toBeGreaterThan(0);
+		// Without `live`, the broken notes are read and skipped.
+		expect(effectiveVotes(doc, 3).size).toBe(0);
+	});
+
+	it('checks the budget by reading only the voter’s own notes', () => {
+		const { doc, notes } = board(4);
+		for (const note of notes.slice(0, 3)) castVote(doc, 'bob', note, 3);
+		castVote(doc, 'ann', notes[3], 3);
+		// Bob's notes are broken (so his dots no longer count): Ann's budget does not depend on them.
+		for (const note of notes.slice(0, 3)) (notesMap(doc).get(note) as Y.Map<unknown>).set('kind', 'x');
+		expect(votesUsedBy(doc, 'ann')).toBe(1);
+		expect(votesUsedBy(doc, 'bob')).toBe(0);
+		expect(castVote(doc, 'bob', notes[3], 3)).toEqual({ ok: true, count: 1 });
 	});
 });

@@ -5,6 +5,7 @@
  */
 import { RoomInfoResponse } from '#shared/api';
 import { isRoomId, isSecret } from '#shared/ids';
+import { preloadCanvas } from '$lib/canvas/preload.ts';
 import type { PageLoad } from './$types';
 
 export const ssr = false;
@@ -19,6 +20,8 @@ export type RoomLookup =
 export const load: PageLoad = async ({ params, fetch }) => {
 	const id = params.roomId;
 	if (!isRoomId(id) && !isSecret(id)) return { id, lookup: { kind: 'not-found' } satisfies RoomLookup };
+	// tldraw is the page's biggest download: start fetching it while we look the room up.
+	preloadCanvas();
 	let lookup: RoomLookup;
 	try {
 		const response = await fetch(`/api/rooms/${id}`);

@@ -1,14 +1,14 @@
 /**
- * The store re-reads only the notes a transaction touched. Runs the rune class under vitest
- * (Svelte compiles .svelte.ts modules for the test), against a real Y.Doc.
+ * changedNoteIds: what lets the board re-read only the notes a transaction touched, and
+ * boardUndoScope: what an undo manager of the board covers. Against real Y.Docs.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, deleteNote, initBoardDoc, moveNote, notesMap, setStrideLetter } from '#shared/board-doc';
-import { addLink } from '#shared/board-links';
-import { castVote } from '#shared/board-votes';
-import { setNoteText } from '#shared/note-text';
-import { changedNoteIds } from './doc-observe.ts';
+import { createNote, deleteNote, initBoardDoc, moveNote, notesMap, orderKeyAt, readNote, setStrideLetter } from '../../../src/lib/shared/board-doc.ts';
+import { addLink, listLinks } from '../../../src/lib/shared/board-links.ts';
+import { boardUndoScope, changedNoteIds, changesNotesPerQuestion } from '../../../src/lib/shared/board-observe.ts';
+import { castVote, listVotes } from '../../../src/lib/shared/board-votes.ts';
+import { setNoteText } from '../../../src/lib/shared/note-text.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 
@@ -56,5 +56,42 @@ describe('changedNoteIds', () => {
 		const ids = touched(doc, () => Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc))));
 		expect(ids).toHaveLength(2);
 		expect(ids).toContain(a);
+	});
+});
+
+describe('boardUndoScope', () => {
+	it('undoes a note with its text, a link and a vote, and not the meta', () => {
+		const { doc, a, b } = board();
+		const undo = new Y.UndoManager(boardUndoScope(doc), { captureTimeout: 0 });
+		doc.transact(() => {
+			setNoteText(doc, a, 'changed');
+			addLink(doc, { kind: 'mitigates', a, b });
+			castVote(doc, 'v1', a, 5);
+		});
+		undo.undo();
+		expect(readNote(doc, a)?.text).toBe('a');
+		expect(listLinks(doc)).toEqual([]);
+		expect(listVotes(doc)).toEqual([]);
+		undo.destroy();
+	});
+});
+
+describe('changesNotesPerQuestion', () => {
+	function changes(doc: Y.Doc, write: () => void): boolean {
+		let result = false;
+		const handler = (tr: Y.Transaction) => (result = changesNotesPerQuestion(doc, tr));
+		doc.on('afterTransaction', handler);
+		write();
+		doc.off('afterTransaction', handler);
+		return result;
+	}
+
+	it('is false for text and field edits, true for creating, deleting and moving notes', () => {
+		const { doc, a, b } = board();
+		expect(changes(doc, () => setNoteText(doc, a, 'typed'))).toBe(false);
+		expect(changes(doc, () => setStrideLetter(doc, a, 'S', true))).toBe(false);
+		expect(changes(doc, () => createNote(doc, { kind: 'threat', question: 2, ...AUTHOR }))).toBe(true);
+		expect(changes(doc, () => moveNote(doc, b, { question: 4, order: orderKeyAt(doc, 4, 0) }))).toBe(true);
+		expect(changes(doc, () => deleteNote(doc, a))).toBe(true);
 	});
 });

@@ -1,20 +1,19 @@
 /**
- * The two places the board needs the document's Yjs types rather than snapshots, kept in one
- * small file so they can move into src/lib/shared as accessors (`changedNoteIds`,
- * `boardUndoScope`) without the rest of the board noticing. Both only read type identities; no
- * record is read or written here.
+ * What a transaction changed on the board, for views that re-read only what changed, and the
+ * types an undo manager of the board covers. Both only compare type identities: no record is
+ * read or written here.
  */
 import * as Y from 'yjs';
-import { linksMap, notesMap, votesMap } from '#shared/board-doc';
+import { linksMap, notesMap, votesMap } from './board-doc.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types vary in their event type
+type YType = Y.AbstractType<any>;
 
 /**
  * Ids of the notes a transaction touched (created, deleted, or changed at any depth: text,
  * STRIDE letters, fields), found by walking each changed type up to the `notes` map. This is what
  * lets a keystroke re-read one note instead of the whole board.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types vary in their event type
-type YType = Y.AbstractType<any>;
-
 export function changedNoteIds(doc: Y.Doc, transaction: Y.Transaction): Set<string> {
 	const notes: YType = notesMap(doc);
 	const ids = new Set<string>();
@@ -39,7 +38,20 @@ function noteIdAbove(type: YType, notes: YType): string | undefined {
 	return undefined;
 }
 
-/** The roots an undo manager covers: notes (with their text), links and votes. */
+/**
+ * Whether a transaction added or removed notes or moved one to another question: what changes
+ * who has written in which question. Text edits (most transactions) do not.
+ */
+export function changesNotesPerQuestion(doc: Y.Doc, transaction: Y.Transaction): boolean {
+	const notes: YType = notesMap(doc);
+	for (const [type, keys] of transaction.changed) {
+		if (type === notes) return true;
+		if (type._item?.parent === notes && keys.has('question')) return true;
+	}
+	return false;
+}
+
+/** The roots an undo manager of the board covers: notes (with their text), links and votes. */
 export function boardUndoScope(doc: Y.Doc): YType[] {
 	return [notesMap(doc), linksMap(doc), votesMap(doc)];
 }
