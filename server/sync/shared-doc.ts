@@ -337,7 +337,12 @@ export class SharedDoc {
 		conn.send(encodeSyncMessage(SyncStep.Step2, diff));
 	}
 
-	/** Snapshot (encoded once, shared by every fresh joiner) then the merged tail, if any. */
+	/**
+	 * The merged tail, if any, then the snapshot (encoded once, shared by every fresh joiner).
+	 * The tail goes first: the joiner holds it as pending until the snapshot supplies what it
+	 * builds on, so when the Step 2 marks the client synced, it already has every commit. Sent
+	 * the other way round, a client reading its doc on "synced" would miss the tail.
+	 */
 	#sendFullState(conn: Connection): void {
 		if (!this.#snapshotMessage) {
 			// Only reached with no uncommitted updates, so the doc holds committed state only.
@@ -346,13 +351,14 @@ export class SharedDoc {
 			this.#tailBytes = 0;
 			this.#tailMessage = null;
 		}
+		if (this.#tail.length > 0) {
+			this.#tailMessage ??= encodeSyncMessage(
+				SyncStep.Update,
+				this.#tail.length === 1 ? this.#tail[0] : Y.mergeUpdates(this.#tail)
+			);
+			conn.send(this.#tailMessage);
+		}
 		conn.send(this.#snapshotMessage);
-		if (this.#tail.length === 0) return;
-		this.#tailMessage ??= encodeSyncMessage(
-			SyncStep.Update,
-			this.#tail.length === 1 ? this.#tail[0] : Y.mergeUpdates(this.#tail)
-		);
-		conn.send(this.#tailMessage);
 	}
 
 	/** Extends the joiner cache with a committed update, or drops it once the tail is long. */
