@@ -55,10 +55,18 @@ export async function runSoak(ctx: RunContext, opts: SoakOptions) {
 	const endAt = startAt + durationMs;
 	tracker.measureFrom = startAt;
 	const rss: Array<[seconds: number, kb: number]> = [];
+	// What the RSS is made of (V8 heap, and memory outside it: Yjs buffers, sockets, SQLite),
+	// from the server's own /metrics, so growth can be traced to one of them.
+	const heap: Array<[seconds: number, usedKB: number, totalKB: number, externalKB: number]> = [];
 	const sampler = setInterval(() => {
-		rss.push([round((performance.now() - startAt) / 1000, 1), readRssKB(server.pid)]);
+		const seconds = round((performance.now() - startAt) / 1000, 1);
+		rss.push([seconds, readRssKB(server.pid)]);
+		void readHeapKB(server.baseUrl).then((h) => h && heap.push([seconds, h.used, h.total, h.external]));
 		const minute = Math.floor((performance.now() - startAt) / 60_000);
-		if (rss.length % Math.round(60 / opts.rssSampleEverySeconds) === 0) ctx.progress(`minute ${minute}: RSS ${rss.at(-1)![1]} KB`);
+		if (rss.length % Math.round(60 / opts.rssSampleEverySeconds) === 0) {
+			const h = heap.at(-1);
+			ctx.progress(`minute ${minute}: RSS ${rss.at(-1)![1]} KB` + (h ? `, heap ${h[1]}/${h[2]} KB, external ${h[3]} KB` : ''));
+		}
 	}, opts.rssSampleEverySeconds * 1000);
 
 	let reconnects = 0;
@@ -125,9 +133,23 @@ export async function runSoak(ctx: RunContext, opts: SoakOptions) {
 			rssAtEndKB,
 			/** The soak target: growth from the mark to the end, in percent of the mark. */
 			growthPct: round(((rssAtEndKB - rssAtMarkKB) / rssAtMarkKB) * 100, 2),
-			everySampleKB: rss
+			everySampleKB: rss,
+			/** [seconds, V8 heap used, V8 heap total, external] in KB, from /metrics. */
+			heapSamplesKB: heap
 		},
 		settleWaitMs: round(settleWaitMs),
 		droppedConnections: drops
 	};
+}
+
+/** The server's V8 heap (used, total) and external memory, in KB; undefined when unreadable. */
+async function readHeapKB(baseUrl: string): Promise<{ used: number; total: number; external: number } | undefined> {
+	try {
+		const text = await (await fetch(`${baseUrl}/metrics`)).text();
+		const read = (name: string) => Math.round(Number(new RegExp(`^threatboard_${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024);
+		const sample = { used: read('nodejs_heap_size_used_bytes'), total: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
+		return Object.values(sample).every(Number.isFinite) ? sample : undefined;
+	} catch {
+		return undefined;
+	}
 }
