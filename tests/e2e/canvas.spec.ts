@@ -5,18 +5,23 @@
  */
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { MessageType, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { IDENTITY_KEY } from '../../src/lib/workshop/storage-keys.ts';
 import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
 import {
 	canvasReady,
 	centre,
 	drawFlow,
 	placeElement,
+	seedShapes,
 	shapeWithText,
 	shapes,
 	transformOf,
 	typeIntoLabel
 } from './canvas-helpers.ts';
-import { baseUrl, connectBoard, createRoom, joinBoard, newUser, noteWithText, type User } from './helpers.ts';
+import { baseUrl, connectBoard, connectionStatus, createRoom, joinBoard, newUser, noteWithText, type User } from './helpers.ts';
 
 /** Bytes on the wire (node:http does not decompress, unlike fetch). */
 function rawGet(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string | undefined }> {
@@ -164,6 +169,53 @@ test('a room written by a newer tldraw asks this tab to reload and leaves the di
 	expect(canvasMap(writer.doc).get('shape:future')).toEqual({ id: 'shape:future', typeName: 'shape', type: 'hologram' });
 	expect(canvasMap(writer.doc).size).toBe(1);
 	writer.destroy();
+	await ana.context.close();
+});
+
+test('the canvas waits for the room before it mounts, and a visitor writes nothing into its diagram', async ({ browser }) => {
+	const room = await createRoom('Slow sync');
+	const writer = await connectBoard(room.roomId);
+	seedShapes(writer.doc, 3);
+	const reader = await connectBoard(room.roomId);
+	await expect.poll(() => [...canvasMap(reader.doc).keys()].filter((key) => key.startsWith('shape:')).length).toBe(3);
+	reader.destroy();
+	writer.destroy();
+
+	const ana = await newUser(browser);
+	await ana.context.addInitScript(
+		([key, value]) => localStorage.setItem(key, value),
+		[IDENTITY_KEY, JSON.stringify({ name: 'Ana', color: '#2563eb' })] as const
+	);
+	// Hold the server's messages until tldraw has loaded; record the document updates Ana sends.
+	let release!: () => void;
+	const released = new Promise<void>((resolve) => (release = resolve));
+	const sentByAna = new Y.Doc();
+	await ana.page.routeWebSocket(/\/sync\//, (socket) => {
+		const server = socket.connectToServer();
+		server.onMessage((message) => void released.then(() => socket.send(message)));
+		socket.onMessage((message) => {
+			if (typeof message !== 'string') {
+				const decoder = decoding.createDecoder(new Uint8Array(message));
+				if (decoding.readVarUint(decoder) === MessageType.Sync && decoding.readVarUint(decoder) !== SyncStep.Step1) {
+					Y.applyUpdate(sentByAna, decoding.readVarUint8Array(decoder));
+				}
+			}
+			server.send(message);
+		});
+	});
+	await ana.page.goto(room.links.participant);
+	await ana.page.waitForFunction(() => performance.getEntriesByName('threatboard:canvas-loaded').length > 0);
+	// tldraw is here but the room is not: no empty canvas, nothing published.
+	await expect(ana.page.getByTestId('canvas-host')).toHaveAttribute('data-ready', 'false');
+	await expect(ana.page.locator('.tl-container')).toHaveCount(0);
+
+	release();
+	await canvasReady(ana.page);
+	await expect(shapes(ana.page)).toHaveCount(3);
+	await expect(connectionStatus(ana.page)).toContainText('Live');
+	expect([...canvasMap(sentByAna).keys()]).toEqual([]);
+	expect(canvasSchemaMap(sentByAna).size).toBe(0);
+	expect(ana.errors).toEqual([]);
 	await ana.context.close();
 });
 

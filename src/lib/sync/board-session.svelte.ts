@@ -56,6 +56,7 @@ export class BoardSession {
 	#role = $state<SessionRole>('participant');
 	#title = $state<string | undefined>();
 	#hasLocalCopy = $state(false);
+	#hasSynced = $state(false);
 
 	constructor(options: BoardSessionOptions) {
 		this.id = options.id;
@@ -98,6 +99,10 @@ export class BoardSession {
 	/** The title in the board document; undefined until it has arrived (from IndexedDB or the server). */
 	get title(): string | undefined {
 		return this.#title;
+	}
+	/** True once the server's state has been applied (it stays true through later reconnects). */
+	get hasSynced(): boolean {
+		return this.#hasSynced;
 	}
 	/** True once a copy saved on this device has been loaded (it may be empty for a first visit). */
 	get hasLocalCopy(): boolean {
@@ -157,6 +162,7 @@ export class BoardSession {
 		this.#on(provider, 'sync', (synced: boolean) => {
 			// For performance measurements (tests/e2e/board-perf.spec.ts): the server's state is applied.
 			if (synced) performance.mark(SYNCED_MARK);
+			if (synced) this.#hasSynced = true;
 			if (synced && navigator.onLine) this.#status = 'live';
 		});
 		// Every failed or lost connection; the provider retries by itself (backoff up to 2.5 s).
