@@ -69,6 +69,18 @@ describe('bindCanvasStore', () => {
 		expect(seen).not.toContain('user');
 	});
 
+	it('keeps tldraw\'s record of the local user out of the room', () => {
+		const doc = new Y.Doc();
+		const store = newStore();
+		bindCanvasStore(store, doc);
+		const user = { id: 'user:visitor', typeName: 'user', name: '', color: '#9D5BD2', imageUrl: '', meta: {} } as unknown as TLRecord;
+		store.put([user, geo('one')]);
+		expect(canvasMap(doc).has(createShapeId('one'))).toBe(true);
+		expect(canvasMap(doc).has('user:visitor')).toBe(false);
+		store.remove([user.id]);
+		expect(store.has(user.id)).toBe(false);
+	});
+
 	it('propagates moves and deletes', () => {
 		const [docA, docB] = linkedDocs();
 		const storeA = newStore();

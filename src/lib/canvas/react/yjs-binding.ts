@@ -119,14 +119,17 @@ export function bindCanvasStore(store: TLStore, doc: Y.Doc, options: CanvasBindi
 		return undefined;
 	}
 
-	// Local user changes out, one Yjs transaction per tldraw history entry.
+	// Local user changes out, one Yjs transaction per tldraw history entry. tldraw keeps a `user`
+	// record of whoever edits (for attribution, which we do not show); shared, it would put one
+	// record per visitor, with a random id and no name, into the room. It stays in this tab.
 	cleanups.push(
 		store.listen(
 			({ changes }) => {
+				const shared = (record: TLRecord) => record.typeName !== 'user';
 				doc.transact(() => {
-					for (const record of Object.values(changes.added)) records.set(record.id, record);
-					for (const [, after] of Object.values(changes.updated)) records.set(after.id, after);
-					for (const record of Object.values(changes.removed)) records.delete(record.id);
+					for (const record of Object.values(changes.added)) if (shared(record)) records.set(record.id, record);
+					for (const [, after] of Object.values(changes.updated)) if (shared(after)) records.set(after.id, after);
+					for (const record of Object.values(changes.removed)) if (shared(record)) records.delete(record.id);
 				}, origin);
 			},
 			{ source: 'user', scope: 'document' }
