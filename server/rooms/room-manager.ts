@@ -144,7 +144,7 @@ export class RoomManager {
 			this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
 			docs[docName] = shared;
 			// A long log makes every load slow: fold it now rather than on the next update.
-			if (stored.logLength >= this.options.compactAfterUpdates) void shared.compact();
+			if (stored.logLength >= shared.compactAt) void shared.compact();
 		}
 		this.log.debug('room loaded', { room: tag });
 		return { record, tag, docs };
