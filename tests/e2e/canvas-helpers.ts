@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { getIndices, type TLGeoShape, type TLRecord } from 'tldraw';
 import { geoShape, newTldrawStore } from '../helpers/tldraw-shapes.ts';
 import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
+import { connectBoard } from './helpers.ts';
 
 export type PaletteKind = 'Entity' | 'Process' | 'Store' | 'Boundary';
 
@@ -87,4 +88,17 @@ export function seedShapes(doc: Y.Doc, count: number): void {
 		for (const record of store.allRecords()) canvasMap(doc).set(record.id, record);
 		canvasSchemaMap(doc).set('schema', store.schema.serialize());
 	});
+}
+
+/** Seeds `count` shapes into a room from Node and waits until a second client has every one. */
+export async function seedRoomShapes(roomId: string, count: number): Promise<void> {
+	const writer = await connectBoard(roomId);
+	seedShapes(writer.doc, count);
+	const reader = await connectBoard(roomId);
+	try {
+		await expect.poll(() => [...canvasMap(reader.doc).keys()].filter((key) => key.startsWith('shape:')).length).toBe(count);
+	} finally {
+		reader.destroy();
+		writer.destroy();
+	}
 }

@@ -10,10 +10,9 @@
  *     canvas is mounted, bound to the room's 300 shapes, accepts edits and has painted shapes.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { canvasMap } from '../../src/lib/shared/board-doc.ts';
 import { IDENTITY_KEY } from '../../src/lib/workshop/storage-keys.ts';
-import { canvasReady, seedShapes, shapes, typeIntoLabel } from './canvas-helpers.ts';
-import { connectBoard, createRoom, joinBoard, newUser } from './helpers.ts';
+import { canvasReady, seedRoomShapes, shapes, typeIntoLabel } from './canvas-helpers.ts';
+import { createRoom, joinBoard, newUser } from './helpers.ts';
 import { summary } from './perf-stats.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -69,13 +68,7 @@ test('a shape placed in one browser appears in another (p95 target: 100 ms)', as
 
 test('a room with 300 shapes is interactive soon after navigation (target: 1.5 s)', async ({ browser }) => {
 	const room = await createRoom('Canvas 300');
-	const writer = await connectBoard(room.roomId);
-	seedShapes(writer.doc, 300);
-	// Wait until the server has it all (a second client sees every shape).
-	const reader = await connectBoard(room.roomId);
-	await expect.poll(() => [...canvasMap(reader.doc).keys()].filter((key) => key.startsWith('shape:')).length).toBe(300);
-	reader.destroy();
-	writer.destroy();
+	await seedRoomShapes(room.roomId, 300);
 
 	const times: number[] = [];
 	for (let run = 0; run < 5; run++) {

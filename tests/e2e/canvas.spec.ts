@@ -6,8 +6,8 @@
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import { MessageType, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { SyncStep } from '../../src/lib/shared/protocol.ts';
+import { readSyncFrame } from '../helpers/frames.ts';
 import { IDENTITY_KEY } from '../../src/lib/workshop/storage-keys.ts';
 import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
 import {
@@ -15,7 +15,7 @@ import {
 	centre,
 	drawFlow,
 	placeElement,
-	seedShapes,
+	seedRoomShapes,
 	shapeWithText,
 	shapes,
 	transformOf,
@@ -174,12 +174,7 @@ test('a room written by a newer tldraw asks this tab to reload and leaves the di
 
 test('the canvas waits for the room before it mounts, and a visitor writes nothing into its diagram', async ({ browser }) => {
 	const room = await createRoom('Slow sync');
-	const writer = await connectBoard(room.roomId);
-	seedShapes(writer.doc, 3);
-	const reader = await connectBoard(room.roomId);
-	await expect.poll(() => [...canvasMap(reader.doc).keys()].filter((key) => key.startsWith('shape:')).length).toBe(3);
-	reader.destroy();
-	writer.destroy();
+	await seedRoomShapes(room.roomId, 3);
 
 	const ana = await newUser(browser);
 	await ana.context.addInitScript(
@@ -194,12 +189,8 @@ test('the canvas waits for the room before it mounts, and a visitor writes nothi
 		const server = socket.connectToServer();
 		server.onMessage((message) => void released.then(() => socket.send(message)));
 		socket.onMessage((message) => {
-			if (typeof message !== 'string') {
-				const decoder = decoding.createDecoder(new Uint8Array(message));
-				if (decoding.readVarUint(decoder) === MessageType.Sync && decoding.readVarUint(decoder) !== SyncStep.Step1) {
-					Y.applyUpdate(sentByAna, decoding.readVarUint8Array(decoder));
-				}
-			}
+			const sync = typeof message === 'string' ? undefined : readSyncFrame(new Uint8Array(message));
+			if (sync && sync.step !== SyncStep.Step1) Y.applyUpdate(sentByAna, sync.payload);
 			server.send(message);
 		});
 	});

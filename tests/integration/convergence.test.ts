@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import { MessageType, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { SyncStep } from '../../src/lib/shared/protocol.ts';
 import { canonicalJson, connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
-import { emptyStep1 } from '../helpers/frames.ts';
+import { emptyStep1, readSyncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -102,12 +101,10 @@ async function notesWhenStep2Applied(roomId: string): Promise<number> {
 	try {
 		for (let seen = 0; ; seen++) {
 			await waitUntil(() => raw.frames.length > seen, 'the server answers sync step 1');
-			const decoder = decoding.createDecoder(raw.frames[seen]);
-			if (decoding.readVarUint(decoder) !== MessageType.Sync) continue;
-			const step = decoding.readVarUint(decoder);
-			if (step === SyncStep.Step1) continue;
-			Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
-			if (step === SyncStep.Step2) return doc.getMap('notes').size;
+			const sync = readSyncFrame(raw.frames[seen]);
+			if (!sync || sync.step === SyncStep.Step1) continue;
+			Y.applyUpdate(doc, sync.payload);
+			if (sync.step === SyncStep.Step2) return doc.getMap('notes').size;
 		}
 	} finally {
 		raw.ws.close();
