@@ -27,6 +27,7 @@ import { onBoardChange } from '#shared/board-doc';
 import { threatCountsByElement } from '#shared/canvas-elements';
 import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/dfd';
 import { createElementBadges } from './ElementBadges.tsx';
+import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
 import { placeDfdElement, tagSelection } from './dfd-shapes.ts';
 import { bindPresence, presenceUserId } from './presence-binding.ts';
 import { bindCanvasStore, type CanvasBindingProblem } from './yjs-binding.ts';
@@ -68,6 +69,8 @@ export interface CanvasHandle {
 }
 
 const assetUrls = getAssetUrlsByImport();
+/** tldraw's defaults, with the geo shape's labels measured in batches (same records and props). */
+const shapeUtils = [BatchedGeoShapeUtil];
 
 export function mountCanvas(container: HTMLElement, options: CanvasMountOptions): CanvasHandle {
 	const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils });
@@ -115,6 +118,7 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 					store={store}
 					licenseKey={options.licenseKey}
 					assetUrls={assetUrls}
+					shapeUtils={shapeUtils}
 					components={components}
 					options={{ maxPages: 1 }}
 					onMount={onMount}
