@@ -4,9 +4,13 @@
  */
 import 'tldraw/tldraw.css';
 import './canvas.css';
-import { StrictMode } from 'react';
+import { StrictMode, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
+	DefaultHelpMenu,
+	DefaultMenuPanel,
+	DefaultNavigationPanel,
+	DefaultToolbar,
 	Tldraw,
 	atom,
 	createTLStore,
@@ -14,6 +18,8 @@ import {
 	defaultShapeUtils,
 	react,
 	renderPlaintextFromRichText,
+	useValue,
+	type Atom,
 	type Editor,
 	type TLComponents,
 	type TLShape,
@@ -85,8 +91,13 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		})
 	);
 
+	const panelsShown = atom('tldraw panels shown', false);
 	const components: TLComponents = {
 		InFrontOfTheCanvas: createElementBadges(threatCounts),
+		MenuPanel: afterFirstPaint(panelsShown, DefaultMenuPanel),
+		Toolbar: afterFirstPaint(panelsShown, DefaultToolbar),
+		NavigationPanel: afterFirstPaint(panelsShown, DefaultNavigationPanel),
+		HelpMenu: afterFirstPaint(panelsShown, DefaultHelpMenu),
 		// One page per workshop: the diagram is one picture, and exports read one page.
 		PageMenu: null,
 		SharePanel: null
@@ -108,6 +119,8 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 			})
 		);
 		options.onReady?.();
+		// One painted frame later (see `afterFirstPaint`).
+		requestAnimationFrame(() => setTimeout(() => panelsShown.set(true)));
 	};
 
 	const root = createRoot(container);
@@ -157,6 +170,18 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 			for (const cleanup of cleanups.splice(0)) cleanup();
 			root.unmount();
 		}
+	};
+}
+
+/**
+ * tldraw's own panels (menu, toolbar, navigation, help) take about as long to render as a
+ * 300-shape canvas. They come one painted frame after it: by then the diagram shows and takes
+ * pointer input, tldraw's keyboard shortcuts (bound outside the panels) and our palette. The
+ * components object stays the same, so only the panels render again, not the canvas.
+ */
+function afterFirstPaint<Props extends object>(shown: Atom<boolean>, Panel: ComponentType<Props>): ComponentType<Props> {
+	return function Deferred(props: Props) {
+		return useValue(shown) ? <Panel {...props} /> : null;
 	};
 }
 
