@@ -4,7 +4,7 @@
  */
 import 'tldraw/tldraw.css';
 import './canvas.css';
-import { StrictMode, type ComponentType } from 'react';
+import { StrictMode, startTransition, useEffect, useState, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
 	DefaultHelpMenu,
@@ -18,7 +18,6 @@ import {
 	defaultShapeUtils,
 	react,
 	renderPlaintextFromRichText,
-	useValue,
 	type Atom,
 	type Editor,
 	type TLComponents,
@@ -124,8 +123,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	};
 
 	const root = createRoot(container);
+	// As a transition, React renders tldraw in slices and lets the board's frames through.
 	if (!binding.problem) {
-		root.render(
+		startTransition(() => root.render(
 			<StrictMode>
 				<Tldraw
 					store={store}
@@ -137,7 +137,7 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 					onMount={onMount}
 				/>
 			</StrictMode>
-		);
+		));
 	}
 
 	return {
@@ -181,7 +181,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
  */
 function afterFirstPaint<Props extends object>(shown: Atom<boolean>, Panel: ComponentType<Props>): ComponentType<Props> {
 	return function Deferred(props: Props) {
-		return useValue(shown) ? <Panel {...props} /> : null;
+		const [visible, setVisible] = useState(shown.get());
+		useEffect(() => react('show panels', () => shown.get() && startTransition(() => setVisible(true))), []);
+		return visible ? <Panel {...props} /> : null;
 	};
 }
 
