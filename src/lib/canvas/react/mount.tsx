@@ -125,19 +125,21 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	const root = createRoot(container);
 	// As a transition, React renders tldraw in slices and lets the board's frames through.
 	if (!binding.problem) {
-		startTransition(() => root.render(
-			<StrictMode>
-				<Tldraw
-					store={store}
-					licenseKey={options.licenseKey}
-					assetUrls={assetUrls}
-					shapeUtils={shapeUtils}
-					components={components}
-					options={{ maxPages: 1 }}
-					onMount={onMount}
-				/>
-			</StrictMode>
-		));
+		startTransition(() => {
+			root.render(
+				<StrictMode>
+					<Tldraw
+						store={store}
+						licenseKey={options.licenseKey}
+						assetUrls={assetUrls}
+						shapeUtils={shapeUtils}
+						components={components}
+						options={{ maxPages: 1 }}
+						onMount={onMount}
+					/>
+				</StrictMode>
+			);
+		});
 	}
 
 	return {
