@@ -30,6 +30,12 @@ describe('the tiptap schema cache', () => {
 		expect(resolveFrom(undefined as unknown as string)).toBeNull();
 	});
 
+	it('is one of the build\'s plugins', async () => {
+		const config = (await import('../../../vite.config.ts')).default as { plugins: unknown[] };
+		const names = (config.plugins.flat(Infinity) as Array<{ name?: string } | null>).map((plugin) => plugin?.name);
+		expect(names).toContain(tiptapSchemaCache().name);
+	});
+
 	it("matches tldraw's module: it still takes generateHTML and generateText from @tiptap/core", () => {
 		const source = readFileSync(richTextModule, 'utf8');
 		const imported = source.match(/import\s*\{([^}]*)\}\s*from\s*"@tiptap\/core"/);

@@ -32,7 +32,7 @@ interface LabelSize {
 
 /** What a label's measurement depends on, and its result. */
 interface Measured {
-	readonly shape: TLGeoShape['props'];
+	readonly props: TLGeoShape['props'];
 	readonly theme: unknown;
 	readonly size: LabelSize;
 }
@@ -51,7 +51,7 @@ export class BatchedGeoShapeUtil extends GeoShapeUtil {
 		if (known && sameInputs(known, shape, theme)) return known.size;
 		const pending = unsafe__withoutCapture(() => this.#unmeasured(shape, theme));
 		const sizes = this.#measure(pending);
-		pending.forEach((other, i) => this.#measured.set(other.id, { shape: other.props, theme, size: sizes[i] }));
+		pending.forEach((other, i) => this.#measured.set(other.id, { props: other.props, theme, size: sizes[i] }));
 		return sizes[0];
 	}
 
@@ -81,7 +81,6 @@ export class BatchedGeoShapeUtil extends GeoShapeUtil {
 				html: renderHtmlFromRichTextForMeasurement(this.editor, shape.props.richText),
 				opts: {
 					fontWeight: 'normal',
-					fontVariant: 'normal',
 					fontStyle: 'normal',
 					padding: '0px',
 					fontFamily: dv.labelFontFamily,
@@ -93,7 +92,7 @@ export class BatchedGeoShapeUtil extends GeoShapeUtil {
 						Math.ceil(dv.labelMinWidth + dv.labelExtraPadding),
 						Math.ceil(shape.props.w / shape.props.scale - dv.labelPadding * 2)
 					)
-				} as BatchMeasurementRequest['opts']
+				}
 			});
 		}
 		const measured = this.editor.textMeasure.measureHtmlBatch(requests);
@@ -113,7 +112,7 @@ if (LABEL_BATCHING) {
 }
 
 function sameInputs(known: Measured, shape: TLGeoShape, theme: unknown): boolean {
-	const a = known.shape;
+	const a = known.props;
 	const b = shape.props;
 	return (
 		known.theme === theme && a.richText === b.richText && a.w === b.w && a.scale === b.scale && a.font === b.font && a.size === b.size
