@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs';
 import { WebSocket, type RawData } from 'ws';
-import { MessageType, SyncStep } from '#shared/protocol';
+import { MessageType, SyncStep } from '#shared/wire/protocol';
 import { EMPTY_STATE_VECTOR, EMPTY_UPDATE, FrameReader, encodeStep1, encodeStep2 } from './wire.ts';
 
 export interface SyncClientOptions {

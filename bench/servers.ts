@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SUBPROTOCOL } from '#shared/protocol';
+import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { sleep } from './clients.ts';
 
 export type ServerKind = 'ours' | 'reference';

@@ -2,8 +2,8 @@
  * y-websocket framing for the bench clients: encoders via lib0, and allocation-free readers for
  * the hot receive paths (one varUint at a time, string bytes skipped unless asked for).
  */
-import { encodeAwarenessMessage, encodeSyncMessage } from '#shared/messages';
-import { SyncStep } from '#shared/protocol';
+import { encodeAwarenessMessage, encodeSyncMessage } from '#shared/wire/messages';
+import { SyncStep } from '#shared/wire/protocol';
 
 /** The sync payload of a client that holds nothing: an empty state vector. */
 export const EMPTY_STATE_VECTOR = new Uint8Array([0]);

@@ -10,7 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type * as Y from 'yjs';
-import { readControl } from '#shared/control-doc';
+import { readControl } from '#shared/control/doc';
 import { isSecret } from '#shared/ids';
 import { secretMatches } from '../auth/secrets.ts';
 import type { RoomRecord } from '../persistence/doc-store.ts';

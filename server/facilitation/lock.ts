@@ -10,9 +10,9 @@
  * client wrote in the moment the lock arrived lands after the unlock instead.
  */
 import * as Y from 'yjs';
-import { onControlChange, readLock } from '#shared/control-doc';
-import { encodeSyncMessage } from '#shared/messages';
-import { SyncStep } from '#shared/protocol';
+import { onControlChange, readLock } from '#shared/control/doc';
+import { encodeSyncMessage } from '#shared/wire/messages';
+import { SyncStep } from '#shared/wire/protocol';
 import type { LoadedRoom } from '../rooms/room-manager.ts';
 
 const enforced = new WeakSet<LoadedRoom>();

@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ApiErrorCode, type ApiError } from '#shared/api';
-import { ControlCommand, type ControlCommandResponse, type ParsedControlCommand, type ServerTimeResponse } from '#shared/control-commands';
-import { encodeFacilitatorKeyMessage } from '#shared/control-messages';
-import { MAX_GRANTS, readControl, writeControl, type ControlState } from '#shared/control-doc';
+import { ApiErrorCode, type ApiError } from '#shared/wire/api';
+import { ControlCommand, type ControlCommandResponse, type ParsedControlCommand, type ServerTimeResponse } from '#shared/control/commands';
+import { encodeFacilitatorKeyMessage } from '#shared/wire/facilitator-key';
+import { MAX_GRANTS, readControl, writeControl, type ControlState } from '#shared/control/doc';
 import { isRoomId } from '#shared/ids';
 import type { Logger } from '../log.ts';
 import { roomTag } from '../log.ts';

@@ -4,10 +4,10 @@
  * transaction. Commands that also need the live room (follow, promote, revoke) are checked by
  * the router first and then land here as plain state changes.
  */
-import type { ControlState, PhaseRecord, Timeboxes } from '#shared/control-doc';
-import type { ParsedControlCommand } from '#shared/control-commands';
-import { extendTimebox, extendTimer, pauseTimer, resumeTimer, spentMs, startTimer } from '#shared/control-timer';
-import type { QuestionNumber } from '#shared/schema';
+import type { ControlState, PhaseRecord, Timeboxes } from '#shared/control/doc';
+import type { ParsedControlCommand } from '#shared/control/commands';
+import { extendTimebox, extendTimer, pauseTimer, resumeTimer, spentMs, startTimer } from '#shared/control/timer';
+import type { QuestionNumber } from '#shared/board/schema';
 
 export type TransitionResult = { ok: true; state: ControlState } | { ok: false; message: string };
 

@@ -4,7 +4,7 @@
  */
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ApiErrorCode, CreateRoomRequest, type ApiError, type ClientConfigResponse, type RoomInfoResponse } from '#shared/api';
+import { ApiErrorCode, CreateRoomRequest, type ApiError, type ClientConfigResponse, type RoomInfoResponse } from '#shared/wire/api';
 import { isRoomId, isSecret } from '#shared/ids';
 import { hashSecret } from '../auth/secrets.ts';
 import type { Logger } from '../log.ts';

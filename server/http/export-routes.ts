@@ -8,7 +8,7 @@
  * Mounted ahead of the JSON API router, because the import carries its own, larger body limit.
  */
 import express, { type Response } from 'express';
-import { ApiErrorCode, type ApiError } from '#shared/api';
+import { ApiErrorCode, type ApiError } from '#shared/wire/api';
 import { snapshotRoom } from '#shared/export/snapshot';
 import { exportFileName, isExportFormat, renderExport, EXPORT_FORMATS } from '#shared/export/formats';
 import { MAX_IMPORT_BYTES, parseRoomExport, writeRoomSnapshot, type ImportIssue } from '#shared/export/json';

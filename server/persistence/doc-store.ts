@@ -4,7 +4,7 @@
  *
  * Contract: once appendUpdates resolves, the updates survive a crash of this process.
  */
-import type { DocName } from '#shared/protocol';
+import type { DocName } from '#shared/wire/protocol';
 
 export interface RoomRecord {
 	roomId: string;

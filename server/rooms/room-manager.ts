@@ -3,9 +3,9 @@
  * sync message is sent), shared by concurrent connections, and evicted when idle, only after
  * everything they hold has been persisted.
  */
-import { pruneOrphans } from '#shared/board-doc';
-import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/migrations';
-import { DOC_NAMES, type DocName } from '#shared/protocol';
+import { pruneOrphans } from '#shared/board/doc';
+import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/board/migrations';
+import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { Metrics } from '../metrics.ts';

@@ -1,8 +1,8 @@
 /** Creating rooms: ids, secrets (stored only as hashes) and the initial documents. */
 import * as Y from 'yjs';
 import { createRoomId, createSecret } from '#shared/ids';
-import { initBoardDoc } from '#shared/board-doc';
-import { DEFAULT_TITLE, facilitatorPath, observerPath, participantPath, type CreateRoomResponse } from '#shared/api';
+import { initBoardDoc } from '#shared/board/doc';
+import { DEFAULT_TITLE, facilitatorPath, observerPath, participantPath, type CreateRoomResponse } from '#shared/wire/api';
 import { hashSecret } from '../auth/secrets.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 

@@ -6,7 +6,7 @@
  * broadcast them), awareness owned by each instance's connections, and resync requests. The
  * store stays the source of truth: anything lost in transit is recovered by reloading from it.
  */
-import type { DocName } from '#shared/protocol';
+import type { DocName } from '#shared/wire/protocol';
 
 export type FanoutStatus = 'off' | 'ok' | 'down';
 

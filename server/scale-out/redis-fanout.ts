@@ -21,7 +21,7 @@ import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { DOC_NAMES, type DocName } from '#shared/protocol';
+import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Fanout, RoomChannel, RoomChannelHandlers } from './fanout.ts';

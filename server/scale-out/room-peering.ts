@@ -5,7 +5,7 @@
  * arrive meanwhile are held and applied once they are loaded: an update committed by a peer
  * between the read and the subscription would otherwise be missed until the next resync.
  */
-import { DOC_NAMES, type DocName } from '#shared/protocol';
+import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { SharedDoc } from '../sync/shared-doc.ts';

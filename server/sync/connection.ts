@@ -3,7 +3,7 @@
  * with a named code. Nothing here knows about Yjs.
  */
 import type { WebSocket } from 'ws';
-import { CloseCode } from '#shared/protocol';
+import { CloseCode } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 

@@ -17,8 +17,8 @@ import {
 	encodePermissionDenied,
 	encodeSyncMessage,
 	type AwarenessWireEntry
-} from '#shared/messages';
-import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from '#shared/protocol';
+} from '#shared/wire/messages';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';

@@ -16,7 +16,7 @@ import {
 	SUBPROTOCOL,
 	SYNC_PATH_PREFIX,
 	type DocName
-} from '#shared/protocol';
+} from '#shared/wire/protocol';
 import type { Config } from '../config.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import { isFacilitatorKey } from '../facilitation/keys.ts';

@@ -28,10 +28,10 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { createNote, listNotes, readNote } from '../../src/lib/shared/board-doc.ts';
-import { castVote } from '../../src/lib/shared/board-votes.ts';
-import { setNoteText } from '../../src/lib/shared/note-text.ts';
-import type { NoteKind, QuestionNumber } from '../../src/lib/shared/schema.ts';
+import { createNote, listNotes, readNote } from '../../src/lib/shared/board/doc.ts';
+import { castVote } from '../../src/lib/shared/board/votes.ts';
+import { setNoteText } from '../../src/lib/shared/board/note-text.ts';
+import type { NoteKind, QuestionNumber } from '../../src/lib/shared/board/schema.ts';
 import { connectBoard, createRoom, joinBoard, lane, newUser, seedBoard } from './helpers.ts';
 import { summary } from './perf-stats.ts';
 

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type * as Y from 'yjs';
-import { canvasMap, createNote } from '../../src/lib/shared/board-doc.ts';
-import { addLink } from '../../src/lib/shared/board-links.ts';
-import { castVote } from '../../src/lib/shared/board-votes.ts';
-import type { NoteInput, StrideLetter } from '../../src/lib/shared/schema.ts';
+import { canvasMap, createNote } from '../../src/lib/shared/board/doc.ts';
+import { addLink } from '../../src/lib/shared/board/links.ts';
+import { castVote } from '../../src/lib/shared/board/votes.ts';
+import type { NoteInput, StrideLetter } from '../../src/lib/shared/board/schema.ts';
 import { fixtureCanvasRecords } from '../fixtures/export/fixture-diagram.ts';
 import { canvasReady } from './canvas-helpers.ts';
 import { createRoom, joinBoard, lane, newUser, noteText, noteWithText, publishScreenshot, seedBoard } from './helpers.ts';

@@ -19,7 +19,7 @@ import {
 	seedBoard,
 	type User
 } from './helpers.ts';
-import { createNote } from '../../src/lib/shared/board-doc.ts';
+import { createNote } from '../../src/lib/shared/board/doc.ts';
 
 const THREATS = 'What can go wrong?';
 const BUILDING = 'What are we building?';

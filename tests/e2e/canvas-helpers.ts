@@ -3,7 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { getIndices, type TLGeoShape, type TLRecord } from 'tldraw';
 import { geoShape, newTldrawStore } from '../helpers/tldraw-shapes.ts';
-import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
+import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board/doc.ts';
 import { connectBoard } from './helpers.ts';
 
 export type PaletteKind = 'Entity' | 'Process' | 'Store' | 'Boundary';

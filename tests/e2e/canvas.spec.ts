@@ -6,10 +6,10 @@
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import * as Y from 'yjs';
-import { SyncStep } from '../../src/lib/shared/protocol.ts';
+import { SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { readSyncFrame } from '../helpers/frames.ts';
 import { IDENTITY_KEY } from '../../src/lib/workshop/storage-keys.ts';
-import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board-doc.ts';
+import { canvasMap, canvasSchemaMap } from '../../src/lib/shared/board/doc.ts';
 import {
 	canvasReady,
 	centre,

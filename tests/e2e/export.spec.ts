@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { controlPath } from '../../src/lib/shared/control-commands.ts';
+import { controlPath } from '../../src/lib/shared/control/commands.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
 import { buildFixtureBoard } from '../fixtures/export/fixture-room.ts';
 import { baseUrl, connectionStatus, createRoom, joinBoard, newUser, publishScreenshot, seedBoard } from './helpers.ts';

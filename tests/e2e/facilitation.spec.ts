@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { listNotes } from '../../src/lib/shared/board-doc.ts';
+import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { addNote, chooseName, connectBoard, connectionStatus, createRoom, laneTexts, newUser, type User } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');

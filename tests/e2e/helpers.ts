@@ -3,8 +3,8 @@ import { expect, type Browser, type BrowserContext, type Locator, type Page } fr
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
-import { listNotes } from '../../src/lib/shared/board-doc.ts';
+import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
+import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { connectClient, synced, type TestClient } from '../helpers/clients.ts';
 
 export function baseUrl(): string {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 
 // Each Node WebsocketProvider adds a process 'exit' listener; tests open dozens at once.
 process.setMaxListeners(200);

@@ -1,7 +1,7 @@
 /** Hand-encoded y-websocket frames, for tests that speak the protocol without a provider. */
 import * as decoding from 'lib0/decoding';
-import { encodeAwarenessMessage, encodeSyncMessage, type AwarenessWireEntry } from '../../src/lib/shared/messages.ts';
-import { MessageType, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { encodeAwarenessMessage, encodeSyncMessage, type AwarenessWireEntry } from '../../src/lib/shared/wire/messages.ts';
+import { MessageType, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 
 export const syncFrame = encodeSyncMessage;
 export const emptyStep1 = () => encodeSyncMessage(SyncStep.Step1, new Uint8Array([0]));

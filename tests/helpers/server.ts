@@ -9,7 +9,7 @@ import { createLogger } from '../../server/log.ts';
 import type { DocStore } from '../../server/persistence/doc-store.ts';
 import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
 import { startServer, type RunningServer } from '../../server/threatboard.ts';
-import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
+import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 
 export function tempDataDir(prefix = 'tb-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

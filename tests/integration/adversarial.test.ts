@@ -3,7 +3,7 @@
  * offending connection is affected, and well-behaved clients in the same room carry on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, MessageType, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { CloseCode, MessageType, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { awarenessFrame, emptyStep1, syncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

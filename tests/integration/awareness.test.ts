@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
-import { MessageType } from '../../src/lib/shared/protocol.ts';
+import { MessageType } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, rawClient, synced, waitUntil } from '../helpers/clients.ts';
 import { awarenessFrame, emptyStep1 } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

@@ -3,10 +3,10 @@
  * typing into one note, links, unlinks and votes. All converge and nothing is lost.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createNote, deleteNote, linksMap, listNotes, readNote, votesMap } from '../../src/lib/shared/board-doc.ts';
-import { addLink, listLinks, linksOf, removeLink } from '../../src/lib/shared/board-links.ts';
-import { castVote, effectiveVotes, votesUsedBy } from '../../src/lib/shared/board-votes.ts';
-import { getNoteText, insertNoteText } from '../../src/lib/shared/note-text.ts';
+import { createNote, deleteNote, linksMap, listNotes, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
+import { addLink, listLinks, linksOf, removeLink } from '../../src/lib/shared/board/links.ts';
+import { castVote, effectiveVotes, votesUsedBy } from '../../src/lib/shared/board/votes.ts';
+import { getNoteText, insertNoteText } from '../../src/lib/shared/board/note-text.ts';
 import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SyncStep } from '../../src/lib/shared/protocol.ts';
+import { SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { canonicalJson, connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { emptyStep1, readSyncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

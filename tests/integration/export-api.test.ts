@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listNotes } from '../../src/lib/shared/board-doc.ts';
+import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
-import type { CreateRoomResponse } from '../../src/lib/shared/api.ts';
+import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
 import { connectClient, synced, waitUntil } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';

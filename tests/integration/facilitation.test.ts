@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { controlPath, type ControlCommand } from '../../src/lib/shared/control-commands.ts';
-import { readFacilitatorKeyMessage } from '../../src/lib/shared/control-messages.ts';
-import { readControl } from '../../src/lib/shared/control-doc.ts';
-import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
+import { readFacilitatorKeyMessage } from '../../src/lib/shared/wire/facilitator-key.ts';
+import { readControl } from '../../src/lib/shared/control/doc.ts';
+import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 

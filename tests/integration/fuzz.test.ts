@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { encodeAwarenessMessage, encodeSyncMessage } from '../../src/lib/shared/messages.ts';
-import { MessageType, SUBPROTOCOL, SyncStep } from '../../src/lib/shared/protocol.ts';
+import { encodeAwarenessMessage, encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
+import { MessageType, SUBPROTOCOL, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CloseCode, SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { CloseCode, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { emptyStep1 } from '../helpers/frames.ts';
 import { createRoom, spawnServer, tempDataDir, type ChildServer } from '../helpers/server.ts';

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConfigError, parseConfig } from '../../server/config.ts';
-import { CloseCode, SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { CloseCode, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { awarenessFrame, emptyStep1 } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

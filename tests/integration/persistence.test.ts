@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SCHEMA_VERSION } from '../../src/lib/shared/schema.ts';
+import { SCHEMA_VERSION } from '../../src/lib/shared/board/schema.ts';
 import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoomId } from '../../src/lib/shared/ids.ts';
-import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/protocol.ts';
+import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 import { connectClient, rawClient, synced, upgradeLiteralPath, waitUntil } from '../helpers/clients.ts';
 import { syncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

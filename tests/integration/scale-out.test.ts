@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { DocName } from '../../src/lib/shared/protocol.ts';
+import type { DocName } from '../../src/lib/shared/wire/protocol.ts';
 import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
 import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, spawnServer, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';

@@ -4,13 +4,13 @@
  * undo steps; text edits merge while someone types.
  */
 import type * as Y from 'yjs';
-import { createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board-doc';
-import { addLink, removeLink } from '#shared/board-links';
-import { captureNote, restoreNote, type DeletedNote } from '#shared/board-restore';
-import { castVote, removeVote, type CastVoteResult } from '#shared/board-votes';
-import { setNoteText } from '#shared/note-text';
-import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/schema';
-import { linkId } from '#shared/schema';
+import { createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
+import { addLink, removeLink } from '#shared/board/links';
+import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
+import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
+import { setNoteText } from '#shared/board/note-text';
+import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/board/schema';
+import { linkId } from '#shared/board/schema';
 import { votingRules } from '$lib/facilitation/voting-rules.ts';
 import { USER_ORIGIN } from './origin.ts';
 import type { BoardUndo, UndoStep } from './undo.svelte.ts';

@@ -8,12 +8,12 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import type * as Y from 'yjs';
 import { untrack } from 'svelte';
-import { listNotes, onBoardChange, readNote, type BoardChanges, type LiveNotes } from '#shared/board-doc';
-import { listLinks } from '#shared/board-links';
-import { changedNoteIds } from '#shared/board-observe';
-import { effectiveVotes, votesOf } from '#shared/board-votes';
-import { compareOrderKeys } from '#shared/ordering';
-import type { Link, Note } from '#shared/schema';
+import { listNotes, onBoardChange, readNote, type BoardChanges, type LiveNotes } from '#shared/board/doc';
+import { listLinks } from '#shared/board/links';
+import { changedNoteIds } from '#shared/board/observe';
+import { effectiveVotes, votesOf } from '#shared/board/votes';
+import { compareOrderKeys } from '#shared/board/ordering';
+import type { Link, Note } from '#shared/board/schema';
 import { onVotingRulesChange, votingRules, type VotingRules } from '$lib/facilitation/voting-rules.ts';
 import { whenIdle } from './idle.ts';
 import { columnOf, type ColumnId } from './lanes.ts';

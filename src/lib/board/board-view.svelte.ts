@@ -6,7 +6,7 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
    published through $state.raw or version counters (or are not view state at all), by design. */
 import { untrack } from 'svelte';
-import type { Note } from '#shared/schema';
+import type { Note } from '#shared/board/schema';
 import type { BoardStore, NoteCell } from './board-store.svelte.ts';
 import { EMPTY_FILTER, filtersOnText, isFilterActive, noteMatches, type BoardFilter } from './filters.ts';
 import type { ColumnId } from './lanes.ts';

@@ -7,8 +7,8 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import { interceptNewNote } from '$lib/facilitation/note-hooks.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
-import type { DeletedNote } from '#shared/board-restore';
-import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/schema';
+import type { DeletedNote } from '#shared/board/restore';
+import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/board/schema';
 import { BoardActions, type Author } from './board-actions.ts';
 import { BoardStore } from './board-store.svelte.ts';
 import { BoardView } from './board-view.svelte.ts';

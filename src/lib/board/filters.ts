@@ -7,7 +7,7 @@
  * A status filter shows the threats or mitigations in that status. Text matches the note's
  * text, its author and a mitigation's owner, ignoring case.
  */
-import type { MitigationStatus, Note, StrideLetter, ThreatStatus } from '#shared/schema';
+import type { MitigationStatus, Note, StrideLetter, ThreatStatus } from '#shared/board/schema';
 
 export interface BoardFilter {
 	text: string;

@@ -9,7 +9,7 @@
  * surfaces while discussing mitigations); a question stays in the parking lot and moving it
  * left or right changes the lane it was raised in.
  */
-import { QUESTIONS, type NoteKind, type QuestionNumber } from '#shared/schema';
+import { QUESTIONS, type NoteKind, type QuestionNumber } from '#shared/board/schema';
 
 export interface LaneSpec {
 	question: QuestionNumber;

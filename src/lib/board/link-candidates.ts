@@ -1,5 +1,5 @@
 /** What a note can be linked to, for the link picker: the other kind, linked first, then by text. */
-import type { Note } from '#shared/schema';
+import type { Note } from '#shared/board/schema';
 
 export function linkCandidates(subject: Note, notes: readonly Note[], query: string, linked: ReadonlySet<string>): Note[] {
 	const kind = subject.kind === 'threat' ? 'mitigation' : subject.kind === 'mitigation' ? 'threat' : null;

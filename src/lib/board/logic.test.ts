@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Note, ThreatNote } from '#shared/schema';
+import type { Note, ThreatNote } from '#shared/board/schema';
 import { contrastRatio } from '../ui/color.ts';
 import { EMPTY_FILTER, isFilterActive, noteMatches } from './filters.ts';
 import { canDropInto, columnOf, lanesForKind } from './lanes.ts';

@@ -2,8 +2,8 @@
  * Where a note goes when it is moved by keyboard or dropped: which column, and which order key
  * neighbours it lands between. Pure; the caller turns the neighbours into a key.
  */
-import { compareOrderKeys, orderKeyBetween } from '#shared/ordering';
-import type { NoteKind, QuestionNumber } from '#shared/schema';
+import { compareOrderKeys, orderKeyBetween } from '#shared/board/ordering';
+import type { NoteKind, QuestionNumber } from '#shared/board/schema';
 import { QUESTION_NUMBERS, lanesForKind } from './lanes.ts';
 
 export type MoveDirection = 'up' | 'down' | 'left' | 'right';

@@ -2,7 +2,7 @@
  * How a lane is ordered: by the shared order keys (manual, what drag and Alt+arrows change), or
  * locally by votes or by risk. Sorting is stable: ties keep the manual order.
  */
-import type { Note } from '#shared/schema';
+import type { Note } from '#shared/board/schema';
 import { riskScore } from './risk.ts';
 
 export const LANE_SORTS = ['manual', 'votes', 'risk'] as const;

@@ -5,7 +5,7 @@
  * state the mouse path sets, so lanes draw the same insertion line), scrolls a lane when the
  * finger nears its top or bottom edge, and drops on release. A cancelled pointer drops nothing.
  */
-import type { NoteKind } from '#shared/schema';
+import type { NoteKind } from '#shared/board/schema';
 import type { Board } from './board.svelte.ts';
 import { COLUMN_IDS, canDropInto, type ColumnId } from './lanes.ts';
 import { dropIndexAt } from './windowing.ts';

@@ -7,7 +7,7 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
    published through $state.raw or version counters (or are not view state at all), by design. */
 import * as Y from 'yjs';
-import { boardUndoScope } from '#shared/board-observe';
+import { boardUndoScope } from '#shared/board/observe';
 import { USER_ORIGIN } from './origin.ts';
 
 const CAPTURE_TIMEOUT_MS = 600;

@@ -3,7 +3,7 @@
  * spends the same budget (effectiveVotes then caps concurrent casts deterministically).
  */
 import { createRecordId } from '#shared/ids';
-import { RecordId } from '#shared/schema';
+import { RecordId } from '#shared/board/schema';
 
 export const VOTER_ID_KEY = 'threatboard.voterId';
 

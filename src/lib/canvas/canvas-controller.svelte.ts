@@ -4,9 +4,9 @@
  * loading, blocked (licence, newer room schema) or absent; everything here copes with that.
  */
 import { createContext } from 'svelte';
-import { createNote } from '#shared/board-doc';
-import { addLink } from '#shared/board-links';
-import type { DfdKind } from '#shared/dfd';
+import { createNote } from '#shared/board/doc';
+import { addLink } from '#shared/board/links';
+import type { DfdKind } from '#shared/canvas/dfd';
 import { focusNote } from '$lib/board/focus.ts';
 import { USER_ORIGIN } from '$lib/board/origin.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';

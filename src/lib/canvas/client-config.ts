@@ -1,7 +1,7 @@
 /**
  * Run-time settings from the server (GET /api/config), remembered for offline visits.
  */
-import { ClientConfigResponse } from '#shared/api';
+import { ClientConfigResponse } from '#shared/wire/api';
 import { CLIENT_CONFIG_KEY as STORAGE_KEY } from '../workshop/storage-keys.ts';
 
 export async function loadClientConfig(fetcher: typeof fetch = fetch): Promise<ClientConfigResponse> {

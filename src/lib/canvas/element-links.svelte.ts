@@ -5,9 +5,9 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- maps are built whole and published via $state.raw. */
 import type * as Y from 'yjs';
-import { onBoardChange } from '#shared/board-doc';
-import { listLinks } from '#shared/board-links';
-import { onCanvasChange, readCanvasElement, type CanvasElementSummary } from '#shared/canvas-elements';
+import { onBoardChange } from '#shared/board/doc';
+import { listLinks } from '#shared/board/links';
+import { onCanvasChange, readCanvasElement, type CanvasElementSummary } from '#shared/canvas/elements';
 
 export interface NoteElement {
 	elementId: string;

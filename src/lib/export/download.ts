@@ -1,7 +1,7 @@
 /** Renders an export from this tab's documents and hands it to the browser as a file download. */
 import type * as Y from 'yjs';
-import { readTitle } from '#shared/board-doc';
-import { DEFAULT_TITLE } from '#shared/links';
+import { readTitle } from '#shared/board/doc';
+import { DEFAULT_TITLE } from '#shared/wire/room-links';
 import { EXPORT_FORMATS, exportFileName, renderExport, type ExportFormat } from '#shared/export/formats';
 import { snapshotRoom } from '#shared/export/snapshot';
 

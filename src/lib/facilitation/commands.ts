@@ -1,6 +1,6 @@
 /** Sends facilitator commands; the key goes in the Authorization header, never in the URL. */
-import type { ApiError } from '#shared/api';
-import { controlPath, type ControlCommand } from '#shared/control-commands';
+import type { ApiError } from '#shared/wire/api';
+import { controlPath, type ControlCommand } from '#shared/control/commands';
 
 export type CommandResult = { ok: true } | { ok: false; message: string };
 

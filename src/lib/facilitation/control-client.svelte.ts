@@ -7,8 +7,8 @@
    through $state.raw (or are listener lists, not view state), by design. */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { defaultControl, onControlChange, readControl, type ControlState } from '#shared/control-doc';
-import { SUBPROTOCOL } from '#shared/protocol';
+import { defaultControl, onControlChange, readControl, type ControlState } from '#shared/control/doc';
+import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { syncServerUrl } from '$lib/sync/provider.ts';
 
 export class ControlClient {

@@ -4,9 +4,9 @@
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { createNote } from '#shared/board-doc';
+import { createNote } from '#shared/board/doc';
 import { createRecordId } from '#shared/ids';
-import { MAX_NOTE_TEXT_LENGTH, RecordId, Timestamp } from '#shared/schema';
+import { MAX_NOTE_TEXT_LENGTH, RecordId, Timestamp } from '#shared/board/schema';
 
 export const Draft = z.object({
 	id: RecordId,

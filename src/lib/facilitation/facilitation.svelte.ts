@@ -3,9 +3,9 @@
  * plus this browser's part (private drafts, follow choice, "I'm done"), and the commands a
  * facilitator sends. The page creates one and components reach it through context.
  */
-import type { ControlCommand } from '#shared/control-commands';
-import { countdown, type Countdown } from '#shared/control-timer';
-import type { ControlState } from '#shared/control-doc';
+import type { ControlCommand } from '#shared/control/commands';
+import { countdown, type Countdown } from '#shared/control/timer';
+import type { ControlState } from '#shared/control/doc';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
 import { sendControlCommand } from './commands.ts';

@@ -3,7 +3,7 @@
  * following is on; breaking away and rejoining is this browser's own choice. The canvas reads
  * `followTarget` (an awareness client id, or null) and moves its viewport with that person's.
  */
-import type { FollowState } from '#shared/control-doc';
+import type { FollowState } from '#shared/control/doc';
 import type { ControlClient } from './control-client.svelte.ts';
 
 export class FollowClient {

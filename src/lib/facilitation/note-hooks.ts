@@ -4,7 +4,7 @@
  * board document; the board calls interceptNewNote and writes the note only when it says no.
  */
 import type * as Y from 'yjs';
-import type { NoteKind, QuestionNumber } from '#shared/schema';
+import type { NoteKind, QuestionNumber } from '#shared/board/schema';
 
 export interface NewNote {
 	kind: NoteKind;

@@ -8,9 +8,9 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { listNotes, onBoardChange } from '#shared/board-doc';
-import { changesNotesPerQuestion } from '#shared/board-observe';
-import type { QuestionNumber } from '#shared/schema';
+import { listNotes, onBoardChange } from '#shared/board/doc';
+import { changesNotesPerQuestion } from '#shared/board/observe';
+import type { QuestionNumber } from '#shared/board/schema';
 
 /** The awareness field holding the phase someone is done with (see phaseKey). */
 export const DONE_FIELD = 'done';

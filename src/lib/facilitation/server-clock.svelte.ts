@@ -3,7 +3,7 @@
  * that ticks a few times a second for countdowns. Every screen computes remaining time from the
  * control document's absolute server times with this clock, whatever its own clock says.
  */
-import { ServerTimeResponse, TIME_PATH } from '#shared/control-commands';
+import { ServerTimeResponse, TIME_PATH } from '#shared/control/commands';
 import { estimateOffset, type ClockSample } from './clock.ts';
 
 /** Round trips per estimate; the fastest one wins. */

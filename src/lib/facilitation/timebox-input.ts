@@ -1,6 +1,6 @@
 /** What a facilitator types as a timebox: minutes ("10", "2.5") or minutes and seconds ("0:05"). */
-import { MAX_TIMEBOX_MS, MIN_TIMEBOX_MS } from '#shared/control-doc';
-import { formatDuration } from '#shared/control-timer';
+import { MAX_TIMEBOX_MS, MIN_TIMEBOX_MS } from '#shared/control/doc';
+import { formatDuration } from '#shared/control/timer';
 
 export type TimeboxParse = { ok: true; ms: number } | { ok: false; message: string };
 

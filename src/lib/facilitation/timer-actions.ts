@@ -1,6 +1,6 @@
 /** The one "main" clock action for the current state, shared by the phase bar, panel and shortcut. */
-import type { ControlCommand } from '#shared/control-commands';
-import type { ControlState } from '#shared/control-doc';
+import type { ControlCommand } from '#shared/control/commands';
+import type { ControlState } from '#shared/control/doc';
 
 export interface TimerAction {
 	label: 'Start' | 'Pause' | 'Resume' | 'Restart';

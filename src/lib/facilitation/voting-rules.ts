@@ -4,7 +4,7 @@
  * until the round closes. One source per board document; the board reads them through here.
  */
 import type * as Y from 'yjs';
-import { DEFAULT_VOTE_BUDGET, type VotingState } from '#shared/control-doc';
+import { DEFAULT_VOTE_BUDGET, type VotingState } from '#shared/control/doc';
 
 export interface VotingRules {
 	budget: number;

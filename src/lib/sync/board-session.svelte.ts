@@ -8,8 +8,8 @@
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { readTitle } from '#shared/board-doc';
-import { CloseCode, SUBPROTOCOL } from '#shared/protocol';
+import { readTitle } from '#shared/board/doc';
+import { CloseCode, SUBPROTOCOL } from '#shared/wire/protocol';
 import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
 import { createBoardProvider, syncProtocols, type BoardProvider } from './provider.ts';
 import { PresenceTracker } from './presence.svelte.ts';

@@ -15,7 +15,7 @@
 import type { WebsocketProvider } from 'y-websocket';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import { MessageType } from '#shared/protocol';
+import { MessageType } from '#shared/wire/protocol';
 
 interface AwarenessChange {
 	added: number[];

@@ -3,7 +3,7 @@
  * is validated (readPresence) and invalid ones are left out rather than trusted.
  */
 import type { Awareness } from 'y-protocols/awareness';
-import { readPresence, type PresenceUser } from '#shared/presence';
+import { readPresence, type PresenceUser } from '#shared/wire/presence';
 
 export interface Peer {
 	clientId: number;

@@ -6,8 +6,8 @@
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as authProtocol from 'y-protocols/auth';
-import { readFacilitatorKeyMessage } from '#shared/control-messages';
-import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { readFacilitatorKeyMessage } from '#shared/wire/facilitator-key';
+import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/wire/protocol';
 import { resyncAwarenessOnReconnect, sendOnlyOwnAwareness } from './own-awareness.ts';
 
 /** ws(s)://<this host>/sync: the sync server always shares the page's origin. */

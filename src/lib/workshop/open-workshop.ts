@@ -3,7 +3,7 @@
  * facilitator key out of the URL fragment (kept on this device, never in history), update the
  * recent-workshops entry, and start the board session with the key this browser holds.
  */
-import type { RoomInfoResponse } from '#shared/api';
+import type { RoomInfoResponse } from '#shared/wire/api';
 import { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFromHash, isObserverId } from './links.ts';
 import { readRecentWorkshops, rememberWorkshop, type RecentWorkshop } from './recent-workshops.ts';

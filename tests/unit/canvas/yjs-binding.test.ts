@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createShapeId, type TLGeoShape, type TLRecord, type TLStore } from 'tldraw';
-import { canvasMap, canvasSchemaMap } from '#shared/board-doc';
+import { canvasMap, canvasSchemaMap } from '#shared/board/doc';
 import { bindCanvasStore, type CanvasBindingProblem } from '../../../src/lib/canvas/react/yjs-binding.ts';
 import { geoShape, newTldrawStore } from '../../helpers/tldraw-shapes.ts';
 

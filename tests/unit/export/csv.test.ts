@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addLink } from '../../../src/lib/shared/board-links.ts';
-import { createNote, initBoardDoc } from '../../../src/lib/shared/board-doc.ts';
+import { addLink } from '../../../src/lib/shared/board/links.ts';
+import { createNote, initBoardDoc } from '../../../src/lib/shared/board/doc.ts';
 import { CSV_COLUMNS, toCsv } from '../../../src/lib/shared/export/csv.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
 import { expectGolden, fixtureSnapshot } from './golden.ts';

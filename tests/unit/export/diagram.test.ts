@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTLStore, defaultBindingUtils, defaultShapeUtils, type TLRecord } from 'tldraw';
-import { APPLICABLE_STRIDE, readDiagram, richTextToPlain, MAX_DIAGRAM_LABEL_LENGTH } from '../../../src/lib/shared/diagram.ts';
+import { APPLICABLE_STRIDE, readDiagram, richTextToPlain, MAX_DIAGRAM_LABEL_LENGTH } from '../../../src/lib/shared/canvas/diagram.ts';
 import { arrowShape, flow, frameShape, geoShape, richText } from '../../fixtures/export/canvas.ts';
 import { fixtureCanvasRecords } from '../../fixtures/export/fixture-diagram.ts';
 

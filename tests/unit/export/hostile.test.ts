@@ -5,15 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addLink } from '../../../src/lib/shared/board-links.ts';
-import { createNote, initBoardDoc, setScope } from '../../../src/lib/shared/board-doc.ts';
-import { defaultControl, writeControl } from '../../../src/lib/shared/control-doc.ts';
+import { addLink } from '../../../src/lib/shared/board/links.ts';
+import { createNote, initBoardDoc, setScope } from '../../../src/lib/shared/board/doc.ts';
+import { defaultControl, writeControl } from '../../../src/lib/shared/control/doc.ts';
 import { writeCanvasRecords } from '../../../src/lib/shared/export/canvas-records.ts';
 import { cleanText, MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/export/markdown-text.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { mermaidLabel, MAX_MERMAID_LABEL_CHARS } from '../../../src/lib/shared/export/mermaid.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
-import type { NoteInput } from '../../../src/lib/shared/schema.ts';
+import type { NoteInput } from '../../../src/lib/shared/board/schema.ts';
 import { documentRecords, flow, geoShape } from '../../fixtures/export/canvas.ts';
 import { checkMermaid, dangerousNodes, headings, reportHeadings, nodesOfType, parseGfm, tables, textOf } from './markdown-helpers.ts';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, initBoardDoc, listNotes, readMeta } from '../../../src/lib/shared/board-doc.ts';
-import { getNoteText } from '../../../src/lib/shared/note-text.ts';
-import { readPhaseHistory, readVoting, readWorkshopStatus } from '../../../src/lib/shared/control-doc.ts';
+import { createNote, initBoardDoc, listNotes, readMeta } from '../../../src/lib/shared/board/doc.ts';
+import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
+import { readPhaseHistory, readVoting, readWorkshopStatus } from '../../../src/lib/shared/control/doc.ts';
 import { MAX_EXPORT_NOTES, snapshotRoom, type RoomSnapshot } from '../../../src/lib/shared/export/snapshot.ts';
 import { importRoom, MAX_IMPORT_BYTES, parseRoomExport, toJson } from '../../../src/lib/shared/export/json.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { toCsv } from '../../../src/lib/shared/export/csv.ts';
-import { MAX_NOTE_TEXT_LENGTH } from '../../../src/lib/shared/schema.ts';
+import { MAX_NOTE_TEXT_LENGTH } from '../../../src/lib/shared/board/schema.ts';
 import { FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
 import { fixtureDocs, fixtureSnapshot } from './golden.ts';
 

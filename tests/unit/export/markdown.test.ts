@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, initBoardDoc } from '../../../src/lib/shared/board-doc.ts';
+import { createNote, initBoardDoc } from '../../../src/lib/shared/board/doc.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
 import { FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';

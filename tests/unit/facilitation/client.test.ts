@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initBoardDoc, listNotes } from '../../../src/lib/shared/board-doc.ts';
+import { initBoardDoc, listNotes } from '../../../src/lib/shared/board/doc.ts';
 import { newDraft, parseDrafts, publishDrafts } from '../../../src/lib/facilitation/drafts.ts';
 import { facilitatorShortcut } from '../../../src/lib/facilitation/shortcuts.ts';
 import { formatTimebox, parseTimebox } from '../../../src/lib/facilitation/timebox-input.ts';

@@ -13,7 +13,7 @@ import {
 	readVoting,
 	writeControl,
 	type ControlState
-} from '../../../src/lib/shared/control-doc.ts';
+} from '../../../src/lib/shared/control/doc.ts';
 
 function sync(from: Y.Doc, to: Y.Doc): void {
 	Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultControl, type ControlState } from '../../../src/lib/shared/control-doc.ts';
-import type { ParsedControlCommand } from '../../../src/lib/shared/control-commands.ts';
-import { countdown, formatCountdown, remainingMs } from '../../../src/lib/shared/control-timer.ts';
+import { defaultControl, type ControlState } from '../../../src/lib/shared/control/doc.ts';
+import type { ParsedControlCommand } from '../../../src/lib/shared/control/commands.ts';
+import { countdown, formatCountdown, remainingMs } from '../../../src/lib/shared/control/timer.ts';
 import { estimateOffset, type ClockSample } from '../../../src/lib/facilitation/clock.ts';
 import { applyTransition } from '../../../server/facilitation/transitions.ts';
 

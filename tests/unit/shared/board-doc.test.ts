@@ -21,8 +21,8 @@ import {
 	updateNoteFields,
 	votesMap,
 	type BoardChanges
-} from '../../../src/lib/shared/board-doc.ts';
-import { DEFAULT_NOTE_COLORS, MAX_NOTE_TEXT_READ_LENGTH, type NoteInput } from '../../../src/lib/shared/schema.ts';
+} from '../../../src/lib/shared/board/doc.ts';
+import { DEFAULT_NOTE_COLORS, MAX_NOTE_TEXT_READ_LENGTH, type NoteInput } from '../../../src/lib/shared/board/schema.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

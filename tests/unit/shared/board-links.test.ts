@@ -10,7 +10,7 @@ import {
 	notesMap,
 	pruneOrphans,
 	votesMap
-} from '../../../src/lib/shared/board-doc.ts';
+} from '../../../src/lib/shared/board/doc.ts';
 import {
 	addLink,
 	linksOf,
@@ -18,9 +18,9 @@ import {
 	listLinks,
 	removeLink,
 	removeLinksOfElement
-} from '../../../src/lib/shared/board-links.ts';
-import { castVote, effectiveVotes, votesFor } from '../../../src/lib/shared/board-votes.ts';
-import { linkId } from '../../../src/lib/shared/schema.ts';
+} from '../../../src/lib/shared/board/links.ts';
+import { castVote, effectiveVotes, votesFor } from '../../../src/lib/shared/board/votes.ts';
+import { linkId } from '../../../src/lib/shared/board/schema.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, deleteNote, initBoardDoc, moveNote, notesMap, orderKeyAt, readNote, setStrideLetter } from '../../../src/lib/shared/board-doc.ts';
-import { addLink, listLinks } from '../../../src/lib/shared/board-links.ts';
-import { boardUndoScope, changedNoteIds, changesNotesPerQuestion } from '../../../src/lib/shared/board-observe.ts';
-import { castVote, listVotes } from '../../../src/lib/shared/board-votes.ts';
-import { setNoteText } from '../../../src/lib/shared/note-text.ts';
+import { createNote, deleteNote, initBoardDoc, moveNote, notesMap, orderKeyAt, readNote, setStrideLetter } from '../../../src/lib/shared/board/doc.ts';
+import { addLink, listLinks } from '../../../src/lib/shared/board/links.ts';
+import { boardUndoScope, changedNoteIds, changesNotesPerQuestion } from '../../../src/lib/shared/board/observe.ts';
+import { castVote, listVotes } from '../../../src/lib/shared/board/votes.ts';
+import { setNoteText } from '../../../src/lib/shared/board/note-text.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, deleteNote, initBoardDoc, readNote, setStrideLetter, updateNoteFields } from '../../../src/lib/shared/board-doc.ts';
-import { addLink, linksOf, listLinks } from '../../../src/lib/shared/board-links.ts';
-import { captureNote, restoreNote } from '../../../src/lib/shared/board-restore.ts';
-import { castVote, effectiveVotes, votesOf } from '../../../src/lib/shared/board-votes.ts';
-import { setNoteText } from '../../../src/lib/shared/note-text.ts';
+import { createNote, deleteNote, initBoardDoc, readNote, setStrideLetter, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
+import { addLink, linksOf, listLinks } from '../../../src/lib/shared/board/links.ts';
+import { captureNote, restoreNote } from '../../../src/lib/shared/board/restore.ts';
+import { castVote, effectiveVotes, votesOf } from '../../../src/lib/shared/board/votes.ts';
+import { setNoteText } from '../../../src/lib/shared/board/note-text.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZodError } from 'zod';
-import { createNote, initBoardDoc, notesMap, votesMap, type LiveNotes } from '../../../src/lib/shared/board-doc.ts';
+import { createNote, initBoardDoc, notesMap, votesMap, type LiveNotes } from '../../../src/lib/shared/board/doc.ts';
 import {
 	castVote,
 	clearVotes,
@@ -11,7 +11,7 @@ import {
 	votesFor,
 	votesOf,
 	votesUsedBy
-} from '../../../src/lib/shared/board-votes.ts';
+} from '../../../src/lib/shared/board/votes.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initBoardDoc, listNotes, metaMap, notesMap, readMeta } from '../../../src/lib/shared/board-doc.ts';
-import { getNoteText } from '../../../src/lib/shared/note-text.ts';
+import { initBoardDoc, listNotes, metaMap, notesMap, readMeta } from '../../../src/lib/shared/board/doc.ts';
+import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
 import {
 	DocumentTooNewError,
 	InvalidBoardDocumentError,
 	MIGRATIONS,
 	migrateBoardDoc,
 	readSchemaVersion
-} from '../../../src/lib/shared/migrations.ts';
-import { SCHEMA_VERSION } from '../../../src/lib/shared/schema.ts';
+} from '../../../src/lib/shared/board/migrations.ts';
+import { SCHEMA_VERSION } from '../../../src/lib/shared/board/schema.ts';
 
 /** A document as written before schemaVersion existed: no version, no scope, string text. */
 function v0Doc(): Y.Doc {

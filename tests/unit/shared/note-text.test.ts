@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, deleteNote, initBoardDoc, readNote } from '../../../src/lib/shared/board-doc.ts';
-import { getNoteText, insertNoteText, setNoteText } from '../../../src/lib/shared/note-text.ts';
-import { MAX_NOTE_TEXT_LENGTH, MAX_NOTE_TEXT_READ_LENGTH } from '../../../src/lib/shared/schema.ts';
+import { createNote, deleteNote, initBoardDoc, readNote } from '../../../src/lib/shared/board/doc.ts';
+import { getNoteText, insertNoteText, setNoteText } from '../../../src/lib/shared/board/note-text.ts';
+import { MAX_NOTE_TEXT_LENGTH, MAX_NOTE_TEXT_READ_LENGTH } from '../../../src/lib/shared/board/schema.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 

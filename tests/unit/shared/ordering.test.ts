@@ -6,7 +6,7 @@ import {
 	compareOrderKeys,
 	isOrderKey,
 	orderKeyBetween
-} from '../../../src/lib/shared/ordering.ts';
+} from '../../../src/lib/shared/board/ordering.ts';
 
 /** A tiny seeded PRNG so failures reproduce. */
 function mulberry32(seed: number): () => number {

@@ -3,7 +3,7 @@
  * data store never passes for a plain box), and how many threats concern it.
  */
 import { useEditor, useValue, type Atom, type TLShape } from 'tldraw';
-import { DFD_KIND_LABELS, DFD_META_KEY, isDfdElementKind } from '#shared/dfd';
+import { DFD_KIND_LABELS, DFD_META_KEY, isDfdElementKind } from '#shared/canvas/dfd';
 
 const MIN_ZOOM_FOR_KIND_TAGS = 0.75;
 

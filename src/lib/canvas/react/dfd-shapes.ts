@@ -4,7 +4,7 @@
  * Trust boundary: a large dashed red frame, kept behind everything else.
  */
 import { createShapeId, startEditingShapeWithRichText, toRichText, type Editor, type TLGeoShape, type TLShapeId } from 'tldraw';
-import { DFD_META_KEY, type DfdElementKind } from '#shared/dfd';
+import { DFD_META_KEY, type DfdElementKind } from '#shared/canvas/dfd';
 
 type GeoProps = Partial<TLGeoShape['props']>;
 

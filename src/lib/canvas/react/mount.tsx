@@ -28,9 +28,9 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { onBoardChange } from '#shared/board-doc';
-import { threatCountsByElement } from '#shared/canvas-elements';
-import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/dfd';
+import { onBoardChange } from '#shared/board/doc';
+import { threatCountsByElement } from '#shared/canvas/elements';
+import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
 import { createElementBadges } from './ElementBadges.tsx';
 import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
 import { placeDfdElement, tagSelection } from './dfd-shapes.ts';

@@ -8,7 +8,7 @@
  */
 import type { Awareness } from 'y-protocols/awareness';
 import { InstancePresenceRecordType, react, type Editor, type TLInstancePresence, type TLShapeId } from 'tldraw';
-import { MAX_PRESENCE_SELECTION, readPresence, type CanvasPresence } from '#shared/presence';
+import { MAX_PRESENCE_SELECTION, readPresence, type CanvasPresence } from '#shared/wire/presence';
 
 /** At most this often does our cursor go out (20 per second looks smooth and stays small). */
 export const PRESENCE_SEND_INTERVAL_MS = 50;

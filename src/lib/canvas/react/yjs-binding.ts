@@ -14,7 +14,7 @@
  */
 import type * as Y from 'yjs';
 import type { SerializedSchema, StoreSnapshot, TLRecord, TLStore } from 'tldraw';
-import { CANVAS_SCHEMA_KEY as SCHEMA_KEY, canvasMap, canvasSchemaMap } from '#shared/board-doc';
+import { CANVAS_SCHEMA_KEY as SCHEMA_KEY, canvasMap, canvasSchemaMap } from '#shared/board/doc';
 
 export type CanvasBindingProblem =
 	| { kind: 'room-schema-newer' }

@@ -5,8 +5,8 @@
  * this module only checks the structure it relies on.
  */
 import type * as Y from 'yjs';
-import { CANVAS_SCHEMA_KEY, canvasMap, canvasSchemaMap } from '../board-doc.ts';
-import { CanvasElementId } from '../schema.ts';
+import { CANVAS_SCHEMA_KEY, canvasMap, canvasSchemaMap } from '../board/doc.ts';
+import { CanvasElementId } from '../board/schema.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
 

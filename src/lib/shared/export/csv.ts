@@ -4,7 +4,7 @@
  * scripts correctly), CRLF line ends, every field quoted. Cells that a spreadsheet would run as
  * a formula (starting with = + - @, tab or CR) get a leading apostrophe.
  */
-import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../schema.ts';
+import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../board/schema.ts';
 import { cleanText } from './markdown-text.ts';
 import { buildReport, strideText } from './report.ts';
 import type { RoomSnapshot } from './snapshot.ts';

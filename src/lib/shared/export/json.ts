@@ -8,11 +8,11 @@
  * document) and the facilitation record (timeboxes, phase history, facilitator name).
  */
 import type * as Y from 'yjs';
-import { addLink } from '../board-links.ts';
-import { createNote, setScope, setTitle, votesMap } from '../board-doc.ts';
-import { defaultControl, writeControl } from '../control-doc.ts';
-import { getNoteText } from '../note-text.ts';
-import { MAX_NOTE_TEXT_LENGTH, voteKey, type Note, type NoteInput } from '../schema.ts';
+import { addLink } from '../board/links.ts';
+import { createNote, setScope, setTitle, votesMap } from '../board/doc.ts';
+import { defaultControl, writeControl } from '../control/doc.ts';
+import { getNoteText } from '../board/note-text.ts';
+import { MAX_NOTE_TEXT_LENGTH, voteKey, type Note, type NoteInput } from '../board/schema.ts';
 import { writeCanvasRecords } from './canvas-records.ts';
 import { stableStringify } from './json-value.ts';
 import { EXPORT_FORMAT, RoomSnapshot } from './snapshot.ts';

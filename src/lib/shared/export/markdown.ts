@@ -7,7 +7,7 @@
  * (scope, notes, Mermaid diagram and element tables; threats; mitigations and unmitigated threats;
  * retro and coverage) and the parking lot.
  */
-import { DFD_KIND_LABELS } from '../dfd.ts';
+import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import {
 	MITIGATION_STATUS_LABELS,
 	NOTE_KIND_LABELS,
@@ -16,7 +16,7 @@ import {
 	THREAT_STATUS_LABELS,
 	type PlainNote,
 	type PlainNoteKind
-} from '../schema.ts';
+} from '../board/schema.ts';
 import { headingText, MAX_TABLE_CELL_CHARS, table, tableCell, textBlock } from './markdown-text.ts';
 import { toMermaid } from './mermaid.ts';
 import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report } from './report.ts';

@@ -5,7 +5,7 @@
  * user text, and every label is quoted with Mermaid's entity codes for anything that could end
  * the string, start a comment, inject markup or close the surrounding Markdown fence.
  */
-import type { DiagramNodeKind } from '../diagram.ts';
+import type { DiagramNodeKind } from '../canvas/diagram.ts';
 import { cleanText, truncate } from './markdown-text.ts';
 import type { DiagramRef, Report, ReportElement } from './report.ts';
 

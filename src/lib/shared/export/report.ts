@@ -7,9 +7,9 @@
  * References are numbered by creation time (then board order), so adding a threat does not
  * renumber the others and re-exports diff cleanly; diagram references follow record ids.
  */
-import { APPLICABLE_STRIDE, readDiagram, type Diagram, type DiagramNodeKind } from '../diagram.ts';
-import { QUESTION_NUMBERS } from '../control-doc.ts';
-import { DFD_KIND_LABELS } from '../dfd.ts';
+import { APPLICABLE_STRIDE, readDiagram, type Diagram, type DiagramNodeKind } from '../canvas/diagram.ts';
+import { QUESTION_NUMBERS } from '../control/doc.ts';
+import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import {
 	STRIDE_LETTERS,
 	type MitigationNote,
@@ -19,8 +19,8 @@ import {
 	type QuestionNumber,
 	type StrideLetter,
 	type ThreatNote
-} from '../schema.ts';
-import { compareOrderKeys } from '../ordering.ts';
+} from '../board/schema.ts';
+import { compareOrderKeys } from '../board/ordering.ts';
 import { compareStrings, type RoomSnapshot } from './snapshot.ts';
 
 /** Likelihood x impact at or above this is high risk (the board's High and Critical bands). */

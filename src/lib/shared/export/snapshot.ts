@@ -8,9 +8,9 @@
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { listLinks } from '../board-links.ts';
-import { listNotes, readMeta, readTitle } from '../board-doc.ts';
-import { effectiveVotes, listVotes, VoteBudget } from '../board-votes.ts';
+import { listLinks } from '../board/links.ts';
+import { listNotes, readMeta, readTitle } from '../board/doc.ts';
+import { effectiveVotes, listVotes, VoteBudget } from '../board/votes.ts';
 import {
 	DEFAULT_VOTE_BUDGET,
 	PhaseRecord,
@@ -21,10 +21,10 @@ import {
 	readTimeboxes,
 	readVoting,
 	readWorkshopStatus
-} from '../control-doc.ts';
-import { DEFAULT_TITLE } from '../links.ts';
-import { DisplayName } from '../presence.ts';
-import { LinkRecord, Note, RecordId, Scope, Timestamp, Title, Vote } from '../schema.ts';
+} from '../control/doc.ts';
+import { DEFAULT_TITLE } from '../wire/room-links.ts';
+import { DisplayName } from '../wire/presence.ts';
+import { LinkRecord, Note, RecordId, Scope, Timestamp, Title, Vote } from '../board/schema.ts';
 import { isCanvasRecord, readCanvasRecords, readCanvasSchema, type CanvasRecord } from './canvas-records.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
@@ -49,7 +49,7 @@ export const ControlSnapshot = z.strictObject({
 	/** The facilitator's display name, when the control document records one. */
 	facilitator: DisplayName.nullable(),
 	timeboxesMs: Timeboxes.strict(),
-	/** Every visit of a question, in order (see control-doc.ts). */
+	/** Every visit of a question, in order (see control/doc.ts). */
 	phases: z.array(PhaseRecord.strict()).max(MAX_EXPORT_PHASES)
 });
 export type ControlSnapshot = z.infer<typeof ControlSnapshot>;

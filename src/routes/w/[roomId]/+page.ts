@@ -3,7 +3,7 @@
  * fragment. Before mounting we ask the API whether the room exists, but an unreachable server
  * is not fatal: the board then opens from this device's offline copy and reconnects later.
  */
-import { RoomInfoResponse } from '#shared/api';
+import { RoomInfoResponse } from '#shared/wire/api';
 import { isRoomId, isSecret } from '#shared/ids';
 import { preloadCanvas } from '$lib/canvas/preload.ts';
 import type { PageLoad } from './$types';

@@ -12,7 +12,7 @@
  * page whose bounds contain the element's centre; boundaries nest by the same rule.
  */
 import { DFD_META_KEY, isDfdElementKind, type DfdElementKind } from './dfd.ts';
-import { CanvasElementId, type StrideLetter } from './schema.ts';
+import { CanvasElementId, type StrideLetter } from '../board/schema.ts';
 
 /** Kinds a diagram node can have: a tagged DFD element, or an untagged shape a flow touches. */
 export type DiagramNodeKind = Exclude<DfdElementKind, 'trust-boundary'> | 'other';

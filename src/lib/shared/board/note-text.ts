@@ -6,7 +6,7 @@
  * readers (readNote) apply the looser MAX_NOTE_TEXT_READ_LENGTH and skip notes beyond it.
  */
 import * as Y from 'yjs';
-import { notesMap } from './board-doc.ts';
+import { notesMap } from './doc.ts';
 import { MAX_NOTE_TEXT_LENGTH } from './schema.ts';
 
 /**

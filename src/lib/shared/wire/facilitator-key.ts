@@ -5,7 +5,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { isSecret } from './ids.ts';
+import { isSecret } from '../ids.ts';
 import { MessageType } from './protocol.ts';
 
 export function encodeFacilitatorKeyMessage(key: string): Uint8Array {

@@ -12,7 +12,7 @@
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { noteLookup, readNote, votesMap, type LiveNotes } from './board-doc.ts';
+import { noteLookup, readNote, votesMap, type LiveNotes } from './doc.ts';
 import { MAX_VOTES_PER_ENTRY, RecordId, parseVote, voteKey, type Vote } from './schema.ts';
 
 /** Dots per voter; a facilitator's setting, validated so a typo cannot make it negative. */

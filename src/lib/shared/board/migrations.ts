@@ -9,7 +9,7 @@
  * them in one place (the server, when it loads a room) and on clients only as a fallback.
  */
 import * as Y from 'yjs';
-import { metaMap, notesMap } from './board-doc.ts';
+import { metaMap, notesMap } from './doc.ts';
 import { MAX_NOTE_TEXT_LENGTH, SCHEMA_VERSION } from './schema.ts';
 
 /** The document was written by newer code: this client must reload before touching it. */

@@ -4,9 +4,9 @@
  * (`Bearer <key>`), never in the URL or the body.
  */
 import { z } from 'zod';
-import { TimeboxMs } from './control-doc.ts';
-import { DisplayName } from './presence.ts';
-import { MAX_VOTES_PER_ENTRY, Question } from './schema.ts';
+import { TimeboxMs } from './doc.ts';
+import { DisplayName } from '../wire/presence.ts';
+import { MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
 
 /** Path of the command endpoint, relative to the API root. */
 export function controlPath(roomId: string): string {

@@ -4,10 +4,10 @@
  * the canvas), and a change signal. Records are read as untrusted JSON, like in diagram.ts.
  */
 import type * as Y from 'yjs';
-import { canvasMap, linksMap, readNote } from './board-doc.ts';
+import { canvasMap, linksMap, readNote } from '../board/doc.ts';
 import { DFD_META_KEY, isDfdElementKind, type DfdKind } from './dfd.ts';
 import { isObject, richTextToPlain } from './diagram.ts';
-import { parseLink } from './schema.ts';
+import { parseLink } from '../board/schema.ts';
 
 export interface CanvasElementSummary {
 	id: string;

@@ -21,7 +21,7 @@ export const MessageType = {
 	Awareness: 1,
 	Auth: 2,
 	QueryAwareness: 3,
-	/** Server → one client: a facilitator key granted to it (src/lib/shared/control-messages.ts). */
+	/** Server → one client: a facilitator key granted to it (src/lib/shared/wire/facilitator-key.ts). */
 	FacilitatorKey: 4
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];

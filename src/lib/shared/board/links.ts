@@ -7,7 +7,7 @@
  * removing it and adding another.
  */
 import type * as Y from 'yjs';
-import { canvasMap, isLinkLive, linksMap, noteLookup, readNote, type LiveNotes } from './board-doc.ts';
+import { canvasMap, isLinkLive, linksMap, noteLookup, readNote, type LiveNotes } from './doc.ts';
 import { CanvasElementId, linkId, parseLink, type Link, type LinkRecord } from './schema.ts';
 
 /**

@@ -4,7 +4,7 @@
  * read or written here.
  */
 import * as Y from 'yjs';
-import { linksMap, notesMap, votesMap } from './board-doc.ts';
+import { linksMap, notesMap, votesMap } from './doc.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types vary in their event type
 type YType = Y.AbstractType<any>;

@@ -10,8 +10,8 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { DisplayName } from './presence.ts';
-import { MAX_VOTES_PER_ENTRY, Question, Timestamp, type QuestionNumber } from './schema.ts';
+import { DisplayName } from '../wire/presence.ts';
+import { MAX_VOTES_PER_ENTRY, Question, Timestamp, type QuestionNumber } from '../board/schema.ts';
 
 // ---- Roots ------------------------------------------------------------------------------------
 

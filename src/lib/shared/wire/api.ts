@@ -1,8 +1,8 @@
 /** The JSON HTTP API's request and response shapes, shared by the server and the client. */
 import { z } from 'zod';
-import { MAX_TITLE_LENGTH } from './links.ts';
+import { MAX_TITLE_LENGTH } from './room-links.ts';
 
-export { DEFAULT_TITLE, MAX_TITLE_LENGTH, facilitatorPath, observerPath, participantPath } from './links.ts';
+export { DEFAULT_TITLE, MAX_TITLE_LENGTH, facilitatorPath, observerPath, participantPath } from './room-links.ts';
 
 /** Printable text: no control characters (they hide content in logs, terminals and exports). */
 // eslint-disable-next-line no-control-regex

@@ -5,8 +5,8 @@
  *
  * Nothing is ever cut off: a timer past its end keeps running and counts overtime.
  */
-import { MAX_TIMEBOX_MS, type PhaseRecord, type TimerState, type Timeboxes } from './control-doc.ts';
-import type { QuestionNumber } from './schema.ts';
+import { MAX_TIMEBOX_MS, type PhaseRecord, type TimerState, type Timeboxes } from './doc.ts';
+import type { QuestionNumber } from '../board/schema.ts';
 
 /** Remaining time of the current question; negative in overtime. */
 export function remainingMs(timer: TimerState, timeboxMs: number, now: number): number {

@@ -7,8 +7,8 @@
  * code units, the unit of JavaScript string length and of Y.Text length.
  */
 import { z } from 'zod';
-import { MAX_TITLE_LENGTH } from './links.ts';
-import { DisplayName } from './presence.ts';
+import { MAX_TITLE_LENGTH } from '../wire/room-links.ts';
+import { DisplayName } from '../wire/presence.ts';
 import { MAX_ORDER_KEY_LENGTH, ORDER_KEY_PATTERN } from './ordering.ts';
 
 /** Version of the record shapes below; migrations.ts upgrades older documents to it. */

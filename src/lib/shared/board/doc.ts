@@ -1,7 +1,7 @@
 /**
  * Typed access to a room's `board` document: roots, workshop metadata and sticky notes.
  *
- * This module and its siblings (note-text.ts, board-links.ts, board-votes.ts, migrations.ts) are
+ * This module and its siblings (note-text.ts, links.ts, votes.ts, migrations.ts, observe.ts, restore.ts) are
  * the only code that touches the document's Yjs types. Reads validate what they find and return undefined or
  * skip the record instead of throwing, because every entry was written by some peer, perhaps a
  * hostile or newer one. Writes validate local input and throw a ZodError when it is invalid: that
@@ -10,7 +10,7 @@
  * Writes to a note that has been deleted (perhaps concurrently, by someone else) return false.
  */
 import * as Y from 'yjs';
-import { createRecordId } from './ids.ts';
+import { createRecordId } from '../ids.ts';
 import { compareOrderKeys, orderKeyBetween } from './ordering.ts';
 import {
 	BoardMeta,

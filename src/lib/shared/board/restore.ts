@@ -4,7 +4,7 @@
  * and written back under the same id, so links and votes that name the note find it again.
  */
 import type * as Y from 'yjs';
-import { linkEndpoints, linksMap, notesMap, readNote, votesMap, writeNewNote } from './board-doc.ts';
+import { linkEndpoints, linksMap, notesMap, readNote, votesMap, writeNewNote } from './doc.ts';
 import { MAX_NOTE_TEXT_LENGTH, NoteInput, parseLink, parseVote, type LinkRecord, type Note } from './schema.ts';
 
 /** A note as it was just before it was deleted: its fields and text, its links and its votes. */
