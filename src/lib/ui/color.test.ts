@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESENCE_COLORS } from '#shared/wire/presence';
+import { PRESENCE_COLORS } from '#shared/person';
 import { contrastRatio, initials, readableTextOn } from './color.ts';
 
 describe('avatar colours', () => {

@@ -2,7 +2,7 @@
  * Who I am on this device: the display name and colour shown to others, remembered in
  * localStorage so that a reload (or the next workshop) does not ask again.
  */
-import { DisplayName, PRESENCE_COLORS, colorFor } from '#shared/wire/presence';
+import { DisplayName, PRESENCE_COLORS, colorFor } from '#shared/person';
 import { IDENTITY_KEY } from './storage-keys.ts';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;

@@ -7,8 +7,9 @@
  * code units, the unit of JavaScript string length and of Y.Text length.
  */
 import { z } from 'zod';
+import { PRINTABLE, SINGLE_LINE } from '../text.ts';
 import { MAX_TITLE_LENGTH } from '../wire/room-links.ts';
-import { DisplayName } from '../wire/presence.ts';
+import { DisplayName, HexColor } from '../person.ts';
 import { MAX_ORDER_KEY_LENGTH, ORDER_KEY_PATTERN } from './ordering.ts';
 
 /** Version of the record shapes below; migrations.ts upgrades older documents to it. */
@@ -109,11 +110,6 @@ export const MAX_RATING = 5;
 
 // ---- Field schemas ----------------------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex
-const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
-/** The rule the HTTP API applies to titles (tabs and newlines allowed), so stored titles pass. */
-// eslint-disable-next-line no-control-regex
-const PRINTABLE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 
 /**
  * Note, voter and other record ids (see createRecordId). No ':' or '|', so ids can be joined
@@ -127,7 +123,6 @@ export const Rating = z.number().int().min(MIN_RATING).max(MAX_RATING);
 export type Rating = z.infer<typeof Rating>;
 /** Milliseconds since the Unix epoch. */
 export const Timestamp = z.number().int().nonnegative();
-export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 export const OrderKey = z.string().max(MAX_ORDER_KEY_LENGTH).regex(ORDER_KEY_PATTERN);
 export const Title = z.string().max(MAX_TITLE_LENGTH).regex(PRINTABLE);
 export const Scope = z.string().max(MAX_SCOPE_LENGTH);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { TimeboxMs } from './doc.ts';
-import { DisplayName } from '../wire/presence.ts';
+import { DisplayName } from '../person.ts';
 import { MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
 
 /** Path of the command endpoint, relative to the API root. */

@@ -8,9 +8,10 @@
  *
  * Times are server times in milliseconds since the Unix epoch; durations carry `Ms`.
  */
+import { equalityDeep } from 'lib0/function';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { DisplayName } from '../wire/presence.ts';
+import { DisplayName } from '../person.ts';
 import { MAX_VOTES_PER_ENTRY, Question, Timestamp, type QuestionNumber } from '../board/schema.ts';
 
 // ---- Roots ------------------------------------------------------------------------------------
@@ -270,10 +271,6 @@ export function onControlChange(doc: Y.Doc, listener: () => void): () => void {
 
 // ---- Writer (server only) ---------------------------------------------------------------------
 
-function sameJson(a: unknown, b: unknown): boolean {
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * Writes `next` in one transaction, touching only what differs from the document, so each
  * command produces a small update. Only the server calls this (clients' writes are dropped).
@@ -299,7 +296,7 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 			const value = CONTROL_FIELDS[key].schema.parse(fields[key]);
 			if (value === undefined) {
 				if (state.has(key)) state.delete(key);
-			} else if (!sameJson(state.get(key), value)) {
+			} else if (!equalityDeep(state.get(key), value)) {
 				state.set(key, value);
 			}
 		}
@@ -307,7 +304,7 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 		const grants = grantsMap(doc);
 		const wanted = new Map(next.grants.map((g) => [g.grantId, CoFacilitatorGrant.parse(g)]));
 		for (const grantId of [...grants.keys()]) if (!wanted.has(grantId)) grants.delete(grantId);
-		for (const [grantId, grant] of wanted) if (!sameJson(grants.get(grantId), grant)) grants.set(grantId, grant);
+		for (const [grantId, grant] of wanted) if (!equalityDeep(grants.get(grantId), grant)) grants.set(grantId, grant);
 	}, origin);
 }
 
@@ -317,7 +314,7 @@ function writeHistory(doc: Y.Doc, current: PhaseRecord[], next: PhaseRecord[]): 
 	let same = 0;
 	// An entry that did not parse (never written by this code) shifts indexes: then rewrite it all.
 	if (history.length === current.length) {
-		while (same < current.length && same < next.length && sameJson(current[same], next[same])) same++;
+		while (same < current.length && same < next.length && equalityDeep(current[same], next[same])) same++;
 	}
 	if (history.length > same) history.delete(same, history.length - same);
 	if (next.length > same) history.push(next.slice(same).map((record) => PhaseRecord.parse(record)));

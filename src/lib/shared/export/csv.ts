@@ -5,7 +5,7 @@
  * a formula (starting with = + - @, tab or CR) get a leading apostrophe.
  */
 import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../board/schema.ts';
-import { cleanText } from './markdown-text.ts';
+import { cleanText } from '../text.ts';
 import { buildReport, strideText } from './report.ts';
 import type { RoomSnapshot } from './snapshot.ts';
 

@@ -5,6 +5,7 @@
  * matter at the start of a line are escaped there, and control and bidi-override characters are
  * dropped. Other Unicode text (emoji, right-to-left scripts) passes through unchanged.
  */
+import { cleanText } from '../text.ts';
 
 /** Table cells longer than this (in code points) are cut with TRUNCATION_MARKER. */
 export const MAX_TABLE_CELL_CHARS = 300;
@@ -14,19 +15,6 @@ export const MAX_HEADING_CHARS = 200;
 // Inline punctuation: code, emphasis, links and images, HTML and autolinks, tables, strikethrough,
 // math (GitHub renders $...$), entities, and # for closing heading sequences.
 const INLINE_SPECIAL = /[\\`*_[\]<>|~$&!#]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-/** Bidi embedding, override and isolate controls: they can make text display other than it reads. */
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
-
-/** Drops control and bidi-override characters; all line breaks become \n, tabs spaces. */
-export function cleanText(text: string): string {
-	return text
-		.replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
-		.replace(/\t/g, ' ')
-		.replace(CONTROL, '')
-		.replace(BIDI_CONTROL, '');
-}
 
 /** Escapes one line of text that is not at the start of a Markdown line. */
 export function escapeInline(text: string): string {

@@ -6,7 +6,8 @@
  * the string, start a comment, inject markup or close the surrounding Markdown fence.
  */
 import type { DiagramNodeKind } from '../canvas/diagram.ts';
-import { cleanText, truncate } from './markdown-text.ts';
+import { cleanText } from '../text.ts';
+import { truncate } from './markdown-text.ts';
 import type { DiagramRef, Report, ReportElement } from './report.ts';
 
 /** Longer labels are cut: the diagram is an overview, the tables carry the full names. */

@@ -23,7 +23,7 @@ import {
 	readWorkshopStatus
 } from '../control/doc.ts';
 import { DEFAULT_TITLE } from '../wire/room-links.ts';
-import { DisplayName } from '../wire/presence.ts';
+import { DisplayName } from '../person.ts';
 import { LinkRecord, Note, RecordId, Scope, Timestamp, Title, Vote } from '../board/schema.ts';
 import { isCanvasRecord, readCanvasRecords, readCanvasSchema, type CanvasRecord } from './canvas-records.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';

@@ -1,12 +1,10 @@
 /** The JSON HTTP API's request and response shapes, shared by the server and the client. */
 import { z } from 'zod';
+import { PRINTABLE } from '../text.ts';
 import { MAX_TITLE_LENGTH } from './room-links.ts';
 
 export { DEFAULT_TITLE, MAX_TITLE_LENGTH, facilitatorPath, observerPath, participantPath } from './room-links.ts';
 
-/** Printable text: no control characters (they hide content in logs, terminals and exports). */
-// eslint-disable-next-line no-control-regex
-const PRINTABLE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 
 export const CreateRoomRequest = z
 	.object({

@@ -3,33 +3,10 @@
  * never in the documents. Everything read from awareness comes from other clients: validate it.
  */
 import { z } from 'zod';
+import { Person } from '../person.ts';
+import { ROLES } from './roles.ts';
 
-export const MAX_DISPLAY_NAME_LENGTH = 40;
-
-export const PRESENCE_COLORS = [
-	'#2563eb', // blue
-	'#db2777', // pink
-	'#059669', // green
-	'#d97706', // amber
-	'#7c3aed', // violet
-	'#dc2626', // red
-	'#0891b2', // cyan
-	'#65a30d' // lime
-] as const;
-
-export const DisplayName = z
-	.string()
-	.trim()
-	.min(1, 'name is required')
-	.max(MAX_DISPLAY_NAME_LENGTH, `name must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`)
-	// eslint-disable-next-line no-control-regex
-	.regex(/^[^\u0000-\u001f\u007f]*$/, 'name must not contain control characters');
-
-export const PresenceUser = z.object({
-	name: DisplayName,
-	color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
-	role: z.enum(['facilitator', 'participant', 'observer']).optional()
-});
+export const PresenceUser = Person.extend({ role: z.enum(ROLES).optional() });
 export type PresenceUser = z.infer<typeof PresenceUser>;
 
 /** Most selected canvas ids one client shares; a bigger selection is shown in part. */
@@ -61,9 +38,4 @@ export type PresenceState = z.infer<typeof PresenceState>;
 export function readPresence(state: unknown): PresenceState | undefined {
 	const parsed = PresenceState.safeParse(state);
 	return parsed.success ? parsed.data : undefined;
-}
-
-/** A stable colour for a client id, so a person keeps their colour across reloads. */
-export function colorFor(seed: number): string {
-	return PRESENCE_COLORS[Math.abs(seed) % PRESENCE_COLORS.length];
 }

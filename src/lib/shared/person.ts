@@ -1,0 +1,36 @@
+/**
+ * A person as the workshop shows them: a display name they chose and a colour. One definition
+ * for presence, note authors, facilitator names and the UI's avatars.
+ */
+import { z } from 'zod';
+import { SINGLE_LINE } from './text.ts';
+
+export const MAX_DISPLAY_NAME_LENGTH = 40;
+
+export const PRESENCE_COLORS = [
+	'#2563eb', // blue
+	'#db2777', // pink
+	'#059669', // green
+	'#d97706', // amber
+	'#7c3aed', // violet
+	'#dc2626', // red
+	'#0891b2', // cyan
+	'#65a30d' // lime
+] as const;
+
+export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+
+export const DisplayName = z
+	.string()
+	.trim()
+	.min(1, 'name is required')
+	.max(MAX_DISPLAY_NAME_LENGTH, `name must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`)
+	.regex(SINGLE_LINE, 'name must not contain control characters');
+
+export const Person = z.object({ name: DisplayName, color: HexColor });
+export type Person = z.infer<typeof Person>;
+
+/** A stable colour for a client id, so a person keeps their colour across reloads. */
+export function colorFor(seed: number): string {
+	return PRESENCE_COLORS[Math.abs(seed) % PRESENCE_COLORS.length];
+}

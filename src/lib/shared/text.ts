@@ -1,0 +1,30 @@
+/**
+ * The character rules for text people write, in one place: what a single-line field (names,
+ * owners) and a printable field (titles) may hold, and what is stripped before text is shown or
+ * exported. Counted in UTF-16 code units, like JavaScript string length and Y.Text length.
+ *
+ * Controls hide content in logs, terminals and exports; bidi overrides make text display other
+ * than it reads; zero-width characters make two different names look the same.
+ */
+
+/** No C0 control characters and no DEL: names, owners and other one-line fields. */
+// eslint-disable-next-line no-control-regex
+export const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+/** As SINGLE_LINE, but tab and line feed are allowed: titles (the HTTP API's rule). */
+// eslint-disable-next-line no-control-regex
+export const PRINTABLE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
+
+/** C0 and C1 controls except tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Bidi embedding, override and isolate controls. */
+export const BIDI_CONTROL_CHARS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Drops control and bidi-override characters; all line breaks become \n, tabs spaces. */
+export function cleanText(text: string): string {
+	return text
+		.replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+		.replace(/\t/g, ' ')
+		.replace(CONTROL_CHARS, '')
+		.replace(BIDI_CONTROL_CHARS, '');
+}
