@@ -78,7 +78,7 @@ export function columnOf(note: { kind: NoteKind; question: QuestionNumber }): Co
 	return note.kind === 'question' ? 'parking' : note.question;
 }
 
-const FIXED_LANE: Partial<Record<NoteKind, QuestionNumber>> = { threat: 2, mitigation: 3, retro: 4 };
+const FIXED_LANE: Partial<Record<NoteKind, QuestionNumber>> = { threat: 2, agent: 2, mitigation: 3, retro: 4 };
 
 /** Lanes (question numbers) a note of this kind may be moved to. */
 export function lanesForKind(kind: NoteKind): readonly QuestionNumber[] {
@@ -99,6 +99,7 @@ export const TEXT_PLACEHOLDERS: Record<NoteKind, string> = {
 	assumption: 'State an assumption, e.g. “TLS terminates at the load balancer”',
 	threat: 'Describe what can go wrong…',
 	mitigation: 'Describe what we will do…',
+	agent: 'Who attacks, e.g. “Fraudster with stolen card numbers”',
 	question: 'Ask a question to come back to…',
 	retro: 'What went well, what did we miss?'
 };

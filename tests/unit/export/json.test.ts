@@ -27,11 +27,18 @@ function normalise(snapshot: RoomSnapshot) {
 		room: { ...snapshot.room, createdAt: 'changes' },
 		notes: snapshot.notes.map((note) => ({ ...note, id: id(note.id) })),
 		links: snapshot.links
-			.map((link) =>
-				link.kind === 'mitigates'
-					? { ...link, threatId: id(link.threatId), mitigationId: id(link.mitigationId) }
-					: { ...link, noteId: id(link.noteId) }
-			)
+			.map((link) => {
+				switch (link.kind) {
+					case 'mitigates':
+						return { ...link, threatId: id(link.threatId), mitigationId: id(link.mitigationId) };
+					case 'endangers':
+						return { ...link, threatId: id(link.threatId), assetId: id(link.assetId) };
+					case 'agent':
+						return { ...link, threatId: id(link.threatId), agentId: id(link.agentId) };
+					case 'canvas':
+						return { ...link, noteId: id(link.noteId) };
+				}
+			})
 			.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
 		votes: snapshot.votes.map((vote) => ({ ...vote, noteId: id(vote.noteId) })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
 		voteTotals: Object.fromEntries(Object.entries(snapshot.voteTotals).map(([key, total]) => [id(key), total]).sort())

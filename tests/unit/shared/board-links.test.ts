@@ -9,6 +9,8 @@ import {
 	linksMap,
 	notesMap,
 	pruneOrphans,
+	readNote,
+	updateNoteFields,
 	votesMap
 } from '../../../src/lib/shared/board/doc.ts';
 import {
@@ -64,9 +66,9 @@ describe('links', () => {
 
 	it('only joins a threat and a mitigation', () => {
 		const { doc, threat, threat2, mitigation, mitigation2, asset } = board();
-		expect(addLink(doc, { kind: 'mitigates', a: threat, b: threat2 })).toEqual({ ok: false, reason: 'not_threat_and_mitigation' });
-		expect(addLink(doc, { kind: 'mitigates', a: mitigation, b: mitigation2 })).toEqual({ ok: false, reason: 'not_threat_and_mitigation' });
-		expect(addLink(doc, { kind: 'mitigates', a: asset, b: mitigation })).toEqual({ ok: false, reason: 'not_threat_and_mitigation' });
+		expect(addLink(doc, { kind: 'mitigates', a: threat, b: threat2 })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
+		expect(addLink(doc, { kind: 'mitigates', a: mitigation, b: mitigation2 })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
+		expect(addLink(doc, { kind: 'mitigates', a: asset, b: mitigation })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
 		expect(addLink(doc, { kind: 'mitigates', a: threat, b: 'missing' })).toEqual({ ok: false, reason: 'note_not_found' });
 		expect(linksMap(doc).size).toBe(0);
 	});
@@ -210,5 +212,53 @@ describe('deleting notes leaves no orphans', () => {
 		expect(listLinks(doc, live).map((link) => link.id)).toEqual([kept.ok && kept.id]);
 		expect(linksOf(doc, mitigation, live)).toHaveLength(1);
 		expect(listLinks(doc)).toEqual([]);
+	});
+});
+
+describe('assets and threat agents', () => {
+	function withAgent() {
+		const b = board();
+		const agent = createNote(b.doc, { kind: 'agent', question: 2, text: 'Fraudster', motivation: 'money', capability: 'medium', ...AUTHOR });
+		return { ...b, agent };
+	}
+
+	it('links a threat to the assets it endangers and the agents behind it, either way round', () => {
+		const { doc, threat, asset, agent } = withAgent();
+		const endangers = addLink(doc, { kind: 'endangers', a: asset, b: threat });
+		const behind = addLink(doc, { kind: 'agent', a: threat, b: agent });
+		expect(endangers).toEqual({ ok: true, id: linkId({ kind: 'endangers', threatId: threat, assetId: asset }) });
+		expect(behind).toEqual({ ok: true, id: linkId({ kind: 'agent', threatId: threat, agentId: agent }) });
+		expect(linksOf(doc, threat).map((l) => l.kind)).toEqual(['agent', 'endangers']);
+		expect(linksOf(doc, agent)).toHaveLength(1);
+		expect(linksOf(doc, asset)).toHaveLength(1);
+	});
+
+	it('refuses links between the wrong kinds of note', () => {
+		const { doc, threat, threat2, mitigation, asset, agent } = withAgent();
+		expect(addLink(doc, { kind: 'endangers', a: threat, b: mitigation })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
+		expect(addLink(doc, { kind: 'endangers', a: threat, b: threat2 })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
+		expect(addLink(doc, { kind: 'agent', a: asset, b: agent })).toEqual({ ok: false, reason: 'wrong_note_kinds' });
+		expect(linksMap(doc).size).toBe(0);
+	});
+
+	it('hides a link whose far end is not the kind its key promises, and prunes it once the note is gone', () => {
+		const { doc, threat, asset, agent } = withAgent();
+		// A hostile peer writes an "agent" link that points at an asset.
+		linksMap(doc).set(linkId({ kind: 'agent', threatId: threat, agentId: asset }), { kind: 'agent', threatId: threat, agentId: asset, createdAt: 1 });
+		expect(listLinks(doc)).toEqual([]);
+		addLink(doc, { kind: 'agent', a: threat, b: agent });
+		deleteNote(doc, agent);
+		expect(linksOf(doc, threat)).toEqual([]);
+		expect(pruneOrphans(doc).links).toBe(0);
+		expect([...linksMap(doc).keys()]).toEqual([linkId({ kind: 'agent', threatId: threat, agentId: asset })]);
+	});
+
+	it('reads an agent note with its motivation and capability, and skips a hostile one', () => {
+		const { doc, agent } = withAgent();
+		expect(readNote(doc, agent)).toMatchObject({ kind: 'agent', text: 'Fraudster', motivation: 'money', capability: 'medium' });
+		expect(updateNoteFields(doc, agent, { capability: 'high', motivation: 'fame' })).toBe(true);
+		expect(readNote(doc, agent)).toMatchObject({ capability: 'high', motivation: 'fame' });
+		(notesMap(doc).get(agent) as Y.Map<unknown>).set('capability', 'godlike');
+		expect(readNote(doc, agent)).toBeUndefined();
 	});
 });

@@ -10,13 +10,16 @@
  * Writes to a note that has been deleted (perhaps concurrently, by someone else) return false.
  */
 import * as Y from 'yjs';
+import type { z } from 'zod';
 import { createRecordId } from '../ids.ts';
 import { compareOrderKeys, orderKeyBetween } from './ordering.ts';
 import {
+	AgentNotePatch,
 	BoardMeta,
 	DEFAULT_NOTE_COLORS,
 	MAX_NOTE_TEXT_READ_LENGTH,
 	MitigationNotePatch,
+	NOTE_LINK_ENDS,
 	Note,
 	NoteInput,
 	OrderKey,
@@ -32,6 +35,7 @@ import {
 	parseLink,
 	parseVote,
 	type Link,
+	type LinkRecord,
 	type NoteKind,
 	type NotePatch,
 	type QuestionNumber,
@@ -194,6 +198,9 @@ function snapshotNote(id: string, value: unknown): Note | undefined {
 	} else if (kind === 'mitigation') {
 		raw.owner = value.get('owner');
 		raw.status = value.get('status');
+	} else if (kind === 'agent') {
+		raw.motivation = value.get('motivation');
+		raw.capability = value.get('capability') ?? null;
 	}
 	const parsed = Note.safeParse(raw);
 	return parsed.success ? parsed.data : undefined;
@@ -256,6 +263,9 @@ export function writeNewNote(doc: Y.Doc, id: string, fields: NewNoteFields): voi
 		} else if (fields.kind === 'mitigation') {
 			note.set('owner', fields.owner);
 			note.set('status', fields.status);
+		} else if (fields.kind === 'agent') {
+			note.set('motivation', fields.motivation);
+			note.set('capability', fields.capability);
 		}
 	});
 }
@@ -269,7 +279,7 @@ export function updateNoteFields(doc: Y.Doc, id: string, patch: NotePatch): bool
 	const note = readNote(doc, id);
 	const map = noteMap(doc, id);
 	if (!note || !map) return false;
-	const schema = note.kind === 'threat' ? ThreatNotePatch : note.kind === 'mitigation' ? MitigationNotePatch : PlainNotePatch;
+	const schema = PATCH_SCHEMAS[note.kind];
 	const fields: Record<string, unknown> = schema.parse(patch);
 	doc.transact(() => {
 		for (const [key, value] of Object.entries(fields)) {
@@ -280,6 +290,17 @@ export function updateNoteFields(doc: Y.Doc, id: string, patch: NotePatch): bool
 	});
 	return true;
 }
+
+const PATCH_SCHEMAS = {
+	threat: ThreatNotePatch,
+	mitigation: MitigationNotePatch,
+	agent: AgentNotePatch,
+	component: PlainNotePatch,
+	asset: PlainNotePatch,
+	assumption: PlainNotePatch,
+	question: PlainNotePatch,
+	retro: PlainNotePatch
+} as const satisfies Record<NoteKind, z.ZodType>;
 
 /** Turns one STRIDE letter of a threat on or off without touching the other letters. */
 export function setStrideLetter(doc: Y.Doc, id: string, letter: StrideLetter, on: boolean): boolean {
@@ -351,8 +372,21 @@ export function deleteNote(doc: Y.Doc, id: string): boolean {
 // ---- Orphans: links and votes whose note is gone ----------------------------------------------
 
 /** Note ids a link joins (a canvas link joins one note and one canvas element). */
-export function linkEndpoints(link: Link): string[] {
-	return link.kind === 'mitigates' ? [link.threatId, link.mitigationId] : [link.noteId];
+export function linkEndpoints(link: LinkRecord): string[] {
+	if (link.kind === 'canvas') return [link.noteId];
+	return [link.threatId, noteLinkOtherId(link)];
+}
+
+/** The note at the other end of a note-to-note link from its threat (mitigation, asset, agent). */
+export function noteLinkOtherId(link: Exclude<LinkRecord, { kind: 'canvas' }>): string {
+	switch (link.kind) {
+		case 'mitigates':
+			return link.mitigationId;
+		case 'endangers':
+			return link.assetId;
+		case 'agent':
+			return link.agentId;
+	}
 }
 
 /**
@@ -381,11 +415,9 @@ export function noteLookup(doc: Y.Doc): LiveNotes {
  * `notes` may be passed to avoid re-reading notes.
  */
 export function isLinkLive(doc: Y.Doc, link: Link, notes: LiveNotes = noteLookup(doc)): boolean {
-	const lookup = (id: string) => notes.get(id);
-	if (link.kind === 'mitigates') {
-		return lookup(link.threatId)?.kind === 'threat' && lookup(link.mitigationId)?.kind === 'mitigation';
-	}
-	return lookup(link.noteId) !== undefined;
+	if (link.kind === 'canvas') return notes.get(link.noteId) !== undefined;
+	const ends = NOTE_LINK_ENDS[link.kind];
+	return notes.get(link.threatId)?.kind === ends.threat && notes.get(noteLinkOtherId(link))?.kind === ends.other;
 }
 
 /** Whether a canvas element (a tldraw record id) is on the canvas now. */

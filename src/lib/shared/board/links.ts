@@ -7,18 +7,18 @@
  * removing it and adding another.
  */
 import type * as Y from 'yjs';
-import { canvasMap, isLinkLive, linksMap, noteLookup, readNote, type LiveNotes } from './doc.ts';
-import { CanvasElementId, linkId, parseLink, type Link, type LinkRecord } from './schema.ts';
+import { canvasMap, isLinkLive, linkEndpoints, linksMap, noteLookup, readNote, type LiveNotes } from './doc.ts';
+import { CanvasElementId, NOTE_LINK_ENDS, linkId, parseLink, type Link, type LinkRecord, type NoteLinkKind } from './schema.ts';
 
 /**
- * What to link. For `mitigates`, `a` and `b` are the two notes in either order: one must be a
- * threat and the other a mitigation.
+ * What to link. For note-to-note kinds, `a` and `b` are the two notes in either order: one must
+ * be a threat and the other a mitigation (mitigates), an asset (endangers) or an agent (agent).
  */
-export type LinkInput = { kind: 'mitigates'; a: string; b: string } | { kind: 'canvas'; noteId: string; elementId: string };
+export type LinkInput = { kind: NoteLinkKind; a: string; b: string } | { kind: 'canvas'; noteId: string; elementId: string };
 
 export type AddLinkResult =
 	| { ok: true; id: string }
-	| { ok: false; reason: 'note_not_found' | 'element_not_found' | 'not_threat_and_mitigation' };
+	| { ok: false; reason: 'note_not_found' | 'element_not_found' | 'wrong_note_kinds' };
 
 /** Adds a link (idempotent: an existing identical link is left as it is). */
 export function addLink(doc: Y.Doc, input: LinkInput, now = Date.now()): AddLinkResult {
@@ -46,13 +46,12 @@ function resolveLink(
 	const a = readNote(doc, input.a);
 	const b = readNote(doc, input.b);
 	if (!a || !b) return { ok: false, reason: 'note_not_found' };
+	const ends = NOTE_LINK_ENDS[input.kind];
 	const threat = a.kind === 'threat' ? a : b.kind === 'threat' ? b : undefined;
-	const mitigation = a.kind === 'mitigation' ? a : b.kind === 'mitigation' ? b : undefined;
-	if (!threat || !mitigation) return { ok: false, reason: 'not_threat_and_mitigation' };
-	return {
-		ok: true,
-		record: { kind: 'mitigates', threatId: threat.id, mitigationId: mitigation.id, createdAt: now }
-	};
+	const other = a.kind === ends.other ? a : b.kind === ends.other ? b : undefined;
+	if (!threat || !other) return { ok: false, reason: 'wrong_note_kinds' };
+	const record = { kind: input.kind, threatId: threat.id, [ends.otherKey]: other.id, createdAt: now } as LinkRecord;
+	return { ok: true, record };
 }
 
 /** Removes a link by id; false when there was none. */
@@ -75,9 +74,7 @@ export function listLinks(doc: Y.Doc, live?: LiveNotes): Link[] {
 
 /** The live links touching a note. */
 export function linksOf(doc: Y.Doc, noteId: string, live?: LiveNotes): Link[] {
-	return liveLinks(doc, live, (link) =>
-		link.kind === 'mitigates' ? link.threatId === noteId || link.mitigationId === noteId : link.noteId === noteId
-	);
+	return liveLinks(doc, live, (link) => linkEndpoints(link).includes(noteId));
 }
 
 /** The live links touching a canvas element. */

@@ -48,7 +48,7 @@ export function restoreNote(doc: Y.Doc, deleted: DeletedNote): boolean {
 		writeNewNote(doc, id, { ...fields, order, createdAt });
 		const links = linksMap(doc);
 		for (const { key, record } of deleted.links) {
-			const present = linkEndpoints({ ...record, id: key }).every((end) => end === id || notesMap(doc).has(end));
+			const present = linkEndpoints(record).every((end) => end === id || notesMap(doc).has(end));
 			if (present && !links.has(key)) links.set(key, record);
 		}
 		const votes = votesMap(doc);

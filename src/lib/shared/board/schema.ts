@@ -17,7 +17,6 @@ export const SCHEMA_VERSION = 1;
 
 // ---- Vocabulary -------------------------------------------------------------------------------
 
-/** The four questions of the threat-modeling workshop (Shostack's four-question frame). */
 /** The four questions as Threatboard asks them (the product brief's wording). */
 export const QUESTIONS = {
 	1: 'What are we building?',
@@ -27,7 +26,7 @@ export const QUESTIONS = {
 } as const;
 export type QuestionNumber = keyof typeof QUESTIONS;
 
-export const NOTE_KINDS = ['component', 'asset', 'assumption', 'threat', 'mitigation', 'question', 'retro'] as const;
+export const NOTE_KINDS = ['component', 'asset', 'assumption', 'threat', 'mitigation', 'agent', 'question', 'retro'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 /** Kinds without fields of their own. */
 export const PLAIN_NOTE_KINDS = ['component', 'asset', 'assumption', 'question', 'retro'] as const;
@@ -39,6 +38,7 @@ export const NOTE_KIND_LABELS = {
 	assumption: 'Assumption',
 	threat: 'Threat',
 	mitigation: 'Mitigation',
+	agent: 'Threat agent',
 	question: 'Question',
 	retro: 'Retro'
 } as const satisfies Record<NoteKind, string>;
@@ -50,6 +50,7 @@ export const DEFAULT_NOTE_COLORS = {
 	assumption: '#e5e7eb',
 	threat: '#fecaca',
 	mitigation: '#bbf7d0',
+	agent: '#fed7aa',
 	question: '#ddd6fe',
 	retro: '#fbcfe8'
 } as const satisfies Record<NoteKind, string>;
@@ -85,7 +86,17 @@ export const MITIGATION_STATUS_LABELS = {
 	wont_do: "Won't do"
 } as const satisfies Record<MitigationStatus, string>;
 
-export const LINK_KINDS = ['mitigates', 'canvas'] as const;
+/** How capable a threat agent is (resources, skill, access), when the team has judged it. */
+export const AGENT_CAPABILITIES = ['low', 'medium', 'high'] as const;
+export type AgentCapability = (typeof AGENT_CAPABILITIES)[number];
+export const AGENT_CAPABILITY_LABELS = { low: 'Low', medium: 'Medium', high: 'High' } as const satisfies Record<AgentCapability, string>;
+
+/**
+ * mitigates: a mitigation addresses a threat; canvas: a note is about a diagram element;
+ * endangers: a threat endangers an asset (an asset note); agent: a threat agent (an agent note)
+ * is behind a threat. Each is many-to-many.
+ */
+export const LINK_KINDS = ['mitigates', 'canvas', 'endangers', 'agent'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 // ---- Limits -----------------------------------------------------------------------------------
@@ -100,6 +111,7 @@ export const MAX_NOTE_TEXT_LENGTH = 10_000;
  */
 export const MAX_NOTE_TEXT_READ_LENGTH = 2 * MAX_NOTE_TEXT_LENGTH;
 export const MAX_OWNER_LENGTH = 80;
+export const MAX_MOTIVATION_LENGTH = 200;
 export const MAX_SCOPE_LENGTH = 4_000;
 export const MAX_RECORD_ID_LENGTH = 64;
 export const MAX_CANVAS_ELEMENT_ID_LENGTH = 128;
@@ -131,6 +143,8 @@ export const NoteKindSchema = z.enum(NOTE_KINDS);
 export const StrideLetterSchema = z.enum(STRIDE_LETTERS);
 export const ThreatStatusSchema = z.enum(THREAT_STATUSES);
 export const MitigationStatusSchema = z.enum(MITIGATION_STATUSES);
+export const AgentCapabilitySchema = z.enum(AGENT_CAPABILITIES);
+export const Motivation = z.string().trim().max(MAX_MOTIVATION_LENGTH).regex(SINGLE_LINE);
 
 // ---- Meta -------------------------------------------------------------------------------------
 
@@ -170,10 +184,17 @@ export const MitigationNote = NoteBase.extend({
 	owner: Owner,
 	status: MitigationStatusSchema
 });
-export const Note = z.discriminatedUnion('kind', [PlainNote, ThreatNote, MitigationNote]);
+/** Who attacks (the text), with what motivation and capability. */
+export const AgentNote = NoteBase.extend({
+	kind: z.literal('agent'),
+	motivation: Motivation,
+	capability: AgentCapabilitySchema.nullable()
+});
+export const Note = z.discriminatedUnion('kind', [PlainNote, ThreatNote, MitigationNote, AgentNote]);
 export type PlainNote = z.infer<typeof PlainNote>;
 export type ThreatNote = z.infer<typeof ThreatNote>;
 export type MitigationNote = z.infer<typeof MitigationNote>;
+export type AgentNote = z.infer<typeof AgentNote>;
 export type Note = z.infer<typeof Note>;
 
 // ---- Note input (createNote) and patches (updateNoteFields) -----------------------------------
@@ -203,6 +224,11 @@ export const NoteInput = z.discriminatedUnion('kind', [
 		kind: z.literal('mitigation'),
 		owner: Owner.default(''),
 		status: MitigationStatusSchema.default('proposed')
+	}),
+	NoteInputBase.extend({
+		kind: z.literal('agent'),
+		motivation: Motivation.default(''),
+		capability: AgentCapabilitySchema.nullable().default(null)
 	})
 ]);
 /** What createNote accepts (fields with defaults may be omitted). */
@@ -221,11 +247,15 @@ export const ThreatNotePatch = z
 export const MitigationNotePatch = z
 	.strictObject({ color: HexColor, owner: Owner, status: MitigationStatusSchema })
 	.partial();
+export const AgentNotePatch = z
+	.strictObject({ color: HexColor, motivation: Motivation, capability: AgentCapabilitySchema.nullable() })
+	.partial();
 /** Fields updateNoteFields may change; which ones are allowed depends on the note's kind. */
 export type NotePatch =
 	| z.input<typeof PlainNotePatch>
 	| z.input<typeof ThreatNotePatch>
-	| z.input<typeof MitigationNotePatch>;
+	| z.input<typeof MitigationNotePatch>
+	| z.input<typeof AgentNotePatch>;
 
 // ---- Links ------------------------------------------------------------------------------------
 
@@ -241,15 +271,33 @@ export const CanvasLink = z.strictObject({
 	elementId: CanvasElementId,
 	createdAt: Timestamp
 });
+export const EndangersLink = z.strictObject({
+	kind: z.literal('endangers'),
+	threatId: RecordId,
+	assetId: RecordId,
+	createdAt: Timestamp
+});
+export const AgentLink = z.strictObject({
+	kind: z.literal('agent'),
+	threatId: RecordId,
+	agentId: RecordId,
+	createdAt: Timestamp
+});
 /** A link as stored (a plain value in the `links` map under linkId(record)). */
-export const LinkRecord = z.discriminatedUnion('kind', [MitigatesLink, CanvasLink]);
+export const LinkRecord = z.discriminatedUnion('kind', [MitigatesLink, CanvasLink, EndangersLink, AgentLink]);
 export type MitigatesLink = z.infer<typeof MitigatesLink>;
 export type CanvasLink = z.infer<typeof CanvasLink>;
+export type EndangersLink = z.infer<typeof EndangersLink>;
+export type AgentLink = z.infer<typeof AgentLink>;
 export type LinkRecord = z.infer<typeof LinkRecord>;
 /** A link read from the document, with its map key. */
 export type Link = LinkRecord & { id: string };
 
-type LinkEnds = Pick<MitigatesLink, 'kind' | 'threatId' | 'mitigationId'> | Pick<CanvasLink, 'kind' | 'noteId' | 'elementId'>;
+type LinkEnds =
+	| Pick<MitigatesLink, 'kind' | 'threatId' | 'mitigationId'>
+	| Pick<CanvasLink, 'kind' | 'noteId' | 'elementId'>
+	| Pick<EndangersLink, 'kind' | 'threatId' | 'assetId'>
+	| Pick<AgentLink, 'kind' | 'threatId' | 'agentId'>;
 
 /**
  * The map key of a link. Built from the endpoints' roles (threat then mitigation, note then
@@ -257,10 +305,25 @@ type LinkEnds = Pick<MitigatesLink, 'kind' | 'threatId' | 'mitigationId'> | Pick
  * same key and the `links` map behaves as a set.
  */
 export function linkId(link: LinkEnds): string {
-	return link.kind === 'mitigates'
-		? `mitigates:${link.threatId}|${link.mitigationId}`
-		: `canvas:${link.noteId}|${link.elementId}`;
+	switch (link.kind) {
+		case 'mitigates':
+			return `mitigates:${link.threatId}|${link.mitigationId}`;
+		case 'canvas':
+			return `canvas:${link.noteId}|${link.elementId}`;
+		case 'endangers':
+			return `endangers:${link.threatId}|${link.assetId}`;
+		case 'agent':
+			return `agent:${link.threatId}|${link.agentId}`;
+	}
 }
+
+/** The note kinds at each end of a note-to-note link, threat first. */
+export const NOTE_LINK_ENDS = {
+	mitigates: { threat: 'threat', other: 'mitigation', otherKey: 'mitigationId' },
+	endangers: { threat: 'threat', other: 'asset', otherKey: 'assetId' },
+	agent: { threat: 'threat', other: 'agent', otherKey: 'agentId' }
+} as const satisfies Record<Exclude<LinkKind, 'canvas'>, { threat: 'threat'; other: NoteKind; otherKey: string }>;
+export type NoteLinkKind = keyof typeof NOTE_LINK_ENDS;
 
 /** Validates a stored link; its key must match its content, so a peer cannot plant duplicates. */
 export function parseLink(key: string, value: unknown): Link | undefined {

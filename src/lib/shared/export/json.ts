@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import { addLink } from '../board/links.ts';
-import { createNote, setScope, setTitle, votesMap } from '../board/doc.ts';
+import { createNote, noteLinkOtherId, setScope, setTitle, votesMap } from '../board/doc.ts';
 import { defaultControl, writeControl } from '../control/doc.ts';
 import { getNoteText } from '../board/note-text.ts';
 import { MAX_NOTE_TEXT_LENGTH, voteKey, type Note, type NoteInput } from '../board/schema.ts';
@@ -73,10 +73,10 @@ export function writeRoomSnapshot(board: Y.Doc, control: Y.Doc | undefined, snap
 		writeCanvasRecords(board, snapshot.canvas.records, snapshot.canvas.schema);
 		for (const note of snapshot.notes) ids.set(note.id, importNote(board, note));
 		for (const link of snapshot.links) {
-			if (link.kind === 'mitigates') {
-				addLink(board, { kind: 'mitigates', a: ids.get(link.threatId)!, b: ids.get(link.mitigationId)! }, link.createdAt);
-			} else {
+			if (link.kind === 'canvas') {
 				addLink(board, { kind: 'canvas', noteId: ids.get(link.noteId)!, elementId: link.elementId }, link.createdAt);
+			} else {
+				addLink(board, { kind: link.kind, a: ids.get(link.threatId)!, b: ids.get(noteLinkOtherId(link))! }, link.createdAt);
 			}
 		}
 		// Written as they were (castVote would re-check the budget per dot against the whole board).

@@ -157,7 +157,7 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 			if (!threat || !mitigation) continue;
 			threat.mitigations.push(mitigation);
 			mitigation.threats.push(threat);
-		} else {
+		} else if (link.kind === 'canvas') {
 			const threat = threatById.get(link.noteId);
 			const ref = refs.get(link.elementId);
 			if (!threat || !ref) continue;
@@ -234,7 +234,7 @@ function compareRefs(a: string, b: string): number {
 function plainNotes(notes: readonly Note[]): Record<PlainNoteKind, PlainNote[]> {
 	const plain: Record<PlainNoteKind, PlainNote[]> = { component: [], asset: [], assumption: [], question: [], retro: [] };
 	// Snapshot notes are already in board order (question, order key, id).
-	for (const note of notes) if (note.kind !== 'threat' && note.kind !== 'mitigation') plain[note.kind].push(note);
+	for (const note of notes) if (note.kind !== 'threat' && note.kind !== 'mitigation' && note.kind !== 'agent') plain[note.kind].push(note);
 	return plain;
 }
 

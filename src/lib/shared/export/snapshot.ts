@@ -9,7 +9,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { listLinks } from '../board/links.ts';
-import { listNotes, readMeta, readTitle } from '../board/doc.ts';
+import { listNotes, noteLinkOtherId, readMeta, readTitle } from '../board/doc.ts';
 import { effectiveVotes, listVotes, VoteBudget } from '../board/votes.ts';
 import {
 	DEFAULT_VOTE_BUDGET,
@@ -24,7 +24,7 @@ import {
 } from '../control/doc.ts';
 import { DEFAULT_TITLE } from '../wire/room-links.ts';
 import { DisplayName } from '../person.ts';
-import { LinkRecord, Note, RecordId, Scope, Timestamp, Title, Vote } from '../board/schema.ts';
+import { LinkRecord, NOTE_LINK_ENDS, Note, RecordId, Scope, Timestamp, Title, Vote } from '../board/schema.ts';
 import { isCanvasRecord, readCanvasRecords, readCanvasSchema, type CanvasRecord } from './canvas-records.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
@@ -148,9 +148,9 @@ function checkReferences(snapshot: RoomSnapshot, ctx: z.RefinementCtx): void {
 	});
 	snapshot.links.forEach((link, i) => {
 		const ok =
-			link.kind === 'mitigates'
-				? kinds.get(link.threatId) === 'threat' && kinds.get(link.mitigationId) === 'mitigation'
-				: kinds.has(link.noteId) && records.has(link.elementId);
+			link.kind === 'canvas'
+				? kinds.has(link.noteId) && records.has(link.elementId)
+				: kinds.get(link.threatId) === 'threat' && kinds.get(noteLinkOtherId(link)) === NOTE_LINK_ENDS[link.kind].other;
 		if (!ok) ctx.addIssue({ code: 'custom', path: ['links', i], message: 'link points at a missing note, canvas record or wrong kind' });
 	});
 	snapshot.votes.forEach((vote, i) => {
