@@ -6,6 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
+import { createBoardMaintenance } from './board/maintenance.ts';
+import { facilitatorKeys } from './facilitation/keys.ts';
+import { createBoardLock } from './facilitation/lock.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -48,7 +51,9 @@ export function createThreatboard(options: ThreatboardOptions) {
 		},
 		log,
 		metrics,
-		fanout
+		fanout,
+		// The features every room runs with, in order (server/rooms/hooks.ts).
+		[createBoardMaintenance(log), facilitatorKeys, createBoardLock()]
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
 	const app = createHttpApp({

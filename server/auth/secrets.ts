@@ -6,8 +6,13 @@ export function hashSecret(secret: string): string {
 	return createHash('sha256').update(secret).digest('hex');
 }
 
+/** Compares two secrets in time that does not depend on where they differ. */
+export function sameSecret(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export function secretMatches(secret: string, expectedHash: string): boolean {
-	const actual = Buffer.from(hashSecret(secret), 'hex');
-	const expected = Buffer.from(expectedHash, 'hex');
-	return actual.length === expected.length && timingSafeEqual(actual, expected);
+	return sameSecret(hashSecret(secret), expectedHash);
 }

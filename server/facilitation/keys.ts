@@ -1,6 +1,7 @@
 /**
  * Which keys make someone a facilitator of a room: the creator's key (stored only as a hash in
- * the room record) unless it was handed over, and co-facilitator keys.
+ * the room record) unless it was handed over, and co-facilitator keys. The check is a room hook
+ * (onAuthenticate): a connection that presents a valid key in its handshake becomes a facilitator.
  *
  * A co-facilitator key is derived, not stored: HMAC-SHA256 keyed with the room's facilitator
  * key hash over the grant id. The control document lists grant ids (public, harmless); only the
@@ -8,13 +9,14 @@
  * grant removes its id, so its key stops working. The hash never leaves the server, and anyone
  * who could read it could read the whole store anyway.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type * as Y from 'yjs';
 import { readControl } from '#shared/control/doc';
 import { isSecret } from '#shared/ids';
-import { secretMatches } from '../auth/secrets.ts';
+import { CloseCode } from '#shared/wire/protocol';
+import { sameSecret, secretMatches } from '../auth/secrets.ts';
 import type { RoomRecord } from '../persistence/doc-store.ts';
-import type { RoomManager } from '../rooms/room-manager.ts';
+import type { RoomHooks } from '../rooms/hooks.ts';
 
 const GRANT_KEY_CONTEXT = 'threatboard.co-facilitator.v1:';
 
@@ -32,12 +34,6 @@ export function grantKey(record: RoomRecord, grantId: string): string {
 		.digest('base64url');
 }
 
-function sameSecret(a: string, b: string): boolean {
-	const x = Buffer.from(a);
-	const y = Buffer.from(b);
-	return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The identity a key proves for this room, given its control document; undefined if none. */
 export function identifyFacilitator(record: RoomRecord, control: Y.Doc, key: string): FacilitatorIdentity | undefined {
 	if (!isSecret(key)) return undefined;
@@ -49,16 +45,16 @@ export function identifyFacilitator(record: RoomRecord, control: Y.Doc, key: str
 	return undefined;
 }
 
-/**
- * For the sync server's handshake: whether `key` is a facilitator key of the room. Loads the
- * room (the connection is about to use it anyway) because grants live in its control document.
- */
-export async function isFacilitatorKey(rooms: RoomManager, record: RoomRecord, key: string): Promise<boolean> {
-	if (!isSecret(key)) return false;
-	const room = await rooms.acquire(record);
-	try {
-		return identifyFacilitator(record, room.docs.control.doc, key) !== undefined;
-	} finally {
-		rooms.release(record.roomId);
+/** A participant presenting a valid facilitator key becomes a facilitator; a wrong key is refused. */
+export const facilitatorKeys: RoomHooks = {
+	name: 'facilitator-keys',
+	onAuthenticate({ room, connection, credentials }) {
+		const key = credentials.facilitatorKey;
+		if (key === undefined || connection.role === 'observer') return undefined;
+		if (!identifyFacilitator(room.record, room.docs.control.doc, key)) {
+			return { code: CloseCode.Unauthorized, reason: 'invalid facilitator key' };
+		}
+		connection.role = 'facilitator';
+		return undefined;
 	}
-}
+};

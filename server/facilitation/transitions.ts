@@ -1,8 +1,8 @@
 /**
  * What each facilitator command does to the control state: pure functions of (state, command,
- * server time), so they are unit-tested with a fake clock and applied by the router in one
+ * server time), so they are unit-tested with a fake clock and applied by commands.ts in one
  * transaction. Commands that also need the live room (follow, promote, revoke) are checked by
- * the router first and then land here as plain state changes.
+ * commands.ts first and then land here as plain state changes.
  */
 import type { ControlState, PhaseRecord, Timeboxes } from '#shared/control/doc';
 import type { ParsedControlCommand } from '#shared/control/commands';
@@ -130,7 +130,7 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 
 		case 'promote':
 		case 'revoke':
-			// Grants are written by the router, which also delivers the key (grants.ts).
+			// Grants are written by commands.ts, which also delivers the key.
 			return refuse('This command needs the live room.');
 	}
 }

@@ -2,19 +2,18 @@
  * The express app: JSON API under /api, /healthz, /metrics, then the SvelteKit handler for pages.
  * Every error leaves as JSON with a stable code; nothing a client sends can crash the process.
  */
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
-import { ApiErrorCode, CreateRoomRequest, type ApiError, type ClientConfigResponse, type RoomInfoResponse } from '#shared/wire/api';
-import { isRoomId, isSecret } from '#shared/ids';
-import { hashSecret } from '../auth/secrets.ts';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ApiErrorCode, CreateRoomRequest, type ClientConfigResponse, type RoomInfoResponse } from '#shared/wire/api';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
+import { resolveRoom } from '../rooms/resolve.ts';
 import { createRoom } from '../rooms/room-service.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
-import { createFacilitationRouter } from '../facilitation/router.ts';
+import { createControlRouter } from './control-routes.ts';
+import { sendError } from './errors.ts';
 import { createExportRouter } from './export-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
@@ -32,12 +31,6 @@ export interface AppDeps {
 	fanoutStatus?: () => 'off' | 'ok' | 'down';
 	/** What GET /api/config tells browsers. */
 	clientConfig?: ClientConfigResponse;
-}
-
-function sendError(res: Response, status: number, code: ApiErrorCode, message: string, issues?: z.core.$ZodIssue[]) {
-	const body: ApiError = { error: { code, message } };
-	if (issues) body.error.issues = issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-	res.status(status).json(body);
 }
 
 /**
@@ -85,24 +78,17 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	});
 
 	api.get('/rooms/:id', async (req, res) => {
-		const id = req.params.id;
-		let info: RoomInfoResponse | undefined;
-		if (isRoomId(id)) {
-			const record = await store.getRoom(id);
-			if (record) info = { title: record.title, createdAt: record.createdAt, role: 'participant' };
-		} else if (isSecret(id)) {
-			const record = await store.getRoomByObserverHash(hashSecret(id));
-			if (record) info = { title: record.title, createdAt: record.createdAt, role: 'observer' };
-		}
-		if (!info) return sendError(res, 404, ApiErrorCode.NotFound, 'no such workshop');
-		res.json(info);
+		const resolved = await resolveRoom(store, req.params.id);
+		if (!resolved) return sendError(res, 404, ApiErrorCode.NotFound, 'no such workshop');
+		const { record, access } = resolved;
+		res.json({ title: record.title, createdAt: record.createdAt, role: access } satisfies RoomInfoResponse);
 	});
 
 	api.get('/config', (_req, res) => {
 		res.json(deps.clientConfig ?? { tldrawLicenseKey: null });
 	});
 
-	if (deps.rooms) api.use(createFacilitationRouter({ store, rooms: deps.rooms, log }));
+	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
 	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, persister, log }));

@@ -7,20 +7,20 @@
  *
  * Mounted ahead of the JSON API router, because the import carries its own, larger body limit.
  */
-import express, { type Response } from 'express';
-import { ApiErrorCode, type ApiError } from '#shared/wire/api';
+import express from 'express';
+import { ApiErrorCode } from '#shared/wire/api';
 import { snapshotRoom } from '#shared/export/snapshot';
 import { exportFileName, isExportFormat, renderExport, EXPORT_FORMATS } from '#shared/export/formats';
-import { MAX_IMPORT_BYTES, parseRoomExport, writeRoomSnapshot, type ImportIssue } from '#shared/export/json';
-import { isRoomId, isSecret } from '#shared/ids';
-import { hashSecret } from '../auth/secrets.ts';
-import { RateLimiter } from '../facilitation/rate-limit.ts';
+import { MAX_IMPORT_BYTES, parseRoomExport, writeRoomSnapshot } from '#shared/export/json';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
-import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { DocStore } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
+import { RateLimiter } from '../rate-limit.ts';
+import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { createRoom } from '../rooms/room-service.ts';
+import { sendError } from './errors.ts';
 
 export interface ExportRouterDeps {
 	store: DocStore;
@@ -38,10 +38,6 @@ const EXPORT_BURST = 20;
 const IMPORTS_PER_SECOND = 2;
 const IMPORT_BURST = 10;
 
-function fail(res: Response, status: number, code: ApiErrorCode, message: string, issues?: ImportIssue[]): void {
-	res.status(status).json({ error: { code, message, ...(issues?.length ? { issues } : {}) } } satisfies ApiError);
-}
-
 export function createExportRouter(deps: ExportRouterDeps): express.Router {
 	const { store, rooms, persister, log } = deps;
 	const now = deps.now ?? Date.now;
@@ -53,28 +49,21 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 		next();
 	});
 
-	/** The room an id opens: a room id (participant) or an observer id, which is looked up by hash. */
-	async function findRoom(id: string): Promise<RoomRecord | undefined> {
-		if (isRoomId(id)) return store.getRoom(id);
-		if (isSecret(id)) return store.getRoomByObserverHash(hashSecret(id));
-		return undefined;
-	}
-
 	router.get('/rooms/:roomId/export.:format', async (req, res) => {
 		const { roomId, format } = req.params;
-		if (!isExportFormat(format)) return fail(res, 404, ApiErrorCode.NotFound, 'no such export format (use export.md, export.json or export.csv)');
-		const record = await findRoom(roomId);
-		if (!record) return fail(res, 404, ApiErrorCode.NotFound, 'no such workshop');
+		if (!isExportFormat(format)) return sendError(res, 404, ApiErrorCode.NotFound, 'no such export format (use export.md, export.json or export.csv)');
+		const record = (await resolveRoom(store, roomId))?.record;
+		if (!record) return sendError(res, 404, ApiErrorCode.NotFound, 'no such workshop');
 		if (!exportLimiter.take(record.roomId)) {
 			res.setHeader('Retry-After', '1');
-			return fail(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
+			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
 		let room;
 		try {
 			room = await rooms.acquire(record);
 		} catch (err) {
 			log.error('export: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
-			return fail(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
+			return sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
 		}
 		let body: string;
 		const exportedAt = now();
@@ -91,10 +80,10 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 	router.post('/rooms/import', express.json({ limit: MAX_IMPORT_BYTES, strict: true, type: () => true }), async (req, res) => {
 		if (!importLimiter.take('import')) {
 			res.setHeader('Retry-After', '1');
-			return fail(res, 429, ApiErrorCode.RateLimited, 'Too many imports at once. Try again in a moment.');
+			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many imports at once. Try again in a moment.');
 		}
 		const parsed = parseRoomExport(req.body ?? null);
-		if (!parsed.ok) return fail(res, 400, ApiErrorCode.InvalidRequest, parsed.message, parsed.issues);
+		if (!parsed.ok) return sendError(res, 400, ApiErrorCode.InvalidRequest, parsed.message, parsed.issues);
 		const { snapshot } = parsed;
 
 		// A new room with its own ids and keys, exactly as POST /api/rooms makes one, then filled.

@@ -1,10 +1,8 @@
 /**
- * Rooms in memory: loaded from the store on first use (both documents, completely, before any
- * sync message is sent), shared by concurrent connections, and evicted when idle, only after
- * everything they hold has been persisted.
+ * The room registry: rooms in memory, loaded from the store on first use (both documents,
+ * completely, and their features' afterLoad hooks run, before any sync message is sent), shared
+ * by concurrent users, and evicted when idle, only after everything they hold is persisted.
  */
-import { pruneOrphans } from '#shared/board/doc';
-import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/board/migrations';
 import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
@@ -13,25 +11,21 @@ import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
 import { noFanout, type Fanout } from '../scale-out/fanout.ts';
 import { RoomPeering } from '../scale-out/room-peering.ts';
-import { SharedDoc, type SharedDocOptions } from '../sync/shared-doc.ts';
-
-export interface LoadedRoom {
-	record: RoomRecord;
-	tag: string;
-	docs: Record<DocName, SharedDoc>;
-}
+import { RoomHookRunner, type RoomHooks } from './hooks.ts';
+import type { RoomDoc, RoomDocOptions } from './room-doc.ts';
+import { Room } from './room.ts';
 
 interface RoomSlot {
 	/** Resolves to the room once both documents are loaded. */
-	ready: Promise<LoadedRoom>;
-	room: LoadedRoom | null;
+	ready: Promise<Room>;
+	room: Room | null;
 	users: number;
 	evictTimer: NodeJS.Timeout | null;
 	/** Set while the room is being written out and released. */
 	evicting: Promise<void> | null;
 }
 
-export interface RoomManagerOptions extends SharedDocOptions {
+export interface RoomManagerOptions extends RoomDocOptions {
 	idleEvictMs: number;
 }
 
@@ -39,6 +33,7 @@ export class RoomManager {
 	#slots = new Map<string, RoomSlot>();
 	/** Each loaded room's link to the other instances (inert without REDIS_URL). */
 	#peerings = new Map<string, RoomPeering>();
+	readonly #hooks: RoomHookRunner;
 
 	constructor(
 		private readonly store: DocStore,
@@ -46,8 +41,12 @@ export class RoomManager {
 		private readonly options: RoomManagerOptions,
 		private readonly log: Logger,
 		private readonly metrics: Metrics,
-		private readonly fanout: Fanout = noFanout
-	) {}
+		private readonly fanout: Fanout = noFanout,
+		/** The features plugged into every room, in order (server/threatboard.ts composes them). */
+		hooks: readonly RoomHooks[] = []
+	) {
+		this.#hooks = new RoomHookRunner(hooks, log);
+	}
 
 	get loadedCount(): number {
 		return this.#slots.size;
@@ -61,7 +60,7 @@ export class RoomManager {
 	 * Takes a reference on a room, loading it if needed. Every acquire must be paired with a
 	 * release; a room with no references is evicted after idleEvictMs.
 	 */
-	async acquire(record: RoomRecord): Promise<LoadedRoom> {
+	async acquire(record: RoomRecord): Promise<Room> {
 		for (;;) {
 			const slot = this.#slots.get(record.roomId);
 			if (slot?.evicting) {
@@ -107,12 +106,12 @@ export class RoomManager {
 		}, this.options.idleEvictMs);
 	}
 
-	async #load(record: RoomRecord): Promise<LoadedRoom> {
+	async #load(record: RoomRecord): Promise<Room> {
 		const tag = roomTag(record.roomId);
 		// Subscribed before reading the store, so no peer's update falls between the two.
 		const readStored = async (docName: DocName) => (await this.store.loadDoc({ roomId: record.roomId, docName })).updates;
 		const peering = await RoomPeering.join(this.fanout, record.roomId, tag, readStored, this.log);
-		let room: LoadedRoom;
+		let room: Room;
 		try {
 			room = await this.#loadDocs(record, tag);
 		} catch (err) {
@@ -124,63 +123,45 @@ export class RoomManager {
 		return room;
 	}
 
-	async #loadDocs(record: RoomRecord, tag: string): Promise<LoadedRoom> {
-		const docs = {} as Record<DocName, SharedDoc>;
-		for (const docName of DOC_NAMES) {
-			const started = performance.now();
-			const stored = await this.store.loadDoc({ roomId: record.roomId, docName });
-			const shared = new SharedDoc(
-				record.roomId,
-				docName,
-				tag,
-				this.persister,
-				(doc) => this.#compact(doc),
-				this.options,
-				this.log,
-				this.metrics
-			);
-			shared.loadStored(stored.updates, stored.lastSeq, stored.logLength, stored.seqs);
-			if (docName === 'board') this.#migrate(shared, tag);
-			this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
-			docs[docName] = shared;
-			// A long log makes every load slow: fold it now rather than on the next update.
-			if (stored.logLength >= shared.compactAt) void shared.compact();
-		}
-		this.log.debug('room loaded', { room: tag });
-		return { record, tag, docs };
-	}
-
-	/**
-	 * Brings a board up to this code's schema once, here, before any client sees it, and drops
-	 * orphaned records; the changes are persisted like any update. A board written by newer
-	 * code is refused rather than served to clients that would misread it.
-	 */
-	#migrate(shared: SharedDoc, tag: string): void {
+	async #loadDocs(record: RoomRecord, tag: string): Promise<Room> {
+		const room = new Room(record, tag, {
+			hooks: this.#hooks,
+			persister: this.persister,
+			compact: (doc) => this.#compact(doc),
+			options: this.options,
+			log: this.log,
+			metrics: this.metrics
+		});
+		const logLengths = {} as Record<DocName, number>;
 		try {
-			const { from, to } = migrateBoardDoc(shared.doc);
-			if (from !== to) this.log.info('board migrated', { room: tag, from, to });
-			// Links and votes whose note was deleted concurrently elsewhere are hidden by every
-			// reader; here, with the whole committed document at hand, they are removed.
-			const pruned = pruneOrphans(shared.doc);
-			if (pruned.links + pruned.votes > 0) this.log.info('orphans pruned', { room: tag, ...pruned });
-		} catch (err) {
-			if (err instanceof DocumentTooNewError) {
-				this.log.error('board written by a newer Threatboard; refusing to serve it', { room: tag, found: err.found });
-				throw err;
+			for (const docName of DOC_NAMES) {
+				const started = performance.now();
+				const stored = await this.store.loadDoc({ roomId: record.roomId, docName });
+				room.docs[docName].loadStored(stored.updates, stored.lastSeq, stored.logLength, stored.seqs);
+				logLengths[docName] = stored.logLength;
+				this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
 			}
-			if (!(err instanceof InvalidBoardDocumentError)) throw err;
-			this.log.warn('board has no readable metadata; served unmigrated', { room: tag });
+			// Features settle the loaded room (migrations, rules) before any client sees it.
+			this.#hooks.afterLoad({ room });
+		} catch (err) {
+			for (const doc of Object.values(room.docs)) doc.destroy();
+			throw err;
 		}
+		// A long log makes every load slow: fold it now rather than on the next update.
+		for (const docName of DOC_NAMES) if (logLengths[docName] >= room.docs[docName].pipeline.compactAt) void room.docs[docName].compact();
+		this.log.debug('room loaded', { room: tag });
+		return room;
 	}
 
-	async #compact(doc: SharedDoc): Promise<boolean> {
+	async #compact(doc: RoomDoc): Promise<boolean> {
 		// The store hands the fold what it holds (other instances may have written entries this
 		// one has not seen); the doc takes those in and becomes the snapshot.
-		const counted = doc.logLength;
+		const { pipeline } = doc;
+		const counted = pipeline.logLength;
 		if (counted === 0) return true;
 		try {
 			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, (stored) => doc.foldStored(stored));
-			doc.logLength = Math.max(0, doc.logLength - counted);
+			pipeline.logLength = Math.max(0, pipeline.logLength - counted);
 			return true;
 		} catch (err) {
 			this.metrics.storeFailures.inc();
@@ -196,6 +177,7 @@ export class RoomManager {
 			this.#peerings.get(roomId)?.leave();
 			this.#peerings.delete(roomId);
 			if (room) {
+				this.#hooks.beforeUnload({ room });
 				await this.persister.drain();
 				for (const doc of Object.values(room.docs)) {
 					await doc.compact();

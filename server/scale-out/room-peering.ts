@@ -8,15 +8,34 @@
 import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
-import type { SharedDoc } from '../sync/shared-doc.ts';
 import type { Fanout, RoomChannel } from './fanout.ts';
 
 /** Reads a document's stored state (snapshot and log). */
 export type StoredReader = (docName: DocName) => Promise<Uint8Array[]>;
 
+/** Where a document's committed updates and owned presence go to the other instances. */
+export interface DocPeers {
+	/** seqs: the store's sequence numbers of the log entries the update is made of. */
+	publishUpdate(update: Uint8Array, seqs: readonly number[]): void;
+	/** An awareness frame (as sent to clients) with entries owned by this instance's connections. */
+	publishAwareness(frame: Uint8Array): void;
+}
+
+/** What peering needs of a live document (server/rooms/room-doc.ts implements it). */
+export interface PeeredDoc {
+	/** Applies an update another instance has stored (as the given log entries) and published. */
+	applyFromPeer(update: Uint8Array, seqs: readonly number[]): void;
+	applyPeerAwareness(frame: Uint8Array): void;
+	/** Merges stored state this instance may have missed; new parts reach its clients. */
+	applyFromStore(updates: Uint8Array[]): void;
+	/** Sends peers the presence owned here again. */
+	republishAwareness(): void;
+	connectPeers(peers: DocPeers): void;
+}
+
 export class RoomPeering {
-	#docs: Record<DocName, SharedDoc> | null = null;
-	#early: Array<(docs: Record<DocName, SharedDoc>) => void> = [];
+	#docs: Record<DocName, PeeredDoc> | null = null;
+	#early: Array<(docs: Record<DocName, PeeredDoc>) => void> = [];
 	#channel: RoomChannel | null = null;
 	#resyncing: Promise<void> | null = null;
 	#resyncAgain = false;
@@ -42,22 +61,22 @@ export class RoomPeering {
 	}
 
 	/** The documents are loaded: apply what arrived meanwhile and start publishing. */
-	attach(docs: Record<DocName, SharedDoc>): void {
+	attach(docs: Record<DocName, PeeredDoc>): void {
 		this.#docs = docs;
 		const channel = this.#channel;
 		if (!channel) return;
 		for (const docName of DOC_NAMES) {
-			docs[docName].peers = {
+			docs[docName].connectPeers({
 				publishUpdate: (update, seqs) => channel.publishUpdate(docName, update, seqs),
 				publishAwareness: (frame) => channel.publishAwareness(docName, frame)
-			};
+			});
 		}
 		const early = this.#early;
 		this.#early = [];
 		for (const apply of early) apply(docs);
 	}
 
-	#deliver(apply: (docs: Record<DocName, SharedDoc>) => void): void {
+	#deliver(apply: (docs: Record<DocName, PeeredDoc>) => void): void {
 		if (this.#left) return;
 		if (this.#docs) apply(this.#docs);
 		else this.#early.push(apply);

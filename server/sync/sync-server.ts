@@ -18,17 +18,16 @@ import {
 	type DocName
 } from '#shared/wire/protocol';
 import type { Config } from '../config.ts';
-import { hashSecret } from '../auth/secrets.ts';
-import { isFacilitatorKey } from '../facilitation/keys.ts';
-import { enforceBoardLock } from '../facilitation/lock.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { DocStore } from '../persistence/doc-store.ts';
+import { Connection } from '../rooms/connection.ts';
+import { ProtocolError } from '../rooms/protocol-error.ts';
+import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
+import type { Room } from '../rooms/room.ts';
 import { createAdmission } from './admission.ts';
-import { Connection, type Role } from './connection.ts';
-import { ProtocolError } from './shared-doc.ts';
 
 /** Frames a client may send before its room has finished loading. */
 const MAX_FRAMES_WHILE_LOADING = 64;
@@ -76,7 +75,8 @@ export function createSyncServer(deps: {
 		perMessageDeflate: false,
 		handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false)
 	});
-	const connections = new Set<Connection>();
+	/** Every open connection, with its socket (the heartbeat pings the socket itself). */
+	const connections = new Map<Connection, WebSocket>();
 	let accepting = true;
 	const admission = createAdmission({
 		maxConnections: config.MAX_CONNECTIONS,
@@ -87,26 +87,17 @@ export function createSyncServer(deps: {
 	});
 
 	const heartbeat = setInterval(() => {
-		for (const conn of connections) {
+		for (const [conn, ws] of connections) {
 			if (!conn.alive) {
 				log.info('connection dropped: no heartbeat', { room: conn.roomTag, conn: conn.id });
-				conn.ws.terminate();
+				conn.socket.terminate();
 				continue;
 			}
 			conn.alive = false;
-			conn.ws.ping();
+			ws.ping();
 		}
 	}, config.HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
-
-	async function resolveRoom(id: string): Promise<{ record: RoomRecord; observer: boolean } | undefined> {
-		if (isRoomId(id)) {
-			const record = await store.getRoom(id);
-			return record && { record, observer: false };
-		}
-		const record = await store.getRoomByObserverHash(hashSecret(id));
-		return record && { record, observer: true };
-	}
 
 	function facilitatorKeyOf(req: IncomingMessage): string | undefined {
 		const header = req.headers['sec-websocket-protocol'];
@@ -143,23 +134,14 @@ export function createSyncServer(deps: {
 
 		let resolved: Awaited<ReturnType<typeof resolveRoom>>;
 		try {
-			resolved = await resolveRoom(target.id);
+			resolved = await resolveRoom(store, target.id);
 		} catch (err) {
 			log.error('room lookup failed', { error: errorMessage(err) });
 			return refuse(ws, CloseCode.StorageUnavailable, 'storage unavailable', {});
 		}
 		if (!resolved) return refuse(ws, CloseCode.RoomNotFound, 'room not found', {});
-		const { record, observer } = resolved;
+		const { record, access } = resolved;
 		const tag = roomTag(record.roomId);
-
-		let role: Role = observer ? 'observer' : 'participant';
-		const key = facilitatorKeyOf(req);
-		if (key !== undefined && !observer) {
-			if (!(await isFacilitatorKey(rooms, record, key))) {
-				return refuse(ws, CloseCode.Unauthorized, 'invalid facilitator key', { room: tag });
-			}
-			role = 'facilitator';
-		}
 
 		const leaveRoom = admission.enterRoom(record.roomId);
 		if (!leaveRoom) return refuse(ws, CloseCode.RoomFull, 'room is full', { room: tag });
@@ -168,7 +150,7 @@ export function createSyncServer(deps: {
 
 		const conn = new Connection(
 			ws,
-			role,
+			access,
 			tag,
 			{
 				maxBufferedBytes: config.MAX_BUFFERED_BYTES,
@@ -179,27 +161,35 @@ export function createSyncServer(deps: {
 			log,
 			metrics
 		);
-		connections.add(conn);
+		connections.set(conn, ws);
 		metrics.connections.set(connections.size);
-
-		let room;
-		try {
-			room = await rooms.acquire(record);
-			enforceBoardLock(room);
-		} catch (err) {
+		const forget = () => {
 			connections.delete(conn);
 			metrics.connections.set(connections.size);
+		};
+
+		let room: Room;
+		try {
+			room = await rooms.acquire(record);
+		} catch (err) {
+			forget();
 			log.error('room load failed', { room: tag, error: errorMessage(err) });
 			conn.close(CloseCode.StorageUnavailable, 'room could not be loaded');
+			return;
+		}
+		const refusal = room.authenticate(conn, target.docName, { facilitatorKey: facilitatorKeyOf(req) });
+		if (refusal) {
+			forget();
+			rooms.release(record.roomId);
+			conn.close(refusal.code, refusal.reason);
 			return;
 		}
 		const doc = room.docs[target.docName];
 
 		const onClose = () => {
-			connections.delete(conn);
-			metrics.connections.set(connections.size);
+			forget();
 			conn.closed = true;
-			doc.removeConnection(conn);
+			room.disconnect(conn, target.docName);
 			rooms.release(record.roomId);
 		};
 		if (ws.readyState !== ws.OPEN) return onClose();
@@ -224,11 +214,11 @@ export function createSyncServer(deps: {
 		};
 
 		ws.off('message', buffer);
-		doc.addConnection(conn);
+		room.connect(conn, target.docName);
 		if (overflow) return conn.close(CloseCode.RateLimited, 'too many messages before sync');
 		for (const frame of early) handle(frame);
 		ws.on('message', (data) => handle(toBytes(data)));
-		log.debug('connection opened', { room: tag, conn: conn.id, role, doc: target.docName });
+		log.debug('connection opened', { room: tag, conn: conn.id, role: conn.role, doc: target.docName });
 	}
 
 	/** Answers an upgrade with a plain HTTP error, before any WebSocket work (floods stay cheap). */
@@ -273,7 +263,7 @@ export function createSyncServer(deps: {
 		connectionCount: () => connections.size,
 		closeAll() {
 			accepting = false;
-			for (const conn of connections) conn.close(CloseCode.GoingAway, 'server shutting down');
+			for (const conn of connections.keys()) conn.close(CloseCode.GoingAway, 'server shutting down');
 		},
 		stopHeartbeat() {
 			clearInterval(heartbeat);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactThreshold } from '../../server/sync/shared-doc.ts';
+import { compactThreshold } from '../../server/rooms/commit-pipeline.ts';
 
 describe('compactThreshold', () => {
 	it('takes up to a quarter off the configured count, never more, never below one', () => {

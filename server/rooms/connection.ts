@@ -1,13 +1,23 @@
 /**
- * One client socket: role, bounded sending, a message-rate budget and a uniform way to close
- * with a named code. Nothing here knows about Yjs.
+ * One client of a room document: its role, bounded sending, message-rate budgets and a uniform
+ * way to close with a named code. The socket is anything with the few methods used here (the
+ * sync transport passes a `ws` WebSocket), so the room engine does not depend on the transport.
  */
-import type { WebSocket } from 'ws';
 import { CloseCode } from '#shared/wire/protocol';
+import type { Role } from '#shared/wire/roles';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { TokenBucket } from '../rate-limit.ts';
 
-export type Role = 'facilitator' | 'participant' | 'observer';
+export type { Role };
+
+/** The part of a WebSocket a connection uses. */
+export interface ConnectionSocket {
+	readonly bufferedAmount: number;
+	send(data: Uint8Array, options: { binary: true }): void;
+	close(code: number, reason: string): void;
+	terminate(): void;
+}
 
 export interface ConnectionLimits {
 	maxBufferedBytes: number;
@@ -19,6 +29,8 @@ export interface ConnectionLimits {
 
 /** Bursts of this many seconds' worth of messages are allowed (a reconnect sends several at once). */
 const RATE_BURST_SECONDS = 4;
+/** How long a peer that ignores the close handshake may hold its socket. */
+const CLOSE_GRACE_MS = 2_000;
 
 let nextConnectionId = 1;
 
@@ -28,40 +40,31 @@ export class Connection {
 	readonly awarenessClientIds = new Set<number>();
 	alive = true;
 	closed = false;
-	/** Set once a write was refused, so the client is told only once. */
+	/** Set once a write was refused as read-only, so the client is told only once. */
 	toldReadOnly = false;
-	#tokens: number;
-	#byteTokens: number;
-	#byteBurst: number;
-	#tokensAt = performance.now();
+	readonly #buckets: TokenBucket[];
 
 	constructor(
-		readonly ws: WebSocket,
-		readonly role: Role,
+		readonly socket: ConnectionSocket,
+		/** Who this is; features may lower it while the connection is open (a revoked key). */
+		public role: Role,
 		readonly roomTag: string,
 		private readonly limits: ConnectionLimits,
 		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
-		this.#tokens = limits.maxMessagesPerSecond * RATE_BURST_SECONDS;
-		const byteRate = limits.maxBytesPerSecond ?? Infinity;
-		this.#byteBurst = Math.max(limits.maxMessageBytes ?? 0, byteRate * RATE_BURST_SECONDS);
-		this.#byteTokens = this.#byteBurst;
+		const rate = limits.maxMessagesPerSecond;
+		this.#buckets = [new TokenBucket({ perSecond: rate, burst: rate * RATE_BURST_SECONDS })];
+		const byteRate = limits.maxBytesPerSecond;
+		if (byteRate !== undefined && Number.isFinite(byteRate)) {
+			const burst = Math.max(limits.maxMessageBytes ?? 0, byteRate * RATE_BURST_SECONDS);
+			this.#buckets.push(new TokenBucket({ perSecond: byteRate, burst }));
+		}
 	}
 
 	/** Spends one message of this size from the budgets; false when the client is over its rate. */
 	takeMessageToken(bytes = 0): boolean {
-		const now = performance.now();
-		const elapsedSeconds = (now - this.#tokensAt) / 1000;
-		const rate = this.limits.maxMessagesPerSecond;
-		this.#tokens = Math.min(rate * RATE_BURST_SECONDS, this.#tokens + elapsedSeconds * rate);
-		const byteRate = this.limits.maxBytesPerSecond ?? Infinity;
-		this.#byteTokens = Math.min(this.#byteBurst, this.#byteTokens + elapsedSeconds * byteRate);
-		this.#tokensAt = now;
-		if (this.#tokens < 1 || this.#byteTokens < bytes) return false;
-		this.#tokens -= 1;
-		this.#byteTokens -= bytes;
-		return true;
+		return TokenBucket.takeAll(this.#buckets, [1, bytes]);
 	}
 
 	/**
@@ -70,11 +73,11 @@ export class Connection {
 	 */
 	send(message: Uint8Array): void {
 		if (this.closed) return;
-		if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+		if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
 			this.close(CloseCode.SlowConsumer, 'send buffer full');
 			return;
 		}
-		this.ws.send(message, { binary: true });
+		this.socket.send(message, { binary: true });
 	}
 
 	/** Closes with a named code and logs the reason (never message contents). */
@@ -86,11 +89,10 @@ export class Connection {
 		if (code === CloseCode.Normal || code === CloseCode.GoingAway) this.log.debug('connection closed', fields);
 		else this.log.warn('connection closed', fields);
 		try {
-			this.ws.close(code, reason);
+			this.socket.close(code, reason);
 		} catch {
-			this.ws.terminate();
+			this.socket.terminate();
 		}
-		// A peer that ignores the close handshake must not hold the socket open.
-		setTimeout(() => this.ws.terminate(), 2_000).unref();
+		setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
 	}
 }

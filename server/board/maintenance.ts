@@ -1,0 +1,34 @@
+/**
+ * Board upkeep when a room loads, as a room hook: the board is brought up to this code's schema
+ * once, here, before any client sees it, and orphaned records are dropped; the changes are
+ * persisted like any update. A board written by newer code is refused rather than served to
+ * clients that would misread it.
+ */
+import { pruneOrphans } from '#shared/board/doc';
+import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/board/migrations';
+import type { Logger } from '../log.ts';
+import type { RoomHooks } from '../rooms/hooks.ts';
+
+export function createBoardMaintenance(log: Logger): RoomHooks {
+	return {
+		name: 'board-maintenance',
+		afterLoad({ room }) {
+			const board = room.docs.board.doc;
+			try {
+				const { from, to } = migrateBoardDoc(board);
+				if (from !== to) log.info('board migrated', { room: room.tag, from, to });
+				// Links and votes whose note was deleted concurrently elsewhere are hidden by every
+				// reader; here, with the whole committed document at hand, they are removed.
+				const pruned = pruneOrphans(board);
+				if (pruned.links + pruned.votes > 0) log.info('orphans pruned', { room: room.tag, ...pruned });
+			} catch (err) {
+				if (err instanceof DocumentTooNewError) {
+					log.error('board written by a newer Threatboard; refusing to serve it', { room: room.tag, found: err.found });
+					throw err;
+				}
+				if (!(err instanceof InvalidBoardDocumentError)) throw err;
+				log.warn('board has no readable metadata; served unmigrated', { room: room.tag });
+			}
+		}
+	};
+}

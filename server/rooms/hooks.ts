@@ -1,0 +1,138 @@
+/**
+ * Room lifecycle hooks: how features plug into rooms (the board's migrations, the board lock,
+ * facilitator keys, and the workshop rules to come), in the vocabulary Hocuspocus made familiar.
+ * A feature is a RoomHooks object given to the room registry at composition time
+ * (server/threatboard.ts); one payload type per hook. Hooks run in registration order.
+ *
+ * - afterLoad: once per load, after both documents are read from the store and before any
+ *   client is served. Changes made here are persisted like any update. Throwing refuses the room.
+ * - onAuthenticate: for each new connection, with what it presented in the handshake. A hook may
+ *   raise the connection's role (a valid facilitator key) or refuse it.
+ * - canWrite: before a client's update is applied. Return a refusal to drop it (read-only: the
+ *   client is told once, and may be asked again later) or to close that connection.
+ * - afterCommit: after an update made on this instance (by a client, a command or a hook) is
+ *   stored, before it is broadcast.
+ * - onConnect / onDisconnect: a connection joined or left one of the room's documents.
+ * - beforeUnload: the room is about to be written out and dropped from memory.
+ */
+import { CloseCode, type DocName } from '#shared/wire/protocol';
+import type { Logger } from '../log.ts';
+import { errorMessage } from '../log.ts';
+import type { Connection } from './connection.ts';
+import type { Room } from './room.ts';
+
+export interface RoomPayload {
+	room: Room;
+}
+
+export interface AuthenticatePayload extends RoomPayload {
+	connection: Connection;
+	docName: DocName;
+	/** What the client presented in the handshake (never logged). */
+	credentials: { facilitatorKey?: string };
+}
+
+export interface CanWritePayload extends RoomPayload {
+	connection: Connection;
+	docName: DocName;
+	/** The update as received: not yet decoded (a refused write costs nothing more). */
+	update: Uint8Array;
+}
+
+export interface AfterCommitPayload extends RoomPayload {
+	docName: DocName;
+	update: Uint8Array;
+	/** The transaction origin: the writing Connection, or a symbol of the server module. */
+	origin: unknown;
+}
+
+export interface ConnectionPayload extends RoomPayload {
+	connection: Connection;
+	docName: DocName;
+}
+
+/** Refuses a connection at the handshake: it is closed with this code. */
+export interface AuthRefusal {
+	code: CloseCode;
+	reason: string;
+}
+
+/**
+ * A refused write. read-only: dropped, never stored, the client told once (it is the client's
+ * role or the room's state, not a fault). reject: the connection is closed with the code.
+ */
+export type WriteRefusal = { kind: 'read-only' } | { kind: 'reject'; code: CloseCode; reason: string };
+
+export interface RoomHooks {
+	/** Names the feature in logs. */
+	name: string;
+	afterLoad?(payload: RoomPayload): void;
+	onAuthenticate?(payload: AuthenticatePayload): AuthRefusal | undefined;
+	canWrite?(payload: CanWritePayload): WriteRefusal | undefined;
+	afterCommit?(payload: AfterCommitPayload): void;
+	onConnect?(payload: ConnectionPayload): void;
+	onDisconnect?(payload: ConnectionPayload): void;
+	beforeUnload?(payload: RoomPayload): void;
+}
+
+/** Runs a list of hooks. Only afterLoad may throw (it refuses the room); other failures are logged. */
+export class RoomHookRunner {
+	constructor(
+		private readonly hooks: readonly RoomHooks[],
+		private readonly log: Logger
+	) {}
+
+	afterLoad(payload: RoomPayload): void {
+		for (const hooks of this.hooks) hooks.afterLoad?.(payload);
+	}
+
+	onAuthenticate(payload: AuthenticatePayload): AuthRefusal | undefined {
+		for (const hooks of this.hooks) {
+			if (!hooks.onAuthenticate) continue;
+			const refusal = this.#guard(hooks, 'onAuthenticate', payload.room, () => hooks.onAuthenticate!(payload));
+			if (refusal) return refusal;
+		}
+		return undefined;
+	}
+
+	canWrite(payload: CanWritePayload): WriteRefusal | undefined {
+		for (const hooks of this.hooks) {
+			if (!hooks.canWrite) continue;
+			let refusal: WriteRefusal | undefined;
+			try {
+				refusal = hooks.canWrite(payload);
+			} catch (err) {
+				// A rule that cannot decide must not let the write through.
+				this.log.error('room hook failed', { hook: `${hooks.name}.canWrite`, room: payload.room.tag, error: errorMessage(err) });
+				return { kind: 'reject', code: CloseCode.MalformedMessage, reason: 'update could not be checked' };
+			}
+			if (refusal) return refusal;
+		}
+		return undefined;
+	}
+
+	afterCommit(payload: AfterCommitPayload): void {
+		for (const hooks of this.hooks) if (hooks.afterCommit) this.#guard(hooks, 'afterCommit', payload.room, () => hooks.afterCommit!(payload));
+	}
+
+	onConnect(payload: ConnectionPayload): void {
+		for (const hooks of this.hooks) if (hooks.onConnect) this.#guard(hooks, 'onConnect', payload.room, () => hooks.onConnect!(payload));
+	}
+
+	onDisconnect(payload: ConnectionPayload): void {
+		for (const hooks of this.hooks) if (hooks.onDisconnect) this.#guard(hooks, 'onDisconnect', payload.room, () => hooks.onDisconnect!(payload));
+	}
+
+	beforeUnload(payload: RoomPayload): void {
+		for (const hooks of this.hooks) if (hooks.beforeUnload) this.#guard(hooks, 'beforeUnload', payload.room, () => hooks.beforeUnload!(payload));
+	}
+
+	#guard<T>(hooks: RoomHooks, name: string, room: Room, fn: () => T): T | undefined {
+		try {
+			return fn();
+		} catch (err) {
+			this.log.error('room hook failed', { hook: `${hooks.name}.${name}`, room: room.tag, error: errorMessage(err) });
+			return undefined;
+		}
+	}
+}

@@ -1,0 +1,253 @@
+/**
+ * One live Yjs document of a room on the server, and the connections editing it: the y-websocket
+ * protocol's sync and awareness messages, dispatched to its three parts:
+ * - the commit-then-broadcast pipeline (commit-pipeline.ts): updates are applied, stored, then
+ *   broadcast; replies to sync step 1 contain committed state only;
+ * - the fresh-joiner cache (joiner-cache.ts): the whole state encoded once per document version;
+ * - server-owned presence (presence.ts).
+ * Who may write is decided by the room (its role rules and its features' canWrite hooks).
+ */
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { encodePermissionDenied, encodeSyncMessage } from '#shared/wire/messages';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from '#shared/wire/protocol';
+import type { Logger } from '../log.ts';
+import { errorMessage } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { StoredLog } from '../persistence/doc-store.ts';
+import type { Persister } from '../persistence/persister.ts';
+import type { DocPeers, PeeredDoc } from '../scale-out/room-peering.ts';
+import { CommitPipeline, type CommitPipelineOptions } from './commit-pipeline.ts';
+import type { Connection } from './connection.ts';
+import type { WriteRefusal } from './hooks.ts';
+import { JoinerCache } from './joiner-cache.ts';
+import { Presence, type PresenceOptions } from './presence.ts';
+import { ProtocolError } from './protocol-error.ts';
+
+export type RoomDocOptions = CommitPipelineOptions & PresenceOptions;
+
+/**
+ * Updates waiting for a failing store before writers are turned away (4503). Their clients
+ * keep the edits and resend them when they reconnect, so refusing loses nothing.
+ */
+const MAX_UNCOMMITTED_WHILE_FAILING = 10_000;
+
+/** What the room decides for its documents. */
+export interface RoomDocPolicy {
+	/** A refusal when this connection may not make this write now. */
+	checkWrite(doc: RoomDoc, conn: Connection, update: Uint8Array): WriteRefusal | undefined;
+	afterCommit(doc: RoomDoc, update: Uint8Array, origin: unknown): void;
+	/** Writes a snapshot and trims the log; resolves false when the store refused. */
+	compact(doc: RoomDoc): Promise<boolean>;
+}
+
+/** A state vector with no clients: one zero byte, sent by a joiner that has nothing yet. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+	return stateVector.length === 1 && stateVector[0] === 0;
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+	// An update with no structs and an empty delete set: y-websocket sends one as its sync
+	// step 2 whenever it has nothing the server lacks.
+	return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+export class RoomDoc implements PeeredDoc {
+	readonly doc = new Y.Doc();
+	readonly conns = new Set<Connection>();
+	readonly pipeline: CommitPipeline;
+	readonly presence: Presence;
+	readonly #joiners: JoinerCache;
+
+	constructor(
+		readonly roomId: string,
+		readonly docName: DocName,
+		readonly roomTag: string,
+		private readonly policy: RoomDocPolicy,
+		private readonly persister: Persister,
+		options: RoomDocOptions,
+		log: Logger,
+		private readonly metrics: Metrics
+	) {
+		this.#joiners = new JoinerCache(() => Y.encodeStateAsUpdate(this.doc));
+		this.pipeline = new CommitPipeline(
+			{
+				roomId,
+				docName,
+				roomTag,
+				doc: this.doc,
+				conns: this.conns,
+				compactor: () => policy.compact(this),
+				afterCommit: (update, origin) => policy.afterCommit(this, update, origin)
+			},
+			(update) => this.#joiners.committed(update),
+			persister,
+			options,
+			log,
+			metrics
+		);
+		this.presence = new Presence(this.conns, options, roomTag, log, metrics);
+	}
+
+	// --- state from the store and from peers (see server/scale-out/room-peering.ts) ----------
+
+	/** Applies stored state without persisting or broadcasting it again. */
+	loadStored(updates: Uint8Array[], lastSeq: number, logLength: number, seqs: readonly number[] = []): void {
+		this.pipeline.loadStored(updates, lastSeq, logLength, seqs);
+	}
+
+	applyFromPeer(update: Uint8Array, seqs: readonly number[]): void {
+		this.pipeline.applyFromPeer(update, seqs);
+	}
+
+	applyFromStore(updates: Uint8Array[]): void {
+		this.pipeline.applyFromStore(updates);
+	}
+
+	foldStored(stored: StoredLog): Uint8Array {
+		return this.pipeline.foldStored(stored);
+	}
+
+	applyPeerAwareness(frame: Uint8Array): void {
+		this.presence.applyFromPeer(frame);
+	}
+
+	republishAwareness(): void {
+		this.presence.republish();
+	}
+
+	connectPeers(peers: DocPeers): void {
+		this.pipeline.publishToPeers = (update, seqs) => peers.publishUpdate(update, seqs);
+		this.presence.publishToPeers = (frame) => peers.publishAwareness(frame);
+	}
+
+	compact(): Promise<void> {
+		return this.pipeline.compact();
+	}
+
+	// --- connections --------------------------------------------------------------------------
+
+	addConnection(conn: Connection): void {
+		this.conns.add(conn);
+		// Our state vector, so the client sends what we lack (its offline edits).
+		conn.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+		const present = this.presence.encodePresent();
+		if (present) conn.send(present);
+	}
+
+	/** False when the connection was not here. */
+	removeConnection(conn: Connection): boolean {
+		if (!this.conns.delete(conn)) return false;
+		this.presence.release(conn);
+		return true;
+	}
+
+	/** Asks a client for what this document lacks (sync step 1), e.g. after refusing its writes. */
+	askForMissing(conn: Connection): void {
+		conn.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+	}
+
+	/** Handles one frame from a client; throws ProtocolError for a bad one. */
+	handleMessage(conn: Connection, message: Uint8Array): void {
+		const decoder = decoding.createDecoder(message);
+		let type: number;
+		try {
+			type = decoding.readVarUint(decoder);
+		} catch {
+			throw new ProtocolError(CloseCode.MalformedMessage, 'unreadable message type');
+		}
+		switch (type) {
+			case MessageType.Sync:
+				this.#handleSync(conn, decoder);
+				return;
+			case MessageType.Awareness:
+				this.presence.handleUpdate(conn, decoder);
+				return;
+			case MessageType.QueryAwareness: {
+				const present = this.presence.encodePresent();
+				if (present) conn.send(present);
+				return;
+			}
+			default:
+				throw new ProtocolError(CloseCode.MalformedMessage, `unknown message type ${type}`);
+		}
+	}
+
+	#handleSync(conn: Connection, decoder: decoding.Decoder): void {
+		let step: number;
+		let payload: Uint8Array;
+		try {
+			step = decoding.readVarUint(decoder);
+			payload = decoding.readVarUint8Array(decoder);
+		} catch {
+			throw new ProtocolError(CloseCode.MalformedMessage, 'truncated sync message');
+		}
+		if (step === SyncStep.Step1) {
+			// A fresh joiner with a cached snapshot is answered at once: the snapshot and its
+			// tail hold committed updates only. Anything else waits for in-flight commits, so
+			// a reply never contains an update the store might still lose.
+			if (this.#joiners.ready && isEmptyStateVector(payload)) this.#replyToStep1(conn, payload);
+			else this.pipeline.whenCommitted(() => this.#replyToStep1(conn, payload));
+			return;
+		}
+		if (step !== SyncStep.Step2 && step !== SyncStep.Update) {
+			throw new ProtocolError(CloseCode.MalformedMessage, `unknown sync step ${step}`);
+		}
+		if (isEmptyUpdate(payload)) return;
+		this.#applyClientUpdate(conn, payload);
+	}
+
+	#applyClientUpdate(conn: Connection, update: Uint8Array): void {
+		// Who may write is checked first: a refused write costs nothing more.
+		const refusal = this.policy.checkWrite(this, conn, update);
+		if (refusal) {
+			this.metrics.writesDropped.inc();
+			if (refusal.kind === 'reject') throw new ProtocolError(refusal.code, refusal.reason);
+			if (!conn.toldReadOnly) {
+				conn.toldReadOnly = true;
+				conn.send(encodePermissionDenied(READ_ONLY_REASON));
+			}
+			return;
+		}
+		if (!this.persister.healthy && this.persister.queuedCount >= MAX_UNCOMMITTED_WHILE_FAILING) {
+			throw new ProtocolError(CloseCode.StorageUnavailable, 'storage unavailable');
+		}
+		if (!this.pipeline.allows(update.length)) {
+			this.metrics.writesDropped.inc();
+			throw new ProtocolError(CloseCode.DocumentTooLarge, 'document size limit reached');
+		}
+		// Parse fully before integrating, so a corrupt update cannot half-apply.
+		try {
+			Y.decodeUpdate(update);
+		} catch {
+			throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable update');
+		}
+		try {
+			Y.applyUpdate(this.doc, update, conn);
+		} catch (err) {
+			throw new ProtocolError(CloseCode.MalformedMessage, `update rejected: ${errorMessage(err)}`);
+		}
+	}
+
+	#replyToStep1(conn: Connection, stateVector: Uint8Array): void {
+		if (conn.closed) return;
+		if (isEmptyStateVector(stateVector)) {
+			for (const frame of this.#joiners.framesForJoiner()) conn.send(frame);
+			return;
+		}
+		let diff: Uint8Array;
+		try {
+			diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+		} catch {
+			conn.close(CloseCode.MalformedMessage, 'undecodable state vector');
+			return;
+		}
+		conn.send(encodeSyncMessage(SyncStep.Step2, diff));
+	}
+
+	destroy(): void {
+		this.presence.destroy();
+		this.pipeline.destroy();
+		this.doc.destroy();
+	}
+}
