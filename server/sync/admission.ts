@@ -8,7 +8,7 @@
  *   without Origin (not a browser: tools, tests) are allowed, since they could send any Origin.
  */
 import type { IncomingMessage } from 'node:http';
-import { createClientAddressResolver } from '../http/client-address.ts';
+import { createClientAddressResolver } from '../auth/client-address.ts';
 
 export interface AdmissionOptions {
 	maxConnections: number;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { expect, it } from 'vitest';
-import { createClientAddressResolver } from '../../server/http/client-address.ts';
+import { createClientAddressResolver } from '../../server/auth/client-address.ts';
 
 const request = (remoteAddress: string, forwardedFor?: string | string[]) =>
 	({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
