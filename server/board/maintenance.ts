@@ -1,11 +1,12 @@
 /**
- * Board upkeep when a room loads, as a room hook: the board is brought up to this code's schema
- * once, here, before any client sees it, and orphaned records are dropped; the changes are
- * persisted like any update. A board written by newer code is refused rather than served to
- * clients that would misread it.
+ * Document upkeep when a room loads, as a room hook: both documents are brought up to this
+ * code's schema once, here, before any client sees them, and orphaned board records are dropped;
+ * the changes are persisted like any update. A document written by newer code is refused rather
+ * than served to clients that would misread it.
  */
 import { pruneOrphans } from '#shared/board/doc';
 import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/board/migrations';
+import { migrateControlDoc } from '#shared/control/migrations';
 import type { Logger } from '../log.ts';
 import type { RoomHooks } from '../rooms/hooks.ts';
 
@@ -13,6 +14,8 @@ export function createBoardMaintenance(log: Logger): RoomHooks {
 	return {
 		name: 'board-maintenance',
 		afterLoad({ room }) {
+			const control = migrateControlDoc(room.docs.control.doc);
+			if (control.from !== control.to) log.debug('control document migrated', { room: room.tag, ...control });
 			const board = room.docs.board.doc;
 			try {
 				const { from, to } = migrateBoardDoc(board);

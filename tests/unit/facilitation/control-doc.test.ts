@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
 	CONTROL_ROOTS,
+	controlStateMap,
 	DEFAULT_TIMEBOXES_MS,
 	DEFAULT_VOTE_BUDGET,
 	defaultControl,
@@ -14,6 +15,8 @@ import {
 	writeControl,
 	type ControlState
 } from '../../../src/lib/shared/control/doc.ts';
+import { CONTROL_SCHEMA_VERSION, migrateControlDoc, readControlVersion } from '../../../src/lib/shared/control/migrations.ts';
+import { DocumentTooNewError } from '../../../src/lib/shared/board/migrations.ts';
 
 function sync(from: Y.Doc, to: Y.Doc): void {
 	Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
@@ -104,5 +107,28 @@ describe('control document', () => {
 		off();
 		writeControl(doc, { ...defaultControl(), question: 4 });
 		expect(calls).toBe(1);
+	});
+});
+
+describe('control document schema version', () => {
+	it('records its version once, and refuses a document written by newer code without touching it', () => {
+		const doc = new Y.Doc();
+		expect(readControlVersion(doc)).toBe(0);
+		expect(migrateControlDoc(doc)).toEqual({ from: 0, to: CONTROL_SCHEMA_VERSION });
+		expect(readControlVersion(doc)).toBe(CONTROL_SCHEMA_VERSION);
+		expect(migrateControlDoc(doc)).toEqual({ from: CONTROL_SCHEMA_VERSION, to: CONTROL_SCHEMA_VERSION });
+
+		const newer = new Y.Doc();
+		controlStateMap(newer).set('schemaVersion', CONTROL_SCHEMA_VERSION + 1);
+		const before = Y.encodeStateAsUpdate(newer);
+		expect(() => migrateControlDoc(newer)).toThrow(DocumentTooNewError);
+		expect(Y.encodeStateAsUpdate(newer)).toEqual(before);
+	});
+
+	it('keeps the facilitation state as it was', () => {
+		const doc = new Y.Doc();
+		writeControl(doc, { ...defaultControl(), question: 3, facilitatorName: 'Ada' });
+		migrateControlDoc(doc);
+		expect(readControl(doc)).toMatchObject({ question: 3, facilitatorName: 'Ada' });
 	});
 });

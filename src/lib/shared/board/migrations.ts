@@ -17,9 +17,10 @@ export class DocumentTooNewError extends Error {
 	override readonly name = 'DocumentTooNewError';
 	constructor(
 		readonly found: number,
-		readonly supported: number
+		readonly supported: number,
+		readonly document: 'board' | 'control' = 'board'
 	) {
-		super(`board document has schema version ${found}, this code supports up to ${supported}; reload to update`);
+		super(`${document} document has schema version ${found}, this code supports up to ${supported}; reload to update`);
 	}
 }
 

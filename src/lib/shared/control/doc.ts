@@ -27,6 +27,8 @@ export const CONTROL_ROOTS = {
 } as const;
 
 const stateMap = (doc: Y.Doc) => doc.getMap<unknown>(CONTROL_ROOTS.state);
+/** The `state` map itself, for control/migrations.ts only. */
+export const controlStateMap = stateMap;
 const historyArray = (doc: Y.Doc) => doc.getArray<unknown>(CONTROL_ROOTS.history);
 const grantsMap = (doc: Y.Doc) => doc.getMap<unknown>(CONTROL_ROOTS.grants);
 

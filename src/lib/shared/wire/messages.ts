@@ -1,5 +1,6 @@
 /** Encoders for y-websocket frames, shared by the server, tests and the load generator. */
 import * as encoding from 'lib0/encoding';
+import { writePermissionDenied } from 'y-protocols/auth';
 import { MessageType } from './protocol.ts';
 
 /** A Sync frame: step 1 (state vector), step 2 or update (Yjs update). */
@@ -38,7 +39,6 @@ export function encodeAwarenessMessage(entries: Iterable<AwarenessWireEntry>): U
 export function encodePermissionDenied(reason: string): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MessageType.Auth);
-	encoding.writeVarUint(encoder, 0); // y-protocols/auth: messagePermissionDenied
-	encoding.writeVarString(encoder, reason);
+	writePermissionDenied(encoder, reason);
 	return encoding.toUint8Array(encoder);
 }
