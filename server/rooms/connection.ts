@@ -42,6 +42,8 @@ export class Connection {
 	closed = false;
 	/** Set once a write was refused as read-only, so the client is told only once. */
 	toldReadOnly = false;
+	/** Updates in a row that built on state the document lacks (see RoomDoc). */
+	gappedUpdates = 0;
 	readonly #buckets: TokenBucket[];
 
 	constructor(

@@ -8,8 +8,12 @@
  *   client is served. Changes made here are persisted like any update. Throwing refuses the room.
  * - onAuthenticate: for each new connection, with what it presented in the handshake. A hook may
  *   raise the connection's role (a valid facilitator key) or refuse it.
- * - canWrite: before a client's update is applied. Return a refusal to drop it (read-only: the
- *   client is told once, and may be asked again later) or to close that connection.
+ * - canWrite: before a client's update is even decoded: may this connection write now? Return a
+ *   refusal to drop it (read-only: the client is told once, and may be asked again later) or to
+ *   close that connection.
+ * - checkUpdate: after the update is decoded and checked (server/rooms/update-scan.ts), with a
+ *   summary of the root entries it writes and deletes: the place for content rules. Return a
+ *   refusal to drop it or close the connection.
  * - afterCommit: after an update made on this instance (by a client, a command or a hook) is
  *   stored, before it is broadcast.
  * - onConnect / onDisconnect: a connection joined or left one of the room's documents.
@@ -20,6 +24,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Connection } from './connection.ts';
 import type { Room } from './room.ts';
+import type { UpdateSummary } from './update-scan.ts';
 
 export interface RoomPayload {
 	room: Room;
@@ -37,6 +42,11 @@ export interface CanWritePayload extends RoomPayload {
 	docName: DocName;
 	/** The update as received: not yet decoded (a refused write costs nothing more). */
 	update: Uint8Array;
+}
+
+export interface CheckUpdatePayload extends CanWritePayload {
+	/** Which root entries the update writes and deletes, and the values it sets under root keys. */
+	summary: UpdateSummary;
 }
 
 export interface AfterCommitPayload extends RoomPayload {
@@ -69,6 +79,7 @@ export interface RoomHooks {
 	afterLoad?(payload: RoomPayload): void;
 	onAuthenticate?(payload: AuthenticatePayload): AuthRefusal | undefined;
 	canWrite?(payload: CanWritePayload): WriteRefusal | undefined;
+	checkUpdate?(payload: CheckUpdatePayload): WriteRefusal | undefined;
 	afterCommit?(payload: AfterCommitPayload): void;
 	onConnect?(payload: ConnectionPayload): void;
 	onDisconnect?(payload: ConnectionPayload): void;
@@ -96,15 +107,22 @@ export class RoomHookRunner {
 	}
 
 	canWrite(payload: CanWritePayload): WriteRefusal | undefined {
+		return this.#firstRefusal('canWrite', payload.room, (hooks) => hooks.canWrite?.(payload));
+	}
+
+	checkUpdate(payload: CheckUpdatePayload): WriteRefusal | undefined {
+		return this.#firstRefusal('checkUpdate', payload.room, (hooks) => hooks.checkUpdate?.(payload));
+	}
+
+	#firstRefusal(name: string, room: Room, ask: (hooks: RoomHooks) => WriteRefusal | undefined): WriteRefusal | undefined {
 		for (const hooks of this.hooks) {
-			if (!hooks.canWrite) continue;
 			let refusal: WriteRefusal | undefined;
 			try {
-				refusal = hooks.canWrite(payload);
+				refusal = ask(hooks);
 			} catch (err) {
 				// A rule that cannot decide must not let the write through.
-				this.log.error('room hook failed', { hook: `${hooks.name}.canWrite`, room: payload.room.tag, error: errorMessage(err) });
-				return { kind: 'reject', code: CloseCode.MalformedMessage, reason: 'update could not be checked' };
+				this.log.error('room hook failed', { hook: `${hooks.name}.${name}`, room: room.tag, error: errorMessage(err) });
+				return { kind: 'reject', code: CloseCode.UpdateRefused, reason: 'update could not be checked' };
 			}
 			if (refusal) return refusal;
 		}

@@ -23,6 +23,7 @@ import type { WriteRefusal } from './hooks.ts';
 import { JoinerCache } from './joiner-cache.ts';
 import { Presence, type PresenceOptions } from './presence.ts';
 import { ProtocolError } from './protocol-error.ts';
+import { scanUpdate, type UpdateSummary } from './update-scan.ts';
 
 export type RoomDocOptions = CommitPipelineOptions & PresenceOptions;
 
@@ -32,10 +33,17 @@ export type RoomDocOptions = CommitPipelineOptions & PresenceOptions;
  */
 const MAX_UNCOMMITTED_WHILE_FAILING = 10_000;
 
+/** Gapped updates in a row a connection may send before it is closed (each is dropped). */
+const MAX_GAPPED_UPDATES = 256;
+/** A client sending gapped updates is asked for what it lacks on the first and every 16th. */
+const ASK_AGAIN_EVERY = 16;
+
 /** What the room decides for its documents. */
 export interface RoomDocPolicy {
-	/** A refusal when this connection may not make this write now. */
+	/** A refusal when this connection may not write now (checked before the update is decoded). */
 	checkWrite(doc: RoomDoc, conn: Connection, update: Uint8Array): WriteRefusal | undefined;
+	/** A refusal when the decoded update breaks a content rule. */
+	checkUpdate(doc: RoomDoc, conn: Connection, update: Uint8Array, summary: UpdateSummary): WriteRefusal | undefined;
 	afterCommit(doc: RoomDoc, update: Uint8Array, origin: unknown): void;
 	/** Writes a snapshot and trims the log; resolves false when the store refused. */
 	compact(doc: RoomDoc): Promise<boolean>;
@@ -66,7 +74,7 @@ export class RoomDoc implements PeeredDoc {
 		private readonly policy: RoomDocPolicy,
 		private readonly persister: Persister,
 		options: RoomDocOptions,
-		log: Logger,
+		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
 		this.#joiners = new JoinerCache(() => Y.encodeStateAsUpdate(this.doc));
@@ -199,16 +207,7 @@ export class RoomDoc implements PeeredDoc {
 
 	#applyClientUpdate(conn: Connection, update: Uint8Array): void {
 		// Who may write is checked first: a refused write costs nothing more.
-		const refusal = this.policy.checkWrite(this, conn, update);
-		if (refusal) {
-			this.metrics.writesDropped.inc();
-			if (refusal.kind === 'reject') throw new ProtocolError(refusal.code, refusal.reason);
-			if (!conn.toldReadOnly) {
-				conn.toldReadOnly = true;
-				conn.send(encodePermissionDenied(READ_ONLY_REASON));
-			}
-			return;
-		}
+		if (this.#refused(conn, this.policy.checkWrite(this, conn, update))) return;
 		if (!this.persister.healthy && this.persister.queuedCount >= MAX_UNCOMMITTED_WHILE_FAILING) {
 			throw new ProtocolError(CloseCode.StorageUnavailable, 'storage unavailable');
 		}
@@ -216,17 +215,61 @@ export class RoomDoc implements PeeredDoc {
 			this.metrics.writesDropped.inc();
 			throw new ProtocolError(CloseCode.DocumentTooLarge, 'document size limit reached');
 		}
-		// Parse fully before integrating, so a corrupt update cannot half-apply.
-		try {
-			Y.decodeUpdate(update);
-		} catch {
-			throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable update');
+		// Parsed fully and checked before integrating: a corrupt or hostile update never half-applies.
+		const scan = scanUpdate(this.doc, update);
+		if (!scan.ok) {
+			this.metrics.writesDropped.inc();
+			if (scan.gap) return this.#gapped(conn);
+			throw new ProtocolError(scan.reason === 'undecodable update' ? CloseCode.MalformedMessage : CloseCode.UpdateRefused, scan.reason);
 		}
+		conn.gappedUpdates = 0;
+		if (this.#refused(conn, this.policy.checkUpdate(this, conn, update, scan.summary))) return;
 		try {
 			Y.applyUpdate(this.doc, update, conn);
 		} catch (err) {
 			throw new ProtocolError(CloseCode.MalformedMessage, `update rejected: ${errorMessage(err)}`);
+		} finally {
+			this.#dropParked();
 		}
+	}
+
+	/** Applies a refusal: drops the write (telling the client once) or closes the connection. */
+	#refused(conn: Connection, refusal: WriteRefusal | undefined): boolean {
+		if (!refusal) return false;
+		this.metrics.writesDropped.inc();
+		if (refusal.kind === 'reject') throw new ProtocolError(refusal.code, refusal.reason);
+		if (!conn.toldReadOnly) {
+			conn.toldReadOnly = true;
+			conn.send(encodePermissionDenied(READ_ONLY_REASON));
+		}
+		return true;
+	}
+
+	/**
+	 * An update that builds on something this document lacks (an earlier update of the client was
+	 * refused, say) is not kept: the client is asked for everything we lack, which fills the gap
+	 * and brings this update again. A client that keeps sending gapped updates without ever
+	 * filling the gap is closed.
+	 */
+	#gapped(conn: Connection): void {
+		conn.gappedUpdates++;
+		if (conn.gappedUpdates > MAX_GAPPED_UPDATES) {
+			throw new ProtocolError(CloseCode.UpdateRefused, 'updates keep building on state it never sent');
+		}
+		if (conn.gappedUpdates % ASK_AGAIN_EVERY === 1) this.askForMissing(conn);
+	}
+
+	/**
+	 * Nothing may stay parked: the scan lets through only updates that integrate completely, so
+	 * this is a guard against a case it missed, never a queue (parked updates are held in memory
+	 * unstored and uncounted, and retried on every later update).
+	 */
+	#dropParked(): void {
+		const store = this.doc.store;
+		if (store.pendingStructs === null && store.pendingDs === null) return;
+		store.pendingStructs = null;
+		store.pendingDs = null;
+		this.log.warn('dropped a parked update part', { room: this.roomTag, doc: this.docName });
 	}
 
 	#replyToStep1(conn: Connection, stateVector: Uint8Array): void {

@@ -11,6 +11,7 @@ import type { Persister } from '../persistence/persister.ts';
 import type { Connection } from './connection.ts';
 import type { AuthRefusal, AuthenticatePayload, RoomHookRunner, WriteRefusal } from './hooks.ts';
 import { RoomDoc, type RoomDocOptions } from './room-doc.ts';
+import type { UpdateSummary } from './update-scan.ts';
 
 const READ_ONLY: WriteRefusal = { kind: 'read-only' };
 
@@ -36,6 +37,8 @@ export class Room {
 		this.#hooks = deps.hooks;
 		const policy = {
 			checkWrite: (doc: RoomDoc, conn: Connection, update: Uint8Array) => this.#checkWrite(doc, conn, update),
+			checkUpdate: (doc: RoomDoc, connection: Connection, update: Uint8Array, summary: UpdateSummary) =>
+				this.#hooks.checkUpdate({ room: this, connection, docName: doc.docName, update, summary }),
 			afterCommit: (doc: RoomDoc, update: Uint8Array, origin: unknown) =>
 				this.#hooks.afterCommit({ room: this, docName: doc.docName, update, origin }),
 			compact: deps.compact

@@ -61,6 +61,11 @@ export const CloseCode = {
 	DocumentTooLarge: 4422,
 	/** Over MAX_MESSAGES_PER_SECOND or MAX_BYTES_PER_SECOND. */
 	RateLimited: 4429,
+	/**
+	 * The update holds what no honest client writes (a value nested too deeply, a deletion of
+	 * items that do not exist yet, a write to a key only the server sets). Nothing was applied.
+	 */
+	UpdateRefused: 4406,
 	/** The room already has MAX_CONNECTIONS_PER_ROOM connections on this server; retry later. */
 	RoomFull: 4529
 } as const;

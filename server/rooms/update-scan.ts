@@ -1,0 +1,317 @@
+/**
+ * What a client's update would do to a document, worked out before it is applied: the one parse
+ * of an untrusted update. It refuses what no honest Threatboard client writes, so that nothing a
+ * participant sends can poison the document for everyone else:
+ * - content kinds the app never uses (binary, sub-documents, formatting, embeds, XML types);
+ * - values nested deeper than MAX_VALUE_DEPTH, shared types nested deeper than MAX_TYPE_DEPTH,
+ *   and single values larger than MAX_VALUE_CHARS (a browser that loads a value nested 5,000
+ *   levels deep overflows its stack and shows an empty board);
+ * - deletions of items that do not exist yet (a participant could otherwise delete someone
+ *   else's next notes before they are written: they would vanish for everyone else);
+ * and it reports a **gap**: an update that builds on state this document does not have. Yjs would
+ * park such an update in memory, unstored and uncounted, and retry it on every later update: the
+ * caller asks the client for what is missing instead, so nothing is ever parked.
+ *
+ * For the rules of features (room hooks), it summarises which root entries the update writes and
+ * deletes, with the values it puts directly under a root key.
+ */
+import * as Y from 'yjs';
+
+/** Nesting of a plain value (JSON-like) inside one entry. tldraw's rich text needs about 20. */
+export const MAX_VALUE_DEPTH = 64;
+/** Shared types inside shared types (a board note is level 1, its text level 2). */
+export const MAX_TYPE_DEPTH = 16;
+/** One value or one string struct, in UTF-16 code units (numbers and literals count 8). */
+export const MAX_VALUE_CHARS = 1_048_576;
+/** Structs an update may make the scan visit (its own and those its deletions cover). */
+const MAX_SCAN_STRUCTS = 1_000_000;
+
+/** A root entry: the root's name and, in a map root, the key under it. */
+export interface EntryRef {
+	root: string;
+	key: string | null;
+}
+
+export interface UpdateSummary {
+	/** Root entries the update writes into, directly or at any depth inside them. */
+	written: EntryRef[];
+	/** Values the update sets directly under a root key (the last one when it sets several). */
+	values: Array<EntryRef & { value: unknown }>;
+	/** Root entries the update deletes, or deletes something inside of. */
+	deleted: EntryRef[];
+}
+
+export type ScanResult =
+	| { ok: true; summary: UpdateSummary }
+	/** It builds on state the document lacks: ask the client for it, do not park it. */
+	| { ok: false; gap: true; reason: string }
+	| { ok: false; gap: false; reason: string };
+
+/** Where an item sits: its root entry, and how many shared types deep (1: directly in a root). */
+interface Location {
+	root: string;
+	key: string | null;
+	level: number;
+}
+
+type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
+
+interface OwnRange {
+	start: number;
+	end: number;
+	structs: Struct[];
+}
+
+class Refusal {
+	constructor(
+		readonly gap: boolean,
+		readonly reason: string
+	) {}
+}
+
+const refuse = (reason: string) => new Refusal(false, reason);
+const gap = (reason: string) => new Refusal(true, reason);
+
+const ALLOWED_TYPES = new Set<unknown>([Y.Map, Y.Array, Y.Text]);
+
+export function scanUpdate(doc: Y.Doc, update: Uint8Array): ScanResult {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		// Also a value nested so deeply that the decoder's recursion overflows.
+		return { ok: false, gap: false, reason: 'undecodable update' };
+	}
+	try {
+		return { ok: true, summary: new Scan(doc, decoded).run() };
+	} catch (err) {
+		if (err instanceof Refusal) return { ok: false, gap: err.gap, reason: err.reason };
+		if (err instanceof RangeError) return { ok: false, gap: false, reason: 'update too deeply nested' };
+		throw err;
+	}
+}
+
+class Scan {
+	readonly #store: Y.Doc['store'];
+	readonly #own = new Map<number, OwnRange>();
+	readonly #located = new Map<Y.Item, Location | null>();
+	readonly #written = new Map<string, EntryRef>();
+	readonly #deleted = new Map<string, EntryRef>();
+	readonly #values: Array<EntryRef & { value: unknown }> = [];
+	#visited = 0;
+
+	constructor(
+		private readonly doc: Y.Doc,
+		private readonly decoded: ReturnType<typeof Y.decodeUpdate>
+	) {
+		this.#store = doc.store;
+	}
+
+	run(): UpdateSummary {
+		this.#indexOwnStructs();
+		for (const struct of this.decoded.structs) {
+			this.#count();
+			if (!(struct instanceof Y.Item)) continue;
+			if (struct.id.clock + struct.length <= Y.getState(this.#store, struct.id.client)) continue; // already here
+			this.#checkContent(struct);
+			const location = this.#locateOwn(struct);
+			if (!location) continue; // its parent is gone: Yjs integrates it as garbage
+			if (struct.content instanceof Y.ContentType && location.level >= MAX_TYPE_DEPTH) {
+				throw refuse('shared types nested too deeply');
+			}
+			this.#note(this.#written, location);
+			if (location.level === 1 && struct.content instanceof Y.ContentAny) {
+				const values = struct.content.arr;
+				this.#values.push({ root: location.root, key: location.key, value: values[values.length - 1] });
+			}
+		}
+		this.#scanDeletions();
+		return { written: [...this.#written.values()], values: this.#values, deleted: [...this.#deleted.values()] };
+	}
+
+	#count(): void {
+		if (++this.#visited > MAX_SCAN_STRUCTS) throw refuse('update too large to check');
+	}
+
+	/** The update's structs by client, checking that each client's part follows what we have. */
+	#indexOwnStructs(): void {
+		for (const struct of this.decoded.structs) {
+			const { client, clock } = struct.id;
+			let range = this.#own.get(client);
+			if (!range) {
+				if (clock > Y.getState(this.#store, client)) throw gap('starts after a gap in its author\'s updates');
+				range = { start: clock, end: clock, structs: [] };
+				this.#own.set(client, range);
+			}
+			const isSkip = !(struct instanceof Y.Item) && !(struct instanceof Y.GC);
+			// A skip is a hole inside the update: fine only where the document already has it.
+			if (isSkip && struct.id.clock + struct.length > Y.getState(this.#store, client)) throw gap('has a hole');
+			range.structs.push(struct);
+			range.end = clock + struct.length;
+		}
+	}
+
+	#checkContent(item: Y.Item): void {
+		const content = item.content;
+		if (content instanceof Y.ContentAny) {
+			for (const value of content.arr) checkValue(value);
+		} else if (content instanceof Y.ContentString) {
+			if (content.str.length > MAX_VALUE_CHARS) throw refuse('text too large');
+		} else if (content instanceof Y.ContentType) {
+			if (!ALLOWED_TYPES.has(content.type.constructor)) throw refuse('shared type the app does not use');
+		} else if (!(content instanceof Y.ContentDeleted)) {
+			throw refuse('content kind the app does not use');
+		}
+	}
+
+	/** The struct of this update that holds `id`, if the update has it and the document does not. */
+	#ownStruct(id: Y.ID): Struct | undefined {
+		if (id.clock < Y.getState(this.#store, id.client)) return undefined;
+		const range = this.#own.get(id.client);
+		if (!range || id.clock < range.start || id.clock >= range.end) return undefined;
+		const { structs } = range;
+		let lo = 0;
+		let hi = structs.length - 1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const s = structs[mid];
+			if (id.clock < s.id.clock) hi = mid - 1;
+			else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+			else return s;
+		}
+		return undefined;
+	}
+
+	/**
+	 * Where an item of this update lands. Its parent is named (a root, or a type's item), or it is
+	 * a sibling of its origin; chains through the update's own items are followed iteratively.
+	 */
+	#locateOwn(item: Y.Item): Location | null {
+		const pending: Array<{ item: Y.Item; inside: boolean }> = [];
+		const visiting = new Set<Y.Item>();
+		let current = item;
+		let base: Location | null;
+		for (;;) {
+			if (this.#located.has(current)) {
+				base = this.#located.get(current)!;
+				break;
+			}
+			if (typeof current.parent === 'string') {
+				base = { root: current.parent, key: current.parentSub, level: 1 };
+				this.#located.set(current, base);
+				break;
+			}
+			if (visiting.has(current)) throw refuse('items that reference each other in a cycle');
+			visiting.add(current);
+			this.#count();
+			const inside = current.parent !== null;
+			const ref = (current.parent as Y.ID | null) ?? current.origin ?? current.rightOrigin;
+			if (!ref) throw refuse('an item with no place');
+			const own = this.#ownStruct(ref);
+			const target = own ?? this.#docStruct(ref);
+			// Only a shared type can hold items; Yjs would fail half-way through integrating one.
+			if (inside && target instanceof Y.Item && !(target.content instanceof Y.ContentType)) {
+				throw refuse('an item inside something that is not a shared type');
+			}
+			pending.push({ item: current, inside });
+			if (own instanceof Y.Item) {
+				current = own;
+				continue;
+			}
+			base = target instanceof Y.Item && !own ? this.#locateDocItem(target) : null;
+			break;
+		}
+		// Unwind: an item inside a type sits one level below that type's item; a sibling beside it.
+		let location = base;
+		for (let i = pending.length - 1; i >= 0; i--) {
+			const { item: at, inside } = pending[i];
+			if (location && inside) location = { root: location.root, key: location.key, level: location.level + 1 };
+			this.#located.set(at, location);
+		}
+		return location;
+	}
+
+	/** The document's struct holding `id`; a gap when the document does not have it yet. */
+	#docStruct(id: Y.ID): Y.Item | Y.GC {
+		if (id.clock >= Y.getState(this.#store, id.client)) throw gap('refers to an item this document does not have');
+		return Y.getItem(this.#store, id) as Y.Item | Y.GC;
+	}
+
+	#locateDocItem(item: Y.Item): Location | null {
+		let key = item.parentSub;
+		let type = item.parent as Y.AbstractType<unknown> | null;
+		let level = 1;
+		while (type?._item) {
+			key = type._item.parentSub;
+			type = type._item.parent as Y.AbstractType<unknown> | null;
+			level++;
+		}
+		if (!type) return null;
+		return { root: Y.findRootTypeKey(type), key, level };
+	}
+
+	/**
+	 * Deletions must cover items that exist (here, or earlier in the update). Each deleted item is
+	 * located, so features can protect entries from deletion as well as from writes.
+	 */
+	#scanDeletions(): void {
+		for (const [client, deletions] of this.decoded.ds.clients) {
+			const docState = Y.getState(this.#store, client);
+			const ownEnd = this.#own.get(client)?.end ?? 0;
+			const known = Math.max(docState, ownEnd);
+			const docStructs = this.#store.clients.get(client);
+			for (const { clock, len } of deletions) {
+				if (clock + len > known) throw refuse('deletes items that do not exist yet');
+				this.#locateDeleted(docStructs, clock, Math.min(clock + len, docState));
+				for (let c = Math.max(clock, docState); c < clock + len; ) {
+					const own = this.#ownStruct(Y.createID(client, c));
+					if (!own) break;
+					if (own instanceof Y.Item) {
+						const location = this.#locateOwn(own);
+						if (location) this.#note(this.#deleted, location);
+					}
+					c = own.id.clock + own.length;
+				}
+			}
+		}
+	}
+
+	#locateDeleted(structs: Array<Y.Item | Y.GC> | undefined, from: number, to: number): void {
+		if (!structs || from >= to) return;
+		for (let i = Y.findIndexSS(structs, from); i < structs.length && structs[i].id.clock < to; i++) {
+			this.#count();
+			const struct = structs[i];
+			if (!(struct instanceof Y.Item) || struct.deleted) continue;
+			const location = this.#locateDocItem(struct);
+			if (location) this.#note(this.#deleted, location);
+		}
+	}
+
+	#note(into: Map<string, EntryRef>, location: Location): void {
+		const id = `${location.root}\u0000${location.key ?? ''}`;
+		if (!into.has(id)) into.set(id, { root: location.root, key: location.key });
+	}
+}
+
+/** Depth and size of a plain value, without recursion (a hostile value may be nested without end). */
+function checkValue(value: unknown): void {
+	let chars = 0;
+	const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+	while (stack.length > 0) {
+		const { value: v, depth } = stack.pop()!;
+		if (depth > MAX_VALUE_DEPTH) throw refuse('value nested too deeply');
+		if (typeof v === 'string') chars += v.length;
+		else if (v instanceof Uint8Array) throw refuse('binary values are not used');
+		else if (Array.isArray(v)) {
+			chars += 2;
+			for (const child of v) stack.push({ value: child, depth: depth + 1 });
+		} else if (v !== null && typeof v === 'object') {
+			chars += 2;
+			for (const [key, child] of Object.entries(v)) {
+				chars += key.length;
+				stack.push({ value: child, depth: depth + 1 });
+			}
+		} else chars += 8;
+		if (chars > MAX_VALUE_CHARS) throw refuse('value too large');
+	}
+}

@@ -1,0 +1,160 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MAX_TYPE_DEPTH, MAX_VALUE_DEPTH, scanUpdate } from '../../../server/rooms/update-scan.ts';
+import { canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, notesMap } from '../../../src/lib/shared/board/doc.ts';
+import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
+
+const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
+
+/** The server's copy and a client's copy of one board, in sync. */
+function pair() {
+	const server = new Y.Doc();
+	initBoardDoc(server, { title: 'T', createdAt: 1 });
+	const client = new Y.Doc();
+	Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+	return { server, client };
+}
+
+/** The update a change on `doc` produces. */
+function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
+	const updates: Uint8Array[] = [];
+	const record = (u: Uint8Array) => updates.push(u);
+	doc.on('update', record);
+	try {
+		change();
+	} finally {
+		doc.off('update', record);
+	}
+	return Y.mergeUpdates(updates);
+}
+
+function nested(depth: number): unknown {
+	let value: unknown = 'leaf';
+	for (let i = 1; i < depth; i++) value = [value];
+	return value;
+}
+
+function okSummary(result: ReturnType<typeof scanUpdate>) {
+	if (!result.ok) throw new Error(`refused: ${result.reason}`);
+	return result.summary;
+}
+
+describe('scanUpdate: what honest clients write passes, with a summary', () => {
+	it('a new note, typing into it, and its deletion', () => {
+		const { server, client } = pair();
+		let id = '';
+		const created = updateOf(client, () => (id = createNote(client, { kind: 'threat', question: 2, ...AUTHOR })));
+		expect(okSummary(scanUpdate(server, created)).written).toEqual([{ root: 'notes', key: id }]);
+		Y.applyUpdate(server, created);
+
+		const typed = updateOf(client, () => getNoteText(client, id)!.insert(0, 'SQL injection'));
+		expect(okSummary(scanUpdate(server, typed)).written).toEqual([{ root: 'notes', key: id }]);
+		Y.applyUpdate(server, typed);
+
+		const deleted = updateOf(client, () => deleteNote(client, id));
+		const summary = okSummary(scanUpdate(server, deleted));
+		expect(summary.deleted).toContainEqual({ root: 'notes', key: id });
+	});
+
+	it('overwriting a key (an item placed by its origin) is located under its root key with its value', () => {
+		const { server, client } = pair();
+		const first = updateOf(client, () => canvasMap(client).set('shape:a', { id: 'shape:a', typeName: 'shape', x: 1 }));
+		Y.applyUpdate(server, first);
+		const second = updateOf(client, () => canvasMap(client).set('shape:a', { id: 'shape:a', typeName: 'shape', x: 2 }));
+		const summary = okSummary(scanUpdate(server, second));
+		expect(summary.written).toEqual([{ root: 'canvas', key: 'shape:a' }]);
+		expect(summary.values).toEqual([{ root: 'canvas', key: 'shape:a', value: { id: 'shape:a', typeName: 'shape', x: 2 } }]);
+		expect(summary.deleted).toEqual([{ root: 'canvas', key: 'shape:a' }]);
+	});
+
+	it('a value as deep as the limit allows', () => {
+		const { server, client } = pair();
+		const update = updateOf(client, () => canvasMap(client).set('shape:deep', nested(MAX_VALUE_DEPTH)));
+		expect(scanUpdate(server, update).ok).toBe(true);
+	});
+
+	it('an update the server already has in part (a resend) is not a gap', () => {
+		const { server, client } = pair();
+		const a = updateOf(client, () => canvasMap(client).set('shape:a', 1));
+		Y.applyUpdate(server, a);
+		const both = Y.mergeUpdates([a, updateOf(client, () => canvasMap(client).set('shape:b', 2))]);
+		expect(okSummary(scanUpdate(server, both)).written).toEqual([{ root: 'canvas', key: 'shape:b' }]);
+	});
+});
+
+describe('scanUpdate refuses what no honest client writes', () => {
+	it.each([
+		['a value nested deeper than the limit', (doc: Y.Doc) => canvasMap(doc).set('shape:x', nested(MAX_VALUE_DEPTH + 1))],
+		['a value nested 5,000 levels deep', (doc: Y.Doc) => canvasMap(doc).set('shape:x', nested(5_000))],
+		['a binary value', (doc: Y.Doc) => canvasMap(doc).set('shape:x', new Uint8Array([1, 2]))],
+		['a huge string value', (doc: Y.Doc) => canvasMap(doc).set('shape:x', 'x'.repeat(1_100_000))],
+		['text formatting', (doc: Y.Doc) => {
+			const text = new Y.Text('hi');
+			notesMap(doc).set('n1', text);
+			text.format(0, 1, { bold: true });
+		}],
+		['an XML type', (doc: Y.Doc) => notesMap(doc).set('n1', new Y.XmlFragment())],
+		['a sub-document', (doc: Y.Doc) => notesMap(doc).set('n1', new Y.Doc())],
+		['shared types nested too deeply', (doc: Y.Doc) => {
+			let map = notesMap(doc) as Y.Map<unknown>;
+			for (let i = 0; i < MAX_TYPE_DEPTH + 1; i++) {
+				const child = new Y.Map<unknown>();
+				map.set('m', child);
+				map = child;
+			}
+		}]
+	])('%s', (_name, change) => {
+		const { server, client } = pair();
+		const result = scanUpdate(server, updateOf(client, () => client.transact(() => change(client))));
+		expect(result).toMatchObject({ ok: false, gap: false });
+	});
+
+	it('an undecodable update', () => {
+		const { server } = pair();
+		expect(scanUpdate(server, new Uint8Array([5, 200, 1, 2]))).toMatchObject({ ok: false, gap: false, reason: 'undecodable update' });
+	});
+
+	it("a deletion of someone else's items that do not exist yet", () => {
+		const { server, client } = pair();
+		const victim = client.clientID;
+		Y.applyUpdate(server, updateOf(client, () => createNote(client, { kind: 'threat', question: 2, ...AUTHOR })));
+		const known = Y.getState(server.store, victim);
+		// A hand-made update: no structs, a delete set aimed at the victim's next 10 clocks.
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 0);
+		encoding.writeVarUint(encoder, 1);
+		encoding.writeVarUint(encoder, victim);
+		encoding.writeVarUint(encoder, 1);
+		encoding.writeVarUint(encoder, known);
+		encoding.writeVarUint(encoder, 10);
+		expect(scanUpdate(server, encoding.toUint8Array(encoder))).toMatchObject({ ok: false, gap: false, reason: 'deletes items that do not exist yet' });
+	});
+});
+
+describe('scanUpdate reports gaps instead of letting them be parked', () => {
+	it("an update after one the server never got (the author's own clock has a hole)", () => {
+		const { server, client } = pair();
+		updateOf(client, () => canvasMap(client).set('shape:a', 1)); // never reaches the server
+		const later = updateOf(client, () => canvasMap(client).set('shape:b', 2));
+		expect(scanUpdate(server, later)).toMatchObject({ ok: false, gap: true });
+	});
+
+	it("an update that builds on another client's item the server does not have", () => {
+		const { server, client } = pair();
+		const other = new Y.Doc();
+		Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+		const missing = updateOf(other, () => canvasMap(other).set('shape:a', 1));
+		Y.applyUpdate(client, missing); // the client has it, the server does not
+		const overwrite = updateOf(client, () => canvasMap(client).set('shape:a', 2));
+		expect(scanUpdate(server, overwrite)).toMatchObject({ ok: false, gap: true });
+	});
+
+	it('deletes located in the document, including the tldraw schema entry', () => {
+		const { server, client } = pair();
+		const set = updateOf(client, () => canvasSchemaMap(client).set('schema', { schemaVersion: 2, sequences: {} }));
+		Y.applyUpdate(server, set);
+		const removed = updateOf(client, () => canvasSchemaMap(client).delete('schema'));
+		expect(okSummary(scanUpdate(server, removed))).toMatchObject({ written: [], deleted: [{ root: 'canvasSchema', key: 'schema' }] });
+	});
+});
