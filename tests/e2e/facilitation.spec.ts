@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
-import { addNote, chooseName, connectBoard, connectionStatus, createRoom, laneTexts, newUser, type User } from './helpers.ts';
+import { addNote, chooseName, connectBoard, connectionStatus, createRoom, laneTexts, newUser, noteWithText, type User } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
 const SKEW_MS = 5 * 60_000;
@@ -194,6 +194,50 @@ test('"I\'m done" reaches the facilitator, and a co-facilitator keeps the role a
 	await expect(connectionStatus(bob.page)).toContainText('Live');
 	await bob.page.getByTestId('bar-timer-toggle').click(); // pause, as co-facilitator
 	await expect(phaseState(ada.page)).toHaveText('Paused');
+	for (const user of [ada, bob]) expect(user.errors).toEqual([]);
+	await Promise.all([ada.context.close(), bob.context.close()]);
+});
+
+test('the board follows a voting round as the facilitator runs it: budget, hidden totals, closing', async ({ browser }) => {
+	const room = await createRoom('Voting round');
+	const ada = await newUser(browser);
+	const bob = await newUser(browser);
+	await ada.page.goto(room.links.facilitator);
+	await chooseName(ada.page, 'Ada');
+	await bob.page.goto(room.links.participant);
+	await chooseName(bob.page, 'Bob');
+	await addNote(ada.page, 'What can go wrong?', 'Threat', 'Replayed webhooks');
+	const count = (user: User) => noteWithText(user.page, 'Replayed webhooks').getByTestId('vote-count');
+	const vote = (user: User) => noteWithText(user.page, 'Replayed webhooks').getByRole('button', { name: /^Vote for this note/ });
+	await expect(bob.page.getByTestId('votes-left')).toHaveText('5 of 5 votes left');
+
+	const panel = ada.page.getByTestId('facilitator-panel');
+	await ada.page.getByRole('button', { name: 'Facilitate' }).click();
+	const budget = panel.getByLabel('Dots each');
+	await budget.fill('2');
+	await budget.blur();
+	await expect(bob.page.getByTestId('votes-left')).toHaveText('2 of 2 votes left');
+	await panel.getByLabel('Hide totals until closed').check();
+	await panel.getByRole('button', { name: 'Open a voting round' }).click();
+
+	// While the round is open everyone sees their own dots only.
+	await vote(bob).click();
+	await expect(count(bob)).toHaveText('1');
+	await vote(bob).click();
+	await expect(bob.page.getByTestId('votes-left')).toHaveText('0 of 2 votes left');
+	await vote(ada).click();
+	await expect(count(ada)).toHaveText('1');
+	await expect(count(bob)).toHaveText('2');
+
+	// A smaller budget counts fewer of Bob's dots, with no vote changing: 1 + 1, not 1 + 2.
+	await budget.fill('1');
+	await budget.blur();
+	await expect(bob.page.getByTestId('votes-left')).toHaveText('0 of 1 votes left');
+	await panel.getByRole('button', { name: 'Close voting' }).click();
+	await expect(bob.page.getByTestId('votes-left')).toHaveText('Voting closed');
+	await expect(vote(bob)).toBeDisabled();
+	for (const user of [ada, bob]) await expect(count(user)).toHaveText('2');
+
 	for (const user of [ada, bob]) expect(user.errors).toEqual([]);
 	await Promise.all([ada.context.close(), bob.context.close()]);
 });

@@ -11,14 +11,9 @@ import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
 import { setNoteText } from '#shared/board/note-text';
 import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/board/schema';
 import { linkId } from '#shared/board/schema';
-import { votingRules } from '$lib/facilitation/voting-rules.ts';
-import { USER_ORIGIN } from './origin.ts';
+import type { Person } from '#shared/person';
+import { USER_ORIGIN } from '$lib/sync/origin.ts';
 import type { BoardUndo, UndoStep } from './undo.svelte.ts';
-
-export interface Author {
-	name: string;
-	color: string;
-}
 
 export class BoardActions {
 	readonly #doc: Y.Doc;
@@ -31,7 +26,7 @@ export class BoardActions {
 		this.#voterId = voterId;
 	}
 
-	create(kind: NoteKind, question: QuestionNumber, author: Author): string {
+	create(kind: NoteKind, question: QuestionNumber, author: Person): string {
 		return this.#step(() => createNote(this.#doc, { kind, question, author: author.name, authorColor: author.color }));
 	}
 
@@ -77,8 +72,9 @@ export class BoardActions {
 		return this.#step(() => removeLink(this.#doc, linkId({ kind: 'mitigates', threatId, mitigationId })));
 	}
 
-	vote(id: string): CastVoteResult {
-		return this.#step(() => castVote(this.#doc, this.#voterId, id, votingRules(this.#doc).budget));
+	/** One more of this person's dots on a note, within `budget` dots in all. */
+	vote(id: string, budget: number): CastVoteResult {
+		return this.#step(() => castVote(this.#doc, this.#voterId, id, budget));
 	}
 
 	unvote(id: string): boolean {

@@ -2,7 +2,9 @@
  * What the board shows, read from the document without mirroring it: one NoteCell per note
  * (a $state.raw snapshot, replaced only when a transaction touched that note), the notes grouped
  * into columns, and link and vote summaries. A keystroke in one note re-reads that note alone;
- * three version counters let views re-filter only when what they depend on changed.
+ * three version counters let views re-filter only when what they depend on changed. Vote totals
+ * depend on the board policy's budget too (./policy.ts), and follow it when the facilitator
+ * changes it.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
    published through $state.raw or version counters (or are not view state at all), by design. */
@@ -14,9 +16,9 @@ import { changedNoteIds } from '#shared/board/observe';
 import { effectiveVotes, votesOf } from '#shared/board/votes';
 import { compareOrderKeys } from '#shared/board/ordering';
 import type { Link, Note } from '#shared/board/schema';
-import { onVotingRulesChange, votingRules, type VotingRules } from '$lib/facilitation/voting-rules.ts';
 import { whenIdle } from './idle.ts';
 import { columnOf, type ColumnId } from './lanes.ts';
+import type { BoardPolicy } from './policy.ts';
 
 /** A transaction touching more notes than this is a burst (e.g. the first sync). */
 const BURST_NOTES = 50;
@@ -61,19 +63,20 @@ function classify(prev: Note, next: Note): Change {
 export class BoardStore {
 	readonly doc: Y.Doc;
 	readonly voterId: string;
+	readonly #policy: BoardPolicy;
 	readonly #cells = new Map<string, NoteCell>();
 	#structure = $state(0);
 	#fields = $state(0);
 	#text = $state(0);
 	#links = $state.raw<readonly Link[]>([]);
 	#linked = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
-	#tally = $state.raw<ReadonlyMap<string, number>>(new Map());
+	/** Bumps when votes were re-read (the tally below is recounted from it and the budget). */
+	#votes = $state(0);
 	#mine = $state.raw<ReadonlyMap<string, number>>(new Map());
 	#summariesDue = false;
 	/** The notes this store holds, for the shared tallies (so they never re-read the document's notes). */
 	readonly #live: LiveNotes = { get: (id) => this.#cells.get(id)?.note };
 	readonly #unsubscribe: () => void;
-	readonly #unsubscribeRules: () => void;
 
 	/** Cells by column, in manual (order key) order; recomputed when notes come, go or move. */
 	readonly columns = $derived.by(() => {
@@ -81,18 +84,24 @@ export class BoardStore {
 		return untrack(() => this.#groupColumns());
 	});
 
-	constructor(doc: Y.Doc, voterId: string) {
+	/** Votes per note after the budget is applied; recounted when votes or the budget change. */
+	readonly #tally = $derived.by(() => {
+		void this.#votes;
+		const { budget } = this;
+		return untrack(() => effectiveVotes(this.doc, budget, this.#live));
+	});
+
+	constructor(doc: Y.Doc, voterId: string, policy: BoardPolicy) {
 		this.doc = doc;
 		this.voterId = voterId;
+		this.#policy = policy;
 		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
 		this.#refreshSummaries();
 		this.#unsubscribe = onBoardChange(doc, this.#onChange);
-		this.#unsubscribeRules = onVotingRulesChange(doc, () => this.#scheduleSummaries(false));
 	}
 
 	destroy(): void {
 		this.#unsubscribe();
-		this.#unsubscribeRules();
 	}
 
 	/** Bumps when a note is added, removed or moved. */
@@ -152,13 +161,9 @@ export class BoardStore {
 	get votesLeft(): number {
 		return Math.max(0, this.budget - this.votesUsed);
 	}
-	/** The facilitator's voting rules (src/lib/facilitation): budget, open or closed, totals hidden. */
-	get rules(): VotingRules {
-		return votingRules(this.doc);
-	}
-	/** Dots per person: 5 unless the facilitator set another budget. */
+	/** Dots per person: the board policy's (5 unless the facilitator set another budget). */
 	get budget(): number {
-		return this.rules.budget;
+		return this.#policy.voting.budget;
 	}
 
 	#onChange = (changes: BoardChanges, transaction: Y.Transaction): void => {
@@ -215,7 +220,7 @@ export class BoardStore {
 		const links = listLinks(this.doc, this.#live);
 		this.#links = links;
 		this.#linked = linkIndex(links, this.#linked);
-		this.#tally = effectiveVotes(this.doc, this.budget, this.#live);
+		this.#votes++;
 		this.#mine = votesOf(this.doc, this.voterId, this.#live);
 	}
 

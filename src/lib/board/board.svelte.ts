@@ -1,28 +1,25 @@
 /**
  * One open board: the store (what is in the document), this person's view, undo, writes, and
  * the commands the components call. Commands that need the page (focus, announcements) live
- * here so components stay presentational.
+ * here so components stay presentational. What the board may do now (voting, drafts, lock)
+ * comes from the policy it is given (./policy.ts).
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Maps and Sets are built whole and
    published through $state.raw or version counters (or are not view state at all), by design. */
-import { interceptNewNote } from '$lib/facilitation/note-hooks.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import type { DeletedNote } from '#shared/board/restore';
 import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/board/schema';
-import { BoardActions, type Author } from './board-actions.ts';
+import type { Person } from '#shared/person';
+import { BoardActions } from './board-actions.ts';
 import { BoardStore } from './board-store.svelte.ts';
 import { BoardView } from './board-view.svelte.ts';
 import { Feedback } from './feedback.svelte.ts';
 import { focusColumn, focusNote, type FocusPart } from './focus.ts';
 import { COLUMN_IDS, LANES, PARKING_LOT, canDropInto, columnOf, laneSpec, type ColumnId } from './lanes.ts';
 import { keyboardMove, neighboursAt, orderKeyBetweenNotes, type MoveDirection } from './moves.ts';
+import { DEFAULT_BOARD_POLICY, type BoardPolicy } from './policy.ts';
 import { BoardUndo, type UndoStep } from './undo.svelte.ts';
 import { readVoterId } from './voter-id.ts';
-
-export interface Editor {
-	name: string;
-	color: string;
-}
 
 const EXCERPT_LENGTH = 40;
 
@@ -42,8 +39,10 @@ export class Board {
 	readonly undo: BoardUndo;
 	readonly actions: BoardActions;
 	readonly feedback = new Feedback();
+	/** What the board may do now (reactive: it follows the facilitator). */
+	readonly policy: BoardPolicy;
 	readonly #session: BoardSession;
-	readonly #author: () => Author | undefined;
+	readonly #author: () => Person | undefined;
 
 	/** The note whose link picker is open. */
 	linking = $state<string | null>(null);
@@ -62,7 +61,7 @@ export class Board {
 	 * so its card does not re-render.
 	 */
 	readonly editors = $derived.by(() => {
-		const byNote = new Map<string, Editor[]>();
+		const byNote = new Map<string, Person[]>();
 		for (const peer of this.#session.presence.peers) {
 			if (peer.isSelf || !peer.editing) continue;
 			byNote.set(peer.editing, [...(byNote.get(peer.editing) ?? []), { name: peer.name, color: peer.color }]);
@@ -74,19 +73,21 @@ export class Board {
 		this.#editors = byNote;
 		return byNote;
 	});
-	#editors = new Map<string, Editor[]>();
+	#editors = new Map<string, Person[]>();
 
-	constructor(session: BoardSession, author: () => Author | undefined) {
+	constructor(session: BoardSession, author: () => Person | undefined, policy: BoardPolicy = DEFAULT_BOARD_POLICY) {
 		this.#session = session;
 		this.#author = author;
-		this.store = new BoardStore(session.doc, readVoterId(globalThis.localStorage));
+		this.policy = policy;
+		this.store = new BoardStore(session.doc, readVoterId(globalThis.localStorage), policy);
 		this.view = new BoardView(this.store);
 		this.undo = new BoardUndo(session.doc);
 		this.actions = new BoardActions(session.doc, this.undo, this.store.voterId);
 	}
 
+	/** Observers, people refused by the server, and everyone the facilitator's lock holds. */
 	get readOnly(): boolean {
-		return this.#session.readOnly;
+		return this.#session.readOnly || this.policy.locked;
 	}
 	get status() {
 		return this.#session.status;
@@ -105,8 +106,12 @@ export class Board {
 	async createNote(kind: NoteKind, question: QuestionNumber): Promise<void> {
 		const author = this.#author();
 		if (this.readOnly || !author) return;
-		// In a silent round a new threat becomes a private draft instead (src/lib/facilitation).
-		if (interceptNewNote(this.#session.doc, { kind, question })) return;
+		// In a silent round a new threat becomes a private draft instead.
+		const note = { kind, question };
+		if (this.policy.becomesDraft(note)) {
+			this.policy.takeDraft(note);
+			return;
+		}
 		const id = this.actions.create(kind, question, author);
 		this.view.editing = id;
 		const where = kind === 'question' ? PARKING_LOT.title : laneSpec(question).prompt;
@@ -202,11 +207,11 @@ export class Board {
 	}
 
 	vote(id: string): void {
-		if (!this.store.rules.canVote) {
+		if (!this.policy.voting.canVote) {
 			this.feedback.showToast('Voting is closed.');
 			return;
 		}
-		const result = this.actions.vote(id);
+		const result = this.actions.vote(id, this.store.budget);
 		if (result.ok) this.feedback.announce(`Voted. ${this.store.votesLeft} of your votes left.`);
 		else if (result.reason === 'over_budget') {
 			this.feedback.showToast('You have used all your votes. Take one back to vote elsewhere.');
@@ -220,6 +225,11 @@ export class Board {
 	/** Puts focus back on a note's card (after a menu or dialog about it closes). */
 	async refocus(id: string): Promise<void> {
 		await this.#focus(id);
+	}
+
+	/** Puts the caret in a note's text (a note added elsewhere, such as from the canvas). */
+	async focusText(id: string): Promise<void> {
+		await this.#focus(id, 'text');
 	}
 
 	/** Jumps to a note (from a link): shows it even if filtered out, focuses and outlines it. */
@@ -272,9 +282,9 @@ export class Board {
 }
 
 /** No one else is editing the note (one array for every such note, so nothing re-renders). */
-export const NO_EDITORS: readonly Editor[] = [];
+export const NO_EDITORS: readonly Person[] = [];
 
-function sameEditors(a: readonly Editor[], b: readonly Editor[]): boolean {
+function sameEditors(a: readonly Person[], b: readonly Person[]): boolean {
 	return a.length === b.length && a.every((editor, i) => editor.name === b[i].name && editor.color === b[i].color);
 }
 

@@ -76,7 +76,19 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 	return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
+/** A line of the shortcuts dialog. */
+export interface ShortcutHelp {
+	keys: string;
+	action: string;
+}
+
+/** Shortcuts of the features around the board (the facilitator's), listed after the board's own. */
+export interface ShortcutSection {
+	title: string;
+	shortcuts: readonly ShortcutHelp[];
+}
+
+export const SHORTCUTS: readonly ShortcutHelp[] = [
 	{ keys: 'N', action: 'New note in the current lane' },
 	{ keys: 'Q', action: 'Park a question from the current lane' },
 	{ keys: '/', action: 'Search notes' },

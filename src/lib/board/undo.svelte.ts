@@ -8,7 +8,7 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import * as Y from 'yjs';
 import { boardUndoScope } from '#shared/board/observe';
-import { USER_ORIGIN } from './origin.ts';
+import { USER_ORIGIN } from '$lib/sync/origin.ts';
 
 const CAPTURE_TIMEOUT_MS = 600;
 

@@ -2,13 +2,14 @@
  * The workshop page's handle on the canvas, shared by the canvas itself and the board (which
  * shows, on each note, the elements it concerns and jumps to them). The tldraw island may be
  * loading, blocked (licence, newer room schema) or absent; everything here copes with that.
+ * The canvas does not import the board: it tells whoever listens (onNoteAdded) about notes it adds.
  */
 import { createContext } from 'svelte';
 import { createNote } from '#shared/board/doc';
 import { addLink } from '#shared/board/links';
 import type { DfdKind } from '#shared/canvas/dfd';
-import { focusNote } from '$lib/board/focus.ts';
-import { USER_ORIGIN } from '$lib/board/origin.ts';
+import type { Person } from '#shared/person';
+import { USER_ORIGIN } from '$lib/sync/origin.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { ElementLinks } from './element-links.svelte.ts';
 import type { CanvasHandle, SelectedElement } from './react/mount.tsx';
@@ -22,11 +23,6 @@ export type CanvasStatus =
 	| { kind: 'outdated' }
 	| { kind: 'failed'; message: string };
 
-export interface NewThreatAuthor {
-	name: string;
-	color: string;
-}
-
 export class CanvasController {
 	status = $state<CanvasStatus>({ kind: 'loading' });
 	selection = $state.raw<SelectedElement[]>([]);
@@ -34,6 +30,8 @@ export class CanvasController {
 	following = $state<number | null>(null);
 	/** The page layout asks to show the canvas (when it is collapsed) before jumping to it. */
 	onReveal: (() => void) | undefined;
+	/** The board shows a note the canvas added, with the caret in its text. */
+	onNoteAdded: ((noteId: string) => void) | undefined;
 
 	#handle: CanvasHandle | undefined;
 	#pendingFocus: string | undefined;
@@ -79,7 +77,7 @@ export class CanvasController {
 	 * Adds a threat about a canvas element: a new note in "What can go wrong?" linked to it, in one
 	 * undoable step, with the caret in its text.
 	 */
-	addThreatFor(elementId: string, author: NewThreatAuthor): string | undefined {
+	addThreatFor(elementId: string, author: Person): string | undefined {
 		if (this.#session.readOnly) return undefined;
 		const doc = this.#session.doc;
 		let id: string | undefined;
@@ -88,7 +86,7 @@ export class CanvasController {
 			const linked = addLink(doc, { kind: 'canvas', noteId: id, elementId });
 			if (!linked.ok) throw new Error(`could not link the threat: ${linked.reason}`);
 		}, USER_ORIGIN);
-		if (id) void focusNote(id, 'text');
+		if (id) this.onNoteAdded?.(id);
 		return id;
 	}
 }

@@ -5,6 +5,7 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- maps are built whole and published via $state.raw. */
 import type * as Y from 'yjs';
+import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { listLinks } from '#shared/board/links';
 import { onCanvasChange, readCanvasElement, type CanvasElementSummary } from '#shared/canvas/elements';
@@ -67,7 +68,7 @@ export class ElementLinks {
 		const merged = new Map<string, readonly NoteElement[]>();
 		for (const [noteId, list] of next) {
 			const old = previous.get(noteId);
-			merged.set(noteId, old && JSON.stringify(old) === JSON.stringify(list) ? old : list);
+			merged.set(noteId, old && equalityDeep(old, list) ? old : list);
 		}
 		this.#byNote = merged;
 	}

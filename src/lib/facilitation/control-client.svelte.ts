@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { defaultControl, onControlChange, readControl, type ControlState } from '#shared/control/doc';
 import { SUBPROTOCOL } from '#shared/wire/protocol';
+import { createMutedAwareness } from '$lib/sync/own-awareness.ts';
 import { syncServerUrl } from '$lib/sync/provider.ts';
 
 export class ControlClient {
@@ -24,10 +25,10 @@ export class ControlClient {
 		this.#unobserve = onControlChange(this.doc, this.#refresh);
 		this.#provider = new WebsocketProvider(syncServerUrl(), `${id}/control`, this.doc, {
 			protocols: [SUBPROTOCOL],
+			// Presence lives on the board connection; this one carries none.
+			awareness: createMutedAwareness(this.doc),
 			disableBc: true
 		});
-		// Presence lives on the board connection; this one carries none.
-		this.#provider.awareness.setLocalState(null);
 		this.#provider.on('sync', (synced: boolean) => {
 			if (synced) this.#synced = true;
 		});

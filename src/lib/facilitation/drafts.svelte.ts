@@ -3,8 +3,9 @@
  * Publishing runs under a Web Lock, so two tabs of one browser never publish the same draft.
  */
 import type * as Y from 'yjs';
+import type { Person } from '#shared/person';
 import { draftsKey } from '$lib/workshop/storage-keys.ts';
-import { MAX_DRAFTS, newDraft, parseDrafts, publishDrafts, type Draft, type DraftAuthor } from './drafts.ts';
+import { MAX_DRAFTS, newDraft, parseDrafts, publishDrafts, type Draft } from './drafts.ts';
 
 export class DraftStore {
 	readonly #key: string;
@@ -37,7 +38,7 @@ export class DraftStore {
 	}
 
 	/** Publishes drafts of rounds up to `revealedRound` to the board; resolves with how many were due. */
-	async publish(doc: Y.Doc, revealedRound: number, author: DraftAuthor): Promise<number> {
+	async publish(doc: Y.Doc, revealedRound: number, author: Person): Promise<number> {
 		if (!this.#drafts.some((d) => d.round <= revealedRound)) return 0;
 		const run = () => {
 			const drafts = this.#read(); // fresh: another tab may have published meanwhile

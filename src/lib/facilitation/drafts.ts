@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createNote } from '#shared/board/doc';
 import { createRecordId } from '#shared/ids';
 import { MAX_NOTE_TEXT_LENGTH, RecordId, Timestamp } from '#shared/board/schema';
+import type { Person } from '#shared/person';
 
 export const Draft = z.object({
 	id: RecordId,
@@ -37,16 +38,11 @@ export function newDraft(round: number, now = Date.now()): Draft {
 	return { id: createRecordId(), text: '', round, createdAt: now };
 }
 
-export interface DraftAuthor {
-	name: string;
-	color: string;
-}
-
 /**
  * Writes the drafts of revealed rounds to the board as threats of "What can go wrong?", in one
  * transaction, oldest first. Blank drafts are dropped. Returns the drafts that remain private.
  */
-export function publishDrafts(doc: Y.Doc, drafts: readonly Draft[], revealedRound: number, author: DraftAuthor): Draft[] {
+export function publishDrafts(doc: Y.Doc, drafts: readonly Draft[], revealedRound: number, author: Person): Draft[] {
 	const due = drafts.filter((d) => d.round <= revealedRound).sort((a, b) => a.createdAt - b.createdAt);
 	if (due.length === 0) return [...drafts];
 	doc.transact(() => {

@@ -1,22 +1,22 @@
 /**
  * Facilitation in one open workshop: the control document and the server clock everyone shares,
  * plus this browser's part (private drafts, follow choice, "I'm done"), and the commands a
- * facilitator sends. The page creates one and components reach it through context.
+ * facilitator sends. The page creates one and components reach it through context; the board
+ * gets only `policy` (what it may do now), which the page hands it through the board's context.
  */
 import type { ControlCommand } from '#shared/control/commands';
 import { countdown, type Countdown } from '#shared/control/timer';
 import type { ControlState } from '#shared/control/doc';
+import type { Person } from '#shared/person';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
+import { FacilitationPolicy } from './board-policy.ts';
 import { sendControlCommand } from './commands.ts';
 import { ControlClient } from './control-client.svelte.ts';
 import { DraftStore } from './drafts.svelte.ts';
-import type { DraftAuthor } from './drafts.ts';
 import { FollowClient } from './follow.svelte.ts';
-import { setNoteInterceptor } from './note-hooks.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
 import { ServerClock } from './server-clock.svelte.ts';
-import { provideVotingRules, rulesFromVoting } from './voting-rules.ts';
 
 export class Facilitation {
 	readonly control: ControlClient;
@@ -24,8 +24,10 @@ export class Facilitation {
 	readonly drafts: DraftStore;
 	readonly follow: FollowClient;
 	readonly done: DoneSignals;
+	/** What the board may do now, read from the control state (reactive). */
+	readonly policy: FacilitationPolicy;
 	readonly #session: BoardSession;
-	readonly #author: () => DraftAuthor | undefined;
+	readonly #author: () => Person | undefined;
 	readonly #cleanups: Array<() => void> = [];
 	#contributions: Contributions | undefined;
 
@@ -37,7 +39,7 @@ export class Facilitation {
 	#busy = $state(false);
 	#published = $state(0);
 
-	constructor(session: BoardSession, author: () => DraftAuthor | undefined) {
+	constructor(session: BoardSession, author: () => Person | undefined) {
 		this.#session = session;
 		this.#author = author;
 		this.control = new ControlClient(session.id);
@@ -45,14 +47,16 @@ export class Facilitation {
 		this.drafts = new DraftStore(session.id);
 		this.follow = new FollowClient(this.control, () => session.doc.clientID);
 		this.done = new DoneSignals(session.awareness);
+		this.policy = new FacilitationPolicy({
+			state: () => this.control.state,
+			role: () => session.role,
+			takeDraft: () => this.#takeDraft()
+		});
 
-		this.#cleanups.push(setNoteInterceptor(session.doc, ({ kind }) => this.#captureDraft(kind)));
-		const rules = provideVotingRules(session.doc, () => rulesFromVoting(this.control.state.voting));
-		this.#cleanups.push(rules.remove);
 		this.#cleanups.push(
 			this.control.onChange((next, previous) => {
+				// The connection follows the lock too: the canvas, and lifting a refusal on unlock.
 				session.setBoardLocked(next.lock.locked);
-				if (JSON.stringify(next.voting) !== JSON.stringify(previous.voting)) rules.changed();
 				if (phaseKey(next.question, openPhaseStart(next)) !== phaseKey(previous.question, openPhaseStart(previous))) {
 					this.done.set(null); // a new phase: nobody is done yet
 				}
@@ -153,14 +157,11 @@ export class Facilitation {
 		this.control.destroy();
 	}
 
-	/** During a silent round a new threat becomes a private draft; true when it did. */
-	#captureDraft(kind: string): boolean {
-		const { silent } = this.control.state;
-		if (kind !== 'threat' || !silent.active) return false;
-		const draft = this.drafts.add(silent.round);
+	/** A new threat of a silent round (the policy decided): a private draft, focused once shown. */
+	#takeDraft(): void {
+		const draft = this.drafts.add(this.control.state.silent.round);
 		if (draft) this.focusDraft = draft.id;
 		else this.#error = 'You have too many private drafts. Finish some before adding more.';
-		return true;
 	}
 }
 

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { readTitle } from '#shared/board/doc';
 import { CloseCode, SUBPROTOCOL } from '#shared/wire/protocol';
+import type { Role } from '#shared/wire/roles';
 import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
 import { createBoardProvider, syncProtocols, type BoardProvider } from './provider.ts';
 import { PresenceTracker } from './presence.svelte.ts';
@@ -28,8 +29,6 @@ export type SessionProblem =
 
 /** performance.mark name set each time the board has synced with the server. */
 export const SYNCED_MARK = 'threatboard:synced';
-
-export type SessionRole = 'facilitator' | 'participant' | 'observer';
 
 export interface BoardSessionOptions {
 	/** The id in the address: a room id, or an observer id. */
@@ -53,7 +52,7 @@ export class BoardSession {
 	#problem = $state<SessionProblem | null>(null);
 	#readOnly = $state(false);
 	#locked = $state(false);
-	#role = $state<SessionRole>('participant');
+	#role = $state<Role>('participant');
 	#title = $state<string | undefined>();
 	#hasLocalCopy = $state(false);
 	#hasSynced = $state(false);
@@ -74,13 +73,13 @@ export class BoardSession {
 				this.onFacilitatorKey?.(key);
 			}
 		});
-		this.presence = new PresenceTracker(this.#connection.provider.awareness);
+		this.presence = new PresenceTracker(this.#connection.awareness);
 		this.#watchConnection();
 	}
 
 	/** Yjs awareness of the board connection (presence: names, editing, canvas cursors). */
 	get awareness(): Awareness {
-		return this.#connection.provider.awareness;
+		return this.#connection.awareness;
 	}
 
 	get status(): ConnectionStatus {
@@ -93,7 +92,7 @@ export class BoardSession {
 	get readOnly(): boolean {
 		return this.#readOnly || (this.#locked && this.#role !== 'facilitator');
 	}
-	get role(): SessionRole {
+	get role(): Role {
 		return this.#role;
 	}
 	/** The title in the board document; undefined until it has arrived (from IndexedDB or the server). */

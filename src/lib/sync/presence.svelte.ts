@@ -3,12 +3,11 @@
  * is validated (readPresence) and invalid ones are left out rather than trusted.
  */
 import type { Awareness } from 'y-protocols/awareness';
+import type { Person } from '#shared/person';
 import { readPresence, type PresenceUser } from '#shared/wire/presence';
 
-export interface Peer {
+export interface Peer extends Person {
 	clientId: number;
-	name: string;
-	color: string;
 	role: PresenceUser['role'];
 	isSelf: boolean;
 	/** The note this person is typing in, if any (shown on the note; nobody is locked out). */

@@ -5,10 +5,11 @@
  */
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import { readFacilitatorKeyMessage } from '#shared/wire/facilitator-key';
 import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/wire/protocol';
-import { resyncAwarenessOnReconnect, sendOnlyOwnAwareness } from './own-awareness.ts';
+import { bindRoomAwareness, createMutedAwareness } from './own-awareness.ts';
 
 /** ws(s)://<this host>/sync: the sync server always shares the page's origin. */
 export function syncServerUrl(location: Location = window.location): string {
@@ -30,20 +31,24 @@ export interface BoardProviderOptions {
 
 export interface BoardProvider {
 	provider: WebsocketProvider;
+	/** The room's presence, ours included. (`provider.awareness` is a muted stand-in: see own-awareness.ts.) */
+	awareness: Awareness;
 	destroy(): void;
 }
 
 export function createBoardProvider(id: string, doc: Y.Doc, options: BoardProviderOptions): BoardProvider {
+	const muted = createMutedAwareness(doc);
 	const provider = new WebsocketProvider(syncServerUrl(), `${id}/board`, doc, {
 		connect: false,
 		protocols: syncProtocols(options.facilitatorKey),
+		awareness: muted,
 		// Tabs talk through the server only: the BroadcastChannel path would re-publish other
 		// people's awareness entries and bypass the server's role checks between tabs. Tabs of
 		// one browser still share the offline copy through IndexedDB.
 		disableBc: true
 	});
-	const detachAwareness = sendOnlyOwnAwareness(provider);
-	const detachResync = resyncAwarenessOnReconnect(provider);
+	const awareness = new Awareness(doc);
+	const unbindAwareness = bindRoomAwareness(provider, awareness);
 	provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
 		authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => options.onPermissionDenied(reason));
 	};
@@ -54,10 +59,13 @@ export function createBoardProvider(id: string, doc: Y.Doc, options: BoardProvid
 	provider.connect();
 	return {
 		provider,
+		awareness,
 		destroy() {
-			detachAwareness();
-			detachResync();
+			unbindAwareness();
 			provider.destroy();
+			// After the provider stopped listening: clearing an awareness announces a departure.
+			muted.destroy();
+			awareness.destroy();
 		}
 	};
 }

@@ -2,25 +2,20 @@
  * Who I am on this device: the display name and colour shown to others, remembered in
  * localStorage so that a reload (or the next workshop) does not ask again.
  */
-import { DisplayName, PRESENCE_COLORS, colorFor } from '#shared/person';
+import { DisplayName, HexColor, PRESENCE_COLORS, colorFor, type Person } from '#shared/person';
 import { IDENTITY_KEY } from './storage-keys.ts';
 
-const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
-
-interface StoredIdentity {
-	name?: string;
-	color?: string;
-}
-
-function readStored(): StoredIdentity {
+/** What this device remembers; either part may be missing or invalid (then it is dropped). */
+function readStored(): Partial<Person> {
 	try {
 		const parsed: unknown = JSON.parse(localStorage.getItem(IDENTITY_KEY) ?? 'null');
 		if (typeof parsed !== 'object' || parsed === null) return {};
 		const { name, color } = parsed as Record<string, unknown>;
 		const validName = DisplayName.safeParse(name);
+		const validColor = HexColor.safeParse(color);
 		return {
 			name: validName.success ? validName.data : undefined,
-			color: typeof color === 'string' && HEX_COLOR.test(color) ? color : undefined
+			color: validColor.success ? validColor.data : undefined
 		};
 	} catch {
 		return {};
@@ -52,9 +47,10 @@ export class LocalIdentity {
 		const parsed = DisplayName.safeParse(name);
 		if (!parsed.success) return parsed.error.issues[0]?.message ?? 'invalid name';
 		this.#name = parsed.data;
-		if (HEX_COLOR.test(color)) this.#color = color;
+		if (HexColor.safeParse(color).success) this.#color = color;
 		try {
-			localStorage.setItem(IDENTITY_KEY, JSON.stringify({ name: this.#name, color: this.#color }));
+			const stored: Person = { name: this.#name, color: this.#color };
+			localStorage.setItem(IDENTITY_KEY, JSON.stringify(stored));
 		} catch {
 			// Not remembered, but still used for this visit.
 		}

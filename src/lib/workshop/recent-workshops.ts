@@ -7,12 +7,14 @@
  * the list is simply empty and nothing throws.
  */
 import { isRoomId, isSecret } from '#shared/ids';
+import type { Role } from '#shared/wire/roles';
 import { RECENT_WORKSHOPS_KEY } from './storage-keys.ts';
 
 export const MAX_RECENT_WORKSHOPS = 20;
 const MAX_STORED_TITLE_LENGTH = 200;
 
-export type RecentRole = 'participant' | 'observer';
+/** The link an entry was opened with; a facilitator is a participant holding the key below. */
+export type RecentRole = Exclude<Role, 'facilitator'>;
 
 export interface RecentWorkshop {
 	/** The id in the workshop's address (/w/<id>): the room id, or an observer id for view-only links. */

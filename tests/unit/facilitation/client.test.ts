@@ -5,8 +5,7 @@ import { newDraft, parseDrafts, publishDrafts } from '../../../src/lib/facilitat
 import { facilitatorShortcut } from '../../../src/lib/facilitation/shortcuts.ts';
 import { formatTimebox, parseTimebox } from '../../../src/lib/facilitation/timebox-input.ts';
 import { mainTimerAction } from '../../../src/lib/facilitation/timer-actions.ts';
-import { rulesFromVoting } from '../../../src/lib/facilitation/voting-rules.ts';
-import { interceptNewNote, setNoteInterceptor } from '../../../src/lib/facilitation/note-hooks.ts';
+import { votingPolicyFrom } from '../../../src/lib/facilitation/board-policy.ts';
 
 const AUTHOR = { name: 'Bob', color: '#2563eb' };
 
@@ -37,19 +36,6 @@ describe('silent-round drafts', () => {
 		expect(parseDrafts('not json')).toEqual([]);
 		expect(parseDrafts(null)).toEqual([]);
 		expect(parseDrafts('{"a":1}')).toEqual([]);
-	});
-});
-
-describe('note interceptor', () => {
-	it('lets facilitation take a new note, per board document', () => {
-		const doc = new Y.Doc();
-		const other = new Y.Doc();
-		const remove = setNoteInterceptor(doc, ({ kind }) => kind === 'threat');
-		expect(interceptNewNote(doc, { kind: 'threat', question: 2 })).toBe(true);
-		expect(interceptNewNote(doc, { kind: 'mitigation', question: 3 })).toBe(false);
-		expect(interceptNewNote(other, { kind: 'threat', question: 2 })).toBe(false);
-		remove();
-		expect(interceptNewNote(doc, { kind: 'threat', question: 2 })).toBe(false);
 	});
 });
 
@@ -85,8 +71,8 @@ describe('facilitator inputs', () => {
 	});
 
 	it('derives the board’s voting rules from the control document', () => {
-		expect(rulesFromVoting({ status: 'free', budget: 5, hideTotals: true })).toEqual({ budget: 5, canVote: true, totalsHidden: false });
-		expect(rulesFromVoting({ status: 'open', budget: 3, hideTotals: true })).toEqual({ budget: 3, canVote: true, totalsHidden: true });
-		expect(rulesFromVoting({ status: 'closed', budget: 3, hideTotals: true })).toEqual({ budget: 3, canVote: false, totalsHidden: false });
+		expect(votingPolicyFrom({ status: 'free', budget: 5, hideTotals: true })).toEqual({ budget: 5, canVote: true, totalsHidden: false });
+		expect(votingPolicyFrom({ status: 'open', budget: 3, hideTotals: true })).toEqual({ budget: 3, canVote: true, totalsHidden: true });
+		expect(votingPolicyFrom({ status: 'closed', budget: 3, hideTotals: true })).toEqual({ budget: 3, canVote: false, totalsHidden: false });
 	});
 });

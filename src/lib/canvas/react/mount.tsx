@@ -28,6 +28,7 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { threatCountsByElement } from '#shared/canvas/elements';
 import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
@@ -191,12 +192,11 @@ function afterFirstPaint<Props extends object>(shown: Atom<boolean>, Panel: Comp
 
 function watchSelection(editor: Editor, onSelection: CanvasMountOptions['onSelection']): () => void {
 	if (!onSelection) return () => {};
-	let last = '';
+	let last: SelectedElement[] | undefined;
 	return react('selection out', () => {
 		const selected = editor.getSelectedShapes().map((shape) => describe(editor, shape));
-		const key = JSON.stringify(selected);
-		if (key === last) return;
-		last = key;
+		if (last && equalityDeep(selected, last)) return;
+		last = selected;
 		onSelection(selected);
 	});
 }

@@ -13,6 +13,7 @@
  * Plain TypeScript (no React), unit-tested in Node with a real tldraw store.
  */
 import type * as Y from 'yjs';
+import { equalityDeep } from 'lib0/function';
 import type { SerializedSchema, StoreSnapshot, TLRecord, TLStore } from 'tldraw';
 import { CANVAS_SCHEMA_KEY as SCHEMA_KEY, canvasMap, canvasSchemaMap } from '#shared/board/doc';
 
@@ -107,11 +108,11 @@ export function bindCanvasStore(store: TLStore, doc: Y.Doc, options: CanvasBindi
 			if (stale.length) store.remove(stale);
 			if (incoming.length) store.put(incoming);
 		});
-		if (schema && JSON.stringify(schema) !== JSON.stringify(ourSchema)) {
+		if (schema && !equalityDeep(schema, ourSchema)) {
 			// Written by an older tldraw: store the migrated records once, under our schema.
 			doc.transact(() => {
 				for (const record of incoming) {
-					if (JSON.stringify(records.get(record.id)) !== JSON.stringify(record)) records.set(record.id, record);
+					if (!equalityDeep(records.get(record.id), record)) records.set(record.id, record);
 				}
 				schemas.set(SCHEMA_KEY, ourSchema);
 			}, origin);

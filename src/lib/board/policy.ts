@@ -1,0 +1,49 @@
+/**
+ * What the board may do now, as the board sees it: the voting rules, whether a new note must
+ * become a private draft (a silent round), whether a facilitator's lock keeps this person from
+ * writing, and which canvas element is spotlit. The board owns this interface and knows nothing
+ * of who fills it: in a workshop the facilitation module implements it from the control document
+ * and hands it over through Svelte context (setBoardPolicy in ./context.ts); with no policy
+ * given (unit tests, a board shown alone) the board uses DEFAULT_BOARD_POLICY.
+ *
+ * Implementations are reactive: their getters read Svelte state, so whatever the board derives
+ * from them (vote tallies, disabled buttons) follows the facilitator without change callbacks.
+ */
+import type { NoteKind, QuestionNumber } from '#shared/board/schema';
+import { DEFAULT_VOTE_BUDGET } from '#shared/control/doc';
+
+export interface VotingPolicy {
+	/** Dots each person may place. */
+	readonly budget: number;
+	/** False once the facilitator closed the round (votes are frozen). */
+	readonly canVote: boolean;
+	/** True while a round with hidden totals is open: people see only their own dots. */
+	readonly totalsHidden: boolean;
+}
+
+/** A note someone asked the board to create. */
+export interface NewNote {
+	readonly kind: NoteKind;
+	readonly question: QuestionNumber;
+}
+
+export interface BoardPolicy {
+	readonly voting: VotingPolicy;
+	/** True while a facilitator's lock keeps this person from writing (facilitators write through it). */
+	readonly locked: boolean;
+	/** The canvas element the facilitator has spotlit, or null (issue 13 fills it). */
+	readonly spotlight: string | null;
+	/** True when this note must not go on the board but become a private draft (a silent round). */
+	becomesDraft(note: NewNote): boolean;
+	/** Takes a note for which becomesDraft said true; the board then writes nothing. */
+	takeDraft(note: NewNote): void;
+}
+
+/** No facilitation: free voting with the default budget, no drafts, no lock, no spotlight. */
+export const DEFAULT_BOARD_POLICY: BoardPolicy = Object.freeze({
+	voting: Object.freeze({ budget: DEFAULT_VOTE_BUDGET, canVote: true, totalsHidden: false }),
+	locked: false,
+	spotlight: null,
+	becomesDraft: () => false,
+	takeDraft: () => undefined
+});

@@ -1,0 +1,58 @@
+/**
+ * Facilitation's side of the board policy (src/lib/board/policy.ts): what the room's control
+ * document allows the board now. It keeps no state of its own: every getter reads the control
+ * state and the role through the functions it is given, which read Svelte state, so the policy
+ * is exactly as reactive as they are and the board follows the facilitator without callbacks.
+ * Plain TypeScript (no runes) so that the mapping is unit-tested with plain functions.
+ */
+import type { ControlState, VotingState } from '#shared/control/doc';
+import type { Role } from '#shared/wire/roles';
+import type { BoardPolicy, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+
+export interface FacilitationPolicySource {
+	/** The latest control state (the server's, or the defaults until it arrived). */
+	state(): ControlState;
+	/** This person's role in the workshop. */
+	role(): Role;
+	/** Keeps a new threat as a private draft of the current silent round. */
+	takeDraft(note: NewNote): void;
+}
+
+export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
+	return {
+		budget: voting.budget,
+		canVote: voting.status !== 'closed',
+		totalsHidden: voting.status === 'open' && voting.hideTotals
+	};
+}
+
+export class FacilitationPolicy implements BoardPolicy {
+	readonly #source: FacilitationPolicySource;
+
+	constructor(source: FacilitationPolicySource) {
+		this.#source = source;
+	}
+
+	get voting(): VotingPolicy {
+		return votingPolicyFrom(this.#source.state().voting);
+	}
+
+	/** The server refuses a locked board's writes from everyone but facilitators; the board says so first. */
+	get locked(): boolean {
+		return this.#source.state().lock.locked && this.#source.role() !== 'facilitator';
+	}
+
+	/** No spotlight yet: issue 13 adds it to the control document. */
+	get spotlight(): string | null {
+		return null;
+	}
+
+	/** During a silent round new threats stay in this browser until the reveal; other kinds go on the board. */
+	becomesDraft(note: NewNote): boolean {
+		return note.kind === 'threat' && this.#source.state().silent.active;
+	}
+
+	takeDraft(note: NewNote): void {
+		this.#source.takeDraft(note);
+	}
+}
