@@ -6,7 +6,7 @@
  * (other people's presence) therefore go straight back up: with N people in a room each change
  * is echoed by N-1 clients, so upstream traffic grows with N² and cursor-heavy rooms saturate
  * the server. Our server binds every awareness client id to the connection that created it and
- * drops foreign entries anyway (server/sync/shared-doc.ts), so the echoes are pure waste and
+ * drops foreign entries anyway (server/rooms/presence.ts), so the echoes are pure waste and
  * count against each connection's message-rate budget (CloseCode.RateLimited).
  *
  * How, with y-websocket's public API only: the provider is constructed with an Awareness of its
@@ -86,7 +86,7 @@ export function bindRoomAwareness(provider: WebsocketProvider, awareness: awaren
  *   and the room would look empty until each person's 15 s renewal. We forget the clocks of
  *   people we no longer show, so the snapshot is taken as the truth.
  * - Us -> others: peers that stayed connected hold clock+1 for us, because our server marks a
- *   departed connection's entries removed at clock+1 (server/sync/shared-doc.ts,
+ *   departed connection's entries removed at clock+1 (server/rooms/presence.ts,
  *   removeConnection); peers that reconnected with us hold our old clock. Coming back at
  *   clock+2 is accepted by both.
  */
