@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
 import { createBoardMaintenance } from './board/maintenance.ts';
-import { facilitatorKeys } from './facilitation/keys.ts';
+import { boardWriteRules } from './board/write-rules.ts';
+import { createFacilitatorKeys } from './facilitation/keys.ts';
 import { createBoardLock } from './facilitation/lock.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
@@ -53,7 +54,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 		metrics,
 		fanout,
 		// The features every room runs with, in order (server/rooms/hooks.ts).
-		[createBoardMaintenance(log), facilitatorKeys, createBoardLock()]
+		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createBoardLock()]
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
 	const app = createHttpApp({

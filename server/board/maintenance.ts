@@ -4,7 +4,9 @@
  * the changes are persisted like any update. A document written by newer code is refused rather
  * than served to clients that would misread it.
  */
-import { pruneOrphans } from '#shared/board/doc';
+import type * as Y from 'yjs';
+import { CANVAS_SCHEMA_KEY, canvasSchemaMap, pruneOrphans } from '#shared/board/doc';
+import { TLDRAW_SCHEMA, canvasSchemaAge } from '#shared/canvas/tldraw-schema';
 import { DocumentTooNewError, InvalidBoardDocumentError, migrateBoardDoc } from '#shared/board/migrations';
 import { migrateControlDoc } from '#shared/control/migrations';
 import type { Logger } from '../log.ts';
@@ -24,6 +26,7 @@ export function createBoardMaintenance(log: Logger): RoomHooks {
 				// reader; here, with the whole committed document at hand, they are removed.
 				const pruned = pruneOrphans(board);
 				if (pruned.links + pruned.votes > 0) log.info('orphans pruned', { room: room.tag, ...pruned });
+				if (repairCanvasSchema(board)) log.warn('canvas schema repaired', { room: room.tag });
 			} catch (err) {
 				if (err instanceof DocumentTooNewError) {
 					log.error('board written by a newer Threatboard; refusing to serve it', { room: room.tag, found: err.found });
@@ -34,4 +37,22 @@ export function createBoardMaintenance(log: Logger): RoomHooks {
 			}
 		}
 	};
+}
+
+/**
+ * A canvas schema no Threatboard wrote (one that claims a tldraw "from the future", written by a
+ * hostile peer before writes were checked) would keep every browser out of the diagram with
+ * "this tab is out of date". It is replaced by this build's: browsers then validate each record
+ * as usual and skip any they cannot read. True when it was repaired.
+ */
+function repairCanvasSchema(board: Y.Doc): boolean {
+	const schemas = canvasSchemaMap(board);
+	const stored: unknown = schemas.get(CANVAS_SCHEMA_KEY);
+	const extraKeys = [...schemas.keys()].filter((key) => key !== CANVAS_SCHEMA_KEY);
+	if ((stored === undefined || canvasSchemaAge(stored) !== 'unusable') && extraKeys.length === 0) return false;
+	board.transact(() => {
+		for (const key of extraKeys) schemas.delete(key);
+		if (stored !== undefined && canvasSchemaAge(stored) === 'unusable') schemas.set(CANVAS_SCHEMA_KEY, TLDRAW_SCHEMA);
+	});
+	return true;
 }

@@ -18,6 +18,14 @@ import { ProtocolError } from './protocol-error.ts';
 const PEER = 'peer';
 /** A peer's awareness entry not renewed for this long is removed (clients renew every 15 s). */
 const PEER_AWARENESS_TIMEOUT_MS = 30_000;
+/**
+ * How long a departed client's id stays reserved. Stock y-websocket clients echo every awareness
+ * message they receive, including a departed peer's last state: without the reservation, the
+ * echoing connection would claim the id (and be closed with 4413 after a few departures).
+ */
+const DEPARTED_RESERVED_MS = 10_000;
+/** Departed ids remembered at most per document (the oldest is forgotten first). */
+const MAX_DEPARTED = 4_096;
 /** A connection normally claims one awareness client id; a few allow for a recreated Y.Doc. */
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 /** Coalescing window per connected client, in ms (50 clients: 10 ms; 200 clients: 40 ms). */
@@ -50,6 +58,8 @@ function isLapsedPeerEntry(entry: AwarenessEntry): boolean {
 
 export class Presence {
 	#entries = new Map<number, AwarenessEntry>();
+	/** Ids whose owner left, with their last clock and when (see DEPARTED_RESERVED_MS). */
+	#departed = new Map<number, { clock: number; at: number }>();
 	#dirty = new Set<number>();
 	#timer: NodeJS.Timeout | null = null;
 	#peerSweep: NodeJS.Timeout | null = null;
@@ -90,7 +100,7 @@ export class Presence {
 				const clientId = decoding.readVarUint(inner);
 				const clock = decoding.readVarUint(inner);
 				const existing = this.#entries.get(clientId);
-				if (existing && existing.owner !== conn && !isLapsedPeerEntry(existing)) {
+				if ((existing && existing.owner !== conn && !isLapsedPeerEntry(existing)) || (!existing && this.#isEchoOfDeparted(clientId, clock))) {
 					const length = decoding.readVarUint(inner);
 					if (inner.pos + length > inner.arr.length) throw new RangeError('truncated');
 					inner.pos += length;
@@ -107,7 +117,7 @@ export class Presence {
 				// A removal of an id this connection does not hold is an echo of someone's departure
 				// (stock y-websocket clients re-send what they receive), not a claim on the id.
 				if (parsed === null && existing?.owner !== conn) continue;
-				accepted.push({ clientId, clock, state: parsed === null ? null : json });
+				accepted.push({ clientId, clock, state: parsed === null ? null : withRole(parsed, json, conn) });
 			}
 		} catch (err) {
 			if (err instanceof ProtocolError) throw err;
@@ -143,7 +153,10 @@ export class Presence {
 			if (entry.state === null) {
 				// Already announced as gone: forget it now, unless that announcement is still
 				// waiting in the coalescing window (the flush forgets it after sending).
-				if (!this.#dirty.has(clientId)) this.#entries.delete(clientId);
+				if (!this.#dirty.has(clientId)) {
+					this.#entries.delete(clientId);
+					this.#rememberDeparted(clientId, entry.clock);
+				}
 				continue;
 			}
 			// Same clock, as y-protocols does for remote clients: receivers accept a removal at an
@@ -151,6 +164,23 @@ export class Presence {
 			entry.state = null;
 			this.#markDirty(clientId);
 		}
+	}
+
+	/** An old state of a client that left, echoed by someone else; a rejoin comes with a newer clock. */
+	#isEchoOfDeparted(clientId: number, clock: number): boolean {
+		const departed = this.#departed.get(clientId);
+		if (!departed) return false;
+		if (performance.now() - departed.at > DEPARTED_RESERVED_MS) {
+			this.#departed.delete(clientId);
+			return false;
+		}
+		return clock <= departed.clock;
+	}
+
+	#rememberDeparted(clientId: number, clock: number): void {
+		this.#departed.delete(clientId);
+		this.#departed.set(clientId, { clock, at: performance.now() });
+		if (this.#departed.size > MAX_DEPARTED) this.#departed.delete(this.#departed.keys().next().value as number);
 	}
 
 	#markDirty(clientId: number): void {
@@ -178,6 +208,7 @@ export class Presence {
 			const entry = this.#entries.get(clientId);
 			if (entry && entry.state === null && (entry.owner === PEER || entry.owner.closed)) {
 				this.#entries.delete(clientId);
+				this.#rememberDeparted(clientId, entry.clock);
 				if (entry.owner !== PEER) entry.owner.awarenessClientIds.delete(clientId);
 			}
 		}
@@ -257,4 +288,16 @@ export class Presence {
 		this.#timer = null;
 		this.#peerSweep = null;
 	}
+}
+
+/**
+ * The state as others will see it, with `user.role` set to the role the server gave this
+ * connection: a role is never self-asserted (an observer cannot appear as the facilitator).
+ */
+function withRole(state: object, json: string, conn: Connection): string {
+	const user = (state as { user?: unknown }).user;
+	if (user === null || typeof user !== 'object' || Array.isArray(user)) return json;
+	if ((user as { role?: unknown }).role === conn.role) return json;
+	(user as { role?: unknown }).role = conn.role;
+	return JSON.stringify(state);
 }

@@ -78,8 +78,9 @@ export function scanUpdate(doc: Y.Doc, update: Uint8Array): ScanResult {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
-	} catch {
-		// Also a value nested so deeply that the decoder's recursion overflows.
+	} catch (err) {
+		// Yjs decodes values recursively: one nested deeply enough overflows the stack.
+		if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, gap: false, reason: 'value nested too deeply' };
 		return { ok: false, gap: false, reason: 'undecodable update' };
 	}
 	try {

@@ -110,8 +110,25 @@ export function rawClient(url: string, protocols: string[] = [SUBPROTOCOL]): Raw
 	return { ws, frames, opened, closed, send: (frame) => ws.send(frame) };
 }
 
-/** The roots tests write to, with their types (an untouched root is absent from toJSON). */
-const TEST_ROOTS = { meta: 'map', notes: 'map', shared: 'text' } as const;
+/** The (map) roots tests write to. */
+const TEST_ROOTS = ['meta', 'notes'] as const;
+
+/** Key of the text tests type into together: a Y.Text in the board's `notes` root, where clients may write. */
+const SHARED_TEXT_KEY = 'shared-text';
+
+/** The text everyone types into (see seedSharedText). */
+export function sharedText(doc: Y.Doc): Y.Text {
+	const text = doc.getMap('notes').get(SHARED_TEXT_KEY);
+	if (!(text instanceof Y.Text)) throw new Error('no shared text: call seedSharedText first');
+	return text;
+}
+
+/** Creates the shared text on the first client and waits until every client has it. */
+export async function seedSharedText(clients: TestClient[]): Promise<void> {
+	clients[0].doc.getMap('notes').set(SHARED_TEXT_KEY, new Y.Text());
+	const docs = clients.map((c) => c.doc);
+	await waitUntil(() => docs.every((d) => d.getMap('notes').get(SHARED_TEXT_KEY) instanceof Y.Text), 'everyone has the shared text', { docs });
+}
 
 /** JSON of a doc's test roots with keys sorted: Y.Map iteration order follows arrival order. */
 export function canonicalJson(doc: Y.Doc): string {
@@ -126,12 +143,7 @@ export function canonicalJson(doc: Y.Doc): string {
 		}
 		return value;
 	};
-	const roots = Object.fromEntries(
-		Object.entries(TEST_ROOTS).map(([name, type]) => [
-			name,
-			type === 'map' ? doc.getMap(name).toJSON() : doc.getText(name).toString()
-		])
-	);
+	const roots = Object.fromEntries(TEST_ROOTS.map((name) => [name, doc.getMap(name).toJSON()]));
 	return JSON.stringify(sortKeys(roots));
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncStep } from '../../src/lib/shared/wire/protocol.ts';
-import { canonicalJson, connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { canonicalJson, connectClient, rawClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { emptyStep1, readSyncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -23,23 +23,24 @@ describe.each([2, 10])('%i clients through the real server', (count) => {
 		const room = await createRoom(server.url);
 		const clients = Array.from({ length: count }, () => connectClient(server.wsUrl, room.roomId));
 		await Promise.all(clients.map(synced));
+		await seedSharedText(clients);
 
 		// Everyone writes at once: distinct keys, one contended key, and typing into one text.
 		clients.forEach((c, i) => {
 			c.doc.transact(() => {
 				c.doc.getMap('notes').set(`note-${i}`, `from ${i}`);
 				c.doc.getMap('meta').set('contended', i);
-				c.doc.getText('shared').insert(0, `[${i}]`);
+				sharedText(c.doc).insert(0, `[${i}]`);
 			});
 		});
 		const docs = clients.map((c) => c.doc);
 		await waitUntil(
-			() => docs.every((d) => d.getMap('notes').size === count) && sameState(clients),
+			() => docs.every((d) => d.getMap('notes').size === count + 1) && sameState(clients),
 			'all clients hold every write',
 			{ docs }
 		);
 
-		const text = clients[0].doc.getText('shared').toString();
+		const text = sharedText(clients[0].doc).toString();
 		for (let i = 0; i < count; i++) expect(text).toContain(`[${i}]`);
 		expect(clients[0].doc.getMap('meta').get('title')).toBe('Test workshop');
 

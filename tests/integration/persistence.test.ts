@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SCHEMA_VERSION } from '../../src/lib/shared/board/schema.ts';
-import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const open: Array<TestServer | TestClient> = [];
@@ -34,10 +34,11 @@ it('keeps every edit across a clean restart', async () => {
 	const room = await createRoom(first.url);
 	const writer = connectClient(first.wsUrl, room.roomId);
 	await synced(writer);
+	await seedSharedText([writer]);
 	for (let i = 0; i < 50; i++) writer.doc.getMap('notes').set(`k${i}`, i);
-	writer.doc.getText('shared').insert(0, 'hello');
+	sharedText(writer.doc).insert(0, 'hello');
 	const observer = connectClient(first.wsUrl, room.roomId);
-	await waitUntil(() => observer.doc.getMap('notes').size === 50, 'observer has all edits', { docs: [observer.doc] });
+	await waitUntil(() => observer.doc.getMap('notes').size === 51, 'observer has all edits', { docs: [observer.doc] });
 	writer.destroy();
 	observer.destroy();
 	await first.close();
@@ -45,8 +46,8 @@ it('keeps every edit across a clean restart', async () => {
 	const second = track(await startTestServer({ LOG_LEVEL: 'warn' }, dataDir));
 	const reader = track(connectClient(second.wsUrl, room.roomId));
 	await synced(reader);
-	expect(reader.doc.getMap('notes').size).toBe(50);
-	expect(reader.doc.getText('shared').toString()).toBe('hello');
+	expect(reader.doc.getMap('notes').size).toBe(51);
+	expect(sharedText(reader.doc).toString()).toBe('hello');
 	expect(reader.doc.getMap('meta').get('title')).toBe('Test workshop');
 });
 

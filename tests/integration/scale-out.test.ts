@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { DocName } from '../../src/lib/shared/wire/protocol.ts';
 import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
-import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { canonicalJson, connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, spawnServer, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testSchema, type TestSchema } from '../helpers/shared-services.ts';
 
@@ -47,17 +47,18 @@ it('converges a room whose clients are split across two instances, edits and pre
 	const onB = [0, 1, 2].map(() => client(b, room.roomId));
 	const everyone = [...onA, ...onB];
 	await Promise.all(everyone.map(synced));
+	await seedSharedText(everyone);
 
 	everyone.forEach((c, i) => {
 		for (let k = 0; k < 20; k++) c.doc.getMap('notes').set(`c${i}-k${k}`, k);
-		c.doc.getText('shared').insert(0, `[${i}]`);
+		sharedText(c.doc).insert(0, `[${i}]`);
 	});
 	await waitUntil(
-		() => allSame(everyone) && onA[0].doc.getMap('notes').size === 120,
+		() => allSame(everyone) && onA[0].doc.getMap('notes').size === 121,
 		'all six clients hold the same 120 notes and text',
 		{ docs: everyone.map((c) => c.doc), timeoutMs: 15_000 }
 	);
-	expect(onB[2].doc.getText('shared').toString()).toHaveLength(18);
+	expect(sharedText(onB[2].doc).toString()).toHaveLength(18);
 
 	onB[0].provider.awareness.setLocalState({ user: { name: 'Bea on B', color: '#2563eb' } });
 	onA[0].provider.awareness.setLocalState({ user: { name: 'Al on A', color: '#16a34a' } });

@@ -1,0 +1,61 @@
+/**
+ * What a participant may write into the board, as a room hook (checkUpdate): only the board's
+ * own roots, and the keys that only the app's own code sets only to the values it sets them to.
+ * - Unknown roots: no client code writes them; a peer that does is hostile or broken.
+ * - canvasSchema: tldraw's schema, written by a client only when it creates or migrates the
+ *   canvas, and always as this build's schema. Any other value (a version "from the future")
+ *   would tell every browser that the diagram needs a newer tldraw: one write would lock everyone
+ *   out of the canvas, persistently.
+ * - meta.schemaVersion: set by migrations to this code's version; a higher one would make the
+ *   server refuse the room as written by newer code.
+ * Removing one of these entries (a delete without a new value) is refused likewise.
+ */
+import { BOARD_ROOTS, CANVAS_SCHEMA_KEY } from '#shared/board/doc';
+import { SCHEMA_VERSION } from '#shared/board/schema';
+import { isCurrentCanvasSchema } from '#shared/canvas/tldraw-schema';
+import { CloseCode } from '#shared/wire/protocol';
+import type { RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
+import type { EntryRef, UpdateSummary } from '../rooms/update-scan.ts';
+
+/** Roots clients write. Others in the board (none yet) are the server's. */
+const CLIENT_ROOTS = new Set<string>(Object.values(BOARD_ROOTS));
+
+/** Entries whose value is fixed by the app: the rule for each, by root and key. */
+const GUARDED: Record<string, (key: string | null, value: unknown) => boolean> = {
+	[BOARD_ROOTS.canvasSchema]: (key, value) => key === CANVAS_SCHEMA_KEY && isCurrentCanvasSchema(value),
+	[BOARD_ROOTS.meta]: (key, value) => key !== 'schemaVersion' || value === SCHEMA_VERSION
+};
+
+const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseCode.UpdateRefused, reason });
+
+export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefined {
+	for (const entry of [...summary.written, ...summary.deleted]) {
+		if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
+	}
+	const setValues = new Map<string, unknown>();
+	for (const { root, key, value } of summary.values) setValues.set(entryId({ root, key }), value);
+	for (const entry of summary.written) {
+		const rule = GUARDED[entry.root];
+		if (!rule) continue;
+		const id = entryId(entry);
+		// Written inside (not set as a whole) or set to a value the app never writes.
+		if (!setValues.has(id) || !rule(entry.key, setValues.get(id))) return refuse(`writes ${entry.root} as only the app may`);
+	}
+	for (const entry of summary.deleted) {
+		// An overwrite deletes the old value of the same key; a bare deletion is refused.
+		const fixed = entry.root === BOARD_ROOTS.canvasSchema || (entry.root === BOARD_ROOTS.meta && entry.key !== null);
+		if (fixed && !setValues.has(entryId(entry))) return refuse(`removes ${entry.root} entries`);
+	}
+	return undefined;
+}
+
+function entryId(entry: EntryRef): string {
+	return `${entry.root}\u0000${entry.key ?? ''}`;
+}
+
+export const boardWriteRules: RoomHooks = {
+	name: 'board-write-rules',
+	checkUpdate({ docName, summary }) {
+		return docName === 'board' ? checkBoardWrite(summary) : undefined;
+	}
+};
