@@ -80,7 +80,12 @@ export function ourServerEntry(): string {
  * All load comes from one address (loopback), so ours runs with its per-address and per-room
  * connection caps out of the way; the total cap stays at its default.
  */
-const LOOPBACK_LOAD_ENV = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_ROOM: '1000000' };
+const LOOPBACK_LOAD_ENV = {
+	MAX_CONNECTIONS_PER_IP: '1000000',
+	MAX_CONNECTIONS_PER_ROOM: '1000000',
+	MAX_HTTP_CONNECTIONS_PER_IP: '1000000',
+	ROOMS_PER_MINUTE_PER_IP: '1000000'
+};
 
 /**
  * Parent of the fresh data directories; the system temp dir unless `--data-root` is given.

@@ -129,7 +129,19 @@ const EnvSchema = z.object({
 	/** Sustained bytes per second one connection may send (bursts of one largest frame allowed). */
 	MAX_BYTES_PER_SECOND: int(1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
 	/** Largest a document may grow to; client updates past it are refused with 4422. */
-	MAX_DOC_BYTES: int(64 * 1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024)
+	MAX_DOC_BYTES: int(64 * 1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+	/** Workshops created or imported per minute per client address (bursts of as many); more get 429. */
+	ROOMS_PER_MINUTE_PER_IP: int(1, 100_000).default(20),
+	/** Workshops the store may hold; beyond it creation and import are refused with 507. */
+	MAX_ROOMS: int(1, 1_000_000_000).default(100_000),
+	/** Free space the data directory's disk must keep (SQLite); below it creation and import get 507. 0 turns it off. */
+	MIN_FREE_DISK_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
+	/** Time a client has to send its request headers; slower requests are cut. */
+	HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+	/** Open HTTP connections (sync sockets included) per client address; more are closed at once. */
+	MAX_HTTP_CONNECTIONS_PER_IP: int(1, 1_000_000).default(600),
+	/** Bearer token for /metrics; without one, /metrics answers loopback clients only. */
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()
 }).superRefine((env, ctx) => {
 	if (env.REDIS_URL && !env.DATABASE_URL) {
 		ctx.addIssue({

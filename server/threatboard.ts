@@ -6,17 +6,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
+import { createClientAddressResolver, createTrustedProxyCheck } from './auth/client-address.ts';
+import { createOriginCheck } from './auth/origin.ts';
 import { createBoardMaintenance } from './board/maintenance.ts';
 import { boardWriteRules } from './board/write-rules.ts';
 import { createFacilitatorKeys } from './facilitation/keys.ts';
 import { createBoardLock } from './facilitation/lock.ts';
 import { createHttpApp } from './http/app.ts';
+import { limitSockets, serverTimeouts } from './http/socket-limits.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createStore } from './persistence/create-store.ts';
 import type { DocStore } from './persistence/doc-store.ts';
 import { Persister } from './persistence/persister.ts';
 import { RoomManager } from './rooms/room-manager.ts';
+import { createRoomQuota } from './rooms/room-quota.ts';
 import { noFanout } from './scale-out/fanout.ts';
 import { createRedisFanout } from './scale-out/redis-fanout.ts';
 import { createSyncServer } from './sync/sync-server.ts';
@@ -59,6 +63,13 @@ export function createThreatboard(options: ThreatboardOptions) {
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
 	const app = createHttpApp({
 		store,
+		guards: {
+			originAllowed: createOriginCheck(config.ALLOWED_ORIGINS),
+			clientAddressOf: createClientAddressResolver(config.TRUSTED_PROXIES),
+			roomsPerMinutePerIp: config.ROOMS_PER_MINUTE_PER_IP,
+			quota: createRoomQuota(store, { maxRooms: config.MAX_ROOMS, minFreeDiskBytes: config.MIN_FREE_DISK_BYTES }),
+			metricsToken: config.METRICS_TOKEN
+		},
 		persister,
 		rooms,
 		log,
@@ -104,7 +115,11 @@ export async function startServer(options: ThreatboardOptions) {
 		await tb.close().catch(() => undefined);
 		throw new Error(`the ${tb.store.kind} store is unreachable: ${errorMessage(err)}`);
 	}
-	const server = http.createServer(tb.app);
+	const server = http.createServer(serverTimeouts(tb.config.HEADERS_TIMEOUT_MS), tb.app);
+	limitSockets(server, {
+		maxPerAddress: tb.config.MAX_HTTP_CONNECTIONS_PER_IP,
+		isTrustedProxy: createTrustedProxyCheck(tb.config.TRUSTED_PROXIES)
+	});
 	tb.sync.attach(server);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -23,8 +23,11 @@ function hopAddress(hop: string): string | undefined {
 
 export type ClientAddressOf = (req: IncomingMessage) => string;
 
-/** Entries are addresses, CIDR blocks or "loopback" (as validated by server/config.ts). */
-export function createClientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
+/**
+ * Whether an address (as a socket reports it) is one of the trusted proxies. Entries are
+ * addresses, CIDR blocks or "loopback" (as validated by server/config.ts).
+ */
+export function createTrustedProxyCheck(trustedProxies: readonly string[]): (address: string) => boolean {
 	const trusted = new net.BlockList();
 	for (const entry of trustedProxies) {
 		if (entry === 'loopback') {
@@ -37,7 +40,14 @@ export function createClientAddressResolver(trustedProxies: readonly string[]): 
 		if (bits === undefined) trusted.addAddress(address, family);
 		else trusted.addSubnet(address, Number(bits), family);
 	}
-	const isTrusted = (address: string) => trusted.check(address, net.isIPv4(address) ? 'ipv4' : 'ipv6');
+	return (raw) => {
+		const address = normalise(raw);
+		return net.isIP(address) !== 0 && trusted.check(address, net.isIPv4(address) ? 'ipv4' : 'ipv6');
+	};
+}
+
+export function createClientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
+	const isTrusted = createTrustedProxyCheck(trustedProxies);
 
 	return (req) => {
 		let client = normalise(req.socket.remoteAddress ?? 'unknown');

@@ -2,6 +2,7 @@
  * The express app: JSON API under /api, /healthz, /metrics, then the SvelteKit handler for pages.
  * Every error leaves as JSON with a stable code; nothing a client sends can crash the process.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ApiErrorCode, CreateRoomRequest, type ClientConfigResponse, type RoomInfoResponse } from '#shared/wire/api';
 import type { Logger } from '../log.ts';
@@ -9,17 +10,29 @@ import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
+import type { OriginCheck } from '../auth/origin.ts';
+import { StoreUnavailableError, unavailableOnFailure } from '../persistence/store-errors.ts';
+import type { RoomQuota } from '../rooms/room-quota.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
 import { createRoom } from '../rooms/room-service.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { createControlRouter } from './control-routes.ts';
 import { sendError } from './errors.ts';
+import { creationLimits, metricsAccess, requireContentType, sameSiteWrites } from './guards.ts';
 import { createExportRouter } from './export-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
 
 export interface AppDeps {
 	store: DocStore;
+	/** The request guards' settings (guards.ts). */
+	guards: {
+		originAllowed: OriginCheck;
+		clientAddressOf: (req: IncomingMessage) => string;
+		roomsPerMinutePerIp: number;
+		quota: RoomQuota;
+		metricsToken: string | undefined;
+	};
 	persister: Persister;
 	log: Logger;
 	metrics: Metrics;
@@ -54,15 +67,21 @@ const strictCsp: RequestHandler = (_req, res, next) => {
 };
 
 export function createHttpApp(deps: AppDeps): express.Express {
-	const { store, persister, log, metrics } = deps;
+	const { persister, log, metrics, guards } = deps;
+	// The routes' store answers 503 (not 500) when it cannot answer (onError below).
+	const store = unavailableOnFailure(deps.store);
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.use(securityHeaders);
 	app.use(['/api', '/healthz', '/metrics'], strictCsp);
 
+	app.use('/api', sameSiteWrites(guards.originAllowed));
+	app.post(['/api/rooms', '/api/rooms/import'], creationLimits(limitsOf(guards)));
+	// An import is a file: JSON, or bytes as a file picker sends them; never a form.
+	app.post('/api/rooms/import', requireContentType(['application/json', 'application/octet-stream']));
 	const api = express.Router();
-	api.use(express.json({ limit: MAX_JSON_BODY, strict: true, type: () => true }));
+	api.use(requireContentType(), express.json({ limit: MAX_JSON_BODY, strict: true, type: () => true }));
 	api.use((_req, res, next) => {
 		res.setHeader('Cache-Control', 'no-store');
 		next();
@@ -112,7 +131,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 		});
 	});
 
-	app.get('/metrics', async (_req, res) => {
+	app.get('/metrics', metricsAccess({ token: guards.metricsToken, clientAddressOf: guards.clientAddressOf }), async (_req, res) => {
 		res.setHeader('Content-Type', metrics.registry.contentType);
 		res.send(await metrics.registry.metrics());
 	});
@@ -124,9 +143,22 @@ export function createHttpApp(deps: AppDeps): express.Express {
 		const type = (err as { type?: string }).type;
 		if (type === 'entity.parse.failed') return sendError(res, 400, ApiErrorCode.InvalidJson, 'request body is not valid JSON');
 		if (type === 'entity.too.large') return sendError(res, 413, ApiErrorCode.PayloadTooLarge, 'request body too large');
+		// A path with a broken percent-encoding (express 5 decodes route parameters).
+		if (err instanceof URIError || (err as { status?: number }).status === 400) {
+			return sendError(res, 400, ApiErrorCode.InvalidRequest, 'malformed request path or body');
+		}
+		if (err instanceof StoreUnavailableError) {
+			log.warn('store unavailable for a request', { error: errorMessage(err.cause) });
+			res.setHeader('Retry-After', '5');
+			return sendError(res, 503, ApiErrorCode.Unavailable, 'The server cannot reach its storage right now. Try again shortly.');
+		}
 		log.error('request failed', { error: errorMessage(err) });
 		sendError(res, 500, ApiErrorCode.Internal, 'internal error');
 	};
 	app.use(onError);
 	return app;
+}
+
+function limitsOf(guards: AppDeps['guards']) {
+	return { perMinute: guards.roomsPerMinutePerIp, clientAddressOf: guards.clientAddressOf, quota: guards.quota };
 }

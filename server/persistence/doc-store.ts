@@ -48,6 +48,10 @@ export interface DocStore {
 	createRoom(room: RoomRecord, initialDocs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>): Promise<void>;
 	getRoom(roomId: string): Promise<RoomRecord | undefined>;
 	getRoomByObserverHash(observerIdHash: string): Promise<RoomRecord | undefined>;
+	/** How many rooms the store holds. */
+	countRooms(): Promise<number>;
+	/** Free bytes on the disk holding the store, where the store can tell (SQLite); else undefined. */
+	freeDiskBytes(): Promise<number | undefined>;
 	loadDoc(key: DocKey): Promise<StoredDoc>;
 	/** Appends a batch in one transaction; returns the sequence number given to each update. */
 	appendUpdates(batch: readonly PendingUpdate[]): Promise<number[]>;

@@ -207,6 +207,12 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 				return entries.rows.length;
 			});
 		},
+		async countRooms() {
+			return Number((await query<{ n: string }>(`SELECT count(*) AS n FROM ${t.rooms}`))[0].n);
+		},
+		async freeDiskBytes() {
+			return undefined; // the database server's disk is its operator's to watch
+		},
 		async ping() {
 			await query('SELECT 1');
 		},

@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS doc_updates (
 CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (room_id, doc_name, seq);
 `;
 
+/** Size the WAL file is truncated to after a checkpoint lets it restart. */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export function createSqliteStore(dataDir: string): DocStore {
 	fs.mkdirSync(dataDir, { recursive: true });
 	const file = path.join(dataDir, 'threatboard.sqlite3');
@@ -42,6 +45,9 @@ export function createSqliteStore(dataDir: string): DocStore {
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
 	db.pragma('busy_timeout = 5000');
+	// Once checkpointed, a WAL grown by a burst is cut back to this size when it restarts; without
+	// it, one burst (401 MiB seen in a room-creation flood) stays on disk while the server runs.
+	db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 	db.exec(SCHEMA);
 	// Checkpoints (and their fsyncs) happen in a worker; if it fails, SQLite does them again.
 	db.pragma('wal_autocheckpoint = 0');
@@ -67,6 +73,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 	);
 	const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND doc_name = ? AND seq <= ?');
 	const ping = db.prepare('SELECT 1');
+	const countRooms = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rooms');
 
 	const createRoomTx = db.transaction(
 		(room: RoomRecord, docs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>) => {
@@ -128,6 +135,15 @@ export function createSqliteStore(dataDir: string): DocStore {
 		async compact(key, fold) {
 			open();
 			return compactTx(key, fold);
+		},
+		async countRooms() {
+			open();
+			return countRooms.get()!.n;
+		},
+		async freeDiskBytes() {
+			open();
+			const stats = await fs.promises.statfs(dataDir);
+			return stats.bavail * stats.bsize;
 		},
 		async ping() {
 			open();

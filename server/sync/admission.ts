@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createClientAddressResolver } from '../auth/client-address.ts';
+import { createOriginCheck } from '../auth/origin.ts';
 
 export interface AdmissionOptions {
 	maxConnections: number;
@@ -49,7 +50,7 @@ function once(fn: () => void): () => void {
 
 export function createAdmission(options: AdmissionOptions): Admission {
 	const clientAddressOf = createClientAddressResolver(options.trustedProxies);
-	const allowed = new Set(options.allowedOrigins);
+	const originAllowed = createOriginCheck(options.allowedOrigins);
 	const perAddress = new Map<string, number>();
 	const perRoom = new Map<string, number>();
 	let total = 0;
@@ -82,15 +83,6 @@ export function createAdmission(options: AdmissionOptions): Admission {
 			perRoom.set(roomId, inRoom + 1);
 			return once(() => decrement(perRoom, roomId));
 		},
-		originAllowed(req) {
-			const origin = req.headers.origin;
-			if (origin === undefined) return true;
-			if (allowed.has(origin)) return true;
-			try {
-				return new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
-			} catch {
-				return false; // "null" (sandboxed frames, file:) or garbage
-			}
-		}
+		originAllowed
 	};
 }

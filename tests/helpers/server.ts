@@ -30,7 +30,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
 	const logs: Array<Record<string, unknown>> = [];
 	const lines: string[] = [];
-	const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
+	// Tests create many rooms from one address: the per-address limit is tested on its own.
+	const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ROOMS_PER_MINUTE_PER_IP: '100000', ...env });
 	const log = createLogger(config.LOG_LEVEL, (line) => {
 		lines.push(line);
 		logs.push(JSON.parse(line) as Record<string, unknown>);
@@ -69,7 +70,7 @@ export interface ChildServer {
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
 	const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/index.ts')], {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ROOMS_PER_MINUTE_PER_IP: '100000', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));

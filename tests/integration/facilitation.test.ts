@@ -92,10 +92,17 @@ describe('control commands', () => {
 		expect((await command(room.roomId, room.facilitatorKey, { type: 'start', extra: 1 } as Record<string, unknown>)).status).toBe(400);
 		const notJson = await fetch(`${server.url}${controlPath(room.roomId)}`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${room.facilitatorKey}` },
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${room.facilitatorKey}` },
 			body: '{'
 		});
 		expect(notJson.status).toBe(400);
+		// A body that does not say it is JSON (as a cross-site form sends it) is refused as such.
+		const plain = await fetch(`${server.url}${controlPath(room.roomId)}`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${room.facilitatorKey}` },
+			body: '{"type":"start"}'
+		});
+		expect(plain.status).toBe(415);
 	});
 
 	it('rate-limits a flood of commands', async () => {

@@ -3,7 +3,7 @@
  * for presence, note authors, facilitator names and the UI's avatars.
  */
 import { z } from 'zod';
-import { SINGLE_LINE } from './text.ts';
+import { NAME_SAFE } from './text.ts';
 
 export const MAX_DISPLAY_NAME_LENGTH = 40;
 
@@ -25,7 +25,7 @@ export const DisplayName = z
 	.trim()
 	.min(1, 'name is required')
 	.max(MAX_DISPLAY_NAME_LENGTH, `name must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`)
-	.regex(SINGLE_LINE, 'name must not contain control characters');
+	.regex(NAME_SAFE, 'name must not contain control, direction-changing or invisible characters');
 
 export const Person = z.object({ name: DisplayName, color: HexColor });
 export type Person = z.infer<typeof Person>;

@@ -19,12 +19,23 @@ export const PRINTABLE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 /** Bidi embedding, override and isolate controls. */
 export const BIDI_CONTROL_CHARS = /[\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Invisible characters that hide content or make two texts look alike: zero-width space,
+ * left-to-right and right-to-left marks, word joiner and invisible operators, the byte-order mark.
+ * Zero-width (non-)joiners stay: emoji sequences and Persian and Indic scripts need them.
+ */
+export const INVISIBLE_CHARS = /[\u200b\u200e\u200f\u2060-\u2064\ufeff]/g;
 
-/** Drops control and bidi-override characters; all line breaks become \n, tabs spaces. */
+/** What a name may not hold: controls, bidi controls, invisible characters. */
+// eslint-disable-next-line no-control-regex
+export const NAME_SAFE = /^[^\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\ufeff]*$/;
+
+/** Drops control, bidi-override and invisible characters; all line breaks become \n, tabs spaces. */
 export function cleanText(text: string): string {
 	return text
 		.replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
 		.replace(/\t/g, ' ')
 		.replace(CONTROL_CHARS, '')
-		.replace(BIDI_CONTROL_CHARS, '');
+		.replace(BIDI_CONTROL_CHARS, '')
+		.replace(INVISIBLE_CHARS, '');
 }

@@ -61,7 +61,7 @@ describe('CSV export', () => {
 		const board = new Y.Doc();
 		initBoardDoc(board, { title: 'CSV', createdAt: 0 });
 		const author = { author: 'A', authorColor: '#000000' } as const;
-		const texts = ['=HYPERLINK("http://evil","x")', '+1+1', '-2', '@SUM(A1)', 'a "quoted", comma\nnew line', 'שלום 🔐'];
+		const texts = ['=HYPERLINK("http://evil","x")', '+1+1', '-2', '@SUM(A1)', 'a "quoted", comma\nnew line', 'שלום 🔐', '\t=1+1', '  \u200b=2'];
 		const ids = texts.map((text, i) => createNote(board, { kind: 'threat', question: 2, text, ...author, createdAt: i }));
 		const mitigation = createNote(board, { kind: 'mitigation', question: 3, text: '=cmd|"/c calc"!A1', ...author, owner: '@owner' });
 		addLink(board, { kind: 'mitigates', a: ids[0], b: mitigation });
@@ -72,7 +72,10 @@ describe('CSV export', () => {
 			`'-2`,
 			`'@SUM(A1)`,
 			'a "quoted", comma\r\nnew line',
-			'שלום 🔐'
+			'שלום 🔐',
+			// Blanks (a tab, spaces, a zero-width space) before the = do not hide the formula.
+			`' =1+1`,
+			`'  =2`
 		]);
 		expect(rows[1][9]).toBe('M1: =cmd|"/c calc"!A1'); // starts with "M1", so not a formula
 		for (const row of rows) expect(row).toHaveLength(CSV_COLUMNS.length);

@@ -9,7 +9,7 @@ import { addLink } from '../../../src/lib/shared/board/links.ts';
 import { createNote, initBoardDoc, setScope } from '../../../src/lib/shared/board/doc.ts';
 import { defaultControl, writeControl } from '../../../src/lib/shared/control/doc.ts';
 import { writeCanvasRecords } from '../../../src/lib/shared/export/canvas-records.ts';
-import { MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/export/markdown-text.ts';
+import { defangLinks, MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/export/markdown-text.ts';
 import { cleanText } from '../../../src/lib/shared/text.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { mermaidLabel, MAX_MERMAID_LABEL_CHARS } from '../../../src/lib/shared/export/mermaid.ts';
@@ -46,6 +46,10 @@ const PAYLOADS = [
 	'שלום עולם — right to left',
 	'مرحبا بالعالم',
 	'bidi \u202eevil\u202c override',
+	'zero\u200bwidth and \u2060joined and \ufeffbom',
+	'bare https://evil.example/phish and HTTP://EVIL.EXAMPLE',
+	'www.evil.example/login',
+	'write to bob@evil.example today',
 	LONG
 ];
 const AUTHOR = { author: '<b>|Mallory|</b>', authorColor: '#dc2626' } as const;
@@ -82,8 +86,8 @@ function hostileRoom() {
 function expectedCell(text: string): string {
 	const flat = cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
 	const points = Array.from(flat);
-	if (points.length <= MAX_TABLE_CELL_CHARS) return flat;
-	return `${points.slice(0, MAX_TABLE_CELL_CHARS).join('').trimEnd()} … (truncated, ${points.length} characters in all)`;
+	if (points.length <= MAX_TABLE_CELL_CHARS) return defangLinks(flat);
+	return `${defangLinks(points.slice(0, MAX_TABLE_CELL_CHARS).join('').trimEnd())} … (truncated, ${points.length} characters in all)`;
 }
 
 describe('hostile content in the Markdown export', () => {

@@ -301,3 +301,14 @@ describe('onBoardChange', () => {
 		]);
 	});
 });
+
+describe('display names', () => {
+	it('refuse direction-changing and invisible characters, and keep emoji sequences', async () => {
+		const { DisplayName } = await import('../../../src/lib/shared/person.ts');
+		expect(DisplayName.safeParse('Al\u202eex').success).toBe(false);
+		expect(DisplayName.safeParse('Al\u200bex').success).toBe(false);
+		expect(DisplayName.safeParse('Al\ufeffex').success).toBe(false); // at the ends it is trimmed, like a space
+		expect(DisplayName.safeParse('Ada 👩🏽‍💻').success).toBe(true);
+		expect(DisplayName.safeParse('مریم‌ها').success).toBe(true); // a zero-width non-joiner, as Persian writes it
+	});
+});

@@ -2,7 +2,7 @@
  * Threats as CSV (RFC 4180), one row per threat with its mitigations, for spreadsheets and issue
  * trackers. UTF-8 with a byte-order mark (so spreadsheet programs read emoji and non-Latin
  * scripts correctly), CRLF line ends, every field quoted. Cells that a spreadsheet would run as
- * a formula (starting with = + - @, tab or CR) get a leading apostrophe.
+ * a formula (starting with = + - @, after any blanks) get a leading apostrophe.
  */
 import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../board/schema.ts';
 import { cleanText } from '../text.ts';
@@ -51,6 +51,7 @@ export function toCsv(snapshot: RoomSnapshot): string {
 
 export function csvField(value: string): string {
 	let text = cleanText(value).replace(/\n/g, '\r\n');
-	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	// Spreadsheets skip leading blanks before reading a formula (a tab became a space above).
+	if (/^\s*[=+\-@]/.test(text)) text = `'${text}`;
 	return `"${text.replace(/"/g, '""')}"`;
 }

@@ -16,9 +16,22 @@ export const MAX_HEADING_CHARS = 200;
 // math (GitHub renders $...$), entities, and # for closing heading sequences.
 const INLINE_SPECIAL = /[\\`*_[\]<>|~$&!#]/g;
 
+/**
+ * GitHub turns bare URLs, www. addresses and e-mail addresses in text into links (GFM autolink
+ * literals), after escapes are read, so escaping cannot stop it. They are shown defanged, as
+ * security reports write them: https[:]//host, www[.]host, name[@]host. They stay readable and
+ * are never links.
+ */
+export function defangLinks(text: string): string {
+	return text
+		.replace(/\b(https?|ftp|mailto|xmpp):/gi, '$1[:]')
+		.replace(/\b(www)\./gi, '$1[.]')
+		.replace(/([\w.+-])@(?=[\w-])/g, '$1[@]');
+}
+
 /** Escapes one line of text that is not at the start of a Markdown line. */
 export function escapeInline(text: string): string {
-	return text.replace(INLINE_SPECIAL, (ch) => `\\${ch}`);
+	return defangLinks(text).replace(INLINE_SPECIAL, (ch) => `\\${ch}`);
 }
 
 /**

@@ -63,7 +63,11 @@ export const ApiErrorCode = {
 	/** 409: the command does not apply now (e.g. "the timer is not running"). */
 	Conflict: 'conflict',
 	/** 429: too many requests; retry shortly. */
-	RateLimited: 'rate_limited'
+	RateLimited: 'rate_limited',
+	/** 415: the body is not JSON (a cross-site form cannot send JSON without asking first). */
+	UnsupportedMediaType: 'unsupported_media_type',
+	/** 507: the server takes no new workshops (MAX_ROOMS, or its disk is almost full). */
+	InsufficientStorage: 'insufficient_storage'
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 

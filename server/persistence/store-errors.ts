@@ -1,0 +1,39 @@
+/**
+ * A store that cannot answer (database down, disk failing) is a 503 for HTTP callers, not a 500:
+ * the request was fine and may be retried. This wrapper turns every failure of a store call into
+ * a StoreUnavailableError, which the API answers with 503 and Retry-After.
+ */
+import type { DocStore } from './doc-store.ts';
+
+export class StoreUnavailableError extends Error {
+	override readonly name = 'StoreUnavailableError';
+	constructor(cause: unknown) {
+		super('the store could not answer', { cause });
+	}
+}
+
+/** The same store, with every rejected call rejected as StoreUnavailableError. */
+export function unavailableOnFailure(store: DocStore): DocStore {
+	const wrap =
+		<A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+		async (...args: A): Promise<R> => {
+			try {
+				return await call(...args);
+			} catch (err) {
+				throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
+			}
+		};
+	return {
+		kind: store.kind,
+		createRoom: wrap(store.createRoom.bind(store)),
+		getRoom: wrap(store.getRoom.bind(store)),
+		getRoomByObserverHash: wrap(store.getRoomByObserverHash.bind(store)),
+		countRooms: wrap(store.countRooms.bind(store)),
+		freeDiskBytes: wrap(store.freeDiskBytes.bind(store)),
+		loadDoc: wrap(store.loadDoc.bind(store)),
+		appendUpdates: wrap(store.appendUpdates.bind(store)),
+		compact: wrap(store.compact.bind(store)),
+		ping: wrap(store.ping.bind(store)),
+		close: store.close.bind(store)
+	};
+}
