@@ -1,17 +1,22 @@
 /**
  * Protocol fuzzing: at least 10,000 random and mutated frames from raw sockets, each followed by
  * a probe (sync step 1) so that every frame is known to have been handled (answered, or the
- * socket closed) before the next. The server must stay up and healthy, well-behaved clients in
- * the same room must carry on and converge, and the stored room must load again after a restart.
- * Deterministic for a seed (FUZZ_SEED to replay one).
+ * socket closed) before the next. Besides random and mutated traffic, the frames include the
+ * hostile participant's attacks (poison values, parked updates, deletions of future items, the
+ * canvas kill switch, writes outside the board) and mutations of them. The server must stay up
+ * and healthy, well-behaved clients in the same room must carry on and converge, and the stored
+ * room must load again after a restart. Run on SQLite and on PostgreSQL. Deterministic for a seed
+ * (FUZZ_SEED to replay one).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { encodeAwarenessMessage, encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
 import { MessageType, SUBPROTOCOL, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { testSchema, type TestSchema } from '../helpers/shared-services.ts';
 
 const FRAMES = 10_000;
 const WORKERS = 12;
@@ -53,6 +58,7 @@ function seedFrames(): Uint8Array[] {
 	notes.delete('n1');
 	doc.getXmlFragment('xml').insert(0, [new Y.XmlElement('p')]);
 	return [
+		...attackFrames(),
 		...updates.map((u) => encodeSyncMessage(SyncStep.Update, u)),
 		encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(doc)),
 		encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(doc)),
@@ -61,6 +67,36 @@ function seedFrames(): Uint8Array[] {
 		new Uint8Array([MessageType.QueryAwareness]),
 		new Uint8Array([MessageType.Auth, 0, 3, 0x61, 0x62, 0x63])
 	];
+}
+
+/** The hostile participant's attacks (tests/integration/hostile-peer.test.ts), as frames. */
+function attackFrames(): Uint8Array[] {
+	const updateOf = (doc: Y.Doc, change: () => void) => {
+		const updates: Uint8Array[] = [];
+		const record = (u: Uint8Array) => updates.push(u);
+		doc.on('update', record);
+		doc.transact(change);
+		doc.off('update', record);
+		return Y.mergeUpdates(updates);
+	};
+	const poison = new Y.Doc();
+	let nested: unknown = 'x';
+	for (let i = 0; i < 3_000; i++) nested = [nested];
+	// Updates after one that is never sent: the server would park them.
+	const parking = new Y.Doc();
+	updateOf(parking, () => parking.getMap('notes').set('gap', 1));
+	const futureDeletion = encoding.createEncoder();
+	// No structs; a delete set of one client (424242), one range: 1,000 items from clock 7.
+	for (const n of [0, 1, 424242, 1, 7, 1_000]) encoding.writeVarUint(futureDeletion, n);
+	return [
+		updateOf(poison, () => poison.getMap('canvas').set('shape:bomb', nested)),
+		updateOf(poison, () => poison.getMap('canvasSchema').set('schema', { schemaVersion: 2, sequences: { 'com.tldraw.store': 999 } })),
+		updateOf(poison, () => poison.getMap('meta').set('schemaVersion', 999)),
+		updateOf(poison, () => poison.getMap('elsewhere').set('x', 1)),
+		updateOf(parking, () => parking.getMap('notes').set('big', 'y'.repeat(64 * 1024))),
+		updateOf(parking, () => parking.getMap('notes').set('more', 2)),
+		encoding.toUint8Array(futureDeletion)
+	].map((update) => encodeSyncMessage(SyncStep.Update, update));
 }
 
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe, 0x40];
@@ -124,18 +160,13 @@ let roomId: string;
 let alice: TestClient;
 let bob: TestClient;
 
-beforeAll(async () => {
-	server = await startTestServer({ LOG_LEVEL: 'error', MAX_MESSAGES_PER_SECOND: '100000' });
-	roomId = (await createRoom(server.url)).roomId;
-	alice = connectClient(server.wsUrl, roomId);
-	bob = connectClient(server.wsUrl, roomId);
-	await Promise.all([synced(alice), synced(bob)]);
-});
-afterAll(async () => {
-	alice.destroy();
-	bob.destroy();
-	await server.close();
-});
+/** The store's settings: SQLite (a data directory) or PostgreSQL (a schema of its own). */
+let storeEnv: Record<string, string> = {};
+let pgSchema: TestSchema | undefined;
+
+async function startFuzzedServer(dataDir?: string): Promise<TestServer> {
+	return startTestServer({ LOG_LEVEL: 'error', MAX_MESSAGES_PER_SECOND: '100000', ...storeEnv }, dataDir);
+}
 
 /** A raw socket that reports step 2 replies (probe answers) and its close. */
 function openFuzzSocket(docName: string) {
@@ -181,7 +212,27 @@ function openFuzzSocket(docName: string) {
 
 const PROBE = encodeSyncMessage(SyncStep.Step1, new Uint8Array([0]));
 
-it(`survives ${FRAMES.toLocaleString('en')} random and mutated frames (seed ${SEED})`, { timeout: 120_000 }, async () => {
+describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
+	beforeAll(async () => {
+		pgSchema = store === 'postgres' ? testSchema('fuzz') : undefined;
+		storeEnv = pgSchema?.env() ?? {};
+		server = await startFuzzedServer();
+		roomId = (await createRoom(server.url)).roomId;
+		alice = connectClient(server.wsUrl, roomId);
+		bob = connectClient(server.wsUrl, roomId);
+		await Promise.all([synced(alice), synced(bob)]);
+	});
+	afterAll(async () => {
+		alice.destroy();
+		bob.destroy();
+		await server.close();
+		await pgSchema?.drop();
+	});
+
+	it(`survives ${FRAMES.toLocaleString('en')} random, mutated and hostile frames (seed ${SEED})`, { timeout: 180_000 }, fuzz);
+});
+
+async function fuzz(): Promise<void> {
 	const seeds = seedFrames();
 	const updates = seeds.slice(0, -6).map((f) => f.subarray(3)); // rough payloads; mutated anyway
 	let handledFrames = 0;
@@ -238,9 +289,9 @@ it(`survives ${FRAMES.toLocaleString('en')} random and mutated frames (seed ${SE
 	alice.destroy();
 	bob.destroy();
 	await server.close();
-	server = await startTestServer({ LOG_LEVEL: 'error' }, dataDir);
+	server = await startFuzzedServer(dataDir);
 	alice = connectClient(server.wsUrl, roomId);
 	bob = connectClient(server.wsUrl, roomId);
 	await Promise.all([synced(alice), synced(bob)]);
 	expect(canonicalJson(alice.doc)).toBe(expected);
-});
+}
