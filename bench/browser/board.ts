@@ -30,7 +30,7 @@ import { setNoteText } from '../../src/lib/shared/board/note-text.ts';
 import { castVote } from '../../src/lib/shared/board/votes.ts';
 import { IDENTITY_KEY } from '../../src/lib/workshop/storage-keys.ts';
 import { BIG_BOARD_THREATS, seedBigBoard } from '../../tests/e2e/big-board.ts';
-import { connectBoard, createRoom, joinBoard, lane, newUser } from '../../tests/e2e/helpers.ts';
+import { connectBoard, createRoom, joinBoard, lane, newUser, type BoardClient } from '../../tests/e2e/helpers.ts';
 import { round } from '../stats.ts';
 import { expect, type BrowserRun } from './harness.ts';
 import {
@@ -114,31 +114,43 @@ async function measureLoad(run: BrowserRun, roomPath: string): Promise<BoardRepe
 }
 
 /**
- * Another person (a Node client on the same server) types into notes every 30 ms: two on screen
- * in other lanes, the rest below the fold; casts a vote every 20th edit; and moves a canvas
- * cursor every other edit, shown as present and editing (awareness, ~16 Hz).
+ * Another person (a Node client on the same server) who types into notes: two on screen in
+ * other lanes, the rest below the fold; casts a vote every 20th edit; and moves a canvas cursor
+ * every other edit, shown as present and editing (awareness). Called every 30 ms: ~16 Hz.
  */
-async function measureTyping(run: BrowserRun, roomId: string, roomPath: string) {
-	const ana = await newUser(run.browser, run.base);
-	await joinBoard(ana, roomPath, 'Ana');
-	await expect(ana.page.locator('[data-column="2"]').getByTestId('lane-count')).toHaveText(`· ${BIG_BOARD_THREATS}`);
-	const other = await connectBoard(roomId, run.base);
+function createRemoteEditor(other: BoardClient) {
 	const all = listNotes(other.doc);
 	const onScreen = [all.find((n) => n.question === 3), all.filter((n) => n.question === 2)[1]].map((n) => n?.id ?? '');
 	const offScreen = all.slice(100, 140).map((note) => note.id);
 	let tick = 0;
 	const awareness = other.provider.awareness;
 	awareness.setLocalState({ user: { name: 'Ben', color: '#059669', role: 'participant' }, editing: onScreen[0] });
-	const remoteEdit = () => {
-		const n = tick++;
-		const id = n % 3 === 0 ? onScreen[n % 2] : offScreen[n % offScreen.length];
-		setNoteText(other.doc, id, `${readNote(other.doc, id)?.text ?? ''}x`);
-		if (n % 20 === 19) castVote(other.doc, `remote-voter-${n}`, offScreen[n % offScreen.length], 5);
-		if (n % 2 === 0) {
-			const canvas = { pageId: 'page:page', cursor: { x: n, y: n / 2 }, selection: [], camera: { x: 0, y: 0, z: 1 }, screen: { w: 800, h: 600 } };
-			awareness.setLocalStateField('canvas', canvas);
+	return {
+		onScreen,
+		get edits() {
+			return tick;
+		},
+		edit() {
+			const n = tick++;
+			const id = n % 3 === 0 ? onScreen[n % 2] : offScreen[n % offScreen.length];
+			setNoteText(other.doc, id, `${readNote(other.doc, id)?.text ?? ''}x`);
+			if (n % 20 === 19) castVote(other.doc, `remote-voter-${n}`, offScreen[n % offScreen.length], 5);
+			if (n % 2 === 0) {
+				const canvas = { pageId: 'page:page', cursor: { x: n, y: n / 2 }, selection: [], camera: { x: 0, y: 0, z: 1 }, screen: { w: 800, h: 600 } };
+				awareness.setLocalStateField('canvas', canvas);
+			}
 		}
 	};
+}
+
+/** Keystrokes on the 500-note board while the remote editor works; then its edits alone. */
+async function measureTyping(run: BrowserRun, roomId: string, roomPath: string) {
+	const ana = await newUser(run.browser, run.base);
+	await joinBoard(ana, roomPath, 'Ana');
+	await expect(ana.page.locator('[data-column="2"]').getByTestId('lane-count')).toHaveText(`· ${BIG_BOARD_THREATS}`);
+	const other = await connectBoard(roomId, run.base);
+	const remote = createRemoteEditor(other);
+	const remoteEdit = () => remote.edit();
 	let editing = setInterval(remoteEdit, REMOTE_EDIT_INTERVAL_MS);
 	const cdp = await ana.context.newCDPSession(ana.page);
 	await cdp.send('Performance.enable');
@@ -150,7 +162,7 @@ async function measureTyping(run: BrowserRun, roomId: string, roomPath: string) 
 		await expect(area).toBeFocused();
 		await area.evaluate(instrumentKeystrokes);
 		const before = await metrics();
-		const ticksBefore = tick;
+		const ticksBefore = remote.edits;
 		await ana.page.keyboard.type(TYPED, { delay: KEY_DELAY_MS });
 		await expect.poll(() => ana.page.evaluate(() => (window as unknown as { __keys: unknown[] }).__keys.length)).toBeGreaterThanOrEqual(50);
 		const after = await metrics();
@@ -161,19 +173,19 @@ async function measureTyping(run: BrowserRun, roomId: string, roomPath: string) 
 			styleRecalcs: round((after.RecalcStyleCount - before.RecalcStyleCount) / keys.length),
 			domMutations: round((await mutations()) / keys.length)
 		};
-		const remoteEditsDuringTyping = tick - ticksBefore;
+		const remoteEditsDuringTyping = remote.edits - ticksBefore;
 
 		// The remote edits alone (nobody typing here): what each costs this page.
 		clearInterval(editing);
 		await ana.page.keyboard.press('Escape');
 		await ana.page.evaluate(() => ((window as unknown as { __mutations: number }).__mutations = 0));
 		const quiet = await metrics();
-		const ticksQuiet = tick;
+		const ticksQuiet = remote.edits;
 		editing = setInterval(remoteEdit, REMOTE_EDIT_INTERVAL_MS);
-		await expect.poll(() => tick - ticksQuiet, { intervals: [100] }).toBeGreaterThanOrEqual(REMOTE_EDITS_ALONE);
+		await expect.poll(() => remote.edits - ticksQuiet, { intervals: [100] }).toBeGreaterThanOrEqual(REMOTE_EDITS_ALONE);
 		clearInterval(editing);
-		const remoteEdits = tick - ticksQuiet;
-		await expect.poll(async () => (await readReplica(ana.page, onScreen[0])).endsWith('x'.repeat(3))).toBe(true);
+		const remoteEdits = remote.edits - ticksQuiet;
+		await expect.poll(async () => (await readReplica(ana.page, remote.onScreen[0])).endsWith('x'.repeat(3))).toBe(true);
 		const busy = await metrics();
 		const perRemoteEdit = {
 			scriptMs: round(((busy.ScriptDuration - quiet.ScriptDuration) * 1000) / remoteEdits),
