@@ -4,6 +4,7 @@
  * its URL in THREATBOARD_E2E_BASE_URL, which the workers inherit.
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './tests/e2e/chromium.ts';
 
 export default defineConfig({
 	testDir: './tests/e2e',
@@ -20,17 +21,7 @@ export default defineConfig({
 		baseURL: process.env.THREATBOARD_E2E_BASE_URL,
 		viewport: { width: 1280, height: 720 },
 		trace: 'retain-on-failure',
-		launchOptions: {
-			// Debian's chromium (apt): Playwright's own browser download is not available here.
-			executablePath: '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run'
-			]
-		}
+		// Debian's chromium (apt): Playwright's own browser download is not available here.
+		launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS }
 	}
 });

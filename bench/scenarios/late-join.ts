@@ -1,10 +1,10 @@
 /**
  * Late joiners into a room holding many notes. The time measured is from sending sync step 1
  * (empty state vector: a fresh browser) until the joiner holds the complete state ("first
- * reply"): the step 2 reply, plus any sync update the server sends right after it to complete
- * it (ours may answer with a cached snapshot followed by the updates committed since). The
- * holder's latest edit carries a unique marker; the joiner is complete once a frame of its
- * reply contains it.
+ * reply"): the step 2 reply, plus any sync update the server sends to complete it (ours may
+ * answer with a cached snapshot and the updates committed since, which it sends first, so that
+ * the snapshot completes the state). The holder's latest edit carries a unique marker; the
+ * joiner is complete once its step 2 has arrived and a frame of its reply contained the marker.
  *
  * A holder client stays connected throughout (a live workshop; it also keeps the room loaded).
  * "afterEdit" joiners come just after the holder changed the document, so the server must
@@ -63,10 +63,13 @@ class Joiner extends SyncClient {
 	#resolve!: () => void;
 
 	constructor(server: BenchServer, roomId: string, marker: Buffer, deferStep1 = false) {
+		let markerSeen = false;
+		// Frames before step 1 are live updates, not the reply; the reply's tail may precede step 2.
 		const check = (bytes: Uint8Array, now: number) => {
-			if (!Number.isNaN(this.completeAt) || Number.isNaN(this.step2At)) return;
+			if (!Number.isNaN(this.completeAt) || Number.isNaN(this.step1SentAt)) return;
 			this.replyBytes += bytes.length;
-			if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(marker) === -1) return;
+			markerSeen ||= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(marker) !== -1;
+			if (!markerSeen || Number.isNaN(this.step2At)) return;
 			this.completeAt = now;
 			this.#resolve();
 		};

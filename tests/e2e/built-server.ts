@@ -46,7 +46,14 @@ async function isHealthy(url: string): Promise<boolean> {
 	}
 }
 
-export async function startBuiltServer(options: { port?: number; dataDir?: string } = {}): Promise<BuiltServer> {
+export interface BuiltServerOptions {
+	port?: number;
+	dataDir?: string;
+	/** Where the server's own output goes: this process's stdout and stderr (default), or stderr only. */
+	output?: 'inherit' | 'stderr';
+}
+
+export async function startBuiltServer(options: BuiltServerOptions = {}): Promise<BuiltServer> {
 	for (const file of [SERVER_ENTRY, WEB_HANDLER]) {
 		if (!fs.existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first.`);
 	}
@@ -58,7 +65,7 @@ export async function startBuiltServer(options: { port?: number; dataDir?: strin
 		cwd: ROOT,
 		// The specs create many workshops from one address; the per-address limit has its own tests.
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ROOMS_PER_MINUTE_PER_IP: '100000' },
-		stdio: ['ignore', 'inherit', 'inherit']
+		stdio: ['ignore', options.output === 'stderr' ? process.stderr : 'inherit', 'inherit']
 	});
 	let exitStatus: number | string | null = null;
 	const exited = new Promise<void>((resolve) =>

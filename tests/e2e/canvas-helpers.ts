@@ -90,11 +90,14 @@ export function seedShapes(doc: Y.Doc, count: number): void {
 	});
 }
 
-/** Seeds `count` shapes into a room from Node and waits until a second client has every one. */
-export async function seedRoomShapes(roomId: string, count: number): Promise<void> {
-	const writer = await connectBoard(roomId);
+/**
+ * Seeds `count` shapes into a room from Node and waits until a second client has every one.
+ * `base` is the app's URL (the e2e server by default; the browser bench passes its own).
+ */
+export async function seedRoomShapes(roomId: string, count: number, base?: string): Promise<void> {
+	const writer = await connectBoard(roomId, base);
 	seedShapes(writer.doc, count);
-	const reader = await connectBoard(roomId);
+	const reader = await connectBoard(roomId, base);
 	try {
 		await expect.poll(() => [...canvasMap(reader.doc).keys()].filter((key) => key.startsWith('shape:')).length).toBe(count);
 	} finally {

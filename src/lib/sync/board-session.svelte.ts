@@ -159,7 +159,7 @@ export class BoardSession {
 	#watchConnection(): void {
 		const { provider } = this.#connection;
 		this.#on(provider, 'sync', (synced: boolean) => {
-			// For performance measurements (tests/e2e/board-perf.spec.ts): the server's state is applied.
+			// For performance measurements (bench/browser/board.ts): the server's state is applied.
 			if (synced) performance.mark(SYNCED_MARK);
 			if (synced) this.#hasSynced = true;
 			if (synced && navigator.onLine) this.#status = 'live';
