@@ -84,7 +84,7 @@ export default ts.config(
 		}
 	},
 	{
-		// Only server/config.ts reads the environment (validated once, see ARCHITECTURE.md §1).
+		// Only server/config.ts reads the environment (validated once, see docs/ARCHITECTURE.md §1).
 		files: ['server/**/*.ts', 'src/**/*.ts', 'src/**/*.svelte'],
 		ignores: ['server/config.ts'],
 		rules: {
@@ -92,7 +92,7 @@ export default ts.config(
 		}
 	},
 	{
-		// Yjs root types are touched only by the shared schema module (ARCHITECTURE.md §3).
+		// Yjs root types are touched only by the shared schema module (docs/ARCHITECTURE.md §2).
 		files: ['src/**/*.ts', 'src/**/*.svelte', 'server/**/*.ts'],
 		ignores: ['src/lib/shared/**'],
 		rules: {

@@ -1,5 +1,5 @@
 /**
- * Fan-out between instances that serve the same rooms (ARCHITECTURE.md §5). One instance alone
+ * Fan-out between instances that serve the same rooms (docs/ARCHITECTURE.md §6). One instance alone
  * uses noFanout; with REDIS_URL, server/scale-out/redis-fanout.ts.
  *
  * What travels: committed updates (already in the shared store, so peers only apply and

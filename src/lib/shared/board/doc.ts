@@ -46,7 +46,7 @@ export { SCHEMA_VERSION } from './schema.ts';
 
 // ---- Roots ------------------------------------------------------------------------------------
 
-/** Root type names; fixed by ARCHITECTURE.md §3 because export and outside tools rely on them. */
+/** Root type names; fixed by docs/ARCHITECTURE.md §3 because export and outside tools rely on them. */
 export const BOARD_ROOTS = {
 	meta: 'meta',
 	notes: 'notes',
