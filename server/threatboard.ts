@@ -13,6 +13,7 @@ import { boardWriteRules } from './board/write-rules.ts';
 import { createFacilitatorKeys } from './facilitation/keys.ts';
 import { createBoardLock } from './facilitation/lock.ts';
 import { createHttpApp } from './http/app.ts';
+import { createRoundHooks } from './rounds/hooks.ts';
 import { limitSockets, serverTimeouts } from './http/socket-limits.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -58,7 +59,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 		metrics,
 		fanout,
 		// The features every room runs with, in order (server/rooms/hooks.ts).
-		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createBoardLock()]
+		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createRoundHooks(), createBoardLock()]
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
 	const app = createHttpApp({

@@ -8,6 +8,7 @@ import { encodeFacilitatorKeyMessage } from '#shared/wire/facilitator-key';
 import { MAX_GRANTS, readControl, writeControl, type ControlState } from '#shared/control/doc';
 import type { ParsedControlCommand } from '#shared/control/commands';
 import type { Room } from '../rooms/room.ts';
+import { afterVotingChange, applyRoundCommand, isRoundCommand } from '../rounds/commands.ts';
 import { createGrantId, grantKey, type FacilitatorIdentity } from './keys.ts';
 import { applyTransition } from './transitions.ts';
 
@@ -22,11 +23,14 @@ const conflict = (message: string): Decision => ({ ok: false, message });
 
 /** Decides and applies one command; a refusal says why the command does not apply now. */
 export function applyCommand(room: Room, identity: FacilitatorIdentity, command: ParsedControlCommand, now: number): CommandOutcome {
+	if (isRoundCommand(command)) return applyRoundCommand(room, command, now);
 	const control = room.docs.control.doc;
-	const decision = decide(room, identity, command, readControl(control), now);
+	const before = readControl(control);
+	const decision = decide(room, identity, command, before, now);
 	if (!decision.ok) return decision;
 	writeControl(control, decision.state, CONTROL_ORIGIN);
 	decision.afterWrite?.();
+	afterVotingChange(room, before.voting);
 	return { ok: true };
 }
 

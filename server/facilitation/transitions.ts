@@ -128,9 +128,18 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 			if (command.clientId === undefined) return refuse('Say whom to follow.');
 			return ok({ ...state, follow: { on: true, clientId: command.clientId, name: command.name ?? null } });
 
+		// Grants are written by commands.ts, which also delivers the key; rounds by server/rounds/.
 		case 'promote':
 		case 'revoke':
-			// Grants are written by commands.ts, which also delivers the key.
+		case 'exclude-voters':
+		case 'reopen-voting':
+		case 'estimate':
+		case 'reveal-estimates':
+		case 'record-estimate':
+		case 'skip-estimate':
+		case 'end-estimation':
+		case 'poll':
+		case 'set-workshop-role':
 			return refuse('This command needs the live room.');
 	}
 }

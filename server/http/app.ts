@@ -17,6 +17,7 @@ import { resolveRoom } from '../rooms/resolve.ts';
 import { createRoom } from '../rooms/room-service.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { createControlRouter } from './control-routes.ts';
+import { createParticipantRouter } from './participant-routes.ts';
 import { sendError } from './errors.ts';
 import { creationLimits, metricsAccess, requireContentType, sameSiteWrites } from './guards.ts';
 import { createExportRouter } from './export-routes.ts';
@@ -108,6 +109,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	});
 
 	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
+	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
 	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, persister, log }));

@@ -34,6 +34,8 @@ export interface ControlRouterDeps {
 const COMMANDS_PER_SECOND = 10;
 const COMMAND_BURST = 30;
 const MAX_RATE_KEYS = 10_000;
+/** Commands that read what participants handed in (ballots tallied at close, picks, poll answers). */
+const SEALED_READING_COMMANDS = new Set<string>(['voting', 'end', 'reveal-estimates', 'poll']);
 
 function bearerKey(req: Request): string | undefined {
 	const header = req.headers.authorization;
@@ -75,6 +77,8 @@ export function createControlRouter(deps: ControlRouterDeps): express.Router {
 			}
 			const parsed = ControlCommand.safeParse(req.body ?? {});
 			if (!parsed.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid command', parsed.error.issues);
+			// What participants handed in through other instances is tallied too.
+			if (SEALED_READING_COMMANDS.has(parsed.data.type)) await room.refresh('sealed');
 			const outcome = applyCommand(room, identity, parsed.data, now());
 			if (!outcome.ok) return sendError(res, 409, ApiErrorCode.Conflict, outcome.message);
 			log.info('control command', { room: roomTag(roomId), type: parsed.data.type, by: identity.kind });

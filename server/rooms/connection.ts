@@ -44,6 +44,8 @@ export class Connection {
 	toldReadOnly = false;
 	/** Updates in a row that built on state the document lacks (see RoomDoc). */
 	gappedUpdates = 0;
+	/** The workshop participant this connection proved to be (server/rounds/identity.ts), if any. */
+	participantId: string | undefined = undefined;
 	readonly #buckets: TokenBucket[];
 
 	constructor(

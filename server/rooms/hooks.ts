@@ -19,7 +19,7 @@
  * - onConnect / onDisconnect: a connection joined or left one of the room's documents.
  * - beforeUnload: the room is about to be written out and dropped from memory.
  */
-import { CloseCode, type DocName } from '#shared/wire/protocol';
+import { CloseCode, type DocName, type SyncDocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Connection } from './connection.ts';
@@ -32,9 +32,9 @@ export interface RoomPayload {
 
 export interface AuthenticatePayload extends RoomPayload {
 	connection: Connection;
-	docName: DocName;
-	/** What the client presented in the handshake (never logged). */
-	credentials: { facilitatorKey?: string };
+	docName: SyncDocName;
+	/** What the client presented in the handshake (never logged): a facilitator key, a participant's `<id>.<secret>`. */
+	credentials: { facilitatorKey?: string; participant?: string };
 }
 
 export interface CanWritePayload extends RoomPayload {
@@ -58,7 +58,7 @@ export interface AfterCommitPayload extends RoomPayload {
 
 export interface ConnectionPayload extends RoomPayload {
 	connection: Connection;
-	docName: DocName;
+	docName: SyncDocName;
 }
 
 /** Refuses a connection at the handshake: it is closed with this code. */

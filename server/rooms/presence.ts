@@ -291,13 +291,16 @@ export class Presence {
 }
 
 /**
- * The state as others will see it, with `user.role` set to the role the server gave this
- * connection: a role is never self-asserted (an observer cannot appear as the facilitator).
+ * The state as others will see it, with `user.role` and `user.participantId` set to what the
+ * server knows of this connection: neither is self-asserted (an observer cannot appear as the
+ * facilitator, and nobody can pass for another participant with the same name).
  */
 function withRole(state: object, json: string, conn: Connection): string {
-	const user = (state as { user?: unknown }).user;
+	const user = (state as { user?: unknown }).user as { role?: unknown; participantId?: unknown } | null | undefined;
 	if (user === null || typeof user !== 'object' || Array.isArray(user)) return json;
-	if ((user as { role?: unknown }).role === conn.role) return json;
-	(user as { role?: unknown }).role = conn.role;
+	if (user.role === conn.role && user.participantId === conn.participantId) return json;
+	user.role = conn.role;
+	if (conn.participantId === undefined) delete user.participantId;
+	else user.participantId = conn.participantId;
 	return JSON.stringify(state);
 }

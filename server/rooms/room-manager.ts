@@ -128,6 +128,7 @@ export class RoomManager {
 			hooks: this.#hooks,
 			persister: this.persister,
 			compact: (doc) => this.#compact(doc),
+			readStored: async (docName) => (await this.store.loadDoc({ roomId: record.roomId, docName })).updates,
 			options: this.options,
 			log: this.log,
 			metrics: this.metrics

@@ -3,7 +3,7 @@
  * rules are the roles': nobody but the server writes `control`, and observers write nothing.
  * Everything else a feature wants enforced comes through its hooks (hooks.ts).
  */
-import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
+import { DOC_NAMES, type DocName, type SyncDocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RoomRecord } from '../persistence/doc-store.ts';
@@ -20,6 +20,8 @@ export interface RoomDeps {
 	persister: Persister;
 	/** Folds a document's log into a snapshot; resolves false when the store refused. */
 	compact(doc: RoomDoc): Promise<boolean>;
+	/** Reads a document's stored state (snapshot and log). */
+	readStored(docName: DocName): Promise<Uint8Array[]>;
 	options: RoomDocOptions;
 	log: Logger;
 	metrics: Metrics;
@@ -28,6 +30,7 @@ export interface RoomDeps {
 export class Room {
 	readonly docs: Record<DocName, RoomDoc>;
 	readonly #hooks: RoomHookRunner;
+	readonly #readStored: RoomDeps['readStored'];
 
 	constructor(
 		readonly record: RoomRecord,
@@ -35,6 +38,7 @@ export class Room {
 		deps: RoomDeps
 	) {
 		this.#hooks = deps.hooks;
+		this.#readStored = deps.readStored;
 		const policy = {
 			checkWrite: (doc: RoomDoc, conn: Connection, update: Uint8Array) => this.#checkWrite(doc, conn, update),
 			checkUpdate: (doc: RoomDoc, connection: Connection, update: Uint8Array, summary: UpdateSummary) =>
@@ -59,27 +63,41 @@ export class Room {
 		return this.docs.board.presence.connectionOwning(clientId);
 	}
 
+	/**
+	 * Takes in what the store holds of a document that this instance may not have seen yet
+	 * (written by another instance whose fan-out has not arrived): before tallying what
+	 * participants handed in on any instance.
+	 */
+	async refresh(docName: DocName): Promise<void> {
+		this.docs[docName].applyFromStore(await this.#readStored(docName));
+	}
+
+	/** Resolves once everything applied to a document so far is stored (what an API may acknowledge). */
+	committed(docName: DocName): Promise<void> {
+		return new Promise((resolve) => this.docs[docName].pipeline.whenCommitted(resolve));
+	}
+
 	/** Every open connection, on either document. */
 	*connections(): Iterable<Connection> {
 		for (const docName of DOC_NAMES) yield* this.docs[docName].conns;
 	}
 
 	/** Settles a new connection's role from its credentials (facilitator keys, ...), or refuses it. */
-	authenticate(connection: Connection, docName: DocName, credentials: AuthenticatePayload['credentials']): AuthRefusal | undefined {
+	authenticate(connection: Connection, docName: SyncDocName, credentials: AuthenticatePayload['credentials']): AuthRefusal | undefined {
 		return this.#hooks.onAuthenticate({ room: this, connection, docName, credentials });
 	}
 
-	connect(connection: Connection, docName: DocName): void {
+	connect(connection: Connection, docName: SyncDocName): void {
 		this.docs[docName].addConnection(connection);
 		this.#hooks.onConnect({ room: this, connection, docName });
 	}
 
-	disconnect(connection: Connection, docName: DocName): void {
+	disconnect(connection: Connection, docName: SyncDocName): void {
 		if (this.docs[docName].removeConnection(connection)) this.#hooks.onDisconnect({ room: this, connection, docName });
 	}
 
 	#checkWrite(doc: RoomDoc, connection: Connection, update: Uint8Array): WriteRefusal | undefined {
-		if (doc.docName === 'control') return READ_ONLY; // written only by the server
+		if (doc.docName !== 'board') return READ_ONLY; // control and sealed: written only by the server
 		if (connection.role === 'observer') return READ_ONLY;
 		return this.#hooks.canWrite({ room: this, connection, docName: doc.docName, update });
 	}

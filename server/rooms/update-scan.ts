@@ -37,6 +37,10 @@ export interface UpdateSummary {
 	written: EntryRef[];
 	/** Values the update sets directly under a root key (the last one when it sets several). */
 	values: Array<EntryRef & { value: unknown }>;
+	/** Values it sets one level down, in a map under a root key (a note's `status`, say). */
+	fields: Array<EntryRef & { field: string | null; value: unknown }>;
+	/** Root entries it sets to a new shared type (a new note's map, say). */
+	created: EntryRef[];
 	/** Root entries the update deletes, or deletes something inside of. */
 	deleted: EntryRef[];
 }
@@ -47,11 +51,15 @@ export type ScanResult =
 	| { ok: false; gap: true; reason: string }
 	| { ok: false; gap: false; reason: string };
 
-/** Where an item sits: its root entry, and how many shared types deep (1: directly in a root). */
+/**
+ * Where an item sits: its root entry, how many shared types deep (1: directly in a root), and
+ * its own key in the map that holds it (null in an array or text).
+ */
 interface Location {
 	root: string;
 	key: string | null;
 	level: number;
+	sub: string | null;
 }
 
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
@@ -99,6 +107,8 @@ class Scan {
 	readonly #written = new Map<string, EntryRef>();
 	readonly #deleted = new Map<string, EntryRef>();
 	readonly #values: Array<EntryRef & { value: unknown }> = [];
+	readonly #fields: Array<EntryRef & { field: string | null; value: unknown }> = [];
+	readonly #created = new Map<string, EntryRef>();
 	#visited = 0;
 
 	constructor(
@@ -117,17 +127,26 @@ class Scan {
 			this.#checkContent(struct);
 			const location = this.#locateOwn(struct);
 			if (!location) continue; // its parent is gone: Yjs integrates it as garbage
-			if (struct.content instanceof Y.ContentType && location.level >= MAX_TYPE_DEPTH) {
-				throw refuse('shared types nested too deeply');
+			if (struct.content instanceof Y.ContentType) {
+				if (location.level >= MAX_TYPE_DEPTH) throw refuse('shared types nested too deeply');
+				if (location.level === 1) this.#note(this.#created, location);
 			}
 			this.#note(this.#written, location);
-			if (location.level === 1 && struct.content instanceof Y.ContentAny) {
+			if (struct.content instanceof Y.ContentAny) {
 				const values = struct.content.arr;
-				this.#values.push({ root: location.root, key: location.key, value: values[values.length - 1] });
+				const value = values[values.length - 1];
+				if (location.level === 1) this.#values.push({ root: location.root, key: location.key, value });
+				else if (location.level === 2) this.#fields.push({ root: location.root, key: location.key, field: location.sub, value });
 			}
 		}
 		this.#scanDeletions();
-		return { written: [...this.#written.values()], values: this.#values, deleted: [...this.#deleted.values()] };
+		return {
+			written: [...this.#written.values()],
+			values: this.#values,
+			fields: this.#fields,
+			created: [...this.#created.values()],
+			deleted: [...this.#deleted.values()]
+		};
 	}
 
 	#count(): void {
@@ -198,7 +217,7 @@ class Scan {
 				break;
 			}
 			if (typeof current.parent === 'string') {
-				base = { root: current.parent, key: current.parentSub, level: 1 };
+				base = { root: current.parent, key: current.parentSub, level: 1, sub: current.parentSub };
 				this.#located.set(current, base);
 				break;
 			}
@@ -222,11 +241,12 @@ class Scan {
 			base = target instanceof Y.Item && !own ? this.#locateDocItem(target) : null;
 			break;
 		}
-		// Unwind: an item inside a type sits one level below that type's item; a sibling beside it.
+		// Unwind: an item inside a type sits one level below that type's item, under its own key;
+		// a sibling sits beside its origin, under the same key.
 		let location = base;
 		for (let i = pending.length - 1; i >= 0; i--) {
 			const { item: at, inside } = pending[i];
-			if (location && inside) location = { root: location.root, key: location.key, level: location.level + 1 };
+			if (location && inside) location = { root: location.root, key: location.key, level: location.level + 1, sub: at.parentSub };
 			this.#located.set(at, location);
 		}
 		return location;
@@ -248,7 +268,7 @@ class Scan {
 			level++;
 		}
 		if (!type) return null;
-		return { root: Y.findRootTypeKey(type), key, level };
+		return { root: Y.findRootTypeKey(type), key, level, sub: item.parentSub };
 	}
 
 	/**

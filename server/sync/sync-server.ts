@@ -11,11 +11,12 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isRoomId, isSecret } from '#shared/ids';
 import {
 	CloseCode,
-	DOC_NAMES,
 	FACILITATOR_SUBPROTOCOL_PREFIX,
+	PARTICIPANT_SUBPROTOCOL_PREFIX,
 	SUBPROTOCOL,
+	SYNC_DOC_NAMES,
 	SYNC_PATH_PREFIX,
-	type DocName
+	type SyncDocName
 } from '#shared/wire/protocol';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -34,7 +35,7 @@ const MAX_FRAMES_WHILE_LOADING = 64;
 
 export interface SyncTarget {
 	id: string;
-	docName: DocName;
+	docName: SyncDocName;
 }
 
 /** Parses the request path; undefined for anything malformed or path-like. */
@@ -46,8 +47,8 @@ export function parseSyncPath(url: string | undefined): SyncTarget | undefined {
 	if (parts.length > 2) return undefined;
 	const [id, docName = 'board'] = parts;
 	if (!isRoomId(id) && !isSecret(id)) return undefined;
-	if (!(DOC_NAMES as readonly string[]).includes(docName)) return undefined;
-	return { id, docName: docName as DocName };
+	if (!(SYNC_DOC_NAMES as readonly string[]).includes(docName)) return undefined;
+	return { id, docName: docName as SyncDocName };
 }
 
 export interface SyncServer {
@@ -99,12 +100,13 @@ export function createSyncServer(deps: {
 	}, config.HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
 
-	function facilitatorKeyOf(req: IncomingMessage): string | undefined {
+	/** The value of the offered sub-protocol with this prefix (credentials ride there, never in the URL). */
+	function subprotocolValue(req: IncomingMessage, prefix: string): string | undefined {
 		const header = req.headers['sec-websocket-protocol'];
 		if (!header) return undefined;
 		for (const token of header.split(',')) {
 			const value = token.trim();
-			if (value.startsWith(FACILITATOR_SUBPROTOCOL_PREFIX)) return value.slice(FACILITATOR_SUBPROTOCOL_PREFIX.length);
+			if (value.startsWith(prefix)) return value.slice(prefix.length);
 		}
 		return undefined;
 	}
@@ -177,7 +179,10 @@ export function createSyncServer(deps: {
 			conn.close(CloseCode.StorageUnavailable, 'room could not be loaded');
 			return;
 		}
-		const refusal = room.authenticate(conn, target.docName, { facilitatorKey: facilitatorKeyOf(req) });
+		const refusal = room.authenticate(conn, target.docName, {
+			facilitatorKey: subprotocolValue(req, FACILITATOR_SUBPROTOCOL_PREFIX),
+			participant: subprotocolValue(req, PARTICIPANT_SUBPROTOCOL_PREFIX)
+		});
 		if (refusal) {
 			forget();
 			rooms.release(record.roomId);

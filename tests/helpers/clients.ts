@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
+import { PARTICIPANT_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 
 // Each Node WebsocketProvider adds a process 'exit' listener; tests open dozens at once.
 process.setMaxListeners(200);
@@ -15,16 +15,38 @@ export interface TestClient {
 	destroy(): void;
 }
 
+export interface Participant {
+	participantId: string;
+	secret: string;
+}
+
+/** Registers a participant in a room through the API (as a browser does when someone joins). */
+export async function registerParticipant(baseUrl: string, roomId: string, name: string): Promise<Participant> {
+	const res = await fetch(`${baseUrl}/api/rooms/${roomId}/participants`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name })
+	});
+	if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
+	return (await res.json()) as Participant;
+}
+
+/** The sub-protocols that present a participant's identity in the handshake. */
+export function participantProtocols(participant: Participant): string[] {
+	return [SUBPROTOCOL, `${PARTICIPANT_SUBPROTOCOL_PREFIX}${participant.participantId}.${participant.secret}`];
+}
+
 export function connectClient(
 	wsUrl: string,
 	id: string,
-	options: { docName?: string; doc?: Y.Doc; protocols?: string[] } = {}
+	options: { docName?: string; doc?: Y.Doc; protocols?: string[]; participant?: Participant } = {}
 ): TestClient {
 	const doc = options.doc ?? new Y.Doc();
+	const protocols = options.protocols ?? (options.participant ? participantProtocols(options.participant) : [SUBPROTOCOL]);
 	const provider = new WebsocketProvider(`${wsUrl}/sync`, `${id}/${options.docName ?? 'board'}`, doc, {
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
-		protocols: options.protocols ?? [SUBPROTOCOL]
+		protocols
 	});
 	return {
 		doc,

@@ -7,7 +7,7 @@ import { createNote, deleteNote, linksMap, listNotes, readNote, votesMap } from 
 import { addLink, listLinks, linksOf, removeLink } from '../../src/lib/shared/board/links.ts';
 import { castVote, effectiveVotes, votesUsedBy } from '../../src/lib/shared/board/votes.ts';
 import { getNoteText, insertNoteText } from '../../src/lib/shared/board/note-text.ts';
-import { connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { connectClient, registerParticipant, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const BUDGET = 5;
@@ -32,7 +32,10 @@ function boardState(c: TestClient) {
 
 it('three clients converge on concurrent notes, typing, links, unlinks and votes', async () => {
 	const room = await createRoom(server.url);
-	const clients = authors.map(() => connectClient(server.wsUrl, room.roomId));
+	// Each writes as the participant they registered as: votes are keyed by participant.
+	const people = await Promise.all(authors.map((name) => registerParticipant(server.url, room.roomId, name)));
+	const voterOf = (author: string) => people[authors.indexOf(author as (typeof authors)[number])].participantId;
+	const clients = people.map((participant) => connectClient(server.wsUrl, room.roomId, { participant }));
 	await Promise.all(clients.map(synced));
 	const docs = clients.map((c) => c.doc);
 
@@ -57,7 +60,7 @@ it('three clients converge on concurrent notes, typing, links, unlinks and votes
 		}
 		const extra = addLink(c.doc, { kind: 'mitigates', a: threats[1], b: mitigations[0] });
 		expect(extra.ok).toBe(true);
-		for (let v = 0; v < BUDGET; v++) castVote(c.doc, `voter-${author}`, threats[v], BUDGET);
+		for (let v = 0; v < BUDGET; v++) castVote(c.doc, voterOf(author), threats[v], BUDGET);
 		return { threats, mitigations, extraLink: extra.ok ? extra.id : '' };
 	});
 	// ... and each removes one of its own links and deletes one of its notes.
@@ -80,7 +83,7 @@ it('three clients converge on concurrent notes, typing, links, unlinks and votes
 	expect(linksOf(view, shared)).toHaveLength(9);
 	expect(listLinks(view)).toHaveLength(18);
 	for (const { extraLink } of created) expect(listLinks(view).some((l) => l.id === extraLink)).toBe(false);
-	for (const author of authors) expect(votesUsedBy(view, `voter-${author}`)).toBe(BUDGET);
+	for (const author of authors) expect(votesUsedBy(view, voterOf(author))).toBe(BUDGET);
 	for (const { threats } of created) expect(readNote(view, threats[9])).toBeUndefined();
 	for (const c of clients) c.destroy();
 
@@ -93,7 +96,11 @@ it('three clients converge on concurrent notes, typing, links, unlinks and votes
 
 it('two tabs of one voter cannot exceed the budget in the totals everyone sees', async () => {
 	const room = await createRoom(server.url);
-	const [tab1, tab2, other] = [0, 1, 2].map(() => connectClient(server.wsUrl, room.roomId));
+	const ada = await registerParticipant(server.url, room.roomId, 'Ada');
+	// Two tabs (or browsers) of Ada hold the same identity: one budget across both.
+	const [tab1, tab2, other] = [ada, ada, await registerParticipant(server.url, room.roomId, 'Bo')].map((participant) =>
+		connectClient(server.wsUrl, room.roomId, { participant })
+	);
 	await Promise.all([tab1, tab2, other].map(synced));
 	const notes = Array.from({ length: 6 }, (_, n) =>
 		createNote(tab1.doc, { kind: 'threat', question: 2, author: 'Ada', authorColor: '#2563eb', text: `t${n}` })
@@ -102,8 +109,8 @@ it('two tabs of one voter cannot exceed the budget in the totals everyone sees',
 
 	// Both tabs spend the full budget on different notes before hearing of each other.
 	tab1.provider.disconnect();
-	for (const id of notes.slice(0, 5)) expect(castVote(tab1.doc, 'voter-ada', id, BUDGET).ok).toBe(true);
-	for (const id of notes.slice(1, 6)) expect(castVote(tab2.doc, 'voter-ada', id, BUDGET).ok).toBe(true);
+	for (const id of notes.slice(0, 5)) expect(castVote(tab1.doc, ada.participantId, id, BUDGET).ok).toBe(true);
+	for (const id of notes.slice(1, 6)) expect(castVote(tab2.doc, ada.participantId, id, BUDGET).ok).toBe(true);
 	tab1.provider.connect();
 
 	const total = (c: TestClient) => [...effectiveVotes(c.doc, BUDGET).values()].reduce((a, b) => a + b, 0);
@@ -118,7 +125,8 @@ it('two tabs of one voter cannot exceed the budget in the totals everyone sees',
 it('prunes links and votes orphaned by a concurrent delete when the room next loads', async () => {
 	const evicting = await startTestServer({ LOG_LEVEL: 'info', IDLE_EVICT_MS: '20' });
 	const room = await createRoom(evicting.url);
-	const a = connectClient(evicting.wsUrl, room.roomId);
+	const ada = await registerParticipant(evicting.url, room.roomId, 'Ada');
+	const a = connectClient(evicting.wsUrl, room.roomId, { participant: ada });
 	const b = connectClient(evicting.wsUrl, room.roomId);
 	await Promise.all([synced(a), synced(b)]);
 	const threat = createNote(a.doc, { kind: 'threat', question: 2, author: 'Ada', authorColor: '#2563eb', text: 't' });
@@ -131,7 +139,7 @@ it('prunes links and votes orphaned by a concurrent delete when the room next lo
 	a.provider.disconnect();
 	expect(deleteNote(b.doc, threat)).toBe(true);
 	expect(addLink(a.doc, { kind: 'mitigates', a: threat, b: fix }).ok).toBe(true);
-	expect(castVote(a.doc, 'voter-ada', threat, BUDGET).ok).toBe(true);
+	expect(castVote(a.doc, ada.participantId, threat, BUDGET).ok).toBe(true);
 	a.provider.connect();
 	await waitUntil(() => readNote(a.doc, threat) === undefined, 'a learns of the delete', { docs: [a.doc] });
 	expect(linksMap(a.doc).size).toBe(1); // stored, though every reader hides it

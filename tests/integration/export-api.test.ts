@@ -10,7 +10,7 @@ import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
-import { connectClient, synced, waitUntil } from '../helpers/clients.ts';
+import { connectClient, waitUntil } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../fixtures/export');
@@ -25,24 +25,25 @@ let server: TestServer;
 let room: CreateRoomResponse;
 const dataDir = tempDataDir();
 
+/**
+ * Writes the fixture room on the server, as a restored backup would be: its votes are keyed by
+ * fixture voter ids and its accepted threat predates recorded decisions, which participants'
+ * own writes could not produce today. A client then reads it back.
+ */
 async function seedFixture(target: TestServer, roomId: string): Promise<void> {
-	const writer = connectClient(target.wsUrl, roomId);
-	await synced(writer);
-	writer.doc.transact(() => buildFixtureBoard(writer.doc));
-	const reader = connectClient(target.wsUrl, roomId);
-	try {
-		await waitUntil(() => listNotes(reader.doc).length === NOTE_COUNT, 'seeded notes reach a second client', { docs: [reader.doc] });
-	} finally {
-		reader.destroy();
-		writer.destroy();
-	}
-	// The control document is the server's to write (as the facilitation router does).
 	const record = (await target.store.getRoom(roomId))!;
 	const loaded = await target.rooms.acquire(record);
 	try {
+		loaded.docs.board.doc.transact(() => buildFixtureBoard(loaded.docs.board.doc));
 		buildFixtureControl(loaded.docs.control.doc);
 	} finally {
 		target.rooms.release(roomId);
+	}
+	const reader = connectClient(target.wsUrl, roomId);
+	try {
+		await waitUntil(() => listNotes(reader.doc).length === NOTE_COUNT, 'seeded notes reach a client', { docs: [reader.doc] });
+	} finally {
+		reader.destroy();
 	}
 }
 

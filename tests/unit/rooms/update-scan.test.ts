@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MAX_TYPE_DEPTH, MAX_VALUE_DEPTH, scanUpdate } from '../../../server/rooms/update-scan.ts';
-import { canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, notesMap } from '../../../src/lib/shared/board/doc.ts';
+import { canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, notesMap, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
 import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
@@ -66,6 +66,18 @@ describe('scanUpdate: what honest clients write passes, with a summary', () => {
 		expect(summary.written).toEqual([{ root: 'canvas', key: 'shape:a' }]);
 		expect(summary.values).toEqual([{ root: 'canvas', key: 'shape:a', value: { id: 'shape:a', typeName: 'shape', x: 2 } }]);
 		expect(summary.deleted).toEqual([{ root: 'canvas', key: 'shape:a' }]);
+	});
+
+	it("reports the fields set one level down: a new note's, and a later status change", () => {
+		const { server, client } = pair();
+		let id = '';
+		const created = updateOf(client, () => (id = createNote(client, { kind: 'threat', question: 2, ...AUTHOR })));
+		const fields = okSummary(scanUpdate(server, created)).fields;
+		expect(fields).toContainEqual({ root: 'notes', key: id, field: 'kind', value: 'threat' });
+		expect(fields).toContainEqual({ root: 'notes', key: id, field: 'status', value: 'open' });
+		Y.applyUpdate(server, created);
+		const accepted = updateOf(client, () => updateNoteFields(client, id, { status: 'accepted' }));
+		expect(okSummary(scanUpdate(server, accepted)).fields).toEqual([{ root: 'notes', key: id, field: 'status', value: 'accepted' }]);
 	});
 
 	it('a value as deep as the limit allows', () => {

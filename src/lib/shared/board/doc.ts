@@ -21,6 +21,8 @@ import {
 	MitigationNotePatch,
 	NOTE_LINK_ENDS,
 	Note,
+	RiskDecision,
+	RiskEstimate,
 	NoteInput,
 	OrderKey,
 	PlainNotePatch,
@@ -184,6 +186,7 @@ function snapshotNote(id: string, value: unknown): Note | undefined {
 		question: value.get('question'),
 		text: readText(value.get('text')),
 		author: value.get('author'),
+		authorId: value.get('authorId'),
 		authorColor: value.get('authorColor'),
 		color: value.get('color'),
 		order: value.get('order'),
@@ -195,6 +198,8 @@ function snapshotNote(id: string, value: unknown): Note | undefined {
 		raw.likelihood = value.get('likelihood') ?? null;
 		raw.impact = value.get('impact') ?? null;
 		raw.status = value.get('status');
+		raw.decision = value.get('decision');
+		raw.estimate = value.get('estimate');
 	} else if (kind === 'mitigation') {
 		raw.owner = value.get('owner');
 		raw.status = value.get('status');
@@ -248,6 +253,7 @@ export function writeNewNote(doc: Y.Doc, id: string, fields: NewNoteFields): voi
 		note.set('question', fields.question);
 		note.set('text', new Y.Text(fields.text));
 		note.set('author', fields.author);
+		if (fields.authorId !== undefined) note.set('authorId', fields.authorId);
 		note.set('authorColor', fields.authorColor);
 		note.set('color', fields.color ?? DEFAULT_NOTE_COLORS[fields.kind]);
 		note.set('order', fields.order);
@@ -260,6 +266,8 @@ export function writeNewNote(doc: Y.Doc, id: string, fields: NewNoteFields): voi
 			note.set('likelihood', fields.likelihood);
 			note.set('impact', fields.impact);
 			note.set('status', fields.status);
+			if (fields.decision) note.set('decision', fields.decision);
+			if (fields.estimate) note.set('estimate', fields.estimate);
 		} else if (fields.kind === 'mitigation') {
 			note.set('owner', fields.owner);
 			note.set('status', fields.status);
@@ -301,6 +309,39 @@ const PATCH_SCHEMAS = {
 	question: PlainNotePatch,
 	retro: PlainNotePatch
 } as const satisfies Record<NoteKind, z.ZodType>;
+
+/**
+ * Records agreed values on a threat with the estimate behind them (server only: an estimation
+ * round's result), in one transaction. False when the note is not a threat on the board.
+ */
+export function updateNoteEstimate(doc: Y.Doc, id: string, estimate: RiskEstimate, origin: unknown = null): boolean {
+	const note = readNote(doc, id);
+	const map = noteMap(doc, id);
+	if (note?.kind !== 'threat' || !map) return false;
+	const parsed = RiskEstimate.parse(estimate);
+	doc.transact(() => {
+		map.set('likelihood', parsed.likelihood);
+		map.set('impact', parsed.impact);
+		map.set('estimate', parsed);
+	}, origin);
+	return true;
+}
+
+/**
+ * Records a risk decision on a threat and sets its status to the decided one (server only: the
+ * decisions API checks who decided and why), in one transaction.
+ */
+export function recordRiskDecision(doc: Y.Doc, id: string, decision: RiskDecision, origin: unknown = null): boolean {
+	const note = readNote(doc, id);
+	const map = noteMap(doc, id);
+	if (note?.kind !== 'threat' || !map) return false;
+	const parsed = RiskDecision.parse(decision);
+	doc.transact(() => {
+		map.set('status', parsed.status);
+		map.set('decision', parsed);
+	}, origin);
+	return true;
+}
 
 /** Turns one STRIDE letter of a threat on or off without touching the other letters. */
 export function setStrideLetter(doc: Y.Doc, id: string, letter: StrideLetter, on: boolean): boolean {
@@ -418,6 +459,16 @@ export function isLinkLive(doc: Y.Doc, link: Link, notes: LiveNotes = noteLookup
 	if (link.kind === 'canvas') return notes.get(link.noteId) !== undefined;
 	const ends = NOTE_LINK_ENDS[link.kind];
 	return notes.get(link.threatId)?.kind === ends.threat && notes.get(noteLinkOtherId(link))?.kind === ends.other;
+}
+
+/**
+ * Whether a note with this id was on the board and has been deleted: bringing it back (undo)
+ * restores it whole, with its author, votes and records. Reads Y.Map's entry for the key, which
+ * Yjs keeps (deleted) after a delete.
+ */
+export function wasNoteDeleted(doc: Y.Doc, id: string): boolean {
+	const entry = (notesMap(doc) as unknown as { _map: Map<string, { deleted: boolean }> })._map.get(id);
+	return entry !== undefined && entry.deleted;
 }
 
 /** Whether a canvas element (a tldraw record id) is on the canvas now. */

@@ -158,11 +158,51 @@ export type BoardMeta = z.infer<typeof BoardMeta>;
 
 // ---- Notes (plain snapshots read from the document) -------------------------------------------
 
+// ---- Recorded decisions and estimates on threats (written by the server) -----------------------
+
+/** Statuses that record a risk decision: someone accepted or transferred the risk, for a reason. */
+export const DECIDED_STATUSES = ['accepted', 'transferred'] as const;
+export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
+export const MAX_RATIONALE_LENGTH = 1_000;
+/** A calendar date, YYYY-MM-DD (a review date is a day, not a moment). */
+export const CalendarDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
+
+/** Who took a risk decision, why, and until when it holds. */
+export const RiskDecision = z.strictObject({
+	status: z.enum(DECIDED_STATUSES),
+	deciderId: RecordId,
+	deciderName: DisplayName,
+	rationale: z.string().trim().min(1).max(MAX_RATIONALE_LENGTH),
+	reviewBy: CalendarDate,
+	decidedAt: Timestamp
+});
+export type RiskDecision = z.infer<typeof RiskDecision>;
+
+/** One person's private estimate in an estimation round, kept with the agreed values. */
+export const EstimatePick = z.strictObject({ participantId: RecordId, name: DisplayName, likelihood: Rating, impact: Rating });
+export type EstimatePick = z.infer<typeof EstimatePick>;
+export const MAX_ESTIMATE_PICKS = 200;
+
+/** The values a team agreed in an estimation round, with the spread of the picks behind them. */
+export const RiskEstimate = z.strictObject({
+	likelihood: Rating,
+	impact: Rating,
+	picks: z.array(EstimatePick).max(MAX_ESTIMATE_PICKS),
+	/** max - min of the picks on either axis was at least WIDE_SPREAD: the team discussed it. */
+	wideSpread: z.boolean(),
+	agreedAt: Timestamp
+});
+export type RiskEstimate = z.infer<typeof RiskEstimate>;
+/** A spread of this much (max - min, on likelihood or impact) is flagged for discussion. */
+export const WIDE_SPREAD = 2;
+
 const NoteBase = z.strictObject({
 	id: RecordId,
 	question: Question,
 	text: z.string().max(MAX_NOTE_TEXT_READ_LENGTH),
 	author: DisplayName,
+	/** The workshop participant who wrote it (two people may share a display name). */
+	authorId: RecordId.optional().catch(undefined),
 	authorColor: HexColor,
 	color: HexColor,
 	order: OrderKey,
@@ -177,7 +217,11 @@ export const ThreatNote = NoteBase.extend({
 	/** null until someone rates the threat. */
 	likelihood: Rating.nullable(),
 	impact: Rating.nullable(),
-	status: ThreatStatusSchema
+	status: ThreatStatusSchema,
+	/** The last risk decision (kept when the status moves on, as a record). A bad one is dropped, not the note. */
+	decision: RiskDecision.optional().catch(undefined),
+	/** The values agreed in an estimation round. */
+	estimate: RiskEstimate.optional().catch(undefined)
 });
 export const MitigationNote = NoteBase.extend({
 	kind: z.literal('mitigation'),
@@ -203,6 +247,7 @@ const NoteInputBase = z.strictObject({
 	question: Question,
 	text: z.string().max(MAX_NOTE_TEXT_LENGTH).default(''),
 	author: DisplayName,
+	authorId: RecordId.optional(),
 	authorColor: HexColor,
 	/** Defaults to DEFAULT_NOTE_COLORS[kind]. */
 	color: HexColor.optional(),
@@ -218,7 +263,10 @@ export const NoteInput = z.discriminatedUnion('kind', [
 		stride: z.array(StrideLetterSchema).max(STRIDE_LETTERS.length * 2).default([]),
 		likelihood: Rating.nullable().default(null),
 		impact: Rating.nullable().default(null),
-		status: ThreatStatusSchema.default('open')
+		status: ThreatStatusSchema.default('open'),
+		/** Only the server records these (and an import, which the server runs). */
+		decision: RiskDecision.optional(),
+		estimate: RiskEstimate.optional()
 	}),
 	NoteInputBase.extend({
 		kind: z.literal('mitigation'),

@@ -108,3 +108,18 @@ export function clearVotes(doc: Y.Doc): number {
 function sumCounts(votes: Vote[]): number {
 	return votes.reduce((total, vote) => total + vote.count, 0);
 }
+
+/**
+ * Writes a closed hidden round's ballots as votes, in one transaction (server only): each
+ * `${voterId}:${noteId}` gets the dots handed in, replacing what that voter had on that note.
+ */
+export function writeBallotVotes(doc: Y.Doc, ballots: ReadonlyArray<{ voterId: string; noteId: string; dots: number }>, origin: unknown = null): void {
+	const votes = votesMap(doc);
+	doc.transact(() => {
+		for (const { voterId, noteId, dots } of ballots) {
+			const key = voteKey(RecordId.parse(voterId), RecordId.parse(noteId));
+			if (dots > 0) votes.set(key, Math.min(dots, MAX_VOTES_PER_ENTRY));
+			else votes.delete(key);
+		}
+	}, origin);
+}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TimeboxMs } from './doc.ts';
+import { ROUND_COMMANDS } from './round-commands.ts';
 import { DisplayName } from '../person.ts';
 import { MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
 
@@ -55,7 +56,8 @@ export const ControlCommand = z.discriminatedUnion('type', [
 	z
 		.object({ type: z.literal('promote'), clientId: ClientId, name: DisplayName.optional(), handOver: z.boolean().default(false) })
 		.strict(),
-	z.object({ type: z.literal('revoke'), grantId: z.string().max(64) }).strict()
+	z.object({ type: z.literal('revoke'), grantId: z.string().max(64) }).strict(),
+	...ROUND_COMMANDS
 ]);
 export type ControlCommand = z.input<typeof ControlCommand>;
 export type ParsedControlCommand = z.output<typeof ControlCommand>;

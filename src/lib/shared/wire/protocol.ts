@@ -15,6 +15,8 @@ export const SUBPROTOCOL = 'threatboard.v1';
  * handshake (not the URL) so that secrets never land in access logs or browser history.
  */
 export const FACILITATOR_SUBPROTOCOL_PREFIX = 'tb-key.';
+/** Prefix of the sub-protocol carrying a participant's identity: `tb-participant.<id>.<secret>`. */
+export const PARTICIPANT_SUBPROTOCOL_PREFIX = 'tb-participant.';
 
 export const MessageType = {
 	Sync: 0,
@@ -71,7 +73,15 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-export const DOC_NAMES = ['board', 'control'] as const;
+/** Documents clients open through /sync/<id>/<doc>. */
+export const SYNC_DOC_NAMES = ['board', 'control'] as const;
+export type SyncDocName = (typeof SYNC_DOC_NAMES)[number];
+/**
+ * Every document a room keeps: the two clients sync, and `sealed`, which holds what participants
+ * hand in privately (participant secrets' hashes, hidden ballots, estimation picks, poll answers)
+ * until the facilitator reveals it. Only the server reads and writes `sealed`: no sync path reaches it.
+ */
+export const DOC_NAMES = [...SYNC_DOC_NAMES, 'sealed'] as const;
 export type DocName = (typeof DOC_NAMES)[number];
 
 /** Reason string carried by an Auth permission-denied message when writes are refused. */

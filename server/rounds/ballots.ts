@@ -1,0 +1,90 @@
+/**
+ * Secret ballots. While a voting round runs with hidden totals, votes go to the server (never into
+ * the shared board document, which every client receives): they wait in the `sealed` document,
+ * one budget per participant across all their browsers, and the control document says only how
+ * many have voted. When the round closes, the server writes them into the board as votes.
+ */
+import { readNote } from '#shared/board/doc';
+import { writeBallotVotes } from '#shared/board/votes';
+import { readVoting } from '#shared/control/doc';
+import { readBallotRound, readPeople, writeRounds, type BallotRound } from '#shared/control/rounds';
+import { listBallots, setBallot } from '#shared/sealed/doc';
+import type { Room } from '../rooms/room.ts';
+import { ROUNDS_ORIGIN } from './identity.ts';
+
+export type BallotOutcome =
+	| { ok: true; mine: Record<string, number>; used: number; budget: number }
+	| { ok: false; status: 403 | 404 | 409; message: string };
+
+/** True while a voting round runs with hidden totals: the rounds whose votes the server keeps. */
+export function hiddenRoundOpen(room: Room): boolean {
+	const voting = readVoting(room.docs.control.doc);
+	return voting.status === 'open' && voting.hideTotals;
+}
+
+/** A participant's ballots in the current round, and what they have used of their budget. */
+export function myBallots(room: Room, participantId: string): Extract<BallotOutcome, { ok: true }> {
+	const { round } = readBallotRound(room.docs.control.doc);
+	const mine: Record<string, number> = {};
+	let used = 0;
+	for (const ballot of listBallots(room.docs.sealed.doc, round)) {
+		if (ballot.participantId !== participantId) continue;
+		mine[ballot.noteId] = ballot.dots;
+		used += ballot.dots;
+	}
+	return { ok: true, mine, used, budget: readVoting(room.docs.control.doc).budget };
+}
+
+/** Sets a participant's dots on a note in the hidden round, within their budget. */
+export function castBallot(room: Room, participantId: string, noteId: string, dots: number): BallotOutcome {
+	const control = room.docs.control.doc;
+	if (!hiddenRoundOpen(room)) return { ok: false, status: 409, message: 'No voting round with hidden totals is open: votes go on the board.' };
+	const ballot = readBallotRound(control);
+	if (ballot.excluded.includes(participantId)) return { ok: false, status: 403, message: 'The facilitator left you out of this voting round.' };
+	if (!readNote(room.docs.board.doc, noteId)) return { ok: false, status: 404, message: 'There is no such note to vote on.' };
+	const current = myBallots(room, participantId);
+	const used = current.used - (current.mine[noteId] ?? 0) + dots;
+	if (used > current.budget) return { ok: false, status: 409, message: `That is more than your ${current.budget} dots in this round.` };
+	room.docs.sealed.doc.transact(() => setBallot(room.docs.sealed.doc, { round: ballot.round, participantId, noteId, dots }), ROUNDS_ORIGIN);
+	writeRounds(control, { ballot: { ...ballot, ...turnout(room, ballot) } }, ROUNDS_ORIGIN);
+	return myBallots(room, participantId);
+}
+
+/** Totals of the current round (for the facilitator's live results during a hidden round). */
+export function roundTotals(room: Room): Record<string, number> {
+	const { round } = readBallotRound(room.docs.control.doc);
+	const totals: Record<string, number> = {};
+	for (const { noteId, dots } of listBallots(room.docs.sealed.doc, round)) {
+		if (readNote(room.docs.board.doc, noteId)) totals[noteId] = (totals[noteId] ?? 0) + dots;
+	}
+	return totals;
+}
+
+/** How many of those who may vote have voted. */
+function turnout(room: Room, ballot: BallotRound): Pick<BallotRound, 'voted' | 'eligible'> {
+	const voters = new Set(listBallots(room.docs.sealed.doc, ballot.round).map((b) => b.participantId));
+	const eligible = [...readPeople(room.docs.control.doc).keys()].filter((id) => !ballot.excluded.includes(id));
+	return { voted: eligible.filter((id) => voters.has(id)).length, eligible: eligible.length };
+}
+
+/** A hidden round opens: a new round number, nobody has voted yet. */
+export function openBallotRound(room: Room, reopen: boolean): void {
+	const control = room.docs.control.doc;
+	const current = readBallotRound(control);
+	const next = reopen ? current : { round: current.round + 1, excluded: current.excluded, voted: 0, eligible: 0 };
+	writeRounds(control, { ballot: { ...next, ...turnout(room, next) } }, ROUNDS_ORIGIN);
+}
+
+/** A hidden round closes: its ballots become votes on the board, for everyone to see. */
+export function closeBallotRound(room: Room): void {
+	const { round } = readBallotRound(room.docs.control.doc);
+	const ballots = listBallots(room.docs.sealed.doc, round).map((b) => ({ voterId: b.participantId, noteId: b.noteId, dots: b.dots }));
+	if (ballots.length > 0) writeBallotVotes(room.docs.board.doc, ballots, ROUNDS_ORIGIN);
+}
+
+export function setExcluded(room: Room, participantIds: readonly string[]): void {
+	const control = room.docs.control.doc;
+	const current = readBallotRound(control);
+	const next = { ...current, excluded: [...new Set(participantIds)] };
+	writeRounds(control, { ballot: { ...next, ...turnout(room, next) } }, ROUNDS_ORIGIN);
+}

@@ -1,0 +1,98 @@
+/**
+ * The workshop's fairness rules, enforced by the server as room hooks, so that the raw protocol
+ * gets the same answers as the honest UI:
+ * - identity: a connection presenting participant credentials becomes that participant; forged
+ *   or unknown credentials are refused (4401);
+ * - votes: each person writes only their own dots (`<participantId>:<noteId>`); none while a
+ *   hidden round runs (ballots go to the server) or once a round has closed;
+ * - authorship: a note's `authorId` is the writer's own;
+ * - risk decisions: a threat becomes Accepted or Transferred only together with a decision
+ *   naming a participant as decider, a rationale and a review date;
+ * - estimates: only an estimation round records them (or a note brought back whole by undo);
+ * - silent rounds: no new threat is published while one runs (drafts stay private until the
+ *   reveal), a few seconds' grace after it starts for notes written just before.
+ * Refusals close the offending connection with 4406 (UpdateRefused) and a reason.
+ */
+import { BOARD_ROOTS, wasNoteDeleted } from '#shared/board/doc';
+import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
+import { readControl } from '#shared/control/doc';
+import { readPeople } from '#shared/control/rounds';
+import { CloseCode } from '#shared/wire/protocol';
+import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
+import type { EntryRef } from '../rooms/update-scan.ts';
+import { parseParticipantCredentials, verifyParticipant } from './identity.ts';
+
+/** Threats written this soon after a silent round started were written before the writer knew. */
+export const SILENT_ROUND_GRACE_MS = 3_000;
+
+const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseCode.UpdateRefused, reason });
+const entryId = (entry: EntryRef) => `${entry.root}\u0000${entry.key ?? ''}`;
+
+export function createRoundHooks(now: () => number = Date.now): RoomHooks {
+	return {
+		name: 'rounds',
+		onAuthenticate({ room, connection, credentials }) {
+			if (credentials.participant === undefined || connection.role === 'observer') return undefined;
+			const participantId = verifyParticipant(room, parseParticipantCredentials(credentials.participant));
+			if (!participantId) return { code: CloseCode.Unauthorized, reason: 'participant identity not recognised' };
+			connection.participantId = participantId;
+			return undefined;
+		},
+		checkUpdate(payload) {
+			return payload.docName === 'board' ? checkFairness(payload, now()) : undefined;
+		}
+	};
+}
+
+function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: number): WriteRefusal | undefined {
+	const control = readControl(room.docs.control.doc);
+	const created = new Set(summary.created.map(entryId));
+	const board = room.docs.board.doc;
+	// A deleted note brought back by undo comes back whole: its author, votes and estimate.
+	const restoredNote = (noteId: string | null) =>
+		noteId !== null && created.has(entryId({ root: BOARD_ROOTS.notes, key: noteId })) && wasNoteDeleted(board, noteId);
+	const createdNote = (noteId: string | null) => noteId !== null && created.has(entryId({ root: BOARD_ROOTS.notes, key: noteId }));
+	const isFacilitator = connection.role === 'facilitator';
+
+	// Votes.
+	const voteEntries = [...summary.written, ...summary.deleted].filter((e) => e.root === BOARD_ROOTS.votes);
+	if (voteEntries.length > 0) {
+		const deletedNotes = new Set(summary.deleted.filter((e) => e.root === BOARD_ROOTS.notes).map((e) => e.key));
+		for (const entry of voteEntries) {
+			const [voterId, noteId, extra] = (entry.key ?? '').split(':');
+			// Deleting a note takes its votes with it; bringing it back (undo) brings them back.
+			if (extra === undefined && noteId && (deletedNotes.has(noteId) || restoredNote(noteId))) continue;
+			if (control.voting.status === 'open' && control.voting.hideTotals) return refuse('votes go to the server while totals are hidden');
+			if (control.voting.status === 'closed') return refuse('the voting round is closed');
+			if (!connection.participantId || voterId !== connection.participantId || extra !== undefined) return refuse("writes someone else's votes");
+		}
+	}
+
+	const people = readPeople(room.docs.control.doc);
+	const decisions = new Map<string, unknown>();
+	for (const { root, key, field, value } of summary.fields) {
+		if (root === BOARD_ROOTS.notes && field === 'decision' && key !== null) decisions.set(key, value);
+	}
+	for (const { root, key, field, value } of summary.fields) {
+		if (root !== BOARD_ROOTS.notes || key === null) continue;
+		if (field === 'authorId' && value !== connection.participantId && !restoredNote(key)) return refuse('writes a note as someone else');
+		if (field === 'estimate' && !(restoredNote(key) && RiskEstimate.safeParse(value).success)) return refuse('records an estimate outside an estimation round');
+		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
+			const decision = RiskDecision.safeParse(decisions.get(key));
+			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !people.has(decision.data.deciderId)) {
+				return refuse('accepts or transfers a risk without a decider, a rationale and a review date');
+			}
+		}
+		if (field === 'decision' && !RiskDecision.safeParse(value).success) return refuse('records a malformed risk decision');
+		if (field === 'kind' && value === 'threat' && createdNote(key) && silentRoundClosedTo(control, isFacilitator, now)) {
+			return refuse('publishes a threat during a silent round');
+		}
+	}
+	return undefined;
+}
+
+/** True when a silent round runs (past its grace) and this writer may not publish threats. */
+function silentRoundClosedTo(control: ReturnType<typeof readControl>, isFacilitator: boolean, now: number): boolean {
+	const { silent } = control;
+	return !isFacilitator && silent.active && silent.startedAt !== null && now - silent.startedAt > SILENT_ROUND_GRACE_MS;
+}

@@ -1,0 +1,74 @@
+/**
+ * One identity per person in a workshop. On first join a participant registers and gets an id
+ * and a secret; the browser keeps them (like the facilitator key) and presents them in the sync
+ * handshake (`tb-participant.<id>.<secret>`) and in the API's Authorization header
+ * (`Participant <id>.<secret>`), never in a URL query or a log. Authorship, ballots, estimates and
+ * budgets are keyed by the id, so two people called Alex stay two people, and one person's
+ * second browser is still that person. The server stores only a hash of the secret, in the
+ * server-only `sealed` document; the id and display name are public, in the control document.
+ */
+import { createRecordId, createSecret, isSecret } from '#shared/ids';
+import { RecordId } from '#shared/board/schema';
+import { MAX_PEOPLE, readPeople, readPerson, writePerson, type WorkshopRole } from '#shared/control/rounds';
+import { countParticipants, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
+import { hashSecret, sameSecret } from '../auth/secrets.ts';
+import type { Room } from '../rooms/room.ts';
+
+/** The origin of the server's writes for participants and their rounds. */
+export const ROUNDS_ORIGIN = Symbol('rounds');
+
+export interface ParticipantCredentials {
+	participantId: string;
+	secret: string;
+}
+
+/** `<participantId>.<secret>` as presented; undefined for anything malformed. */
+export function parseParticipantCredentials(value: string | undefined): ParticipantCredentials | undefined {
+	if (!value) return undefined;
+	const dot = value.indexOf('.');
+	const participantId = value.slice(0, dot);
+	const secret = value.slice(dot + 1);
+	if (dot < 0 || !RecordId.safeParse(participantId).success || !isSecret(secret)) return undefined;
+	return { participantId, secret };
+}
+
+export type RegisterResult = { ok: true; credentials: ParticipantCredentials } | { ok: false; message: string };
+
+/** A new participant of this room, named as they chose. */
+export function registerParticipant(room: Room, name: string, now: number): RegisterResult {
+	const sealed = room.docs.sealed.doc;
+	if (countParticipants(sealed) >= MAX_PEOPLE) return { ok: false, message: `A workshop can have at most ${MAX_PEOPLE} participants.` };
+	const credentials = { participantId: createRecordId(), secret: createSecret() };
+	sealed.transact(() => writeParticipantSecret(sealed, credentials.participantId, { secretHash: hashSecret(credentials.secret), createdAt: now }), ROUNDS_ORIGIN);
+	writePerson(room.docs.control.doc, credentials.participantId, { name, role: null, joinedAt: now }, ROUNDS_ORIGIN);
+	return { ok: true, credentials };
+}
+
+/** The participant these credentials prove, or undefined (unknown id, wrong or replayed-wrong secret). */
+export function verifyParticipant(room: Room, credentials: ParticipantCredentials | undefined): string | undefined {
+	if (!credentials) return undefined;
+	const stored = readParticipantSecret(room.docs.sealed.doc, credentials.participantId);
+	if (!stored || !sameSecret(hashSecret(credentials.secret), stored.secretHash)) return undefined;
+	return credentials.participantId;
+}
+
+/** Renames a participant (their display name is theirs to change). */
+export function renameParticipant(room: Room, participantId: string, name: string): void {
+	const control = room.docs.control.doc;
+	const person = readPerson(control, participantId);
+	if (person && person.name !== name) writePerson(control, participantId, { ...person, name }, ROUNDS_ORIGIN);
+}
+
+/** Sets a participant's workshop role; false when there is no such participant. */
+export function setWorkshopRole(room: Room, participantId: string, role: WorkshopRole | null): boolean {
+	const control = room.docs.control.doc;
+	const person = readPerson(control, participantId);
+	if (!person) return false;
+	if (person.role !== role) writePerson(control, participantId, { ...person, role }, ROUNDS_ORIGIN);
+	return true;
+}
+
+/** Participant ids of the room (for eligibility counts). */
+export function participantIds(room: Room): string[] {
+	return [...readPeople(room.docs.control.doc).keys()];
+}

@@ -1,0 +1,299 @@
+/**
+ * The workshop's fairness rules, held by the server against the raw protocol (issue 14): one
+ * identity per person, secret ballots, private estimation picks and poll answers, recorded risk
+ * decisions and silent rounds. Real server on port 0, real providers and raw sockets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createNote, listNotes, notesMap, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
+import { effectiveVotes } from '../../src/lib/shared/board/votes.ts';
+import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
+import { readControl, writeControl } from '../../src/lib/shared/control/doc.ts';
+import { readBallotRound, readEstimation, readPeople, readPoll } from '../../src/lib/shared/control/rounds.ts';
+import { encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
+import { CloseCode, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
+import { connectClient, participantProtocols, rawClient, registerParticipant, synced, waitUntil, type Participant, type TestClient } from '../helpers/clients.ts';
+import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+const dataDir = tempDataDir();
+beforeAll(async () => {
+	server = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
+});
+afterAll(async () => {
+	await server.close();
+});
+
+const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
+
+async function command(roomId: string, key: string, body: ControlCommand) {
+	const res = await fetch(`${server.url}${controlPath(roomId)}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+		body: JSON.stringify(body)
+	});
+	return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
+}
+
+async function asParticipant(method: string, path: string, who: Participant, body?: unknown) {
+	const res = await fetch(`${server.url}${path}`, {
+		method,
+		headers: { 'content-type': 'application/json', authorization: `Participant ${who.participantId}.${who.secret}` },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A room with three people (Ada, Bo and a second "Ada"), each on the board and the control document. */
+async function workshop() {
+	const room = await createRoom(server.url);
+	const ada = await registerParticipant(server.url, room.roomId, 'Ada');
+	const bo = await registerParticipant(server.url, room.roomId, 'Bo');
+	const otherAda = await registerParticipant(server.url, room.roomId, 'Ada');
+	const clients: TestClient[] = [];
+	const open = (participant: Participant, docName: 'board' | 'control') => {
+		const client = connectClient(server.wsUrl, room.roomId, { participant, docName });
+		clients.push(client);
+		return client;
+	};
+	const boards = { ada: open(ada, 'board'), bo: open(bo, 'board') };
+	const controls = { ada: open(ada, 'control'), bo: open(bo, 'control') };
+	await Promise.all(clients.map(synced));
+	const threats = Array.from({ length: 3 }, (_, n) => createNote(boards.ada.doc, { kind: 'threat', question: 2, text: `t${n}`, ...AUTHOR }));
+	await waitUntil(() => listNotes(boards.bo.doc).length === 3, 'bo has the threats', { docs: [boards.bo.doc] });
+	return { room, ada, bo, otherAda, boards, controls, threats, close: () => clients.forEach((c) => c.destroy()) };
+}
+
+/** Every frame a client receives from now on. */
+function recordFrames(client: TestClient): Uint8Array[] {
+	const frames: Uint8Array[] = [];
+	client.provider.ws!.addEventListener('message', (event: MessageEvent) => frames.push(new Uint8Array(event.data as ArrayBuffer)));
+	return frames;
+}
+
+const contains = (haystack: Uint8Array, needle: string) => Buffer.from(haystack).includes(Buffer.from(needle));
+
+describe('one identity per person', () => {
+	it('tells two people with the same name apart, and refuses forged or unknown identities', async () => {
+		const w = await workshop();
+		expect(w.ada.participantId).not.toBe(w.otherAda.participantId);
+		const people = readPeople(w.controls.bo.doc);
+		expect([...people.values()].filter((p) => p.name === 'Ada')).toHaveLength(2);
+
+		// The server stamps each presence with the identity its connection proved.
+		w.boards.ada.provider.awareness.setLocalState({ user: { name: 'Ada', color: '#2563eb', participantId: 'impostor123' } });
+		await waitUntil(() => w.boards.bo.provider.awareness.getStates().has(w.boards.ada.doc.clientID), 'bo sees ada');
+		const seen = w.boards.bo.provider.awareness.getStates().get(w.boards.ada.doc.clientID) as { user: { participantId: string } };
+		expect(seen.user.participantId).toBe(w.ada.participantId);
+
+		const forged = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols({ participantId: w.ada.participantId, secret: 'x'.repeat(43) }));
+		expect((await forged.closed).code).toBe(CloseCode.Unauthorized);
+		const unknown = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols({ participantId: 'nobody-here-1', secret: w.ada.secret }));
+		expect((await unknown.closed).code).toBe(CloseCode.Unauthorized);
+		// An observer cannot register at all.
+		const observer = await fetch(`${server.url}/api/rooms/${w.room.observerId}/participants`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Eve' })
+		});
+		expect(observer.status).toBe(404);
+		w.close();
+	});
+});
+
+describe('secret ballots', () => {
+	it('keep every ballot from every other participant until the round closes, one budget per person', async () => {
+		const w = await workshop();
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'open', hideTotals: true, budget: 3 })).status).toBe(200);
+		const boFrames = recordFrames(w.boards.bo);
+		const boControlFrames = recordFrames(w.controls.bo);
+
+		const vote = (who: Participant, noteId: string, dots: number) => asParticipant('PUT', `/api/rooms/${w.room.roomId}/ballots/${noteId}`, who, { dots });
+		expect((await vote(w.ada, w.threats[0], 2)).body).toMatchObject({ mine: { [w.threats[0]]: 2 }, used: 2, budget: 3 });
+		// Ada's second browser holds the same identity: the same budget.
+		expect((await vote(w.ada, w.threats[1], 2)).status).toBe(409);
+		expect((await vote(w.ada, w.threats[1], 1)).status).toBe(200);
+		expect((await vote(w.bo, w.threats[2], 3)).status).toBe(200);
+		// Ballots on notes that do not exist, floods of bad values: refused, nothing stored.
+		expect((await vote(w.bo, 'no-such-note', 1)).status).toBe(404);
+		expect((await vote(w.bo, w.threats[0], -1)).status).toBe(400);
+
+		// A participant writing votes straight into the board is refused while totals are hidden.
+		const raw = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
+		await raw.opened;
+		const mirror = new Y.Doc();
+		Y.applyUpdate(mirror, Y.encodeStateAsUpdate(w.boards.bo.doc));
+		const updates: Uint8Array[] = [];
+		mirror.on('update', (u: Uint8Array) => updates.push(u));
+		votesMap(mirror).set(`${w.bo.participantId}:${w.threats[0]}`, 1);
+		raw.send(encodeSyncMessage(SyncStep.Update, updates[0]));
+		expect((await raw.closed).code).toBe(CloseCode.UpdateRefused);
+
+		await waitUntil(() => readBallotRound(w.controls.bo.doc).voted === 2, 'bo sees that two have voted');
+		expect(readBallotRound(w.controls.bo.doc)).toMatchObject({ voted: 2, eligible: 3 });
+		// What Bo received in the meantime holds nobody's ballot: no votes on the board, and
+		// neither Ada's participant id with a note id nor a tally in any frame.
+		expect(votesMap(w.boards.bo.doc).size).toBe(0);
+		for (const frame of [...boFrames, ...boControlFrames]) expect(contains(frame, `${w.ada.participantId}:`)).toBe(false);
+		// The facilitator sees the live totals; a participant does not.
+		const totals = await fetch(`${server.url}/api/rooms/${w.room.roomId}/ballots`, { headers: { authorization: `Bearer ${w.room.facilitatorKey}` } });
+		expect(await totals.json()).toMatchObject({ totals: { [w.threats[0]]: 2, [w.threats[1]]: 1, [w.threats[2]]: 3 }, voted: 2, eligible: 3 });
+		expect((await fetch(`${server.url}/api/rooms/${w.room.roomId}/ballots`, { headers: { authorization: `Participant ${w.bo.participantId}.${w.bo.secret}` } })).status).toBe(403);
+
+		// Closing writes the totals into the board, for everyone.
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'closed' })).status).toBe(200);
+		await waitUntil(() => votesMap(w.boards.bo.doc).size === 3, 'the totals reach bo', { docs: [w.boards.bo.doc] });
+		expect(Object.fromEntries(effectiveVotes(w.boards.bo.doc, 3))).toEqual({ [w.threats[0]]: 2, [w.threats[1]]: 1, [w.threats[2]]: 3 });
+		expect((await vote(w.bo, w.threats[0], 1)).status).toBe(409); // after close
+		w.close();
+	});
+
+	it('lose no ballot across a restart in the middle of a round, and leave out whom the facilitator excluded', async () => {
+		const w = await workshop();
+		await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'open', hideTotals: true });
+		await command(w.room.roomId, w.room.facilitatorKey, { type: 'exclude-voters', participantIds: [w.otherAda.participantId] });
+		const vote = (who: Participant, dots: number) => asParticipant('PUT', `/api/rooms/${w.room.roomId}/ballots/${w.threats[0]}`, who, { dots });
+		expect((await vote(w.otherAda, 1)).status).toBe(403);
+		expect((await vote(w.ada, 2)).status).toBe(200);
+		w.close();
+
+		await server.close();
+		server = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
+		expect((await asParticipant('GET', `/api/rooms/${w.room.roomId}/ballots/mine`, w.ada)).body).toMatchObject({ mine: { [w.threats[0]]: 2 } });
+		await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'closed' });
+		const reader = connectClient(server.wsUrl, w.room.roomId);
+		await synced(reader);
+		expect(effectiveVotes(reader.doc, 5).get(w.threats[0])).toBe(2);
+		// Re-opened, the round keeps its ballots.
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'reopen-voting' })).status).toBe(200);
+		expect((await asParticipant('GET', `/api/rooms/${w.room.roomId}/ballots/mine`, w.ada)).body).toMatchObject({ used: 2 });
+		reader.destroy();
+	});
+});
+
+describe('risk estimation', () => {
+	it('keeps picks private until the reveal, flags a wide spread, and records the agreed values with the picks', async () => {
+		const w = await workshop();
+		const boFrames = recordFrames(w.controls.bo);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'estimate', noteIds: [w.threats[0], w.threats[1]] })).status).toBe(200);
+		const pick = (who: Participant, likelihood: number, impact: number) =>
+			asParticipant('PUT', `/api/rooms/${w.room.roomId}/estimates/mine`, who, { likelihood, impact });
+		expect((await pick(w.ada, 5, 4)).status).toBe(200);
+		expect((await pick(w.bo, 2, 4)).status).toBe(200);
+		expect((await pick(w.bo, 6, 1)).status).toBe(400);
+		await waitUntil(() => readEstimation(w.controls.bo.doc)?.picked.length === 2, 'bo sees that two picked');
+		expect(readEstimation(w.controls.bo.doc)).toMatchObject({ noteId: w.threats[0], status: 'picking', revealed: null });
+		expect(boFrames.length).toBeGreaterThan(0);
+
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'reveal-estimates' })).status).toBe(200);
+		await waitUntil(() => readEstimation(w.controls.bo.doc)?.status === 'revealed', 'revealed to bo');
+		expect(readEstimation(w.controls.bo.doc)).toMatchObject({
+			wideSpread: true,
+			revealed: [
+				{ name: 'Ada', likelihood: 5, impact: 4 },
+				{ name: 'Bo', likelihood: 2, impact: 4 }
+			]
+		});
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'record-estimate', likelihood: 4, impact: 4 })).status).toBe(200);
+		await waitUntil(() => readNote(w.boards.bo.doc, w.threats[0])?.kind === 'threat' && (readNote(w.boards.bo.doc, w.threats[0]) as { estimate?: unknown }).estimate !== undefined, 'estimate recorded', { docs: [w.boards.bo.doc] });
+		expect(readNote(w.boards.bo.doc, w.threats[0])).toMatchObject({ likelihood: 4, impact: 4, estimate: { wideSpread: true, picks: [{ likelihood: 5 }, { likelihood: 2 }] } });
+		// The queue moves on to the next threat.
+		await waitUntil(() => readEstimation(w.controls.bo.doc)?.noteId === w.threats[1], 'next threat up');
+		w.close();
+	});
+});
+
+describe('risk decisions and silent rounds, through the raw protocol', () => {
+	async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void) {
+		const raw = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
+		await raw.opened;
+		const mirror = new Y.Doc();
+		Y.applyUpdate(mirror, Y.encodeStateAsUpdate(from));
+		const updates: Uint8Array[] = [];
+		mirror.on('update', (u: Uint8Array) => updates.push(u));
+		mirror.transact(() => change(mirror));
+		raw.send(encodeSyncMessage(SyncStep.Update, Y.mergeUpdates(updates)));
+		raw.send(encodeSyncMessage(SyncStep.Step1, new Uint8Array([0])));
+		return raw;
+	}
+	const stillOpen = (raw: ReturnType<typeof rawClient>) =>
+		waitUntil(() => raw.frames.filter((f) => f[0] === 0 && f[1] === SyncStep.Step2).length > 0, 'the write was handled').then(() => raw.ws.readyState === raw.ws.OPEN);
+
+	it('accept a risk only with a decider, a rationale and a review date', async () => {
+		const w = await workshop();
+		const noteMap = (doc: Y.Doc) => notesMap(doc).get(w.threats[0]) as Y.Map<unknown>;
+		const bare = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => noteMap(doc).set('status', 'accepted'));
+		expect((await bare.closed).code).toBe(CloseCode.UpdateRefused);
+		const decision = { status: 'accepted', deciderId: w.ada.participantId, deciderName: 'Ada', rationale: 'Low value data; revisit after launch', reviewBy: '2027-03-01', decidedAt: Date.now() };
+		const unknownDecider = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => {
+			noteMap(doc).set('status', 'accepted');
+			noteMap(doc).set('decision', { ...decision, deciderId: 'not-a-person' });
+		});
+		expect((await unknownDecider.closed).code).toBe(CloseCode.UpdateRefused);
+		const noRationale = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => {
+			noteMap(doc).set('status', 'accepted');
+			noteMap(doc).set('decision', { ...decision, rationale: '' });
+		});
+		expect((await noRationale.closed).code).toBe(CloseCode.UpdateRefused);
+		const recorded = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => {
+			noteMap(doc).set('status', 'accepted');
+			noteMap(doc).set('decision', decision);
+		});
+		expect(await stillOpen(recorded)).toBe(true);
+		await waitUntil(() => readNote(w.boards.ada.doc, w.threats[0])?.kind === 'threat' && (readNote(w.boards.ada.doc, w.threats[0]) as { status: string }).status === 'accepted', 'ada sees it accepted', { docs: [w.boards.ada.doc] });
+		expect(readNote(w.boards.ada.doc, w.threats[0])).toMatchObject({ decision: { deciderName: 'Ada', reviewBy: '2027-03-01' } });
+		recorded.ws.close();
+		w.close();
+	});
+
+	it('publish no new threat during a silent round, and accept one written just before it began', async () => {
+		const w = await workshop();
+		const record = (await server.store.getRoom(w.room.roomId))!;
+		const room = await server.rooms.acquire(record);
+		const startRound = (startedAt: number) => {
+			const state = readControl(room.docs.control.doc);
+			writeControl(room.docs.control.doc, { ...state, silent: { ...state.silent, active: true, round: state.silent.round + 1, startedAt } });
+		};
+		startRound(Date.now()); // just now: a threat written before the writer heard of it is fine
+		const early = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'just before', author: 'Bo', authorColor: '#059669' }));
+		expect(await stillOpen(early)).toBe(true);
+		early.ws.close();
+		startRound(Date.now() - 60_000); // a minute in
+		const leak = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'leaked', author: 'Bo', authorColor: '#059669' }));
+		expect((await leak.closed).code).toBe(CloseCode.UpdateRefused);
+		// Other notes are fine in a silent round.
+		const question = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'question', question: 2, text: 'what about SSO?', author: 'Bo', authorColor: '#059669' }));
+		expect(await stillOpen(question)).toBe(true);
+		question.ws.close();
+		server.rooms.release(w.room.roomId);
+		w.close();
+	});
+
+	it('refuses a note written as someone else', async () => {
+		const w = await workshop();
+		const forged = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) =>
+			createNote(doc, { kind: 'threat', question: 2, text: 'not mine', author: 'Ada', authorId: w.ada.participantId, authorColor: '#2563eb' })
+		);
+		expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
+		w.close();
+	});
+});
+
+describe('the closing poll and workshop roles', () => {
+	it('keeps answers hidden until the reveal, and shows roles beside names', async () => {
+		const w = await workshop();
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'poll', action: 'open' })).status).toBe(200);
+		const answer = (who: Participant, confidence: number, better: string) => asParticipant('PUT', `/api/rooms/${w.room.roomId}/poll/mine`, who, { confidence, better });
+		expect((await answer(w.ada, 4, 'More time on the data store')).status).toBe(200);
+		expect((await answer(w.bo, 9, '')).status).toBe(400);
+		await waitUntil(() => readPoll(w.controls.bo.doc)?.answered === 1, 'bo sees one answer counted');
+		expect(readPoll(w.controls.bo.doc)?.revealed).toBeNull();
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'poll', action: 'reveal' })).status).toBe(200);
+		await waitUntil(() => readPoll(w.controls.bo.doc)?.status === 'revealed', 'revealed');
+		expect(readPoll(w.controls.bo.doc)?.revealed).toEqual([{ participantId: w.ada.participantId, name: 'Ada', confidence: 4, better: 'More time on the data store' }]);
+
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'set-workshop-role', participantId: w.bo.participantId, role: 'product-owner' })).status).toBe(200);
+		await waitUntil(() => readPeople(w.controls.bo.doc).get(w.bo.participantId)?.role === 'product-owner', 'role shown');
+		w.close();
+	});
+});
