@@ -66,10 +66,11 @@ export function importThreatDragon(value: unknown, context: ImportContext): Conv
 		]);
 	}
 
+	// Counted before anything is read, so a huge model costs nothing but this loop.
+	const cellCount = model.detail.diagrams.reduce<number>((sum, raw) => sum + (isRecord(raw) && Array.isArray(raw.cells) ? raw.cells.length : 0), 0);
+	if (cellCount > MAX_CELLS) return tooMany('diagram cells', cellCount, MAX_CELLS, 'detail.diagrams');
 	const report = createReportBuilder();
 	const diagrams = model.detail.diagrams.flatMap((raw, i) => readDiagram(raw, joinPath('detail.diagrams', i), report));
-	const cellCount = diagrams.reduce((sum, diagram) => sum + diagram.cells.length, 0);
-	if (cellCount > MAX_CELLS) return tooMany('diagram cells', cellCount, MAX_CELLS, 'detail.diagrams');
 	const threatCount = diagrams.reduce((sum, d) => sum + d.cells.reduce((n, c) => n + (c.cell.data?.threats?.length ?? 0), 0), 0);
 	if (threatCount > MAX_ITEMS) return tooMany('threats', threatCount, MAX_ITEMS, 'detail.diagrams');
 
@@ -101,6 +102,8 @@ export function importThreatDragon(value: unknown, context: ImportContext): Conv
 		report: { format: 'threat-dragon', title: snapshot.room.title, created: countSnapshot(snapshot, diagrams.length), notMapped: report.entries() }
 	};
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function readDiagram(raw: unknown, path: string, report: ReportBuilder): ParsedDiagram[] {
 	const parsed = TdDiagram.safeParse(raw);
