@@ -16,6 +16,7 @@ import { createRoom } from '../rooms/room-service.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { createFacilitationRouter } from '../facilitation/router.ts';
 import { createExportRouter } from './export-routes.ts';
+import { createImportRouter } from './import-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -105,7 +106,8 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	if (deps.rooms) api.use(createFacilitationRouter({ store, rooms: deps.rooms, log }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
-	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, persister, log }));
+	app.use('/api', createImportRouter({ store, log }));
+	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log }));
 	app.use('/api', api);
 
 	app.get('/healthz', async (_req, res) => {

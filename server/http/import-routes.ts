@@ -1,0 +1,89 @@
+/**
+ * POST /api/rooms/import: a Threatboard JSON export, a Threat Dragon v2 model, a threat-composer
+ * export or an Open Threat Model file (recognised by content, src/lib/shared/interop/) becomes a
+ * new room, made exactly as POST /api/rooms makes one. Answers 201 with the room's links and keys
+ * and the import report (what was created, what could not be carried over), or 400/413 with what
+ * is wrong and where in the file.
+ *
+ * The body is taken raw (at most 8 MiB) and handed to the import worker, which parses, converts
+ * and builds both documents off the event loop; this thread only stores the finished snapshots.
+ * Mounted ahead of the JSON API router, because it carries its own, larger body limit.
+ */
+import express, { type Response } from 'express';
+import { ApiErrorCode, type ApiError } from '#shared/wire/api';
+import { MAX_IMPORT_BYTES } from '#shared/export/json';
+import type { InputIssue } from '#shared/interop/json-input';
+import { RateLimiter } from '../facilitation/rate-limit.ts';
+import type { Logger } from '../log.ts';
+import { errorMessage, roomTag } from '../log.ts';
+import type { DocStore } from '../persistence/doc-store.ts';
+import { ImportBusyError, sharedImportRunner, type ImportRunner } from '../import/import-runner.ts';
+import { createRoom } from '../rooms/room-service.ts';
+
+export interface ImportRouterDeps {
+	store: DocStore;
+	log: Logger;
+	/** Where imports are built; the process's worker by default. */
+	importer?: ImportRunner;
+	now?: () => number;
+}
+
+/** Imports per second across the server: each one builds a room of up to MAX_IMPORT_BYTES. */
+const IMPORTS_PER_SECOND = 2;
+const IMPORT_BURST = 10;
+
+const STATUS_BY_CODE = { invalid_json: 400, invalid_request: 400, payload_too_large: 413 } as const;
+
+function fail(res: Response, status: number, code: ApiErrorCode, message: string, issues?: InputIssue[]): void {
+	res.status(status).json({ error: { code, message, ...(issues?.length ? { issues } : {}) } } satisfies ApiError);
+}
+
+export function createImportRouter(deps: ImportRouterDeps): express.Router {
+	const { store, log } = deps;
+	const now = deps.now ?? Date.now;
+	const importer = deps.importer ?? sharedImportRunner();
+	const limiter = new RateLimiter({ perSecond: IMPORTS_PER_SECOND, burst: IMPORT_BURST, maxKeys: 1 });
+	const router = express.Router();
+
+	router.post('/rooms/import', express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
+		res.setHeader('Cache-Control', 'no-store');
+		if (!limiter.take('import')) {
+			res.setHeader('Retry-After', '1');
+			return fail(res, 429, ApiErrorCode.RateLimited, 'Too many imports at once. Try again in a moment.');
+		}
+		// A copy the worker can own (the body may share its memory with other buffers).
+		const bytes = new Uint8Array(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+		// Read before the bytes are handed over (transferred) to the worker.
+		const size = bytes.byteLength;
+		const started = performance.now();
+		let built;
+		try {
+			built = await importer.run(bytes, now());
+		} catch (err) {
+			if (err instanceof ImportBusyError) {
+				res.setHeader('Retry-After', '5');
+				return fail(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other imports. Try again in a moment.');
+			}
+			log.error('import failed', { bytes: size, error: errorMessage(err) });
+			return fail(res, 500, ApiErrorCode.Internal, 'the file could not be imported (the server failed, not the file)');
+		}
+		if (!built.ok) return fail(res, STATUS_BY_CODE[built.code], built.code, built.message, built.issues);
+
+		const created = await createRoom(store, {
+			title: built.title,
+			initial: { createdAt: built.createdAt, board: built.board, control: built.control }
+		});
+		const { created: counts, format } = built.report;
+		log.info('room imported', {
+			room: roomTag(created.roomId),
+			format,
+			bytes: size,
+			durationMs: Math.round(performance.now() - started),
+			threats: counts.threats,
+			elements: counts.elements
+		});
+		res.status(201).json({ ...created, report: built.report });
+	});
+
+	return router;
+}
