@@ -180,7 +180,7 @@ describe('models unlike the samples', () => {
 		const diagram = (title: string, at: number) => ({ title, cells: [node(`${title}-a`, 'process', `${title} API`, at, at), node(`${title}-b`, 'actor', `${title} user`, at + 300, at + 100), flow(`${title}-f`, `${title}-a`, `${title}-b`)] });
 		const result = accepted(tdModel([diagram('First', 0), diagram('Second', 0), { title: 'Empty', cells: [] }, diagram('Fourth', -500)]));
 		expect(result.report.created.diagrams).toBe(4);
-		const frames = result.snapshot.canvas.records.filter((r) => r.typeName === 'shape' && r.type === 'frame') as Array<{ x: number; y: number; props: { w: number; h: number; name: string } }>;
+		const frames = result.snapshot.canvas.records.filter((r) => r.typeName === 'shape' && r.type === 'frame') as unknown as Array<{ x: number; y: number; props: { w: number; h: number; name: string } }>;
 		expect(frames.map((f) => f.props.name)).toEqual(['First', 'Second', 'Empty', 'Fourth']);
 		for (let i = 1; i < frames.length; i++) expect(frames[i].x).toBeGreaterThanOrEqual(frames[i - 1].x + frames[i - 1].props.w);
 		expect(readDiagram(result.snapshot.canvas.records).flows).toHaveLength(3);

@@ -9,25 +9,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 
-/** `shared/interop` beside the checkout (or beside a parent of a worktree). */
-function findInteropDir(): string {
-	let dir = path.resolve(import.meta.dirname, '../../..');
-	for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
-		const candidate = path.join(path.dirname(dir), 'shared/interop');
-		if (fs.existsSync(path.join(candidate, 'README.md'))) return candidate;
-	}
-	throw new Error('the interchange samples (../shared/interop) were not found');
-}
-
-export const INTEROP_DIR = findInteropDir();
-
-export const TD_SAMPLES = ['v2-threat-model.json', 'payment-online.json', 'three-tier-web-app.json', 'v2-new-model.json'].map((name) => `threat-dragon/${name}`);
-export const TC_SAMPLES = ['GenAIChatbot.tc.json', 'ThreatComposer.tc.json'].map((name) => `threat-composer/${name}`);
-export const OTM_SAMPLES = ['threat-dragon/mobile-cloud.otm.json'];
-
-export function readSample(name: string): string {
-	return fs.readFileSync(path.join(INTEROP_DIR, name), 'utf8');
-}
+export { INTEROP_DIR, OTM_SAMPLES, readSample, TC_SAMPLES, TD_SAMPLES } from '../../helpers/interop-samples.ts';
+import { INTEROP_DIR } from '../../helpers/interop-samples.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw sample JSON, read loosely on purpose
 type Raw = any;

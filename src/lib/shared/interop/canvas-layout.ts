@@ -133,7 +133,7 @@ export function createCanvasBuilder(): CanvasBuilder {
 		},
 		element(kind, label, box, parentId) {
 			const id = newId();
-			const at = sized(box);
+			const at = kind === 'trust-boundary' ? sized(box) : roomForLabel(sized(box), label, DFD_LOOKS[kind].geo === 'ellipse');
 			boxes.set(id, at);
 			const props = { ...GEO_DEFAULT_PROPS, ...DFD_LOOKS[kind], w: round(at.w), h: round(at.h), richText: richText(label) };
 			addShape(id, 'geo', at, parentId, props, { [DFD_META_KEY]: kind });
@@ -206,6 +206,26 @@ export function createCanvasBuilder(): CanvasBuilder {
 			return [DOCUMENT_RECORD, PAGE_RECORD, ...shapes, ...bindings];
 		}
 	};
+}
+
+/** Width of a character of the canvas's default label font (24 px hand-drawn), on average. */
+const LABEL_CHAR_WIDTH = 14;
+const LABEL_LINE_HEIGHT = 32;
+const LABEL_PADDING = 40;
+/** The share of an ellipse's box its label may use. */
+const ELLIPSE_LABEL_SHARE = 0.72;
+
+/**
+ * The box grown (around its centre) so the label's longest word and its lines fit: the source
+ * tools draw 12-14 px labels, the canvas 24 px ones, and tldraw breaks a word that is too wide.
+ */
+function roomForLabel(box: Box, label: string, ellipse: boolean): Box {
+	const lines = label.split('\n');
+	const longestWord = Math.max(0, ...label.split(/\s+/).map((word) => word.length));
+	const share = ellipse ? ELLIPSE_LABEL_SHARE : 1;
+	const w = Math.max(box.w, Math.min(600, (longestWord * LABEL_CHAR_WIDTH + LABEL_PADDING) / share));
+	const h = Math.max(box.h, Math.min(400, (lines.length * LABEL_LINE_HEIGHT + LABEL_PADDING) / share));
+	return { x: box.x - (w - box.w) / 2, y: box.y - (h - box.h) / 2, w, h };
 }
 
 /**

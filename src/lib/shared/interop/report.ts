@@ -10,19 +10,9 @@
 import { readDiagram } from '../canvas/diagram.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import type { InputError } from './json-input.ts';
+import type { ImportFormat } from './import-formats.ts';
 
-export const IMPORT_FORMATS = {
-	threatboard: { label: 'Threatboard export', hint: '.json from a Threatboard Export menu' },
-	'threat-dragon': { label: 'OWASP Threat Dragon v2 model', hint: '.json saved by Threat Dragon 2' },
-	'threat-composer': { label: 'AWS threat-composer export', hint: '.tc.json' },
-	otm: { label: 'Open Threat Model (OTM)', hint: '.otm.json, from IriusRisk, Threat Dragon and others' }
-} as const;
-export type ImportFormat = keyof typeof IMPORT_FORMATS;
-
-/** What the accepted formats are, for the message that refuses an unknown file. */
-export const ACCEPTED_FORMATS_TEXT = Object.values(IMPORT_FORMATS)
-	.map((format) => `${format.label} (${format.hint})`)
-	.join(', ');
+export { ACCEPTED_FORMATS_TEXT, IMPORT_FORMATS, type ImportFormat } from './import-formats.ts';
 
 export interface ImportCounts {
 	diagrams: number;
