@@ -9,37 +9,18 @@
  * thread's event-loop delay (max, p99), an idle thread's max delay over the same window (what the
  * machine's scheduling alone costs), and the longest /healthz round trip while importing.
  */
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../server/config.ts';
 import { buildImportedRoom } from '../server/import/build-room.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/threatboard.ts';
+import { startIdleThread } from '../tests/helpers/idle-thread.ts';
 import { largeThreatDragonText } from '../tests/helpers/large-model.ts';
 
 const runs = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? 5);
-
-function idleThread(): { stop(): Promise<number> } {
-	const worker = new Worker(
-		`const { parentPort } = require('node:worker_threads');
-		const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 });
-		h.enable();
-		parentPort.once('message', () => { h.disable(); parentPort.postMessage(h.max / 1e6); });`,
-		{ eval: true }
-	);
-	return {
-		async stop() {
-			worker.postMessage('stop');
-			const [max] = (await once(worker, 'message')) as [number];
-			await worker.terminate();
-			return max;
-		}
-	};
-}
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -61,7 +42,7 @@ for (let i = 0; i < 3; i++) {
 await fetch(`${server.url}/api/rooms/import`, { method: 'POST', body: '{"schema":1,"threats":[]}' });
 const results = [];
 for (let run = 0; run < runs; run++) {
-	const idle = idleThread();
+	const idle = startIdleThread();
 	const histogram = monitorEventLoopDelay({ resolution: 5 });
 	histogram.enable();
 	let importing = true;

@@ -5,9 +5,7 @@
  * is imported without holding the event loop (the work happens in the import worker).
  */
 import path from 'node:path';
-import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
@@ -16,6 +14,7 @@ import { readCanvasRecords } from '../../src/lib/shared/export/canvas-records.ts
 import type { ImportReport } from '../../src/lib/shared/interop/report.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { connectClient, synced } from '../helpers/clients.ts';
+import { startIdleThread } from '../helpers/idle-thread.ts';
 import { largeThreatDragonText } from '../helpers/large-model.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { countOpenThreatModel, countThreatComposer, countThreatDragon, expectValid, OTM_SAMPLES, readSample, TC_SAMPLES, TD_SAMPLES } from '../unit/interop/samples.ts';
@@ -143,37 +142,13 @@ describe('bad files', () => {
 	});
 });
 
-/**
- * The event-loop delay of a thread that does nothing, over the same window: what the machine's
- * scheduling costs any thread (tests share two cores with other work), as opposed to what the
- * main thread's own work costs. On a quiet machine it is a millisecond or two.
- */
-function startControlThread(): { stop(): Promise<number> } {
-	const worker = new Worker(
-		`const { parentPort } = require('node:worker_threads');
-		const { monitorEventLoopDelay } = require('node:perf_hooks');
-		const histogram = monitorEventLoopDelay({ resolution: 5 });
-		histogram.enable();
-		parentPort.once('message', () => { histogram.disable(); parentPort.postMessage(histogram.max / 1e6); });`,
-		{ eval: true }
-	);
-	return {
-		async stop() {
-			worker.postMessage('stop');
-			const [max] = (await once(worker, 'message')) as [number];
-			await worker.terminate();
-			return max;
-		}
-	};
-}
-
 describe('a large import and the event loop', () => {
 	withServer();
 	it('a 7 MB model never holds the event loop for 50 ms: the work runs in the import worker', async () => {
 		const text = largeThreatDragonText();
 		// Warm the worker up, so the measured import is the steady state a busy server sees.
 		await importFile(readSample('threat-dragon/v2-new-model.json'));
-		const control = startControlThread();
+		const control = startIdleThread();
 		const histogram = monitorEventLoopDelay({ resolution: 5 });
 		histogram.enable();
 		const started = performance.now();

@@ -41,3 +41,20 @@ export const GEO_DEFAULT_PROPS = {
 	align: 'middle',
 	verticalAlign: 'middle'
 } as const;
+
+/** tldraw 5's defaults for an arrow (a data flow) drawn with the arrow tool. */
+export const ARROW_DEFAULT_PROPS = {
+	kind: 'arc',
+	labelColor: 'black',
+	color: 'black',
+	fill: 'none',
+	dash: 'draw',
+	size: 'm',
+	arrowheadStart: 'none',
+	arrowheadEnd: 'arrow',
+	font: 'draw',
+	bend: 0,
+	labelPosition: 0.5,
+	scale: 1,
+	elbowMidPoint: 0.5
+} as const;

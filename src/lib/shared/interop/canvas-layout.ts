@@ -9,7 +9,7 @@
  * Callers give page coordinates; children of a frame are stored relative to it, as tldraw wants.
  */
 import { DFD_META_KEY, type DfdElementKind } from '../canvas/dfd.ts';
-import { DFD_LOOKS, GEO_DEFAULT_PROPS } from '../canvas/dfd-looks.ts';
+import { ARROW_DEFAULT_PROPS, DFD_LOOKS, GEO_DEFAULT_PROPS } from '../canvas/dfd-looks.ts';
 import type { CanvasRecord } from '../export/canvas-records.ts';
 import type { JsonObject } from '../export/json-value.ts';
 
@@ -167,22 +167,12 @@ export function createCanvasBuilder(): CanvasBuilder {
 			const end = centreOf(to);
 			boxes.set(id, boundsOf([start, end]));
 			const props = {
-				kind: 'arc',
-				labelColor: 'black',
-				color: 'black',
-				fill: 'none',
-				dash: 'draw',
-				size: 'm',
+				...ARROW_DEFAULT_PROPS,
 				arrowheadStart: options.bidirectional ? 'arrow' : 'none',
-				arrowheadEnd: 'arrow',
-				font: 'draw',
 				start: { x: 0, y: 0 },
 				end: { x: round(end.x - start.x), y: round(end.y - start.y) },
 				bend: round(bendThrough(start, end, options.vertices ?? [])),
-				richText: richText(label),
-				labelPosition: 0.5,
-				scale: 1,
-				elbowMidPoint: 0.5
+				richText: richText(label)
 			};
 			addShape(id, 'arrow', start, parentId, props);
 			for (const [terminal, target] of [['start', from], ['end', to]] as const) {

@@ -12,13 +12,13 @@
 import { readDiagram, readPlacedShapes, isObject, type PlacedShape } from '../canvas/diagram.ts';
 import type { DfdElementKind } from '../canvas/dfd.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
-import type { ThreatNote } from '../board/schema.ts';
+import { STRIDE, type ThreatNote } from '../board/schema.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import type { Point } from './canvas-layout.ts';
 import { bandOf } from './ratings.ts';
 import { indexRoom, splitFirstLine, type RoomIndex } from './room-index.ts';
 import { stableUuid } from './stable-id.ts';
-import { TD_ELEMENT_SHAPES, TD_PROPERTY_FIELDS, TD_PROPERTY_LABELS, TD_SCALE, TD_STATUS_EXPORT, TD_THREAT_TYPES, TD_VERSION, TD_YES } from './threat-dragon-format.ts';
+import { TD_ELEMENT_SHAPES, TD_PROPERTY_FIELDS, TD_PROPERTY_LABELS, TD_SCALE, TD_STATUS_EXPORT, TD_VERSION, TD_YES } from './threat-dragon-format.ts';
 import { TD_AUTHOR, TD_SCOPE_LABELS } from './threat-dragon-import.ts';
 import { splitTrailer } from './trailer.ts';
 
@@ -363,7 +363,8 @@ function threatFor(index: RoomIndex, threat: ThreatNote, elementId: string, numb
 		title: first,
 		status: TD_STATUS_EXPORT[threat.status],
 		severity: band ? RISK_BAND_LABELS[band] : 'TBD',
-		type: threat.stride.length ? TD_THREAT_TYPES[threat.stride[0]] : '',
+		// Threat Dragon names the STRIDE types as the board does.
+		type: threat.stride.length ? STRIDE[threat.stride[0]] : '',
 		description: rest,
 		mitigation: index.mitigationsOf(threat.id).map((m) => m.text).join('\n\n'),
 		modelType: 'STRIDE',

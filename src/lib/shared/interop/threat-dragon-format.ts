@@ -184,16 +184,6 @@ export const TD_STATUS_EXPORT = {
 	not_applicable: 'NotApplicable'
 } as const satisfies Record<ThreatStatus, string>;
 
-/** The STRIDE threat types as Threat Dragon names them. */
-export const TD_THREAT_TYPES = {
-	S: 'Spoofing',
-	T: 'Tampering',
-	R: 'Repudiation',
-	I: 'Information disclosure',
-	D: 'Denial of service',
-	E: 'Elevation of privilege'
-} as const;
-
 /**
  * Element and flow properties kept as labelled lines at the end of the element's component note
  * ("Protocol: HTTPS", "Encrypted: yes"), in this order; the export reads them back (trailer.ts).
