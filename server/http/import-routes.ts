@@ -38,6 +38,15 @@ function fail(res: Response, status: number, code: ApiErrorCode, message: string
 	res.status(status).json({ error: { code, message, ...(issues?.length ? { issues } : {}) } } satisfies ApiError);
 }
 
+/**
+ * The body as bytes the worker can own (they are transferred, not copied): a large body is a
+ * buffer of its own already; a small one may share Node's buffer pool and is copied.
+ */
+function ownBytes(body: Buffer): Uint8Array {
+	const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+	return whole ? new Uint8Array(body.buffer, 0, body.byteLength) : new Uint8Array(body);
+}
+
 export function createImportRouter(deps: ImportRouterDeps): express.Router {
 	const { store, log } = deps;
 	const now = deps.now ?? Date.now;
@@ -51,8 +60,7 @@ export function createImportRouter(deps: ImportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return fail(res, 429, ApiErrorCode.RateLimited, 'Too many imports at once. Try again in a moment.');
 		}
-		// A copy the worker can own (the body may share its memory with other buffers).
-		const bytes = new Uint8Array(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+		const bytes = ownBytes(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 		// Read before the bytes are handed over (transferred) to the worker.
 		const size = bytes.byteLength;
 		const started = performance.now();
