@@ -8,44 +8,25 @@
  * status); mitigations become mitigation notes linked to those threats; assets asset notes linked
  * to the elements that process or store them. The project gives the title and the scope.
  */
-import { type ThreatStatus, type StrideLetter } from '../board/schema.ts';
 import { DFD_LOOKS } from '../canvas/dfd-looks.ts';
 import { createCanvasBuilder, FRAME_PADDING, sideBySide, unionOf, type Box, type CanvasBuilder, type Point } from './canvas-layout.ts';
 import { inputError } from './json-input.ts';
 import { findHugeString, hugeStringError, MAX_CELLS, tooMany, zodIssues } from './limits.ts';
-import {
-	guessKind,
-	OTM_SCALE,
-	OtmAsset,
-	OtmComponent,
-	OtmDataflow,
-	OtmMitigation,
-	OtmModel,
-	otmMitigationStatus,
-	OtmParent,
-	OtmPlacement,
-	OtmRepresentation,
-	OtmThreat,
-	OtmThreatInstance,
-	otmThreatStatus,
-	OtmTrustZone,
-	STATUS_URGENCY
-} from './otm-format.ts';
-import { ratingFromPercent, sortStride, strideLetterNamed } from './ratings.ts';
+import { guessKind, OTM_SCALE, OtmComponent, OtmDataflow, OtmModel, OtmParent, OtmPlacement, OtmRepresentation, OtmTrustZone } from './otm-format.ts';
+import { writeAssets, writeThreats } from './otm-notes.ts';
 import { countSnapshot, createReportBuilder, joinPath, type ConvertResult, type ImportContext, type ReportBuilder } from './report.ts';
 import { createSnapshotBuilder, type SnapshotBuilder } from './snapshot-builder.ts';
 import { withTrailer } from './trailer.ts';
 
 export const OTM_AUTHOR = 'Open Threat Model';
 const OTM_SCOPE_LABELS = ['Owner', 'Owner contact'] as const;
-const THREAT_TRAILER_LABELS = ['Likelihood', 'Impact', 'CWE'] as const;
 /** The region of elements no diagram places. */
 const UNPLACED = '';
 const DEFAULT_COMPONENT = { w: 100, h: 100 };
 const DEFAULT_ZONE = { w: 300, h: 200 };
 const GRID_GAP = 80;
 
-interface OtmNode {
+export interface OtmNode {
 	id: string;
 	name: string;
 	path: string;
@@ -144,13 +125,13 @@ function readDiagramIds(raw: unknown[], nodes: Map<string, OtmNode>): string[] {
 // ---- Layout and drawing ------------------------------------------------------------------------
 
 type OtmFlow = ReturnType<typeof OtmDataflow.parse>;
-interface DrawnFlow {
+export interface DrawnFlow {
 	shapeId: string;
 	path: string;
 	flow: OtmFlow;
 }
 
-interface PlacedShape {
+export interface PlacedShape {
 	region: string;
 	shapeId: string;
 	frameId: string | undefined;
@@ -270,159 +251,4 @@ function drawFlows(raw: unknown[], shapes: Map<string, PlacedShape[]>, canvas: C
 		flows.set(flow.id, { shapeId, path, flow });
 	});
 	return flows;
-}
-
-// ---- Threats, mitigations, assets --------------------------------------------------------------
-
-interface ThreatUse {
-	shapeIds: string[];
-	statuses: ThreatStatus[];
-	mitigations: Array<{ id: string; state: string | null | undefined; path: string }>;
-}
-
-function writeThreats(
-	model: ReturnType<typeof OtmModel.parse>,
-	shapes: Map<string, PlacedShape[]>,
-	flows: Map<string, DrawnFlow>,
-	notes: SnapshotBuilder,
-	report: ReportBuilder
-): void {
-	// Which shapes reference each threat, with which states and mitigations.
-	const uses = new Map<string, ThreatUse>();
-	const collect = (instances: unknown[] | null | undefined, shapeIds: string[], path: string) => {
-		(instances ?? []).forEach((value, i) => {
-			const at = joinPath(path, 'threats', i);
-			const instance = OtmThreatInstance.safeParse(value);
-			if (!instance.success) return report.add(at, 'a malformed threat reference was skipped');
-			const { status, known } = otmThreatStatus(instance.data.state);
-			if (!known) report.add(joinPath(at, 'state'), 'a threat state the board does not have was read as open');
-			const use = uses.get(instance.data.threat) ?? { shapeIds: [], statuses: [], mitigations: [] };
-			use.shapeIds.push(...shapeIds);
-			use.statuses.push(status);
-			(instance.data.mitigations ?? []).forEach((ref, k) => {
-				if (ref?.mitigation) use.mitigations.push({ id: ref.mitigation, state: ref.state, path: joinPath(at, 'mitigations', k) });
-			});
-			uses.set(instance.data.threat, use);
-		});
-	};
-	(model.components ?? []).forEach((value, i) => {
-		const component = OtmComponent.safeParse(value);
-		if (component.success) collect(component.data.threats, (shapes.get(component.data.id) ?? []).map((s) => s.shapeId), joinPath('components', i));
-	});
-	for (const { shapeId, path, flow } of flows.values()) {
-		collect(flow.threats, [shapeId], path);
-	}
-
-	const mitigations = readMitigations(model.mitigations ?? [], report);
-	const mitigationNotes = new Map<string, string>();
-	const threatIds = new Map<string, string>();
-	(model.threats ?? []).forEach((value, i) => {
-		const path = joinPath('threats', i);
-		const parsed = OtmThreat.safeParse(value);
-		if (!parsed.success) return report.add(path, 'a malformed threat was skipped');
-		const threat = parsed.data;
-		if (threatIds.has(threat.id)) return report.add(joinPath(path, 'id'), 'a threat repeating an earlier id was skipped');
-		const use = uses.get(threat.id);
-		const status = use ? STATUS_URGENCY.find((s) => use.statuses.includes(s)) ?? 'open' : 'open';
-		const stride: StrideLetter[] = [];
-		for (const category of threat.categories ?? []) {
-			const letter = category ? strideLetterNamed(category) : undefined;
-			if (letter) stride.push(letter);
-			else if (category?.trim()) report.add(joinPath(path, 'categories'), 'categories outside STRIDE have no STRIDE letter on the board');
-		}
-		if (threat.tags?.length) report.add(joinPath(path, 'tags'), 'tags are not kept');
-		const risk = threat.risk;
-		const text = withTrailer(nameAndDescription(threat.name, threat.description), THREAT_TRAILER_LABELS, {
-			Likelihood: risk?.likelihoodComment ?? '',
-			Impact: risk?.impactComment ?? '',
-			CWE: (threat.cwes ?? []).filter(Boolean).join(', ')
-		});
-		const id = notes.threat(
-			text,
-			{
-				stride: sortStride(stride),
-				status,
-				likelihood: typeof risk?.likelihood === 'number' ? ratingFromPercent(risk.likelihood) : null,
-				impact: typeof risk?.impact === 'number' ? ratingFromPercent(risk.impact) : null
-			},
-			path
-		);
-		threatIds.set(threat.id, id);
-		for (const shapeId of new Set(use?.shapeIds ?? [])) notes.canvasLink(id, shapeId);
-		for (const ref of use?.mitigations ?? []) {
-			const mitigation = mitigations.get(ref.id);
-			if (!mitigation) {
-				report.add(ref.path, 'a reference to a mitigation that is not in the model was skipped');
-				continue;
-			}
-			let noteId = mitigationNotes.get(ref.id);
-			if (!noteId) {
-				const { status: state, known } = otmMitigationStatus(ref.state);
-				if (!known) report.add(joinPath(ref.path, 'state'), 'a mitigation state the board does not have was read as proposed');
-				noteId = notes.mitigation(mitigation.text, state, mitigation.path);
-				mitigationNotes.set(ref.id, noteId);
-			}
-			notes.link('mitigates', id, noteId);
-		}
-	});
-	for (const threatId of uses.keys()) {
-		if (!threatIds.has(threatId)) report.add('threats', 'a reference to a threat that is not in the model was skipped');
-	}
-	// Mitigations no threat references are still mitigations the team decided on.
-	for (const [id, mitigation] of mitigations) {
-		if (!mitigationNotes.has(id)) mitigationNotes.set(id, notes.mitigation(mitigation.text, 'proposed', mitigation.path));
-	}
-}
-
-function readMitigations(raw: unknown[], report: ReportBuilder): Map<string, { text: string; path: string }> {
-	const mitigations = new Map<string, { text: string; path: string }>();
-	raw.forEach((value, i) => {
-		const path = joinPath('mitigations', i);
-		const parsed = OtmMitigation.safeParse(value);
-		if (!parsed.success) return report.add(path, 'a malformed mitigation was skipped');
-		if (mitigations.has(parsed.data.id)) return report.add(joinPath(path, 'id'), 'a mitigation repeating an earlier id was skipped');
-		if (typeof parsed.data.riskReduction === 'number') report.add(joinPath(path, 'riskReduction'), 'risk reduction percentages are not kept');
-		mitigations.set(parsed.data.id, { text: nameAndDescription(parsed.data.name, parsed.data.description), path });
-	});
-	return mitigations;
-}
-
-/** The name, then the description unless it already starts with the name (as Microsoft's tool writes them). */
-function nameAndDescription(name: string | null | undefined, description: string | null | undefined): string {
-	const title = (name ?? '').trim();
-	const body = (description ?? '').trim();
-	if (!body || body === title) return title;
-	if (!title || body.startsWith(title)) return body;
-	return `${title}\n\n${body}`;
-}
-
-function writeAssets(
-	model: ReturnType<typeof OtmModel.parse>,
-	nodes: Map<string, OtmNode>,
-	shapes: Map<string, PlacedShape[]>,
-	flows: Map<string, DrawnFlow>,
-	notes: SnapshotBuilder,
-	report: ReportBuilder
-): void {
-	const assets = new Map<string, string>();
-	(model.assets ?? []).forEach((value, i) => {
-		const path = joinPath('assets', i);
-		const parsed = OtmAsset.safeParse(value);
-		if (!parsed.success) return report.add(path, 'a malformed asset was skipped');
-		if (parsed.data.risk !== undefined) report.add(joinPath(path, 'risk'), 'asset confidentiality, integrity and availability ratings are not kept');
-		assets.set(parsed.data.id, notes.plain('asset', nameAndDescription(parsed.data.name, parsed.data.description), path));
-	});
-	const link = (assetIds: ReadonlyArray<string | null> | null | undefined, shapeIds: string[], path: string) => {
-		for (const assetId of assetIds ?? []) {
-			const note = assetId ? assets.get(assetId) : undefined;
-			if (!note) report.add(path, 'a reference to an asset that is not in the model was skipped');
-			else for (const shapeId of shapeIds) notes.canvasLink(note, shapeId);
-		}
-	};
-	for (const node of nodes.values()) {
-		const shapeIds = (shapes.get(node.id) ?? []).map((shape) => shape.shapeId);
-		link(node.component?.assets?.processed, shapeIds, joinPath(node.path, 'assets.processed'));
-		link(node.component?.assets?.stored, shapeIds, joinPath(node.path, 'assets.stored'));
-	}
-	for (const { shapeId, flow } of flows.values()) link(flow.assets, [shapeId], 'dataflows');
 }

@@ -86,6 +86,25 @@ export function importThreatComposer(value: unknown, context: ImportContext): Co
 		mitigationIds.set(item.id, notes.mitigation(withTrailer(item.content ?? '', TC_TRAILER_LABELS, trailerOf(item.tags, meta)), status, path));
 	}
 
+	writeLinks(model, { threatIds, mitigationIds, assumptionIds }, notes, report);
+
+	const info = model.applicationInfo ?? {};
+	if (!info.name?.trim()) report.add('applicationInfo.name', 'the model has no application name: the workshop gets the default title');
+	const snapshot = notes.finish({ title: info.name ?? '', scope: info.description ?? '', scopePath: 'applicationInfo.description', createdAt: context.now, records: [] });
+	return {
+		ok: true,
+		snapshot,
+		report: { format: 'threat-composer', title: snapshot.room.title, created: countSnapshot(snapshot, 0), notMapped: report.entries() }
+	};
+}
+
+/** Mitigation links become links between notes; links to or from assumptions are reported. */
+function writeLinks(
+	model: ReturnType<typeof TcModel.parse>,
+	{ threatIds, mitigationIds, assumptionIds }: Record<'threatIds' | 'mitigationIds' | 'assumptionIds', Map<string, string>>,
+	notes: SnapshotBuilder,
+	report: ReportBuilder
+): void {
 	(model.mitigationLinks ?? []).forEach((raw, i) => {
 		const path = joinPath('mitigationLinks', i);
 		const link = TcMitigationLink.safeParse(raw);
@@ -101,15 +120,6 @@ export function importThreatComposer(value: unknown, context: ImportContext): Co
 		if (!TcAssumptionLink.safeParse(raw).success) return report.add(path, 'a malformed assumption link was skipped');
 		report.add(path, 'links from assumptions to threats and mitigations are not kept (the board has no such link)');
 	});
-
-	const info = model.applicationInfo ?? {};
-	if (!info.name?.trim()) report.add('applicationInfo.name', 'the model has no application name: the workshop gets the default title');
-	const snapshot = notes.finish({ title: info.name ?? '', scope: info.description ?? '', scopePath: 'applicationInfo.description', createdAt: context.now, records: [] });
-	return {
-		ok: true,
-		snapshot,
-		report: { format: 'threat-composer', title: snapshot.room.title, created: countSnapshot(snapshot, 0), notMapped: report.entries() }
-	};
 }
 
 interface Parser<T> {

@@ -44,58 +44,38 @@ interface Group {
 	holders: Map<string, Json>;
 }
 
+/** What the cell writers read: the room, its canvas, and the cell id given to each shape. */
+interface Canvas {
+	index: RoomIndex;
+	records: Map<string, Json>;
+	placed: Map<string, PlacedShape>;
+	diagram: ReturnType<typeof readDiagram>;
+	groups: Map<string, Group>;
+	cellIds: Map<string, string>;
+}
+
+const uuid = (id: string) => stableUuid(`td:${id}`);
+
+/** A canvas point in a diagram's Threat Dragon coordinates. */
+function tdPointIn(group: Group): (point: Point) => Point {
+	return (point) => ({ x: Math.round((point.x - group.origin.x) / TD_SCALE), y: Math.round((point.y - group.origin.y) / TD_SCALE) });
+}
+
 export function buildThreatDragonModel(snapshot: RoomSnapshot): Json {
-	const index = indexRoom(snapshot);
-	const records = new Map(snapshot.canvas.records.map((record) => [record.id, record as Json]));
 	const placed = readPlacedShapes(snapshot.canvas.records);
 	const diagram = readDiagram(snapshot.canvas.records);
-	const groups = groupShapes(snapshot, placed, diagram);
-	const cellIds = new Map<string, string>();
-	const uuid = (id: string) => stableUuid(`td:${id}`);
-
-	// Cells, group by group: boundaries behind, then elements and text, then flows.
-	for (const group of groups.values()) {
-		const inGroup = (id: string) => groupOf(id, placed, groups) === group;
-		const tdPoint = (point: Point): Point => ({ x: Math.round((point.x - group.origin.x) / TD_SCALE), y: Math.round((point.y - group.origin.y) / TD_SCALE) });
-		const tdBox = (shape: PlacedShape) => ({
-			position: tdPoint({ x: shape.minX, y: shape.minY }),
-			size: { width: Math.max(10, Math.round((shape.maxX - shape.minX) / TD_SCALE)), height: Math.max(10, Math.round((shape.maxY - shape.minY) / TD_SCALE)) }
-		});
-		for (const boundary of diagram.boundaries.filter((b) => inGroup(b.id))) {
-			const shape = placed.get(boundary.id)!;
-			const description = describe(index, boundary.id, boundary.label).description;
-			const data = { type: 'tm.BoundaryBox', name: boundary.label, description, isTrustBoundary: true, hasOpenThreats: false };
-			if (shape.type === 'line') {
-				const points = linePoints(records.get(boundary.id), shape).map(tdPoint);
-				if (points.length < 2) continue;
-				group.cells.push(curveCell(uuid(boundary.id), points, { ...data, type: 'tm.Boundary' }));
-			} else {
-				group.cells.push({ ...tdBox(shape), attrs: { label: { text: boundary.label } }, visible: true, shape: 'trust-boundary-box', zIndex: -1, id: uuid(boundary.id), data });
-			}
-			cellIds.set(boundary.id, uuid(boundary.id));
-		}
-		for (const element of diagram.elements.filter((e) => inGroup(e.id))) {
-			const kind = element.kind === 'other' ? 'process' : element.kind;
-			const cell = nodeCell(uuid(element.id), kind, element.label, tdBox(placed.get(element.id)!), describe(index, element.id, element.label), group.cells.length + 1);
-			group.cells.push(cell);
-			group.holders.set(element.id, cell);
-			cellIds.set(element.id, uuid(element.id));
-		}
-		for (const shape of textShapes(placed, diagram).filter((s) => inGroup(s.id))) {
-			group.cells.push({ ...tdBox(shape), attrs: { text: { text: shape.label } }, visible: true, shape: 'td-text-block', zIndex: group.cells.length + 1, id: uuid(shape.id), data: { type: 'tm.Text', name: shape.label, hasOpenThreats: false } });
-		}
-	}
-	for (const flow of diagram.flows) {
-		const group = groupOf(flow.id, placed, groups);
-		if (!group) continue;
-		const shape = placed.get(flow.id)!;
-		const ends = arrowEnds(records.get(flow.id), shape);
-		const tdPoint = (point: Point): Point => ({ x: Math.round((point.x - group.origin.x) / TD_SCALE), y: Math.round((point.y - group.origin.y) / TD_SCALE) });
-		const terminal = (id: string | null, at: Point) => (id && cellIds.has(id) && groupOf(id, placed, groups) === group ? { cell: cellIds.get(id)! } : tdPoint(at));
-		const cell = flowCell(uuid(flow.id), flow.label, terminal(flow.from, ends.start), terminal(flow.to, ends.end), ends.middle ? [tdPoint(ends.middle)] : [], ends.bidirectional, describe(index, flow.id, flow.label));
-		group.cells.push(cell);
-		group.holders.set(flow.id, cell);
-	}
+	const canvas: Canvas = {
+		index: indexRoom(snapshot),
+		records: new Map(snapshot.canvas.records.map((record) => [record.id, record as Json])),
+		placed,
+		diagram,
+		groups: groupShapes(snapshot, placed, diagram),
+		cellIds: new Map()
+	};
+	const { index, groups } = canvas;
+	// Cells, diagram by diagram: boundaries behind, then elements and text; flows last (they need their ends).
+	for (const group of groups.values()) writeNodeCells(canvas, group);
+	writeFlowCells(canvas);
 
 	const threatTop = placeThreats(index, groups);
 	const { body, fields } = splitTrailer(index.scope.text, TD_SCOPE_LABELS);
@@ -121,6 +101,52 @@ export function buildThreatDragonModel(snapshot: RoomSnapshot): Json {
 			threatTop
 		}
 	};
+}
+
+function writeNodeCells({ index, records, placed, diagram, groups, cellIds }: Canvas, group: Group): void {
+	const inGroup = (id: string) => groupOf(id, placed, groups) === group;
+	const tdPoint = tdPointIn(group);
+	const tdBox = (shape: PlacedShape) => ({
+		position: tdPoint({ x: shape.minX, y: shape.minY }),
+		size: { width: Math.max(10, Math.round((shape.maxX - shape.minX) / TD_SCALE)), height: Math.max(10, Math.round((shape.maxY - shape.minY) / TD_SCALE)) }
+	});
+	for (const boundary of diagram.boundaries.filter((b) => inGroup(b.id))) {
+		const shape = placed.get(boundary.id)!;
+		const description = describe(index, boundary.id, boundary.label).description;
+		const data = { type: 'tm.BoundaryBox', name: boundary.label, description, isTrustBoundary: true, hasOpenThreats: false };
+		if (shape.type === 'line') {
+			const points = linePoints(records.get(boundary.id), shape).map(tdPoint);
+			if (points.length < 2) continue;
+			group.cells.push(curveCell(uuid(boundary.id), points, { ...data, type: 'tm.Boundary' }));
+		} else {
+			group.cells.push({ ...tdBox(shape), attrs: { label: { text: boundary.label } }, visible: true, shape: 'trust-boundary-box', zIndex: -1, id: uuid(boundary.id), data });
+		}
+		cellIds.set(boundary.id, uuid(boundary.id));
+	}
+	for (const element of diagram.elements.filter((e) => inGroup(e.id))) {
+		const kind = element.kind === 'other' ? 'process' : element.kind;
+		const cell = nodeCell(uuid(element.id), kind, element.label, tdBox(placed.get(element.id)!), describe(index, element.id, element.label), group.cells.length + 1);
+		group.cells.push(cell);
+		group.holders.set(element.id, cell);
+		cellIds.set(element.id, uuid(element.id));
+	}
+	for (const shape of textShapes(placed, diagram).filter((s) => inGroup(s.id))) {
+		group.cells.push({ ...tdBox(shape), attrs: { text: { text: shape.label } }, visible: true, shape: 'td-text-block', zIndex: group.cells.length + 1, id: uuid(shape.id), data: { type: 'tm.Text', name: shape.label, hasOpenThreats: false } });
+	}
+}
+
+/** Flows: an end bound to a cell of the same diagram names it; any other end is a point. */
+function writeFlowCells({ index, records, placed, diagram, groups, cellIds }: Canvas): void {
+	for (const flow of diagram.flows) {
+		const group = groupOf(flow.id, placed, groups);
+		if (!group) continue;
+		const ends = arrowEnds(records.get(flow.id), placed.get(flow.id)!);
+		const tdPoint = tdPointIn(group);
+		const terminal = (id: string | null, at: Point) => (id && cellIds.has(id) && groupOf(id, placed, groups) === group ? { cell: cellIds.get(id)! } : tdPoint(at));
+		const cell = flowCell(uuid(flow.id), flow.label, terminal(flow.from, ends.start), terminal(flow.to, ends.end), ends.middle ? [tdPoint(ends.middle)] : [], ends.bidirectional, describe(index, flow.id, flow.label));
+		group.cells.push(cell);
+		group.holders.set(flow.id, cell);
+	}
 }
 
 // ---- Grouping shapes into diagrams -------------------------------------------------------------
