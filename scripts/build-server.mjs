@@ -1,10 +1,11 @@
-// Bundles server/ (and the shared schema it imports) into dist/server/index.js for `npm start`.
+// Bundles server/ (and the shared schema it imports) into dist/server/ for `npm start`:
+// index.js, and import-worker.js, the import worker thread's own entry (server/import/).
 // Dependencies stay external: they are installed by npm, and better-sqlite3 is native.
 import { build } from 'esbuild';
 
 await build({
-	entryPoints: ['server/index.ts'],
-	outfile: 'dist/server/index.js',
+	entryPoints: { index: 'server/index.ts', 'import-worker': 'server/import/import-worker.ts' },
+	outdir: 'dist/server',
 	bundle: true,
 	platform: 'node',
 	format: 'esm',

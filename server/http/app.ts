@@ -21,6 +21,7 @@ import { createParticipantRouter } from './participant-routes.ts';
 import { sendError } from './errors.ts';
 import { creationLimits, metricsAccess, requireContentType, sameSiteWrites } from './guards.ts';
 import { createExportRouter } from './export-routes.ts';
+import { createImportRouter } from './import-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -112,7 +113,8 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
-	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, persister, log }));
+	app.use('/api', createImportRouter({ store, log }));
+	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log }));
 	app.use('/api', api);
 
 	app.get('/healthz', async (_req, res) => {

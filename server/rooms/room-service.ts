@@ -6,20 +6,35 @@ import { DEFAULT_TITLE, facilitatorPath, observerPath, participantPath, type Cre
 import { hashSecret } from '../auth/secrets.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 
-export async function createRoom(store: DocStore, input: { title?: string }): Promise<CreateRoomResponse> {
+export interface CreateRoomInput {
+	title?: string;
+	/**
+	 * The room's documents, already built (an import, server/import/): encoded Yjs updates used as
+	 * their initial snapshots, and when the room was created (an imported workshop keeps its date).
+	 * The board must already hold the room's metadata (initBoardDoc).
+	 */
+	initial?: { createdAt: number; board: Uint8Array; control?: Uint8Array };
+}
+
+export async function createRoom(store: DocStore, input: CreateRoomInput): Promise<CreateRoomResponse> {
 	const roomId = createRoomId();
 	const facilitatorKey = createSecret();
 	const observerId = createSecret();
 	const title = input.title || DEFAULT_TITLE;
-	const createdAt = Date.now();
+	const createdAt = input.initial?.createdAt ?? Date.now();
 
-	const board = new Y.Doc();
-	initBoardDoc(board, { title, createdAt });
+	let board = input.initial?.board;
+	if (!board) {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title, createdAt });
+		board = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+	}
+	const control = input.initial?.control;
 	await store.createRoom(
 		{ roomId, title, facilitatorKeyHash: hashSecret(facilitatorKey), observerIdHash: hashSecret(observerId), createdAt },
-		[{ roomId, docName: 'board', snapshot: Y.encodeStateAsUpdate(board) }]
+		[{ roomId, docName: 'board', snapshot: board }, ...(control ? [{ roomId, docName: 'control' as const, snapshot: control }] : [])]
 	);
-	board.destroy();
 
 	return {
 		roomId,

@@ -1,7 +1,8 @@
 /**
  * The Export menu: in a workshop with notes, a data-flow diagram on the canvas (seeded as tldraw
  * records through a Node client) and phases run by the facilitator (through the control API),
- * each format downloads a file generated in the browser that contains them, also offline.
+ * each format (Markdown, JSON, CSV, Threat Dragon, threat-composer) downloads a file generated
+ * in the browser that contains them, also offline.
  */
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -31,7 +32,7 @@ async function exportAs(page: Page, item: RegExp): Promise<{ name: string; text:
 	return { name: file.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
 }
 
-test('Export downloads Markdown, JSON and CSV with the notes, the diagram and the phases', async ({ browser }) => {
+test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer files with the notes, the diagram and the phases', async ({ browser }) => {
 	const room = await createRoom('Payments API');
 	await seedBoard(room.roomId, buildFixtureBoard);
 	await runPhases(room.roomId, room.facilitatorKey);
@@ -72,6 +73,20 @@ test('Export downloads Markdown, JSON and CSV with the notes, the diagram and th
 	expect(csv.name).toMatch(/\.csv$/);
 	expect(csv.text.split('\r\n')[1]).toMatch(/^"T3","Checkout flood exhausts the PSP rate limit"/);
 
+	// The interchange formats (docs/INTEROP.md; their schemas are checked in the unit tests).
+	const dragon = await exportAs(page, /Threat Dragon/);
+	expect(dragon.name).toBe(`threat-model-payments-api-${today}.td.json`);
+	const model = JSON.parse(dragon.text) as { summary: { title: string }; detail: { diagrams: Array<{ cells: Array<{ shape: string; data?: { threats?: unknown[] } }> }> } };
+	expect(model.summary.title).toBe('Payments API');
+	const cells = model.detail.diagrams.flatMap((diagram) => diagram.cells);
+	expect(cells.filter((cell) => cell.shape === 'flow')).toHaveLength(5);
+	expect(cells.flatMap((cell) => cell.data?.threats ?? []).length).toBeGreaterThanOrEqual(4);
+	const composer = await exportAs(page, /threat-composer/);
+	expect(composer.name).toBe(`threat-model-payments-api-${today}.tc.json`);
+	const workspace = JSON.parse(composer.text) as { schema: number; threats: Array<{ statement: string }> };
+	expect(workspace.schema).toBe(1);
+	expect(workspace.threats.map((threat) => threat.statement)).toContain('Checkout flood exhausts the PSP rate limit');
+
 	// Offline, the export still comes from this tab's copy.
 	await user.context.setOffline(true);
 	await expect(connectionStatus(page)).not.toContainText('Live');
@@ -93,7 +108,7 @@ test('the Export menu works from the keyboard and says what it downloaded', asyn
 	await button.focus();
 	await page.keyboard.press('ArrowDown');
 	const items = page.getByRole('menuitem');
-	await expect(items).toHaveCount(3);
+	await expect(items).toHaveCount(5);
 	await expect(items.first()).toBeFocused();
 	await expect(button).toHaveAttribute('aria-expanded', 'true');
 	const png = await page.screenshot();

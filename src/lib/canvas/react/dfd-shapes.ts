@@ -1,30 +1,14 @@
 /**
- * The DFD palette's shapes: tldraw geo shapes with a look per kind, tagged in `meta` (dfd.ts).
- * External entity: a plain box. Process: a blue ellipse. Data store: a hatched green band.
- * Trust boundary: a large dashed red frame, kept behind everything else.
+ * The DFD palette's shapes: tldraw geo shapes with a look per kind (dfd-looks.ts, shared with the
+ * importers), tagged in `meta` (dfd.ts).
  */
 import { createShapeId, startEditingShapeWithRichText, toRichText, type Editor, type TLGeoShape, type TLShapeId } from 'tldraw';
 import { DFD_META_KEY, type DfdElementKind } from '#shared/canvas/dfd';
+import { DFD_LOOKS } from '#shared/canvas/dfd-looks';
 
 type GeoProps = Partial<TLGeoShape['props']>;
 
-const LOOKS: Record<DfdElementKind, GeoProps> = {
-	'external-entity': { geo: 'rectangle', w: 170, h: 90, color: 'black', fill: 'semi', dash: 'solid' },
-	process: { geo: 'ellipse', w: 170, h: 110, color: 'blue', fill: 'semi', dash: 'solid' },
-	'data-store': { geo: 'rectangle', w: 190, h: 70, color: 'green', fill: 'pattern', dash: 'solid' },
-	'trust-boundary': {
-		geo: 'rectangle',
-		w: 460,
-		h: 320,
-		color: 'red',
-		labelColor: 'red',
-		fill: 'none',
-		dash: 'dashed',
-		align: 'start',
-		verticalAlign: 'start',
-		size: 's'
-	}
-};
+const LOOKS: Record<DfdElementKind, GeoProps> = DFD_LOOKS;
 
 /** Places a new element of `kind` at the centre of the view, selected and ready to name. */
 export function placeDfdElement(editor: Editor, kind: DfdElementKind): TLShapeId {

@@ -107,6 +107,10 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	const onMount = (mounted: Editor) => {
 		editor = mounted;
 		mounted.updateInstanceState({ isReadonly: options.readOnly });
+		// The whole diagram in view, at most at 100%: a room's diagram (an imported one above all)
+		// is often larger than the view, and tldraw opens at the page's origin.
+		const content = mounted.getCurrentPageBounds();
+		if (content) mounted.zoomToBounds(content, { immediate: true, targetZoom: 1, inset: 48 });
 		refuseOutsideContent(mounted, options.onNotice);
 		cleanups.push(bindPresence(mounted, options.awareness));
 		cleanups.push(watchSelection(mounted, options.onSelection));

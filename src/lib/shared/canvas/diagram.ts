@@ -85,19 +85,12 @@ interface ArrowEnd {
 }
 
 export function readDiagram(records: readonly unknown[]): Diagram {
-	const shapes = new Map<string, ShapeInfo>();
 	const ends = new Map<string, { start?: ArrowEnd; end?: ArrowEnd }>();
 	for (const record of records) {
-		if (!isObject(record)) continue;
-		if (record.typeName === 'shape') {
-			const shape = readShape(record);
-			if (shape && !shapes.has(shape.id)) shapes.set(shape.id, shape);
-		} else if (record.typeName === 'binding') {
-			readArrowBinding(record, ends);
-		}
+		if (isObject(record) && record.typeName === 'binding') readArrowBinding(record, ends);
 	}
 
-	const placed = placeShapes(shapes);
+	const placed = readPlacedShapes(records);
 	const boundaryShapes = [...placed.values()].filter((s) => s.dfd === 'trust-boundary' && s.type !== 'arrow');
 	const innermost = (of: Placed, exclude?: Placed) => innermostBoundary(of, boundaryShapes, exclude);
 
@@ -133,6 +126,23 @@ export function readDiagram(records: readonly unknown[]): Diagram {
 		flows: flows.sort(byId),
 		boundaries: boundaries.sort(byId)
 	};
+}
+
+/** A shape with its page-space position and bounds (rotation ignored), as the diagram reads it. */
+export type PlacedShape = Readonly<Placed>;
+
+/**
+ * Every well-formed shape whose parent chain reaches a page, with its page position and bounds:
+ * what the interchange exports need besides the diagram (where to draw each cell).
+ */
+export function readPlacedShapes(records: readonly unknown[]): Map<string, Placed> {
+	const shapes = new Map<string, ShapeInfo>();
+	for (const record of records) {
+		if (!isObject(record) || record.typeName !== 'shape') continue;
+		const shape = readShape(record);
+		if (shape && !shapes.has(shape.id)) shapes.set(shape.id, shape);
+	}
+	return placeShapes(shapes);
 }
 
 /**

@@ -1,7 +1,10 @@
 /**
- * The three export formats as one table, for the workshop's Export menu and the server's
+ * The export formats as one table, for the workshop's Export menu and the server's
  * /api/rooms/:id/export.<ext> routes alike: file extension, content type, renderer, file name.
+ * `td.json` and `tc.json` are Threat Dragon v2 and threat-composer (src/lib/shared/interop/).
  */
+import { toThreatComposer } from '../interop/threat-composer-export.ts';
+import { toThreatDragon } from '../interop/threat-dragon-export.ts';
 import { toCsv } from './csv.ts';
 import { toJson } from './json.ts';
 import { toMarkdown } from './markdown.ts';
@@ -10,7 +13,9 @@ import type { RoomSnapshot } from './snapshot.ts';
 export const EXPORT_FORMATS = {
 	md: { label: 'Markdown report', contentType: 'text/markdown; charset=utf-8', render: (s: RoomSnapshot) => toMarkdown(s) },
 	json: { label: 'JSON', contentType: 'application/json; charset=utf-8', render: toJson },
-	csv: { label: 'CSV', contentType: 'text/csv; charset=utf-8', render: toCsv }
+	csv: { label: 'CSV', contentType: 'text/csv; charset=utf-8', render: toCsv },
+	'td.json': { label: 'Threat Dragon', contentType: 'application/json; charset=utf-8', render: toThreatDragon },
+	'tc.json': { label: 'threat-composer', contentType: 'application/json; charset=utf-8', render: toThreatComposer }
 } as const satisfies Record<string, { label: string; contentType: string; render: (s: RoomSnapshot) => string }>;
 export type ExportFormat = keyof typeof EXPORT_FORMATS;
 

@@ -55,7 +55,8 @@ export function stableStringify(value: unknown, indent = 2): string {
 function sortKeys(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(sortKeys);
 	if (typeof value !== 'object' || value === null) return value;
-	const sorted: Record<string, unknown> = {};
+	// No prototype: a `__proto__` key (JSON.parse makes it an own key) stays a key, not a prototype.
+	const sorted: Record<string, unknown> = Object.create(null);
 	for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
 	return sorted;
 }

@@ -1,0 +1,55 @@
+/**
+ * One entry for every import: file text in, a RoomSnapshot and its report out (or an error that
+ * says what is wrong and where). The landing page's preview and the server's import worker both
+ * call it, so what the preview shows is what the server creates.
+ */
+import { parseRoomExport } from '../export/json.ts';
+import { detectFormat } from './detect.ts';
+import { inputError, readJsonInput, type InputError } from './json-input.ts';
+import { importOpenThreatModel } from './otm-import.ts';
+import { ACCEPTED_FORMATS_TEXT, countSnapshot, type ConvertResult, type ImportContext } from './report.ts';
+import { importThreatComposer } from './threat-composer-import.ts';
+import { importThreatDragon } from './threat-dragon-import.ts';
+
+export type ImportOutcome = ConvertResult;
+export type { InputError };
+
+/** Reads, recognises, validates and converts an import file. Never throws on bad input. */
+export function importModel(text: string, context: ImportContext): ImportOutcome {
+	const input = readJsonInput(text);
+	return input.ok ? convertModel(input.value, context) : input;
+}
+
+/** As importModel, for a value already parsed (and bounded) by readJsonInput. */
+export function convertModel(value: unknown, context: ImportContext): ImportOutcome {
+	switch (detectFormat(value)) {
+		case 'threatboard': {
+			const parsed = parseRoomExport(value);
+			if (!parsed.ok) return inputError('invalid_request', parsed.message, parsed.issues);
+			const { snapshot } = parsed;
+			const diagrams = snapshot.canvas.records.some((record) => record.typeName === 'shape') ? 1 : 0;
+			return {
+				ok: true,
+				snapshot,
+				report: { format: 'threatboard', title: snapshot.room.title, created: countSnapshot(snapshot, diagrams), notMapped: [] }
+			};
+		}
+		case 'threat-dragon':
+			return importThreatDragon(value, context);
+		case 'threat-composer':
+			return importThreatComposer(value, context);
+		case 'otm':
+			return importOpenThreatModel(value, context);
+		case undefined:
+			return inputError('invalid_request', `not a format Threatboard can import. It imports: ${ACCEPTED_FORMATS_TEXT}`);
+	}
+}
+
+/**
+ * When the imported room says it was created (a Threatboard export does; the other formats do
+ * not), that date is kept; a date in the future or a missing one becomes the import's time.
+ */
+export function importedCreatedAt(outcome: Extract<ImportOutcome, { ok: true }>, now: number): number {
+	const createdAt = outcome.report.format === 'threatboard' ? outcome.snapshot.room.createdAt : 0;
+	return createdAt > 0 && createdAt <= now ? createdAt : now;
+}
