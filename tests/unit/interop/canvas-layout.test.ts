@@ -12,7 +12,6 @@ import { readDiagram } from '../../../src/lib/shared/canvas/diagram.ts';
 import { writeRoomSnapshot } from '../../../src/lib/shared/export/json.ts';
 import { createCanvasBuilder, indexKey } from '../../../src/lib/shared/interop/canvas-layout.ts';
 import { importModel } from '../../../src/lib/shared/interop/import-model.ts';
-import { TLDRAW_SERIALIZED_SCHEMA } from '../../../src/lib/shared/interop/tldraw-schema.ts';
 import { newTldrawStore } from '../../helpers/tldraw-shapes.ts';
 import { OTM_SAMPLES, readSample, TD_SAMPLES } from './samples.ts';
 
@@ -28,11 +27,6 @@ function validateAll(records: readonly unknown[]) {
 	return store;
 }
 
-describe('the stored tldraw schema', () => {
-	it("is tldraw's own serialized schema", () => {
-		expect(TLDRAW_SERIALIZED_SCHEMA).toEqual(newTldrawStore().schema.serialize());
-	});
-});
 
 describe('indexKey', () => {
 	it('gives increasing keys tldraw accepts, far beyond an import', () => {

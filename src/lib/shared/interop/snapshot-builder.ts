@@ -30,7 +30,7 @@ import { DEFAULT_TITLE, MAX_TITLE_LENGTH } from '../wire/room-links.ts';
 import type { Ratings } from './ratings.ts';
 import type { ReportBuilder } from './report.ts';
 import { SCOPE_CONTINUED, SCOPE_CONTINUED_MARKER } from './room-index.ts';
-import { TLDRAW_SERIALIZED_SCHEMA } from './tldraw-schema.ts';
+import { TLDRAW_SCHEMA } from '../canvas/tldraw-schema.ts';
 
 /** Colour of the "author" of imported notes (the source tool): a neutral slate. */
 const IMPORT_AUTHOR_COLOR = '#64748b';
@@ -144,7 +144,7 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
 				votes: [],
 				voteBudget: DEFAULT_VOTE_BUDGET,
 				voteTotals: {},
-				canvas: hasCanvas ? { records: room.records, schema: TLDRAW_SERIALIZED_SCHEMA } : { records: [], schema: null },
+				canvas: hasCanvas ? { records: room.records, schema: TLDRAW_SCHEMA } : { records: [], schema: null },
 				control: null
 			};
 			const parsed = RoomSnapshot.safeParse(snapshot);
