@@ -146,7 +146,11 @@ test('a participant cannot run the clock, and a locked board is read-only for pa
 
 	// The server refuses a participant's command with a clear message (the UI offers none).
 	const refused = await bob.page.evaluate(async (roomId) => {
-		const response = await fetch(`/api/rooms/${roomId}/control`, { method: 'POST', body: JSON.stringify({ type: 'start' }) });
+		const response = await fetch(`/api/rooms/${roomId}/control`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ type: 'start' })
+		});
 		return { status: response.status, body: (await response.json()) as { error: { message: string } } };
 	}, room.roomId);
 	expect(refused.status).toBe(401);

@@ -4,7 +4,7 @@
  * undo steps; text edits merge while someone types.
  */
 import type * as Y from 'yjs';
-import { createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
+import { authorFields, createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
 import { addLink, removeLink } from '#shared/board/links';
 import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
 import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
@@ -18,16 +18,16 @@ import type { BoardUndo, UndoStep } from './undo.svelte.ts';
 export class BoardActions {
 	readonly #doc: Y.Doc;
 	readonly #undo: BoardUndo;
-	readonly #voterId: string;
+	readonly #voterId: () => string | undefined;
 
-	constructor(doc: Y.Doc, undo: BoardUndo, voterId: string) {
+	constructor(doc: Y.Doc, undo: BoardUndo, voterId: () => string | undefined) {
 		this.#doc = doc;
 		this.#undo = undo;
 		this.#voterId = voterId;
 	}
 
 	create(kind: NoteKind, question: QuestionNumber, author: Person): string {
-		return this.#step(() => createNote(this.#doc, { kind, question, author: author.name, authorColor: author.color }));
+		return this.#step(() => createNote(this.#doc, { kind, question, ...authorFields(author) }));
 	}
 
 	/**
@@ -72,13 +72,16 @@ export class BoardActions {
 		return this.#step(() => removeLink(this.#doc, linkId({ kind: 'mitigates', threatId, mitigationId })));
 	}
 
-	/** One more of this person's dots on a note, within `budget` dots in all. */
-	vote(id: string, budget: number): CastVoteResult {
-		return this.#step(() => castVote(this.#doc, this.#voterId, id, budget));
+	/** One more of this person's dots on a note, within `budget` dots in all (once they have joined). */
+	vote(id: string, budget: number): CastVoteResult | { ok: false; reason: 'not_joined' } {
+		const voterId = this.#voterId();
+		if (!voterId) return { ok: false, reason: 'not_joined' };
+		return this.#step(() => castVote(this.#doc, voterId, id, budget));
 	}
 
 	unvote(id: string): boolean {
-		return this.#step(() => removeVote(this.#doc, this.#voterId, id));
+		const voterId = this.#voterId();
+		return voterId !== undefined && this.#step(() => removeVote(this.#doc, voterId, id));
 	}
 
 	#step<T>(write: () => T): T {

@@ -62,7 +62,8 @@ function classify(prev: Note, next: Note): Change {
 
 export class BoardStore {
 	readonly doc: Y.Doc;
-	readonly voterId: string;
+	/** Whose votes are "mine": this person's participant id, once they have joined (reactive). */
+	readonly #voterId: () => string | undefined;
 	readonly #policy: BoardPolicy;
 	readonly #cells = new Map<string, NoteCell>();
 	#structure = $state(0);
@@ -72,7 +73,12 @@ export class BoardStore {
 	#linked = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
 	/** Bumps when votes were re-read (the tally below is recounted from it and the budget). */
 	#votes = $state(0);
-	#mine = $state.raw<ReadonlyMap<string, number>>(new Map());
+	/** This person's dots on the board; recounted when votes change or they join. */
+	readonly #mineOnBoard = $derived.by(() => {
+		void this.#votes;
+		const voterId = this.#voterId();
+		return untrack(() => (voterId ? votesOf(this.doc, voterId, this.#live) : new Map<string, number>()));
+	});
 	#summariesDue = false;
 	/** The notes this store holds, for the shared tallies (so they never re-read the document's notes). */
 	readonly #live: LiveNotes = { get: (id) => this.#cells.get(id)?.note };
@@ -91,9 +97,9 @@ export class BoardStore {
 		return untrack(() => effectiveVotes(this.doc, budget, this.#live));
 	});
 
-	constructor(doc: Y.Doc, voterId: string, policy: BoardPolicy) {
+	constructor(doc: Y.Doc, voterId: () => string | undefined, policy: BoardPolicy) {
 		this.doc = doc;
-		this.voterId = voterId;
+		this.#voterId = voterId;
 		this.#policy = policy;
 		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
 		this.#refreshSummaries();
@@ -150,12 +156,19 @@ export class BoardStore {
 	votes(id: string): number {
 		return this.#tally.get(id) ?? 0;
 	}
+	get voterId(): string | undefined {
+		return this.#voterId();
+	}
+	/** This person's dots: on the board, or the server's count of their ballots in a hidden round. */
+	#myDots(): ReadonlyMap<string, number> {
+		return this.#policy.ballots?.mine ?? this.#mineOnBoard;
+	}
 	myVotes(id: string): number {
-		return this.#mine.get(id) ?? 0;
+		return this.#myDots().get(id) ?? 0;
 	}
 	get votesUsed(): number {
 		let used = 0;
-		for (const count of this.#mine.values()) used += count;
+		for (const count of this.#myDots().values()) used += count;
 		return used;
 	}
 	get votesLeft(): number {
@@ -221,7 +234,6 @@ export class BoardStore {
 		this.#links = links;
 		this.#linked = linkIndex(links, this.#linked);
 		this.#votes++;
-		this.#mine = votesOf(this.doc, this.voterId, this.#live);
 	}
 
 	#groupColumns(): Map<ColumnId, NoteCell[]> {

@@ -19,7 +19,6 @@ import { COLUMN_IDS, LANES, PARKING_LOT, canDropInto, columnOf, laneSpec, type C
 import { keyboardMove, neighboursAt, orderKeyBetweenNotes, type MoveDirection } from './moves.ts';
 import { DEFAULT_BOARD_POLICY, type BoardPolicy } from './policy.ts';
 import { BoardUndo, type UndoStep } from './undo.svelte.ts';
-import { readVoterId } from './voter-id.ts';
 
 const EXCERPT_LENGTH = 40;
 
@@ -79,10 +78,12 @@ export class Board {
 		this.#session = session;
 		this.#author = author;
 		this.policy = policy;
-		this.store = new BoardStore(session.doc, readVoterId(globalThis.localStorage), policy);
+		// Votes are this person's, across their browsers: keyed by their participant id.
+		const voterId = () => session.participantId;
+		this.store = new BoardStore(session.doc, voterId, policy);
 		this.view = new BoardView(this.store);
 		this.undo = new BoardUndo(session.doc);
-		this.actions = new BoardActions(session.doc, this.undo, this.store.voterId);
+		this.actions = new BoardActions(session.doc, this.undo, voterId);
 	}
 
 	/** Observers, people refused by the server, and everyone the facilitator's lock holds. */
@@ -211,15 +212,37 @@ export class Board {
 			this.feedback.showToast('Voting is closed.');
 			return;
 		}
+		const { ballots } = this.policy;
+		if (ballots) {
+			if (this.store.votesLeft <= 0) return this.#noVotesLeft();
+			void this.#cast(ballots, id, this.store.myVotes(id) + 1, 'Voted');
+			return;
+		}
 		const result = this.actions.vote(id, this.store.budget);
 		if (result.ok) this.feedback.announce(`Voted. ${this.store.votesLeft} of your votes left.`);
-		else if (result.reason === 'over_budget') {
-			this.feedback.showToast('You have used all your votes. Take one back to vote elsewhere.');
-			this.feedback.announce('No votes left. Take one back to vote elsewhere.');
-		}
+		else if (result.reason === 'over_budget') this.#noVotesLeft();
+		else if (result.reason === 'not_joined') this.feedback.showToast('Choose a name to join the workshop, then vote.');
 	}
 	unvote(id: string): void {
+		const { ballots } = this.policy;
+		if (ballots) {
+			const mine = this.store.myVotes(id);
+			if (mine > 0) void this.#cast(ballots, id, mine - 1, 'Vote taken back');
+			return;
+		}
 		if (this.actions.unvote(id)) this.feedback.announce(`Vote taken back. ${this.store.votesLeft} left.`);
+	}
+
+	#noVotesLeft(): void {
+		this.feedback.showToast('You have used all your votes. Take one back to vote elsewhere.');
+		this.feedback.announce('No votes left. Take one back to vote elsewhere.');
+	}
+
+	/** A ballot in a hidden round: the server keeps it; nobody else sees it until the round closes. */
+	async #cast(ballots: NonNullable<BoardPolicy['ballots']>, id: string, dots: number, done: string): Promise<void> {
+		const refused = await ballots.cast(id, dots);
+		if (refused) this.feedback.showToast(refused);
+		else this.feedback.announce(`${done}. ${this.store.votesLeft} left. Totals stay hidden until voting closes.`);
 	}
 
 	/** Puts focus back on a note's card (after a menu or dialog about it closes). */

@@ -21,6 +21,17 @@ export interface VotingPolicy {
 	readonly totalsHidden: boolean;
 }
 
+/**
+ * This person's ballots while a voting round runs with hidden totals: the server keeps them (no
+ * browser receives anyone else's), so the board shows and changes them through this.
+ */
+export interface HiddenBallots {
+	/** This person's dots by note, as the server last confirmed them. */
+	readonly mine: ReadonlyMap<string, number>;
+	/** Sets this person's dots on a note; resolves with the reason when the server refuses. */
+	cast(noteId: string, dots: number): Promise<string | undefined>;
+}
+
 /** A note someone asked the board to create. */
 export interface NewNote {
 	readonly kind: NoteKind;
@@ -29,6 +40,8 @@ export interface NewNote {
 
 export interface BoardPolicy {
 	readonly voting: VotingPolicy;
+	/** The server's ballots while totals are hidden; null in every other round. */
+	readonly ballots: HiddenBallots | null;
 	/** True while a facilitator's lock keeps this person from writing (facilitators write through it). */
 	readonly locked: boolean;
 	/** The canvas element the facilitator has spotlit, or null (issue 13 fills it). */
@@ -42,6 +55,7 @@ export interface BoardPolicy {
 /** No facilitation: free voting with the default budget, no drafts, no lock, no spotlight. */
 export const DEFAULT_BOARD_POLICY: BoardPolicy = Object.freeze({
 	voting: Object.freeze({ budget: DEFAULT_VOTE_BUDGET, canVote: true, totalsHidden: false }),
+	ballots: null,
 	locked: false,
 	spotlight: null,
 	becomesDraft: () => false,

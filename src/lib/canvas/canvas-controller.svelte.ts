@@ -5,7 +5,7 @@
  * The canvas does not import the board: it tells whoever listens (onNoteAdded) about notes it adds.
  */
 import { createContext } from 'svelte';
-import { createNote } from '#shared/board/doc';
+import { authorFields, createNote } from '#shared/board/doc';
 import { addLink } from '#shared/board/links';
 import type { DfdKind } from '#shared/canvas/dfd';
 import type { Person } from '#shared/person';
@@ -82,7 +82,7 @@ export class CanvasController {
 		const doc = this.#session.doc;
 		let id: string | undefined;
 		doc.transact(() => {
-			id = createNote(doc, { kind: 'threat', question: 2, author: author.name, authorColor: author.color });
+			id = createNote(doc, { kind: 'threat', question: 2, ...authorFields(author) });
 			const linked = addLink(doc, { kind: 'canvas', noteId: id, elementId });
 			if (!linked.ok) throw new Error(`could not link the threat: ${linked.reason}`);
 		}, USER_ORIGIN);

@@ -7,7 +7,7 @@
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
 import type { Role } from '#shared/wire/roles';
-import type { BoardPolicy, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+import type { BoardPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
 
 export interface FacilitationPolicySource {
 	/** The latest control state (the server's, or the defaults until it arrived). */
@@ -16,6 +16,8 @@ export interface FacilitationPolicySource {
 	role(): Role;
 	/** Keeps a new threat as a private draft of the current silent round. */
 	takeDraft(note: NewNote): void;
+	/** This person's hidden ballots (the server keeps them while totals are hidden). */
+	ballots?: HiddenBallots;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -35,6 +37,11 @@ export class FacilitationPolicy implements BoardPolicy {
 
 	get voting(): VotingPolicy {
 		return votingPolicyFrom(this.#source.state().voting);
+	}
+
+	/** While totals are hidden, votes are ballots the server keeps. */
+	get ballots(): HiddenBallots | null {
+		return this.voting.totalsHidden ? (this.#source.ballots ?? null) : null;
 	}
 
 	/** The server refuses a locked board's writes from everyone but facilitators; the board says so first. */

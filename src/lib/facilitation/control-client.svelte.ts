@@ -8,9 +8,28 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { defaultControl, onControlChange, readControl, type ControlState } from '#shared/control/doc';
+import {
+	NO_BALLOT_ROUND,
+	onRoundsChange,
+	readBallotRound,
+	readEstimation,
+	readPeople,
+	readPoll,
+	type BallotRound,
+	type Estimation,
+	type Person,
+	type Poll
+} from '#shared/control/rounds';
 import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { createMutedAwareness } from '$lib/sync/own-awareness.ts';
 import { syncServerUrl } from '$lib/sync/provider.ts';
+
+export interface Rounds {
+	people: ReadonlyMap<string, Person>;
+	ballot: BallotRound;
+	estimation: Estimation | null;
+	poll: Poll | null;
+}
 
 export class ControlClient {
 	readonly doc = new Y.Doc();
@@ -18,11 +37,21 @@ export class ControlClient {
 	readonly #listeners = new Set<(state: ControlState, previous: ControlState) => void>();
 	readonly #unobserve: () => void;
 	#state = $state.raw<ControlState>(defaultControl());
+	#rounds = $state.raw<Rounds>({ people: new Map(), ballot: NO_BALLOT_ROUND, estimation: null, poll: null });
+	readonly #unobserveRounds: () => void;
 	#synced = $state(false);
 
 	/** `id` is the room id, or the observer id for a view-only page. */
 	constructor(id: string) {
 		this.#unobserve = onControlChange(this.doc, this.#refresh);
+		this.#unobserveRounds = onRoundsChange(this.doc, () => {
+			this.#rounds = {
+				people: readPeople(this.doc),
+				ballot: readBallotRound(this.doc),
+				estimation: readEstimation(this.doc),
+				poll: readPoll(this.doc)
+			};
+		});
 		this.#provider = new WebsocketProvider(syncServerUrl(), `${id}/control`, this.doc, {
 			protocols: [SUBPROTOCOL],
 			// Presence lives on the board connection; this one carries none.
@@ -37,6 +66,10 @@ export class ControlClient {
 	get state(): ControlState {
 		return this.#state;
 	}
+	/** Who joined (by participant id, with workshop roles) and the private rounds' public side. */
+	get rounds(): Rounds {
+		return this.#rounds;
+	}
 	/** True once the server's state has arrived (before that `state` holds defaults). */
 	get synced(): boolean {
 		return this.#synced;
@@ -50,6 +83,7 @@ export class ControlClient {
 
 	destroy(): void {
 		this.#unobserve();
+		this.#unobserveRounds();
 		this.#listeners.clear();
 		this.#provider.destroy();
 		this.doc.destroy();

@@ -4,7 +4,7 @@
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { createNote } from '#shared/board/doc';
+import { authorFields, createNote } from '#shared/board/doc';
 import { createRecordId } from '#shared/ids';
 import { MAX_NOTE_TEXT_LENGTH, RecordId, Timestamp } from '#shared/board/schema';
 import type { Person } from '#shared/person';
@@ -52,8 +52,7 @@ export function publishDrafts(doc: Y.Doc, drafts: readonly Draft[], revealedRoun
 				kind: 'threat',
 				question: 2,
 				text: draft.text,
-				author: author.name,
-				authorColor: author.color,
+				...authorFields(author),
 				createdAt: draft.createdAt
 			});
 		}

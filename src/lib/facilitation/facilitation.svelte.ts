@@ -15,6 +15,7 @@ import { sendControlCommand } from './commands.ts';
 import { ControlClient } from './control-client.svelte.ts';
 import { DraftStore } from './drafts.svelte.ts';
 import { FollowClient } from './follow.svelte.ts';
+import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
 import { ServerClock } from './server-clock.svelte.ts';
 
@@ -24,6 +25,8 @@ export class Facilitation {
 	readonly drafts: DraftStore;
 	readonly follow: FollowClient;
 	readonly done: DoneSignals;
+	/** This person's ballots while a round hides its totals. */
+	readonly ballots: HiddenBallotClient;
 	/** What the board may do now, read from the control state (reactive). */
 	readonly policy: FacilitationPolicy;
 	readonly #session: BoardSession;
@@ -47,10 +50,12 @@ export class Facilitation {
 		this.drafts = new DraftStore(session.id);
 		this.follow = new FollowClient(this.control, () => session.doc.clientID);
 		this.done = new DoneSignals(session.awareness);
+		this.ballots = new HiddenBallotClient(session.id, () => session.participant);
 		this.policy = new FacilitationPolicy({
 			state: () => this.control.state,
 			role: () => session.role,
-			takeDraft: () => this.#takeDraft()
+			takeDraft: () => this.#takeDraft(),
+			ballots: this.ballots
 		});
 
 		this.#cleanups.push(
@@ -60,6 +65,17 @@ export class Facilitation {
 				if (phaseKey(next.question, openPhaseStart(next)) !== phaseKey(previous.question, openPhaseStart(previous))) {
 					this.done.set(null); // a new phase: nobody is done yet
 				}
+			})
+		);
+		// A hidden round's ballots are the server's: re-read when a round opens, or this person joins.
+		this.#cleanups.push(
+			$effect.root(() => {
+				$effect(() => {
+					const { round } = this.control.rounds.ballot;
+					const hidden = this.policy.voting.totalsHidden;
+					const participant = session.participantId;
+					if (hidden && participant && round >= 0) void this.ballots.refresh();
+				});
 			})
 		);
 		// Drafts of revealed rounds go out as soon as everything needed is there: the server's

@@ -27,7 +27,15 @@ export const DisplayName = z
 	.max(MAX_DISPLAY_NAME_LENGTH, `name must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`)
 	.regex(NAME_SAFE, 'name must not contain control, direction-changing or invisible characters');
 
-export const Person = z.object({ name: DisplayName, color: HexColor });
+/** A participant's id in a workshop (server/rounds/identity.ts); the same shape as a RecordId. */
+export const ParticipantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const Person = z.object({
+	name: DisplayName,
+	color: HexColor,
+	/** Set once this person has joined the workshop with an identity: it tells people with the same name apart. */
+	participantId: ParticipantId.optional()
+});
 export type Person = z.infer<typeof Person>;
 
 /** A stable colour for a client id, so a person keeps their colour across reloads. */

@@ -9,7 +9,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { readTitle } from '#shared/board/doc';
-import { CloseCode, SUBPROTOCOL } from '#shared/wire/protocol';
+import { CloseCode } from '#shared/wire/protocol';
 import type { Role } from '#shared/wire/roles';
 import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
 import { createBoardProvider, syncProtocols, type BoardProvider } from './provider.ts';
@@ -25,6 +25,8 @@ export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'stopped';
 export type SessionProblem =
 	| { kind: 'not-found' }
 	| { kind: 'facilitator-key-refused' }
+	/** The identity this browser keeps for the workshop was not recognised: it joins again. */
+	| { kind: 'identity-refused' }
 	| { kind: 'refused'; code: number; reason: string };
 
 /** performance.mark name set each time the board has synced with the server. */
@@ -35,6 +37,8 @@ export interface BoardSessionOptions {
 	id: string;
 	observer: boolean;
 	facilitatorKey?: string;
+	/** This browser's identity in the workshop, when it has joined before. */
+	participant?: { participantId: string; secret: string };
 }
 
 export class BoardSession {
@@ -56,17 +60,22 @@ export class BoardSession {
 	#title = $state<string | undefined>();
 	#hasLocalCopy = $state(false);
 	#hasSynced = $state(false);
+	#participant = $state<{ participantId: string; secret: string } | undefined>();
+	#facilitatorKey: string | undefined;
 
 	constructor(options: BoardSessionOptions) {
 		this.id = options.id;
 		this.#role = options.observer ? 'observer' : options.facilitatorKey ? 'facilitator' : 'participant';
 		this.#readOnly = options.observer;
+		this.#participant = options.observer ? undefined : options.participant;
+		this.#facilitatorKey = options.facilitatorKey;
 
 		this.#on(this.doc, 'update', () => (this.#title = readTitle(this.doc)));
 		this.#local = this.#openLocalCopy();
 
 		this.#connection = createBoardProvider(this.id, this.doc, {
 			facilitatorKey: options.facilitatorKey,
+			participantToken: this.#participantToken(),
 			onPermissionDenied: () => (this.#readOnly = true),
 			onFacilitatorKey: (key) => {
 				this.useFacilitatorKey(key);
@@ -95,6 +104,14 @@ export class BoardSession {
 	get role(): Role {
 		return this.#role;
 	}
+	/** This browser's participant id in the workshop (votes and authorship are keyed by it), once joined. */
+	get participantId(): string | undefined {
+		return this.#participant?.participantId;
+	}
+	get participant(): { participantId: string; secret: string } | undefined {
+		return this.#participant;
+	}
+
 	/** The title in the board document; undefined until it has arrived (from IndexedDB or the server). */
 	get title(): string | undefined {
 		return this.#title;
@@ -117,20 +134,37 @@ export class BoardSession {
 
 	/** Reconnects as a facilitator with `key` (granted or handed over), or as a participant without one. */
 	useFacilitatorKey(key: string | undefined): void {
-		const { provider } = this.#connection;
-		provider.protocols = syncProtocols(key);
+		this.#facilitatorKey = key;
 		this.#role = key ? 'facilitator' : 'participant';
-		provider.disconnect();
-		provider.connect();
+		this.#reconnect();
 	}
 
 	/** After the server refused our facilitator key: carry on as a plain participant. */
 	continueAsParticipant(): void {
-		const { provider } = this.#connection;
-		provider.protocols = [SUBPROTOCOL];
+		this.#facilitatorKey = undefined;
 		this.#role = 'participant';
-		this.#problem = null;
-		this.#status = 'connecting';
+		this.#reconnect();
+	}
+
+	/** Reconnects as this participant (just joined, or joined again), or without an identity. */
+	useParticipant(participant: { participantId: string; secret: string } | undefined): void {
+		if (this.#role === 'observer') return;
+		this.#participant = participant;
+		this.#reconnect();
+	}
+
+	#participantToken(): string | undefined {
+		return this.#participant && `${this.#participant.participantId}.${this.#participant.secret}`;
+	}
+
+	#reconnect(): void {
+		const { provider } = this.#connection;
+		provider.protocols = syncProtocols(this.#facilitatorKey, this.#participantToken());
+		if (this.#problem) {
+			this.#problem = null;
+			this.#status = 'connecting';
+		}
+		provider.disconnect();
 		provider.connect();
 	}
 
@@ -174,9 +208,11 @@ export class BoardSession {
 			this.#problem =
 				code === CloseCode.RoomNotFound
 					? { kind: 'not-found' }
-					: code === CloseCode.Unauthorized && this.#role === 'facilitator'
-						? { kind: 'facilitator-key-refused' }
-						: { kind: 'refused', code, reason };
+					: code === CloseCode.Unauthorized && reason.includes('participant')
+						? { kind: 'identity-refused' }
+						: code === CloseCode.Unauthorized && this.#role === 'facilitator'
+							? { kind: 'facilitator-key-refused' }
+							: { kind: 'refused', code, reason };
 		});
 		const onNetworkChange = () => {
 			if (this.#status === 'stopped') return;

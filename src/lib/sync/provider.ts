@@ -8,7 +8,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import { readFacilitatorKeyMessage } from '#shared/wire/facilitator-key';
-import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/wire/protocol';
+import { FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, PARTICIPANT_SUBPROTOCOL_PREFIX, SUBPROTOCOL, SYNC_PATH_PREFIX } from '#shared/wire/protocol';
 import { bindRoomAwareness, createMutedAwareness } from './own-awareness.ts';
 
 /** ws(s)://<this host>/sync: the sync server always shares the page's origin. */
@@ -17,12 +17,21 @@ export function syncServerUrl(location: Location = window.location): string {
 	return `${scheme}://${location.host}${SYNC_PATH_PREFIX.replace(/\/$/, '')}`;
 }
 
-export function syncProtocols(facilitatorKey: string | undefined): string[] {
-	return facilitatorKey ? [SUBPROTOCOL, FACILITATOR_SUBPROTOCOL_PREFIX + facilitatorKey] : [SUBPROTOCOL];
+/**
+ * The sub-protocols a connection offers: ours, and the credentials it presents (a facilitator key,
+ * a participant's `<id>.<secret>`), which ride in the handshake so they never land in a URL.
+ */
+export function syncProtocols(facilitatorKey: string | undefined, participantToken?: string): string[] {
+	const protocols = [SUBPROTOCOL];
+	if (facilitatorKey) protocols.push(FACILITATOR_SUBPROTOCOL_PREFIX + facilitatorKey);
+	if (participantToken) protocols.push(PARTICIPANT_SUBPROTOCOL_PREFIX + participantToken);
+	return protocols;
 }
 
 export interface BoardProviderOptions {
 	facilitatorKey?: string;
+	/** `<participantId>.<secret>`, when this browser has joined the workshop. */
+	participantToken?: string;
 	/** The server dropped a write from this connection (reason: READ_ONLY_REASON). */
 	onPermissionDenied(reason: string): void;
 	/** The server made this person a facilitator and sent their key (to this connection only). */
@@ -40,7 +49,7 @@ export function createBoardProvider(id: string, doc: Y.Doc, options: BoardProvid
 	const muted = createMutedAwareness(doc);
 	const provider = new WebsocketProvider(syncServerUrl(), `${id}/board`, doc, {
 		connect: false,
-		protocols: syncProtocols(options.facilitatorKey),
+		protocols: syncProtocols(options.facilitatorKey, options.participantToken),
 		awareness: muted,
 		// Tabs talk through the server only: the BroadcastChannel path would re-publish other
 		// people's awareness entries and bypass the server's role checks between tabs. Tabs of

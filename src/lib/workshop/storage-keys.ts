@@ -22,3 +22,8 @@ export function boardDatabaseName(id: string): string {
 export function draftsKey(roomId: string): string {
 	return `threatboard.drafts.${roomId}`;
 }
+
+/** localStorage: this browser's participant identity in one room (JSON { participantId, secret }). */
+export function participantKey(roomId: string): string {
+	return `threatboard.participant.${roomId}`;
+}

@@ -11,6 +11,7 @@
  */
 import * as Y from 'yjs';
 import type { z } from 'zod';
+import type { Person } from '../person.ts';
 import { createRecordId } from '../ids.ts';
 import { compareOrderKeys, orderKeyBetween } from './ordering.ts';
 import {
@@ -228,6 +229,13 @@ function noteMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
 }
 
 // ---- Writing notes ----------------------------------------------------------------------------
+
+/** The author fields of a new note written by this person. */
+export function authorFields(person: Person): { author: string; authorColor: string; authorId?: string } {
+	return person.participantId
+		? { author: person.name, authorColor: person.color, authorId: person.participantId }
+		: { author: person.name, authorColor: person.color };
+}
 
 /** Creates a note in one transaction and returns its id. Throws a ZodError on invalid input. */
 export function createNote(doc: Y.Doc, input: NoteInput): string {

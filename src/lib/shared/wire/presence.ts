@@ -3,15 +3,11 @@
  * never in the documents. Everything read from awareness comes from other clients: validate it.
  */
 import { z } from 'zod';
-import { RecordId } from '../board/schema.ts';
 import { Person } from '../person.ts';
 import { ROLES } from './roles.ts';
 
-export const PresenceUser = Person.extend({
-	role: z.enum(ROLES).optional(),
-	/** Set by the server from the identity the connection proved (never trusted from the client). */
-	participantId: RecordId.optional()
-});
+/** `participantId` is set by the server from the identity the connection proved, never trusted from the client. */
+export const PresenceUser = Person.extend({ role: z.enum(ROLES).optional() });
 export type PresenceUser = z.infer<typeof PresenceUser>;
 
 /** Most selected canvas ids one client shares; a bigger selection is shown in part. */

@@ -1,0 +1,96 @@
+/**
+ * This browser's identity in a workshop (server/rounds/identity.ts): a participant id and a
+ * secret, given by the server the first time someone joins with a name, kept in localStorage like
+ * the facilitator key, and sent in the sync handshake and the API's Authorization header, never
+ * in a URL query. A personal link carries it in the URL fragment to continue on another device.
+ */
+import { RecordId } from '#shared/board/schema';
+import { isSecret } from '#shared/ids';
+import {
+	PARTICIPANT_AUTH_SCHEME,
+	RegisterParticipantResponse,
+	myParticipantPath,
+	participantToken,
+	participantsPath
+} from '#shared/wire/participants';
+import { participantKey } from './storage-keys.ts';
+
+export interface ParticipantCredentials {
+	participantId: string;
+	secret: string;
+}
+
+const FRAGMENT_KEY = 'participant=';
+
+function parseToken(token: string): ParticipantCredentials | undefined {
+	const dot = token.indexOf('.');
+	const participantId = token.slice(0, dot);
+	const secret = token.slice(dot + 1);
+	return dot > 0 && RecordId.safeParse(participantId).success && isSecret(secret) ? { participantId, secret } : undefined;
+}
+
+export function readParticipant(roomId: string): ParticipantCredentials | undefined {
+	try {
+		const parsed: unknown = JSON.parse(localStorage.getItem(participantKey(roomId)) ?? 'null');
+		if (typeof parsed !== 'object' || parsed === null) return undefined;
+		const { participantId, secret } = parsed as Record<string, unknown>;
+		return typeof participantId === 'string' && typeof secret === 'string' ? parseToken(`${participantId}.${secret}`) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function rememberParticipant(roomId: string, credentials: ParticipantCredentials): void {
+	try {
+		localStorage.setItem(participantKey(roomId), JSON.stringify(credentials));
+	} catch {
+		// Not remembered: this visit still works, the next one joins again.
+	}
+}
+
+export function forgetParticipant(roomId: string): void {
+	try {
+		localStorage.removeItem(participantKey(roomId));
+	} catch {
+		// Nothing stored.
+	}
+}
+
+/** The identity a personal link carries in its fragment (`#participant=<id>.<secret>`). */
+export function participantFromHash(hash: string): ParticipantCredentials | undefined {
+	const fragment = hash.replace(/^#/, '');
+	for (const part of fragment.split('&')) if (part.startsWith(FRAGMENT_KEY)) return parseToken(part.slice(FRAGMENT_KEY.length));
+	return undefined;
+}
+
+/** The personal link to continue as this participant on another device. */
+export function deviceLinkPath(roomId: string, credentials: ParticipantCredentials): string {
+	return `/w/${roomId}#${FRAGMENT_KEY}${participantToken(credentials.participantId, credentials.secret)}`;
+}
+
+export function participantAuthorization(credentials: ParticipantCredentials): string {
+	return `${PARTICIPANT_AUTH_SCHEME} ${participantToken(credentials.participantId, credentials.secret)}`;
+}
+
+/** Joins a workshop as a new participant; throws when the server cannot be reached or refuses. */
+export async function registerParticipant(roomId: string, name: string): Promise<ParticipantCredentials> {
+	const res = await fetch(participantsPath(roomId), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name })
+	});
+	if (res.status !== 201) throw new Error(`joining failed (${res.status})`);
+	const parsed = RegisterParticipantResponse.parse(await res.json());
+	const credentials = parseToken(`${parsed.participantId}.${parsed.secret}`);
+	if (!credentials) throw new Error('the server sent an identity this browser cannot read');
+	return credentials;
+}
+
+/** Tells the workshop this participant's new display name. */
+export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string): Promise<void> {
+	await fetch(myParticipantPath(roomId), {
+		method: 'PUT',
+		headers: { 'content-type': 'application/json', authorization: participantAuthorization(credentials) },
+		body: JSON.stringify({ name })
+	});
+}
