@@ -4,12 +4,12 @@
  * undo steps; text edits merge while someone types.
  */
 import type * as Y from 'yjs';
-import { authorFields, createNote, deleteNote, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
+import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
 import { addLink, removeLink } from '#shared/board/links';
 import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
 import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
 import { setNoteText } from '#shared/board/note-text';
-import type { NoteKind, NotePatch, QuestionNumber, StrideLetter } from '#shared/board/schema';
+import type { NoteKind, NotePatch, QuestionNumber, RiskDecision, StrideLetter } from '#shared/board/schema';
 import { linkId } from '#shared/board/schema';
 import type { Person } from '#shared/person';
 import { USER_ORIGIN } from '$lib/sync/origin.ts';
@@ -57,6 +57,11 @@ export class BoardActions {
 
 	setStride(id: string, letter: StrideLetter, on: boolean): boolean {
 		return this.#step(() => setStrideLetter(this.#doc, id, letter, on));
+	}
+
+	/** Accepts or transfers a threat's risk, recording who decided, why and until when. */
+	decide(id: string, decision: RiskDecision): boolean {
+		return this.#step(() => recordRiskDecision(this.#doc, id, decision));
 	}
 
 	patch(id: string, patch: NotePatch): boolean {

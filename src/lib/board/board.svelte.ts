@@ -8,7 +8,7 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import type { DeletedNote } from '#shared/board/restore';
-import { NOTE_KIND_LABELS, type NoteKind, type QuestionNumber } from '#shared/board/schema';
+import { NOTE_KIND_LABELS, type DecidedStatus, type NoteKind, type QuestionNumber } from '#shared/board/schema';
 import type { Person } from '#shared/person';
 import { BoardActions } from './board-actions.ts';
 import { BoardStore } from './board-store.svelte.ts';
@@ -46,6 +46,8 @@ export class Board {
 	/** The note whose link picker is open. */
 	linking = $state<string | null>(null);
 	helpOpen = $state(false);
+	/** A threat whose risk someone is accepting or transferring: the decision dialog asks who, why, until when. */
+	deciding = $state<{ id: string; status: DecidedStatus } | null>(null);
 	/** The note being dragged (drop targets check its kind), and where it would land now. */
 	dragging = $state<{ id: string; kind: NoteKind } | null>(null);
 	drop = $state<{ column: ColumnId; index: number } | null>(null);

@@ -42,6 +42,8 @@ export interface BoardPolicy {
 	readonly voting: VotingPolicy;
 	/** The server's ballots while totals are hidden; null in every other round. */
 	readonly ballots: HiddenBallots | null;
+	/** The workshop's participants, to name who decided a risk (with workshop roles when given). */
+	readonly participants: ReadonlyArray<{ participantId: string; name: string; role: string | null }>;
 	/** True while a facilitator's lock keeps this person from writing (facilitators write through it). */
 	readonly locked: boolean;
 	/** The canvas element the facilitator has spotlit, or null (issue 13 fills it). */
@@ -56,6 +58,7 @@ export interface BoardPolicy {
 export const DEFAULT_BOARD_POLICY: BoardPolicy = Object.freeze({
 	voting: Object.freeze({ budget: DEFAULT_VOTE_BUDGET, canVote: true, totalsHidden: false }),
 	ballots: null,
+	participants: Object.freeze([]),
 	locked: false,
 	spotlight: null,
 	becomesDraft: () => false,

@@ -18,6 +18,8 @@ export interface FacilitationPolicySource {
 	takeDraft(note: NewNote): void;
 	/** This person's hidden ballots (the server keeps them while totals are hidden). */
 	ballots?: HiddenBallots;
+	/** Who joined the workshop, by participant id. */
+	people?(): ReadonlyMap<string, { name: string; role: string | null }>;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -37,6 +39,11 @@ export class FacilitationPolicy implements BoardPolicy {
 
 	get voting(): VotingPolicy {
 		return votingPolicyFrom(this.#source.state().voting);
+	}
+
+	get participants(): ReadonlyArray<{ participantId: string; name: string; role: string | null }> {
+		const people = this.#source.people?.() ?? new Map();
+		return [...people].map(([participantId, p]) => ({ participantId, name: p.name, role: p.role }));
 	}
 
 	/** While totals are hidden, votes are ballots the server keeps. */

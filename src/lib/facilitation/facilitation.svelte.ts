@@ -16,6 +16,7 @@ import { ControlClient } from './control-client.svelte.ts';
 import { DraftStore } from './drafts.svelte.ts';
 import { FollowClient } from './follow.svelte.ts';
 import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
+import { PrivateRoundsClient } from './private-rounds.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
 import { ServerClock } from './server-clock.svelte.ts';
 
@@ -27,6 +28,8 @@ export class Facilitation {
 	readonly done: DoneSignals;
 	/** This person's ballots while a round hides its totals. */
 	readonly ballots: HiddenBallotClient;
+	/** This person's estimation picks and poll answers. */
+	readonly privateRounds: PrivateRoundsClient;
 	/** What the board may do now, read from the control state (reactive). */
 	readonly policy: FacilitationPolicy;
 	readonly #session: BoardSession;
@@ -51,11 +54,13 @@ export class Facilitation {
 		this.follow = new FollowClient(this.control, () => session.doc.clientID);
 		this.done = new DoneSignals(session.awareness);
 		this.ballots = new HiddenBallotClient(session.id, () => session.participant);
+		this.privateRounds = new PrivateRoundsClient(session.id, () => session.participant);
 		this.policy = new FacilitationPolicy({
 			state: () => this.control.state,
 			role: () => session.role,
 			takeDraft: () => this.#takeDraft(),
-			ballots: this.ballots
+			ballots: this.ballots,
+			people: () => this.control.rounds.people
 		});
 
 		this.#cleanups.push(
@@ -75,6 +80,19 @@ export class Facilitation {
 					const hidden = this.policy.voting.totalsHidden;
 					const participant = session.participantId;
 					if (hidden && participant && round >= 0) void this.ballots.refresh();
+				});
+			})
+		);
+		// A new threat up for estimation, or a new poll: what I sent for it, if anything.
+		this.#cleanups.push(
+			$effect.root(() => {
+				const estimationId = $derived(this.control.rounds.estimation?.id);
+				const pollId = $derived(this.control.rounds.poll?.status === 'open' ? this.control.rounds.poll.id : undefined);
+				$effect(() => {
+					if (session.participantId && estimationId) void this.privateRounds.refresh('pick');
+				});
+				$effect(() => {
+					if (session.participantId && pollId) void this.privateRounds.refresh('answer');
 				});
 			})
 		);
@@ -104,6 +122,13 @@ export class Facilitation {
 	get contributions(): Contributions {
 		this.#contributions ??= new Contributions(this.#session.doc);
 		return this.#contributions;
+	}
+	/** This person's participant id in the workshop, once joined. */
+	get participantId(): string | undefined {
+		return this.#session.participantId;
+	}
+	get isObserver(): boolean {
+		return this.#session.role === 'observer';
 	}
 	get isFacilitator(): boolean {
 		return this.#session.role === 'facilitator';
