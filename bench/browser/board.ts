@@ -68,7 +68,7 @@ export async function runBoard(run: BrowserRun): Promise<BoardRepetition> {
 	const createToVisibleMs = await measureCreateToVisible(run);
 	run.progress(`(b) sync-to-interactive, 500 notes, ${LOADS} loads`);
 	const room = await createRoom('Perf: 500 notes', run.base);
-	await seedBigBoard(room.roomId, run.base);
+	await seedBigBoard(room.roomId, { base: run.base, dataDir: run.dataDir });
 	const loads = [];
 	for (let i = 0; i < LOADS; i++) loads.push(await measureLoad(run, room.links.participant));
 	run.progress('(c) keystrokes while another person edits');

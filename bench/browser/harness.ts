@@ -4,6 +4,8 @@ import { expect as baseExpect, type Browser } from '@playwright/test';
 export interface BrowserRun {
 	/** The built app's URL (a fresh server for this repetition). */
 	base: string;
+	/** That server's DATA_DIR, where rooms are seeded. */
+	dataDir: string;
 	/** Debian's chromium, launched for this repetition; one context per person. */
 	browser: Browser;
 	progress(message: string): void;

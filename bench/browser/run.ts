@@ -86,7 +86,7 @@ async function runRepetition(group: Group<unknown>, index: number): Promise<{ re
 	const cpuBefore = readMachineCpu();
 	const wallBefore = performance.now();
 	try {
-		const result = await group.run({ base: server.url, browser, progress: (m) => progress(`${group.name} #${index}: ${m}`) });
+		const result = await group.run({ base: server.url, dataDir: server.dataDir, browser, progress: (m) => progress(`${group.name} #${index}: ${m}`) });
 		const wallSeconds = (performance.now() - wallBefore) / 1000;
 		const cpu = readMachineCpu();
 		const machine = {

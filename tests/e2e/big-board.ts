@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import { createNote, listNotes } from '../../src/lib/shared/board/doc.ts';
 import type { NoteKind, QuestionNumber } from '../../src/lib/shared/board/schema.ts';
-import { seedBoard } from './helpers.ts';
+import { seedBoard, type SeedTarget } from './helpers.ts';
 
 export const BIG_BOARD_NOTES = 500;
 /** Threats (question 2) on the big board: 3 in every 10 notes. */
@@ -39,7 +39,7 @@ export function buildBigBoard(doc: Y.Doc): void {
 }
 
 /** Seeds the big board into a room; returns the id of the last threat (the end of its lane). */
-export async function seedBigBoard(roomId: string, base?: string): Promise<{ lastThreat: string }> {
+export async function seedBigBoard(roomId: string, target?: SeedTarget): Promise<{ lastThreat: string }> {
 	let lastThreat = '';
 	await seedBoard(
 		roomId,
@@ -47,7 +47,7 @@ export async function seedBigBoard(roomId: string, base?: string): Promise<{ las
 			buildBigBoard(doc);
 			lastThreat = listNotes(doc, { question: 2, kind: 'threat' }).at(-1)?.id ?? '';
 		},
-		base
+		target
 	);
 	return { lastThreat };
 }

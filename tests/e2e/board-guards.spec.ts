@@ -94,7 +94,7 @@ test('a keystroke on a 500-note board changes only the note typed into', async (
 test('a remote edit changes only the note edited, and nothing for notes out of view', async ({ browser }) => {
 	const ana = await openBigBoard(browser);
 	const page = ana.page;
-	const other = await connectBoard(room.roomId);
+	const other = await connectBoard(room.roomId, undefined, 'Remote voter');
 	try {
 		const all = listNotes(other.doc);
 		const onScreen = [all.find((note) => note.question === 3)?.id ?? '', all.filter((note) => note.question === 2)[1]?.id ?? ''];
@@ -121,7 +121,7 @@ test('a remote edit changes only the note edited, and nothing for notes out of v
 		// (updates from one client arrive in order).
 		for (const [i, id] of offScreen.entries()) {
 			append(id, 'y');
-			if (i % 4 === 0) castVote(other.doc, `remote-voter-${i}`, id, 5);
+			if (i % 4 === 0) castVote(other.doc, other.participantId ?? '', id, 5);
 		}
 		const marker = append(onScreen[0], 'z');
 		await expect.poll(() => replicaOf(page, onScreen[0])).toBe(marker);

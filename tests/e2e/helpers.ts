@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
-import { connectClient, synced, type TestClient } from '../helpers/clients.ts';
+import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
+import { connectClient, registerParticipant, synced, type TestClient } from '../helpers/clients.ts';
 
 export function baseUrl(): string {
 	const url = process.env.THREATBOARD_E2E_BASE_URL;
@@ -164,27 +165,55 @@ export async function joinBoard(user: User, roomPath: string, name: string, colo
 
 export type BoardClient = TestClient;
 
-export async function connectBoard(roomId: string, base = baseUrl()): Promise<BoardClient> {
-	const client = connectClient(base.replace(/^http/, 'ws'), roomId);
+/** A Node client of a room's board; with `as`, registered as a participant of that name (who may vote). */
+export async function connectBoard(roomId: string, base = baseUrl(), as?: string): Promise<BoardClient & { participantId?: string }> {
+	const participant = as === undefined ? undefined : await registerParticipant(base, roomId, as);
+	const client = connectClient(base.replace(/^http/, 'ws'), roomId, { participant });
 	await synced(client);
-	return client;
+	return Object.assign(client, { participantId: participant?.participantId });
 }
 
-/** Writes with `build` in one transaction and waits until a second client sees `expectedNotes`. */
-export async function seedBoard(roomId: string, build: (doc: Y.Doc) => void, base = baseUrl()): Promise<void> {
-	const writer = await connectBoard(roomId, base);
-	writer.doc.transact(() => build(writer.doc));
-	const expected = listNotes(writer.doc).length;
-	const reader = await connectBoard(roomId, base);
+/** Where a test's server keeps its data, for seeding rooms as their operator would. */
+export interface SeedTarget {
+	base: string;
+	dataDir: string;
+}
+
+export function e2eTarget(): SeedTarget {
+	const dataDir = process.env.THREATBOARD_E2E_DATA_DIR;
+	if (!dataDir) throw new Error('THREATBOARD_E2E_DATA_DIR is not set: the global setup did not run');
+	return { base: baseUrl(), dataDir };
+}
+
+/**
+ * Writes with `build` into a room's stored board before anyone opens it, and waits until a client
+ * sees the notes. The write goes to the server's SQLite file, as an operator's restore would: the
+ * boards these tests need (votes by several people, decided risks) are ones the server only lets
+ * each person build their own part of, which is not what these tests are about.
+ */
+export async function seedBoard(roomId: string, build: (doc: Y.Doc) => void, target: SeedTarget = e2eTarget()): Promise<void> {
+	const store = createSqliteStore(target.dataDir);
+	let expectedNotes: number;
+	try {
+		const doc = new Y.Doc();
+		for (const update of (await store.loadDoc({ roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
+		const before = Y.encodeStateVector(doc);
+		doc.transact(() => build(doc));
+		expectedNotes = listNotes(doc).length;
+		await store.appendUpdates([{ roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
+		doc.destroy();
+	} finally {
+		await store.close();
+	}
+	const reader = await connectBoard(roomId, target.base);
 	try {
 		const deadline = Date.now() + 15_000;
-		while (listNotes(reader.doc).length < expected) {
-			if (Date.now() > deadline) throw new Error('seeded notes did not reach a second client');
+		while (listNotes(reader.doc).length < expectedNotes) {
+			if (Date.now() > deadline) throw new Error('seeded notes did not reach a client');
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	} finally {
 		reader.destroy();
-		writer.destroy();
 	}
 }
 

@@ -62,6 +62,8 @@ export class BoardSession {
 	#hasSynced = $state(false);
 	#participant = $state<{ participantId: string; secret: string } | undefined>();
 	#facilitatorKey: string | undefined;
+	/** Set while we close the socket ourselves to reconnect with other credentials. */
+	#reconnecting = false;
 
 	constructor(options: BoardSessionOptions) {
 		this.id = options.id;
@@ -164,7 +166,11 @@ export class BoardSession {
 			this.#problem = null;
 			this.#status = 'connecting';
 		}
+		// Our own close is not the network failing: the status stays as it is (the canvas, for one,
+		// treats "offline" as "show this device's copy") until the new socket answers or fails.
+		this.#reconnecting = true;
 		provider.disconnect();
+		this.#reconnecting = false;
 		provider.connect();
 	}
 
@@ -201,6 +207,7 @@ export class BoardSession {
 		// Every failed or lost connection; the provider retries by itself (backoff up to 2.5 s).
 		// We stay "offline" through the retries rather than flicker through "connecting".
 		this.#on(provider, 'connection-close', () => {
+			if (this.#reconnecting) return;
 			if (this.#status === 'live' || this.#status === 'connecting') this.#status = 'offline';
 		});
 		this.#on(provider, 'closed', ({ code, reason }: { code: number; reason: string }) => {
