@@ -154,6 +154,71 @@ test('a trust boundary and an entity from the palette, named as they are placed'
 	await ana.context.close();
 });
 
+test('the canvas offers what a data-flow diagram needs, places elements where nothing is, and draws a boundary around a selection', async ({ browser }) => {
+	const room = await createRoom('Diagram first');
+	const ana = await newUser(browser);
+	// Wide enough that tldraw lays its style panel out beside the canvas (narrower, it is a popover).
+	await ana.page.setViewportSize({ width: 1920, height: 1080 });
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await canvasReady(ana.page);
+	const page = ana.page;
+	// Select, hand, flow (arrow) and text; no pencil, eraser, sticky notes or media, no overflow.
+	const tools = page.locator('[data-testid^="tools."]');
+	await expect(tools).toHaveCount(4);
+	expect(await tools.evaluateAll((items) => items.map((item) => item.getAttribute('data-testid')))).toEqual([
+		'tools.select',
+		'tools.hand',
+		'tools.arrow',
+		'tools.text'
+	]);
+	await expect(page.locator('[data-testid="help-menu.button"]')).toHaveCount(0);
+
+	const placed = [];
+	for (const name of ['Web app', 'Orders API', 'Worker']) placed.push(await placeElement(page, 'Process', name));
+	const boxes = await Promise.all(placed.map(async (shape) => (await shape.boundingBox())!));
+	for (let i = 0; i < boxes.length; i++) {
+		for (let j = i + 1; j < boxes.length; j++) {
+			const [a, b] = [boxes[i], boxes[j]];
+			const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+			expect(apart, `element ${i} and ${j} do not overlap`).toBe(true);
+		}
+	}
+	// The tldraw shortcut for the pencil does nothing: a drag with "d" pressed draws no freehand line.
+	await page.mouse.click(boxes[0].x + boxes[0].width / 2, boxes[0].y + boxes[0].height / 2);
+	await page.keyboard.press('d');
+	await page.mouse.move(boxes[0].x - 40, boxes[0].y - 40);
+	await page.mouse.down();
+	await page.mouse.move(boxes[0].x - 10, boxes[0].y - 60, { steps: 4 });
+	await page.mouse.up();
+	await expect(page.locator('.tl-shape[data-shape-type="draw"]')).toHaveCount(0);
+
+	// The style panel stays closed over a selection until asked for.
+	await page.mouse.click(boxes[1].x + boxes[1].width / 2, boxes[1].y + boxes[1].height / 2);
+	const styleToggle = page.getByRole('toolbar', { name: 'Selected shape' }).getByRole('button', { name: 'Style' });
+	await expect(styleToggle).toHaveAttribute('aria-pressed', 'false');
+	await expect(page.getByTestId('style.panel')).toHaveCount(0);
+	await styleToggle.click();
+	await expect(page.getByTestId('style.panel')).toBeVisible();
+	await styleToggle.click();
+	await expect(page.getByTestId('style.panel')).toHaveCount(0);
+
+	// Two elements selected, then "Boundary": the boundary goes around them.
+	await page.mouse.click(boxes[0].x + boxes[0].width / 2, boxes[0].y + boxes[0].height / 2);
+	await page.keyboard.down('Shift');
+	await page.mouse.click(boxes[1].x + boxes[1].width / 2, boxes[1].y + boxes[1].height / 2);
+	await page.keyboard.up('Shift');
+	const boundary = (await (await placeElement(page, 'Boundary', 'Internal network')).boundingBox())!;
+	for (const box of boxes.slice(0, 2)) {
+		expect(box.x).toBeGreaterThan(boundary.x);
+		expect(box.y).toBeGreaterThan(boundary.y);
+		expect(box.x + box.width).toBeLessThan(boundary.x + boundary.width);
+		expect(box.y + box.height).toBeLessThan(boundary.y + boundary.height);
+	}
+	await page.screenshot({ path: test.info().outputPath('diagram-first.png') });
+	expect(ana.errors).toEqual([]);
+	await ana.context.close();
+});
+
 test('a room written by a newer tldraw asks this tab to reload and leaves the diagram alone', async ({ browser }) => {
 	const room = await createRoom('Newer schema');
 	const writer = await connectBoard(room.roomId);

@@ -26,6 +26,8 @@ export type CanvasStatus =
 export class CanvasController {
 	status = $state<CanvasStatus>({ kind: 'loading' });
 	selection = $state.raw<SelectedElement[]>([]);
+	/** Whether tldraw's style panel is open (closed until asked for: it covered the selection). */
+	stylesShown = $state(false);
 	/** Awareness client id of the person whose viewport we follow. */
 	following = $state<number | null>(null);
 	/** The page layout asks to show the canvas (when it is collapsed) before jumping to it. */
@@ -50,12 +52,18 @@ export class CanvasController {
 		this.elementLinks.destroy();
 	}
 
+	toggleStyles(): void {
+		this.stylesShown = !this.stylesShown;
+		this.#handle?.setStylesShown(this.stylesShown);
+	}
+
 	get handle(): CanvasHandle | undefined {
 		return this.#handle;
 	}
 
 	attach(handle: CanvasHandle | undefined): void {
 		this.#handle = handle;
+		handle?.setStylesShown(this.stylesShown);
 		if (handle && this.#pendingFocus) {
 			const id = this.#pendingFocus;
 			this.#pendingFocus = undefined;

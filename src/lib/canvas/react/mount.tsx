@@ -7,10 +7,14 @@ import './canvas.css';
 import { StrictMode, startTransition, useEffect, useState, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
-	DefaultHelpMenu,
+	ArrowToolbarItem,
 	DefaultMenuPanel,
 	DefaultNavigationPanel,
+	DefaultStylePanel,
 	DefaultToolbar,
+	HandToolbarItem,
+	SelectToolbarItem,
+	TextToolbarItem,
 	Tldraw,
 	atom,
 	createTLStore,
@@ -21,6 +25,8 @@ import {
 	type Atom,
 	type Editor,
 	type TLComponents,
+	type TLUiOverrides,
+	type TLUiStylePanelProps,
 	type TLShape,
 	type TLShapeId,
 	type TLUserId
@@ -71,6 +77,8 @@ export interface CanvasHandle {
 	focusElement(id: string): boolean;
 	follow(clientId: number | null): void;
 	setReadOnly(readOnly: boolean): void;
+	/** Shows or hides tldraw's style panel (colour, fill, dash, size), closed until asked for. */
+	setStylesShown(shown: boolean): void;
 	destroy(): void;
 }
 
@@ -92,12 +100,15 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	);
 
 	const panelsShown = atom('tldraw panels shown', false);
+	const stylesShown = atom('style panel shown', false);
 	const components: TLComponents = {
 		InFrontOfTheCanvas: createElementBadges(threatCounts),
 		MenuPanel: afterFirstPaint(panelsShown, DefaultMenuPanel),
-		Toolbar: afterFirstPaint(panelsShown, DefaultToolbar),
+		Toolbar: afterFirstPaint(panelsShown, DiagramToolbar),
 		NavigationPanel: afterFirstPaint(panelsShown, DefaultNavigationPanel),
-		HelpMenu: afterFirstPaint(panelsShown, DefaultHelpMenu),
+		StylePanel: shownWhen(stylesShown, DefaultStylePanel),
+		// The board's own "?" lists the shortcuts; tldraw's help button sat on its licence watermark.
+		HelpMenu: null,
 		// One page per workshop: the diagram is one picture, and exports read one page.
 		PageMenu: null,
 		SharePanel: null
@@ -139,6 +150,7 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 						assetUrls={assetUrls}
 						shapeUtils={shapeUtils}
 						components={components}
+						overrides={DIAGRAM_TOOLS_ONLY}
 						options={{ maxPages: 1 }}
 						onMount={onMount}
 					/>
@@ -173,10 +185,47 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		setReadOnly(readOnly) {
 			editor?.updateInstanceState({ isReadonly: readOnly });
 		},
+		setStylesShown(shown) {
+			stylesShown.set(shown);
+		},
 		destroy() {
 			for (const cleanup of cleanups.splice(0)) cleanup();
 			root.unmount();
 		}
+	};
+}
+
+/**
+ * A data-flow diagram needs few tools: select, hand, arrow (a data flow) and text (a label); the
+ * elements and boundaries come from the DFD palette. Pencil, eraser, sticky notes, frames, lines,
+ * media and the free geo shapes are taken out of the toolbar and of the keyboard, so that nobody
+ * draws something no reader of the diagram (coverage, exports) understands.
+ */
+const DIAGRAM_TOOLS = new Set(['select', 'hand', 'arrow', 'text']);
+const DIAGRAM_TOOLS_ONLY: TLUiOverrides = {
+	tools(_editor, tools) {
+		for (const id of Object.keys(tools)) if (!DIAGRAM_TOOLS.has(id)) delete tools[id];
+		return tools;
+	}
+};
+
+function DiagramToolbar() {
+	return (
+		<DefaultToolbar>
+			<SelectToolbarItem />
+			<HandToolbarItem />
+			<ArrowToolbarItem />
+			<TextToolbarItem />
+		</DefaultToolbar>
+	);
+}
+
+/** tldraw's style panel, only while `shown` (it covered the selected shape whenever one was). */
+function shownWhen(shown: Atom<boolean>, Panel: ComponentType<TLUiStylePanelProps>): ComponentType<TLUiStylePanelProps> {
+	return function Toggled(props: TLUiStylePanelProps) {
+		const [visible, setVisible] = useState(shown.get());
+		useEffect(() => react('style panel', () => setVisible(shown.get())), []);
+		return visible ? <Panel {...props} /> : null;
 	};
 }
 
