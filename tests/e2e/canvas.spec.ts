@@ -219,6 +219,32 @@ test('the canvas offers what a data-flow diagram needs, places elements where no
 	await ana.context.close();
 });
 
+test('diagram references follow the order elements were drawn, and keep their numbers when more are drawn', async ({ browser }) => {
+	const room = await createRoom('Stable references');
+	const ana = await newUser(browser);
+	await joinBoard(ana, room.links.participant, 'Ana');
+	await canvasReady(ana.page);
+	const rows = async () => {
+		const res = await fetch(`${baseUrl()}/api/rooms/${room.roomId}/export.md`);
+		const lines = (await res.text()).split('\n').filter((line) => /^\| E\d+ \|/.test(line));
+		// The elements table, then the coverage table lists them again: each reference once.
+		return [...new Set(lines.map((line) => line.split('|').slice(1, 3).map((cell) => cell.trim()).join(' ')))];
+	};
+	for (const name of ['Zebra gateway', 'Alpha store', 'Middle worker']) await placeElement(ana.page, 'Process', name);
+	await expect.poll(rows).toEqual(['E1 Zebra gateway', 'E2 Alpha store', 'E3 Middle worker']);
+	// Another person draws one more after a reload: the first three keep their numbers.
+	const ben = await newUser(browser);
+	await joinBoard(ben, room.links.participant, 'Ben');
+	await canvasReady(ben.page);
+	await placeElement(ben.page, 'Entity', 'Aardvark client');
+	await expect.poll(rows).toEqual(['E1 Zebra gateway', 'E2 Alpha store', 'E3 Middle worker', 'E4 Aardvark client']);
+	await ana.page.reload();
+	await canvasReady(ana.page);
+	await expect.poll(rows).toEqual(['E1 Zebra gateway', 'E2 Alpha store', 'E3 Middle worker', 'E4 Aardvark client']);
+	expect([...ana.errors, ...ben.errors]).toEqual([]);
+	await Promise.all([ana.context.close(), ben.context.close()]);
+});
+
 test('a room written by a newer tldraw asks this tab to reload and leaves the diagram alone', async ({ browser }) => {
 	const room = await createRoom('Newer schema');
 	const writer = await connectBoard(room.roomId);

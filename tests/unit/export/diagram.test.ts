@@ -22,25 +22,47 @@ describe('readDiagram', () => {
 	it('reads elements, flows and nested trust boundaries from the fixture canvas', () => {
 		const diagram = readDiagram(fixtureCanvasRecords());
 		expect(diagram.boundaries).toEqual([
-			{ id: 'shape:data-tier', label: 'Data tier', parentId: 'shape:vpc' },
-			{ id: 'shape:vpc', label: 'Cloud VPC', parentId: null }
+			{ id: 'shape:data-tier', createdAt: null, label: 'Data tier', parentId: 'shape:vpc' },
+			{ id: 'shape:vpc', createdAt: null, label: 'Cloud VPC', parentId: null }
 		]);
 		expect(diagram.elements).toEqual([
-			{ id: 'shape:api', kind: 'process', label: 'Payments API', boundaryId: 'shape:vpc' },
+			{ id: 'shape:api', createdAt: null, kind: 'process', label: 'Payments API', boundaryId: 'shape:vpc' },
 			// Untagged, but a flow reaches it.
-			{ id: 'shape:audit', kind: 'other', label: 'Audit log', boundaryId: 'shape:vpc' },
-			{ id: 'shape:browser', kind: 'external-entity', label: 'Customer browser', boundaryId: null },
+			{ id: 'shape:audit', createdAt: null, kind: 'other', label: 'Audit log', boundaryId: 'shape:vpc' },
+			{ id: 'shape:browser', createdAt: null, kind: 'external-entity', label: 'Customer browser', boundaryId: null },
 			// A child of the frame: its page centre (750 + 80, 350 + 40) is inside the inner boundary.
-			{ id: 'shape:orders-db', kind: 'data-store', label: 'Orders DB', boundaryId: 'shape:data-tier' },
-			{ id: 'shape:psp', kind: 'external-entity', label: 'Card processor (PSP)', boundaryId: null }
+			{ id: 'shape:orders-db', createdAt: null, kind: 'data-store', label: 'Orders DB', boundaryId: 'shape:data-tier' },
+			{ id: 'shape:psp', createdAt: null, kind: 'external-entity', label: 'Card processor (PSP)', boundaryId: null }
 		]);
 		expect(diagram.flows).toEqual([
-			{ id: 'shape:flow-audit', from: 'shape:api', to: 'shape:audit', label: '' },
-			{ id: 'shape:flow-charge', from: 'shape:api', to: 'shape:psp', label: 'Charge request' },
-			{ id: 'shape:flow-checkout', from: 'shape:browser', to: 'shape:api', label: 'Card details (HTTPS)' },
-			{ id: 'shape:flow-dangling', from: 'shape:psp', to: null, label: 'Webhook?' },
-			{ id: 'shape:flow-orders', from: 'shape:api', to: 'shape:orders-db', label: 'Order rows (SQL)' }
+			{ id: 'shape:flow-audit', createdAt: null, from: 'shape:api', to: 'shape:audit', label: '' },
+			{ id: 'shape:flow-charge', createdAt: null, from: 'shape:api', to: 'shape:psp', label: 'Charge request' },
+			{ id: 'shape:flow-checkout', createdAt: null, from: 'shape:browser', to: 'shape:api', label: 'Card details (HTTPS)' },
+			{ id: 'shape:flow-dangling', createdAt: null, from: 'shape:psp', to: null, label: 'Webhook?' },
+			{ id: 'shape:flow-orders', createdAt: null, from: 'shape:api', to: 'shape:orders-db', label: 'Order rows (SQL)' }
 		]);
+	});
+
+	it('numbers shapes in the order they were drawn, so a shape drawn later never renumbers the others', () => {
+		const drawn = (record: ReturnType<typeof geoShape>, createdAt: number) => ({ ...record, meta: { ...(record.meta as object), createdAt } });
+		// Record ids are random: "shape:zz" was drawn first, "shape:aa" last.
+		const before = [
+			geoShape('shape:old', 'From before drawing times', { x: 0, y: 0 }, 'process'),
+			drawn(geoShape('shape:zz', 'First drawn', { x: 300, y: 0 }, 'process'), 1_000),
+			drawn(geoShape('shape:mm', 'Second drawn', { x: 600, y: 0 }, 'data-store'), 2_000)
+		];
+		const order = (records: unknown[]) => readDiagram(records).elements.map((e) => e.id);
+		expect(order(before)).toEqual(['shape:old', 'shape:zz', 'shape:mm']);
+		const after = [...before, drawn(geoShape('shape:aa', 'Drawn later', { x: 900, y: 0 }, 'process'), 3_000)];
+		expect(order(after)).toEqual(['shape:old', 'shape:zz', 'shape:mm', 'shape:aa']);
+		// Same time (a paste of several): by id. A hostile stamp (negative, not a number) counts as none.
+		const tied = [
+			drawn(geoShape('shape:b', 'B', { x: 0, y: 0 }, 'process'), 5),
+			drawn(geoShape('shape:a', 'A', { x: 300, y: 0 }, 'process'), 5),
+			drawn(geoShape('shape:c', 'C', { x: 600, y: 0 }, 'process'), -1),
+			{ ...geoShape('shape:d', 'D', { x: 900, y: 0 }, 'process'), meta: { dfd: 'process', createdAt: 'soon' } }
+		];
+		expect(order(tied)).toEqual(['shape:c', 'shape:d', 'shape:a', 'shape:b']);
 	});
 
 	it('does not depend on the order of the records', () => {
@@ -71,7 +93,7 @@ describe('readDiagram', () => {
 			// Page position 1000 + 100 + 10 = 1110: inside the zone only through both offsets.
 			geoShape('shape:p', 'P', { x: 10, y: 10, w: 20, h: 20, parentId: 'shape:f2' }, 'process')
 		];
-		expect(readDiagram(records).elements).toEqual([{ id: 'shape:p', kind: 'process', label: 'P', boundaryId: 'shape:zone' }]);
+		expect(readDiagram(records).elements).toEqual([{ id: 'shape:p', createdAt: null, kind: 'process', label: 'P', boundaryId: 'shape:zone' }]);
 	});
 
 	it('keeps boundaries on different pages apart', () => {
@@ -130,8 +152,8 @@ describe('readDiagram', () => {
 	it('ignores arrows bound to other arrows or to missing shapes', () => {
 		const records = [...flow('shape:f1', 'one', 'shape:f2', 'shape:gone'), ...flow('shape:f2', 'two', null, null)];
 		expect(readDiagram(records).flows).toEqual([
-			{ id: 'shape:f1', from: null, to: null, label: 'one' },
-			{ id: 'shape:f2', from: null, to: null, label: 'two' }
+			{ id: 'shape:f1', createdAt: null, from: null, to: null, label: 'one' },
+			{ id: 'shape:f2', createdAt: null, from: null, to: null, label: 'two' }
 		]);
 	});
 });

@@ -37,7 +37,7 @@ import type * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { threatCountsByElement } from '#shared/canvas/elements';
-import { DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
+import { CREATED_META_KEY, DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
 import { createElementBadges } from './ElementBadges.tsx';
 import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
 import { placeDfdElement, tagSelection } from './dfd-shapes.ts';
@@ -64,6 +64,8 @@ export interface CanvasMountOptions {
 	onLicense?: (state: CanvasLicenseState) => void;
 	/** Whether we are following someone (they may stop it themselves by moving the camera). */
 	onFollowing?: (clientId: number | null) => void;
+	/** The time to stamp new shapes with (the server's clock, so that everyone's stamps agree). */
+	now?: () => number;
 	/** Something the user tried that the canvas does not do (e.g. dropping a file). */
 	onNotice?: (message: string) => void;
 }
@@ -123,6 +125,7 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		const content = mounted.getCurrentPageBounds();
 		if (content) mounted.zoomToBounds(content, { immediate: true, targetZoom: 1, inset: 48 });
 		refuseOutsideContent(mounted, options.onNotice);
+		cleanups.push(stampDrawingTime(mounted, options.now ?? Date.now));
 		cleanups.push(bindPresence(mounted, options.awareness));
 		cleanups.push(watchSelection(mounted, options.onSelection));
 		cleanups.push(watchLicense(mounted, options.onLicense));
@@ -267,6 +270,21 @@ function watchLicense(editor: Editor, onLicense: CanvasMountOptions['onLicense']
 	const manager = (editor as unknown as { licenseManager?: { state?: { get(): string } } }).licenseManager;
 	if (!onLicense || !manager?.state) return () => {};
 	return react('licence state', () => onLicense(manager.state!.get() as CanvasLicenseState));
+}
+
+/**
+ * Stamps each shape this person draws with the time (CREATED_META_KEY), which orders the
+ * diagram's references. A copy (duplicate, paste) carries its original's stamp and gets its own;
+ * a shape brought back by undo keeps the one it had.
+ */
+function stampDrawingTime(editor: Editor, now: () => number): () => void {
+	return editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) => {
+		if (source !== 'user') return shape;
+		const stamp = shape.meta?.[CREATED_META_KEY];
+		const taken = typeof stamp === 'number' && editor.getCurrentPageShapes().some((other) => other.id !== shape.id && other.meta?.[CREATED_META_KEY] === stamp);
+		if (typeof stamp === 'number' && !taken) return shape;
+		return { ...shape, meta: { ...shape.meta, [CREATED_META_KEY]: Math.round(now()) } };
+	});
 }
 
 /**

@@ -12,6 +12,13 @@
 /** The `meta` key that tags a canvas shape with its DFD kind. */
 export const DFD_META_KEY = 'dfd';
 
+/**
+ * The `meta` key holding when a shape was drawn (ms since the epoch, set by the browser that drew
+ * it). References in exports (E1, F1, B1) follow it, so they keep their numbers when shapes are
+ * added later; tldraw's record ids are random and would reshuffle them.
+ */
+export const CREATED_META_KEY = 'createdAt';
+
 export const DFD_ELEMENT_KINDS = ['external-entity', 'process', 'data-store', 'trust-boundary'] as const;
 export type DfdElementKind = (typeof DFD_ELEMENT_KINDS)[number];
 /** What a shape is in the diagram: a tagged element, a data flow (any arrow), or anything else. */

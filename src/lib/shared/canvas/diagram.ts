@@ -11,7 +11,7 @@
  * rotation is ignored. An element belongs to the innermost (smallest) trust boundary on its
  * page whose bounds contain the element's centre; boundaries nest by the same rule.
  */
-import { DFD_META_KEY, isDfdElementKind, type DfdElementKind } from './dfd.ts';
+import { CREATED_META_KEY, DFD_META_KEY, isDfdElementKind, type DfdElementKind } from './dfd.ts';
 import { CanvasElementId, type StrideLetter } from '../board/schema.ts';
 
 /** Kinds a diagram node can have: a tagged DFD element, or an untagged shape a flow touches. */
@@ -19,6 +19,8 @@ export type DiagramNodeKind = Exclude<DfdElementKind, 'trust-boundary'> | 'other
 
 export interface DiagramElement {
 	id: string;
+	/** When the shape was drawn (see CREATED_META_KEY), or null for shapes from before it was kept. */
+	createdAt: number | null;
 	kind: DiagramNodeKind;
 	label: string;
 	/** The innermost trust boundary containing the element's centre, or null. */
@@ -27,6 +29,7 @@ export interface DiagramElement {
 
 export interface DiagramFlow {
 	id: string;
+	createdAt: number | null;
 	/** Id of the element (or trust boundary) the arrow starts at; null when unbound. */
 	from: string | null;
 	to: string | null;
@@ -35,13 +38,18 @@ export interface DiagramFlow {
 
 export interface DiagramBoundary {
 	id: string;
+	createdAt: number | null;
 	label: string;
 	/** The innermost boundary enclosing this one, or null. */
 	parentId: string | null;
 }
 
 export interface Diagram {
-	/** Sorted by id, like flows and boundaries. */
+	/**
+	 * In the order the shapes were drawn, like flows and boundaries: shapes without a drawing time
+	 * (older rooms, imports) first by id, then the others by time (ties by id). A shape added later
+	 * comes last, so the references numbered from this order never change.
+	 */
 	elements: DiagramElement[];
 	flows: DiagramFlow[];
 	boundaries: DiagramBoundary[];
@@ -65,6 +73,7 @@ interface ShapeInfo {
 	label: string;
 	/** The DFD tag, if the shape carries a valid one. */
 	dfd: DfdElementKind | undefined;
+	createdAt: number | null;
 }
 
 interface Placed extends ShapeInfo {
@@ -96,13 +105,14 @@ export function readDiagram(records: readonly unknown[]): Diagram {
 
 	const boundaries: DiagramBoundary[] = boundaryShapes.map((shape) => ({
 		id: shape.id,
+		createdAt: shape.createdAt,
 		label: shape.label,
 		parentId: innermost(shape, shape)?.id ?? null
 	}));
 
 	const elements = new Map<string, DiagramElement>();
 	const addElement = (shape: Placed, kind: DiagramNodeKind) =>
-		elements.set(shape.id, { id: shape.id, kind, label: shape.label, boundaryId: innermost(shape)?.id ?? null });
+		elements.set(shape.id, { id: shape.id, createdAt: shape.createdAt, kind, label: shape.label, boundaryId: innermost(shape)?.id ?? null });
 	for (const shape of placed.values()) {
 		if (shape.type !== 'arrow' && shape.dfd && shape.dfd !== 'trust-boundary') addElement(shape, shape.dfd);
 	}
@@ -118,13 +128,13 @@ export function readDiagram(records: readonly unknown[]): Diagram {
 			if (!target.dfd) addElement(target, 'other');
 			return target.id;
 		};
-		flows.push({ id: shape.id, from: endpoint(bound?.start), to: endpoint(bound?.end), label: shape.label });
+		flows.push({ id: shape.id, createdAt: shape.createdAt, from: endpoint(bound?.start), to: endpoint(bound?.end), label: shape.label });
 	}
 
 	return {
-		elements: [...elements.values()].sort(byId),
-		flows: flows.sort(byId),
-		boundaries: boundaries.sort(byId)
+		elements: [...elements.values()].sort(byDrawingOrder),
+		flows: flows.sort(byDrawingOrder),
+		boundaries: boundaries.sort(byDrawingOrder)
 	};
 }
 
@@ -196,7 +206,8 @@ function readShape(record: Record<string, unknown>): ShapeInfo | undefined {
 		w: size(props.w),
 		h: size(props.h) + size(props.growY),
 		label: shapeLabel(type, props),
-		dfd: isDfdElementKind(tag) ? tag : undefined
+		dfd: isDfdElementKind(tag) ? tag : undefined,
+		createdAt: isFiniteNumber(meta[CREATED_META_KEY]) && (meta[CREATED_META_KEY] as number) >= 0 ? (meta[CREATED_META_KEY] as number) : null
 	};
 }
 
@@ -321,6 +332,15 @@ function clip(text: string, max: number): string {
 	if (text.length <= max) return text;
 	const cut = text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
 	return `${text.slice(0, cut)}…`;
+}
+
+function byDrawingOrder(a: { id: string; createdAt: number | null }, b: { id: string; createdAt: number | null }): number {
+	if (a.createdAt !== b.createdAt) {
+		if (a.createdAt === null) return -1;
+		if (b.createdAt === null) return 1;
+		return a.createdAt - b.createdAt;
+	}
+	return byId(a, b);
 }
 
 function byId(a: { id: string }, b: { id: string }): number {
