@@ -1,6 +1,7 @@
 /**
  * How the workshop page shares its width between the diagram and the board: both side by side
- * (with a ratio the person drags), or either one alone. Remembered per browser.
+ * (with a ratio the person drags), or either one alone. Remembered per browser; a first visit on a
+ * narrow screen starts with the board alone.
  */
 import { LAYOUT_KEY as STORAGE_KEY } from '$lib/workshop/storage-keys.ts';
 
@@ -9,6 +10,11 @@ export type LayoutMode = 'split' | 'canvas' | 'board';
 export const MIN_RATIO = 0.2;
 export const MAX_RATIO = 0.8;
 const DEFAULT = { mode: 'split' as LayoutMode, ratio: 0.45 };
+/**
+ * Narrower than this (a tablet, a phone, a small window), a first visit opens on the board alone:
+ * split, the diagram got about 370 px with its palette cut off and the lanes scrolled sideways.
+ */
+export const SPLIT_MIN_WIDTH = 1100;
 
 export const clampRatio = (ratio: number): number =>
 	Number.isFinite(ratio) ? Math.min(MAX_RATIO, Math.max(MIN_RATIO, ratio)) : DEFAULT.ratio;
@@ -19,8 +25,9 @@ export class SplitLayout {
 	ratio = $state(DEFAULT.ratio);
 	readonly #storage: Storage | undefined;
 
-	constructor(storage: Storage | undefined = globalThis.localStorage) {
+	constructor(storage: Storage | undefined = globalThis.localStorage, viewportWidth: number = globalThis.innerWidth ?? Infinity) {
 		this.#storage = storage;
+		if (viewportWidth < SPLIT_MIN_WIDTH) this.mode = 'board';
 		try {
 			const saved = JSON.parse(storage?.getItem(STORAGE_KEY) ?? 'null') as { mode?: unknown; ratio?: unknown } | null;
 			if (saved?.mode === 'split' || saved?.mode === 'canvas' || saved?.mode === 'board') this.mode = saved.mode;
