@@ -134,7 +134,7 @@ function whatWeAreBuilding(report: Report, cell: (text: string) => string): stri
 // ---- 2. What can go wrong? --------------------------------------------------------------------
 
 function whatCanGoWrong(report: Report, cell: (text: string) => string): string {
-	if (report.threats.length === 0) return NONE;
+	if (report.threats.length === 0) return [NONE, '### Risk estimates', riskEstimates(report, cell)].join('\n\n');
 	const rows = report.threats.map((t) => [
 		`**${t.ref}**`,
 		cell(t.note.text) || '_(empty)_',
@@ -218,7 +218,8 @@ function riskDecisions(report: Report, cell: (text: string) => string): string {
 	const parts = [table(['ID', 'Threat', 'Decision', 'Decided by', 'Rationale', 'Review by'], rows)];
 	const overdue = report.decided.filter((t) => t.decision!.overdue).length;
 	if (overdue > 0) {
-		parts.push(`**${overdue === 1 ? '1 review is' : `${overdue} reviews are`} overdue** on the day of the export (${formatDate(report.snapshot.exportedAt)}).`);
+		// Relative to the Exported date in the header (not repeated here, so re-exports diff only there).
+		parts.push(`**${overdue === 1 ? '1 review was' : `${overdue} reviews were`} overdue** when this report was exported.`);
 	}
 	return parts.join('\n\n');
 }
