@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
+import { readBallotRound, readPeople } from '../../src/lib/shared/control/rounds.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
@@ -197,7 +198,7 @@ describe('participants in the exports', () => {
 		expect(res.status).toBe(200);
 	};
 
-	it('shows registered people with their roles and the revealed poll, never their ids or secrets, and the import brings them back', async () => {
+	it('shows registered people with their roles and the revealed poll, never their ids or secrets, and the import brings them back as a record', async () => {
 		const workshop = await createRoom(server.url, 'Roles');
 		const first = await registerParticipant(server.url, workshop.roomId, 'Alex');
 		const second = await registerParticipant(server.url, workshop.roomId, 'Alex');
@@ -230,6 +231,18 @@ describe('participants in the exports', () => {
 		const created = (await imported.json()) as CreateRoomResponse;
 		const again = await (await get(`/api/rooms/${created.roomId}/export.md`)).text();
 		expect(withoutExportTime(again)).toBe(withoutExportTime(markdown));
+
+		// The imported people are a record: they cannot sign in, so a hidden round does not wait for them.
+		await registerParticipant(server.url, created.roomId, 'Nia');
+		await command(created, { type: 'voting', status: 'open', hideTotals: true });
+		const control = connectClient(server.wsUrl, created.roomId, { docName: 'control' });
+		try {
+			await waitUntil(() => readBallotRound(control.doc).round > 0, 'the hidden round reaches a client', { docs: [control.doc] });
+			expect(readPeople(control.doc).size).toBe(3);
+			expect(readBallotRound(control.doc)).toMatchObject({ voted: 0, eligible: 1 });
+		} finally {
+			control.destroy();
+		}
 	});
 });
 
