@@ -105,7 +105,8 @@ function importNote(board: Y.Doc, note: Note): string {
 /**
  * The facilitation record of the imported workshop, in a room nobody runs yet: timeboxes, phase
  * history (a visit still open at export ends at the export time), facilitator name, vote
- * budget, people and a revealed closing poll. An ended workshop stays ended; any other starts afresh at question 1.
+ * budget, people and a revealed closing poll. An ended workshop stays ended; any other starts
+ * afresh at question 1.
  */
 function writeImportedControl(control: Y.Doc, snapshot: RoomSnapshot): void {
 	const recorded = snapshot.control!;

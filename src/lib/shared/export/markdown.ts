@@ -14,6 +14,7 @@ import {
 	QUESTIONS,
 	THREAT_STATUSES,
 	THREAT_STATUS_LABELS,
+	WIDE_SPREAD,
 	type PlainNote,
 	type PlainNoteKind
 } from '../board/schema.ts';
@@ -21,7 +22,6 @@ import { headingText, MAX_TABLE_CELL_CHARS, table, tableCell, textBlock } from '
 import { toMermaid } from './mermaid.ts';
 import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report } from './report.ts';
 import { rangeText } from './risk.ts';
-import { WIDE_SPREAD } from '../board/schema.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type RoomSnapshot } from './snapshot.ts';
 
 export interface MarkdownOptions {
@@ -157,12 +157,12 @@ function whatCanGoWrong(report: Report, cell: (text: string) => string): string 
 function riskEstimates(report: Report, cell: (text: string) => string): string {
 	if (report.estimated.length === 0) return '_No threat was estimated in an estimation round._';
 	const rows = report.estimated.map(({ ref, note, estimate }) => {
-		const { likelihood, impact, estimatedBy, wide } = estimate!;
+		const { likelihood, impact, estimatedBy, wide } = estimate;
 		return [
 			`**${ref}**`,
 			cell(note.text) || '_(empty)_',
-			String(estimate!.estimate.likelihood),
-			String(estimate!.estimate.impact),
+			String(estimate.estimate.likelihood),
+			String(estimate.estimate.impact),
 			rangeText(likelihood),
 			rangeText(impact),
 			`${estimatedBy.length}: ${estimatedBy.map(cell).join(', ')}`,
@@ -205,7 +205,7 @@ function whatWeDo(report: Report, cell: (text: string) => string): string {
 function riskDecisions(report: Report, cell: (text: string) => string): string {
 	if (report.decided.length === 0) return '_No risk was accepted or transferred._';
 	const rows = report.decided.map(({ ref, note, decision }) => {
-		const { status, decision: recorded, decidedBy, overdue } = decision!;
+		const { status, decision: recorded, decidedBy, overdue } = decision;
 		return [
 			`**${ref}**`,
 			cell(note.text) || '_(empty)_',
@@ -216,7 +216,7 @@ function riskDecisions(report: Report, cell: (text: string) => string): string {
 		];
 	});
 	const parts = [table(['ID', 'Threat', 'Decision', 'Decided by', 'Rationale', 'Review by'], rows)];
-	const overdue = report.decided.filter((t) => t.decision!.overdue).length;
+	const overdue = report.decided.filter((t) => t.decision.overdue).length;
 	if (overdue > 0) {
 		// Relative to the Exported date in the header (not repeated here, so re-exports diff only there).
 		parts.push(`**${overdue === 1 ? '1 review was' : `${overdue} reviews were`} overdue** when this report was exported.`);

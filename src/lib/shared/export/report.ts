@@ -65,6 +65,9 @@ export interface ReportThreat {
 	estimate: ReportEstimate | null;
 }
 
+export type DecidedThreat = ReportThreat & { decision: ReportDecision };
+export type EstimatedThreat = ReportThreat & { estimate: ReportEstimate };
+
 export interface ReportMitigation {
 	ref: string;
 	note: MitigationNote;
@@ -108,9 +111,9 @@ export interface Report {
 	/** Threats no mitigation addresses, in reference order. */
 	unmitigated: ReportThreat[];
 	/** Threats with a decision that holds (Accepted or Transferred), in reference order. */
-	decided: ReportThreat[];
+	decided: DecidedThreat[];
 	/** Threats with a recorded estimate, in reference order. */
-	estimated: ReportThreat[];
+	estimated: EstimatedThreat[];
 	/** The revealed closing poll; null when none was revealed (or no control document). */
 	closingPoll: ReportPollAnswer[] | null;
 	coverage: {
@@ -227,8 +230,8 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 		threats: sortedThreats,
 		mitigations,
 		unmitigated: threats.filter((t) => t.mitigations.length === 0),
-		decided: threats.filter((t) => t.decision !== null),
-		estimated: threats.filter((t) => t.estimate !== null),
+		decided: threats.filter((t): t is DecidedThreat => t.decision !== null),
+		estimated: threats.filter((t): t is EstimatedThreat => t.estimate !== null),
 		closingPoll:
 			snapshot.control?.closingPoll?.results.map((r) => ({ person: labels.get(r.participantId) ?? r.name, confidence: r.confidence, better: r.better })) ??
 			null,
