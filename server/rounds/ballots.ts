@@ -8,7 +8,7 @@ import { readNote } from '#shared/board/doc';
 import { writeBallotVotes } from '#shared/board/votes';
 import { readVoting } from '#shared/control/doc';
 import { readBallotRound, readPeople, writeRounds, type BallotRound } from '#shared/control/rounds';
-import { listBallots, setBallot } from '#shared/sealed/doc';
+import { listBallots, readParticipantSecret, setBallot } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
 import { ROUNDS_ORIGIN } from './identity.ts';
 
@@ -63,7 +63,9 @@ export function roundTotals(room: Room): Record<string, number> {
 /** How many of those who may vote have voted. */
 function turnout(room: Room, ballot: BallotRound): Pick<BallotRound, 'voted' | 'eligible'> {
 	const voters = new Set(listBallots(room.docs.sealed.doc, ballot.round).map((b) => b.participantId));
-	const eligible = [...readPeople(room.docs.control.doc).keys()].filter((id) => !ballot.excluded.includes(id));
+	// Only people who can sign in can vote: those an import brought in (export/json.ts) have no secret.
+	const canSignIn = (id: string) => readParticipantSecret(room.docs.sealed.doc, id) !== undefined;
+	const eligible = [...readPeople(room.docs.control.doc).keys()].filter((id) => !ballot.excluded.includes(id) && canSignIn(id));
 	return { voted: eligible.filter((id) => voters.has(id)).length, eligible: eligible.length };
 }
 

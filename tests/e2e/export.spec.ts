@@ -2,7 +2,9 @@
  * The Export menu: in a workshop with notes, a data-flow diagram on the canvas (seeded as tldraw
  * records through a Node client) and phases run by the facilitator (through the control API),
  * each format (Markdown, JSON, CSV, Threat Dragon, threat-composer) downloads a file generated
- * in the browser that contains them, also offline.
+ * in the browser that contains them, also offline. The seeded board carries an accepted risk with
+ * its recorded decision and an estimate (written as an operator restores a room: a client could
+ * not record them itself), which the Markdown, CSV and JSON show.
  */
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -32,7 +34,7 @@ async function exportAs(page: Page, item: RegExp): Promise<{ name: string; text:
 	return { name: file.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
 }
 
-test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer files with the notes, the diagram and the phases', async ({ browser }) => {
+test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer files with the notes, the diagram, the phases and the risk decisions', async ({ browser }) => {
 	const room = await createRoom('Payments API');
 	await seedBoard(room.roomId, buildFixtureBoard);
 	await runPhases(room.roomId, room.facilitatorKey);
@@ -58,6 +60,15 @@ test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer fi
 	expect(markdown.text).toContain('**Workshop:** Ended');
 	expect(markdown.text).toMatch(/\| 1\. What are we building\? \| 10:00 \| 0:\d\d \| within \|/);
 	expect(markdown.text).toMatch(/\| 4\. Did we do a good job\? \| 5:00 \| 0:\d\d \| within \|/);
+	// The accepted risk with who decided, why and until when (overdue since 2026-03-02), in question
+	// 3's section; the decider is named as recorded (the seeded board's people never joined this room).
+	const whatWeDo = markdown.text.split('## 3. What are we going to do about it?')[1].split('## 4.')[0];
+	expect(whatWeDo).toContain('### Risk decisions');
+	expect(whatWeDo).toContain(
+		'| **T4** | Customer disputes a charge and we cannot prove it | Accepted | Björn | Disputes cost less than signed receipts would; the PSP keeps its own records for 18 months. | 2026-03-02 (**overdue**) |'
+	);
+	// The estimate agreed in a round, with the spread of the picks flagged wide.
+	expect(markdown.text).toMatch(/\| \*\*T1\*\* \| Attacker replays a captured checkout request \| 3 \| 4 \| 2–4 \| 3–5 \| 4: [^|]+ \| \*\*Wide\*\* \|/);
 
 	const json = await exportAs(page, /JSON/);
 	expect(json.name).toMatch(/\.json$/);
@@ -67,11 +78,15 @@ test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer fi
 		expect(parsed.snapshot.notes).toHaveLength(15);
 		expect(parsed.snapshot.control?.phases.map((p) => p.question)).toEqual([1, 2, 3, 4]);
 		expect(parsed.snapshot.canvas.records.some((r) => r.id === 'shape:orders-db')).toBe(true);
+		const accepted = parsed.snapshot.notes.find((n) => n.kind === 'threat' && n.status === 'accepted');
+		expect(accepted?.kind === 'threat' && accepted.decision).toMatchObject({ deciderName: 'Björn', reviewBy: '2026-03-02', deciderId: expect.stringMatching(/^person-\d{4}$/) });
 	}
 
 	const csv = await exportAs(page, /CSV/);
 	expect(csv.name).toMatch(/\.csv$/);
 	expect(csv.text.split('\r\n')[1]).toMatch(/^"T3","Checkout flood exhausts the PSP rate limit"/);
+	expect(csv.text.split('\r\n')[0]).toMatch(/,"Decision","Decided by","Rationale","Review by","Estimate spread","Estimated by"$/);
+	expect(csv.text).toContain('"Accepted","Björn","Disputes cost less than signed receipts would; the PSP keeps its own records for 18 months.","2026-03-02"');
 
 	// The interchange formats (docs/INTEROP.md; their schemas are checked in the unit tests).
 	const dragon = await exportAs(page, /Threat Dragon/);

@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
+import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
+import { readBallotRound, readPeople } from '../../src/lib/shared/control/rounds.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
-import { connectClient, waitUntil } from '../helpers/clients.ts';
+import { connectClient, registerParticipant, waitUntil, type Participant } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../fixtures/export');
@@ -181,3 +183,66 @@ describe('POST /api/rooms/import', () => {
 		expect(res.status).toBe(413);
 	});
 });
+
+describe('participants in the exports', () => {
+	const post = (path: string, body: unknown, authorization: string) =>
+		fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) });
+	const command = async (target: CreateRoomResponse, body: ControlCommand) =>
+		expect((await post(controlPath(target.roomId), body, `Bearer ${target.facilitatorKey}`)).status).toBe(200);
+	const answer = async (target: CreateRoomResponse, who: Participant, confidence: number, better: string) => {
+		const res = await fetch(`${server.url}/api/rooms/${target.roomId}/poll/mine`, {
+			method: 'PUT',
+			headers: { 'content-type': 'application/json', authorization: `Participant ${who.participantId}.${who.secret}` },
+			body: JSON.stringify({ confidence, better })
+		});
+		expect(res.status).toBe(200);
+	};
+
+	it('shows registered people with their roles and the revealed poll, never their ids or secrets, and the import brings them back as a record', async () => {
+		const workshop = await createRoom(server.url, 'Roles');
+		const first = await registerParticipant(server.url, workshop.roomId, 'Alex');
+		const second = await registerParticipant(server.url, workshop.roomId, 'Alex');
+		await command(workshop, { type: 'set-workshop-role', participantId: first.participantId, role: 'security' });
+		await command(workshop, { type: 'set-workshop-role', participantId: second.participantId, role: 'engineering' });
+		await command(workshop, { type: 'poll', action: 'open' });
+		await answer(workshop, first, 4, 'Earlier diagram');
+		await answer(workshop, second, 2, 'More time');
+		await command(workshop, { type: 'poll', action: 'reveal' });
+
+		const exports = await Promise.all(['md', 'csv', 'json'].map(async (format) => (await get(`/api/rooms/${workshop.roomId}/export.${format}`)).text()));
+		for (const text of exports) {
+			for (const who of [first, second]) {
+				expect(text).not.toContain(who.participantId);
+				expect(text).not.toContain(who.secret);
+			}
+			expect(text).not.toMatch(/[0-9a-f]{64}/); // no secret hash either
+		}
+		const [markdown, , json] = exports;
+		expect(markdown).toContain('**Participants:** Alex \\#1 (Security), Alex \\#2 (Engineering)');
+		expect(markdown).toContain('| Alex \\#1 (Security) | 4 | Earlier diagram |');
+		const parsed = parseRoomExport(json);
+		expect(parsed.ok && parsed.snapshot.control?.people?.map((p) => [p.id, p.role])).toEqual([
+			['person-0001', 'security'],
+			['person-0002', 'engineering']
+		]);
+
+		const imported = await fetch(`${server.url}/api/rooms/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+		expect(imported.status).toBe(201);
+		const created = (await imported.json()) as CreateRoomResponse;
+		const again = await (await get(`/api/rooms/${created.roomId}/export.md`)).text();
+		expect(withoutExportTime(again)).toBe(withoutExportTime(markdown));
+
+		// The imported people are a record: they cannot sign in, so a hidden round does not wait for them.
+		await registerParticipant(server.url, created.roomId, 'Nia');
+		await command(created, { type: 'voting', status: 'open', hideTotals: true });
+		const control = connectClient(server.wsUrl, created.roomId, { docName: 'control' });
+		try {
+			await waitUntil(() => readBallotRound(control.doc).round > 0, 'the hidden round reaches a client', { docs: [control.doc] });
+			expect(readPeople(control.doc).size).toBe(3);
+			expect(readBallotRound(control.doc)).toMatchObject({ voted: 0, eligible: 1 });
+		} finally {
+			control.destroy();
+		}
+	});
+});
+

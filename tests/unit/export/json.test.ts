@@ -7,7 +7,8 @@ import { MAX_EXPORT_NOTES, snapshotRoom, type RoomSnapshot } from '../../../src/
 import { importRoom, MAX_IMPORT_BYTES, parseRoomExport, toJson } from '../../../src/lib/shared/export/json.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { toCsv } from '../../../src/lib/shared/export/csv.ts';
-import { MAX_NOTE_TEXT_LENGTH } from '../../../src/lib/shared/board/schema.ts';
+import { MAX_NOTE_TEXT_LENGTH, type ThreatNote } from '../../../src/lib/shared/board/schema.ts';
+import { readPeople, readPoll } from '../../../src/lib/shared/control/rounds.ts';
 import { FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
 import { fixtureDocs, fixtureSnapshot } from './golden.ts';
 
@@ -206,5 +207,102 @@ describe('parseRoomExport', () => {
 			expect(() => parseRoomExport(input)).not.toThrow();
 			expect(parseRoomExport(input).ok).toBe(false);
 		}
+	});
+});
+
+describe('people, decisions and estimates in the JSON export', () => {
+	const threatByText = (snapshot: RoomSnapshot, start: string) =>
+		snapshot.notes.find((n): n is ThreatNote => n.kind === 'threat' && n.text.startsWith(start))!;
+
+	it('replaces participant ids with pseudonyms in join order, the same in people, authors, decisions, picks and poll answers', () => {
+		const snapshot = fixtureSnapshot();
+		const json = toJson(snapshot);
+		expect(json).not.toMatch(/pAda|pBjorn|pChen/);
+		// Join order: Ada, Björn, Chen, then the second Chen.
+		expect(snapshot.control!.people).toEqual([
+			{ id: 'person-0001', name: 'Ada', role: 'security', joinedAt: expect.any(Number) },
+			{ id: 'person-0002', name: 'Björn', role: 'product-owner', joinedAt: expect.any(Number) },
+			{ id: 'person-0003', name: 'Chen', role: 'engineering', joinedAt: expect.any(Number) },
+			{ id: 'person-0004', name: 'Chen', role: 'operations', joinedAt: expect.any(Number) }
+		]);
+		expect(threatByText(snapshot, 'Customer disputes').decision).toMatchObject({ deciderId: 'person-0002', deciderName: 'Björn' });
+		expect(threatByText(snapshot, 'Attacker replays').estimate!.picks.map((p) => p.participantId)).toEqual([
+			'person-0001',
+			'person-0002',
+			'person-0003',
+			'person-0004'
+		]);
+		expect(threatByText(snapshot, 'Attacker replays').authorId).toBe('person-0001');
+		expect(snapshot.control!.closingPoll!.results.map((r) => [r.participantId, r.name])).toEqual([
+			['person-0001', 'Ada'],
+			['person-0002', 'Björn'],
+			['person-0004', 'Chen']
+		]);
+		// Voters keep a numbering of their own: the file does not tie ballots to people.
+		expect(snapshot.votes.every((v) => v.voterId.startsWith('voter-'))).toBe(true);
+	});
+
+	it('round-trips people with their roles, decisions, estimates and the revealed poll exactly', () => {
+		const first = fixtureSnapshot();
+		const { control, again } = roundTrip(first);
+		expect(again.control!.people).toEqual(first.control!.people);
+		expect(again.control!.closingPoll).toEqual(first.control!.closingPoll);
+		expect(threatByText(again, 'Customer disputes').decision).toEqual(threatByText(first, 'Customer disputes').decision);
+		expect(threatByText(again, 'Attacker replays').estimate).toEqual(threatByText(first, 'Attacker replays').estimate);
+		// The imported room keeps the pseudonyms as its ids, so decisions still name a person of the room.
+		expect(readPeople(control).get('person-0002')).toMatchObject({ name: 'Björn', role: 'product-owner' });
+		expect(readPoll(control)).toMatchObject({ status: 'revealed', answered: 3 });
+		// Everything else too, and a second trip changes nothing more (links and votes follow the new note ids).
+		expect(normalise(again)).toEqual(normalise(first));
+		expect(normalise(roundTrip(again).again)).toEqual(normalise(first));
+	});
+
+	it('keeps exports made before people and polls existed importable', () => {
+		const file = JSON.parse(toJson(fixtureSnapshot())) as RoomSnapshot;
+		delete file.control!.people;
+		delete file.control!.closingPoll;
+		const parsed = parseRoomExport(file);
+		expect(parsed.ok).toBe(true);
+		const { control, again } = roundTrip((parsed as { snapshot: RoomSnapshot }).snapshot);
+		expect(readPeople(control).size).toBe(0);
+		expect(readPoll(control)).toBeNull();
+		expect(again.control!.people).toEqual([]);
+		expect(again.control!.closingPoll).toBeNull();
+	});
+
+	it('refuses a malformed decision, estimate, author id or person, naming where, instead of importing without it', () => {
+		const valid = () => JSON.parse(toJson(fixtureSnapshot())) as RoomSnapshot;
+		const firstIssue = (file: RoomSnapshot) => {
+			const result = parseRoomExport(file);
+			expect(result.ok).toBe(false);
+			return (result as Extract<typeof result, { ok: false }>).issues[0];
+		};
+		const threatIndex = (file: RoomSnapshot, start: string) => file.notes.findIndex((n) => n.kind === 'threat' && n.text.startsWith(start));
+
+		const noRationale = valid();
+		const t4 = threatIndex(noRationale, 'Customer disputes');
+		(noRationale.notes[t4] as ThreatNote).decision!.rationale = '  ';
+		expect(firstIssue(noRationale).path).toBe(`notes.${t4}.decision.rationale`);
+
+		const badPick = valid();
+		const t1 = threatIndex(badPick, 'Attacker replays');
+		(badPick.notes[t1] as ThreatNote).estimate!.picks[0].likelihood = 9;
+		expect(firstIssue(badPick).path).toBe(`notes.${t1}.estimate.picks.0.likelihood`);
+
+		const badAuthor = valid();
+		badAuthor.notes[0].authorId = 'not an id!';
+		expect(firstIssue(badAuthor).path).toBe('notes.0.authorId');
+
+		const badRole = valid();
+		(badRole.control!.people![0] as { role: string }).role = 'admin';
+		expect(firstIssue(badRole).path).toBe('control.people.0.role');
+
+		const withSecret = valid();
+		(withSecret.control!.people![0] as Record<string, unknown>).secretHash = 'f'.repeat(64);
+		expect(firstIssue(withSecret)).toMatchObject({ path: 'control.people.0', message: expect.stringMatching(/unrecognized key/i) });
+
+		const twice = valid();
+		twice.control!.people![1].id = twice.control!.people![0].id;
+		expect(firstIssue(twice)).toEqual({ path: 'control.people.1.id', message: 'duplicate person id' });
 	});
 });

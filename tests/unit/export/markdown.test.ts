@@ -19,9 +19,9 @@ describe('Markdown export of the fixture room', () => {
 		expect(headings(root)).toEqual(reportHeadings('Payments API'));
 	});
 
-	it('lists participants (note authors and the facilitator) and the time against each timebox', () => {
+	it('lists participants (people with their roles, same names told apart, and the facilitator) and the time against each timebox', () => {
 		const header = textOf(root.children[1]);
-		expect(header).toContain('Participants: Ada, Björn, Chen, Dana');
+		expect(header).toContain('Participants: Ada (Security), Björn (Product owner), Chen #1 (Engineering), Chen #2 (Operations), Dana');
 		expect(header).toContain('Facilitator: Dana');
 		expect(header).toContain('Date: 2026-03-09');
 		expect(tableAfter(root, 'Time per question')).toEqual([

@@ -6,7 +6,8 @@
  */
 import { MITIGATION_STATUS_LABELS, THREAT_STATUS_LABELS } from '../board/schema.ts';
 import { cleanText } from '../text.ts';
-import { buildReport, strideText } from './report.ts';
+import { buildReport, strideText, type ReportThreat } from './report.ts';
+import { rangeText } from './risk.ts';
 import type { RoomSnapshot } from './snapshot.ts';
 
 export const CSV_COLUMNS = [
@@ -21,7 +22,14 @@ export const CSV_COLUMNS = [
 	'Status',
 	'Mitigations',
 	'Mitigation owners',
-	'Mitigation statuses'
+	'Mitigation statuses',
+	// Issue 14, appended so that sheets reading columns by position keep working.
+	'Decision',
+	'Decided by',
+	'Rationale',
+	'Review by',
+	'Estimate spread',
+	'Estimated by'
 ] as const;
 
 const BOM = '\ufeff';
@@ -43,10 +51,26 @@ export function toCsv(snapshot: RoomSnapshot): string {
 			THREAT_STATUS_LABELS[threat.note.status],
 			mitigations.map((m) => `${m.ref}: ${m.note.text}`).join('\n'),
 			mitigations.map((m) => `${m.ref}: ${m.note.owner || '(no owner)'}`).join('\n'),
-			mitigations.map((m) => `${m.ref}: ${MITIGATION_STATUS_LABELS[m.note.status]}`).join('\n')
+			mitigations.map((m) => `${m.ref}: ${MITIGATION_STATUS_LABELS[m.note.status]}`).join('\n'),
+			...decisionFields(threat),
+			...estimateFields(threat)
 		]);
 	}
 	return BOM + rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Decision, Decided by, Rationale, Review by: empty unless a decision holds. */
+function decisionFields({ decision }: ReportThreat): string[] {
+	if (!decision) return ['', '', '', ''];
+	const recorded = decision.decision;
+	return [THREAT_STATUS_LABELS[decision.status], decision.decidedBy ?? '', recorded?.rationale ?? '', recorded?.reviewBy ?? ''];
+}
+
+/** Estimate spread ("Likelihood 2–4, impact 3–5 (wide)") and who took part, one per line. */
+function estimateFields({ estimate }: ReportThreat): string[] {
+	if (!estimate) return ['', ''];
+	const spread = `Likelihood ${rangeText(estimate.likelihood)}, impact ${rangeText(estimate.impact)}${estimate.wide ? ' (wide)' : ''}`;
+	return [estimate.estimatedBy.length === 0 ? '' : spread, estimate.estimatedBy.join('\n')];
 }
 
 export function csvField(value: string): string {

@@ -4,13 +4,18 @@
  *
  * The import gives notes new ids (links and votes follow them) and keeps everything else: text,
  * authors, colours, board order, creation times, STRIDE, ratings, statuses, owners, links, votes
- * (under their pseudonymous voter ids), canvas records (with their ids, which are local to a
- * document) and the facilitation record (timeboxes, phase history, facilitator name).
+ * (under their pseudonymous voter ids), risk decisions and recorded estimates, canvas records
+ * (with their ids, which are local to a document) and the facilitation record (timeboxes, phase
+ * history, facilitator name, people with their workshop roles, a revealed closing poll). People
+ * keep their pseudonymous ids, so decisions, picks and authors still point at them; no secret
+ * comes with them (none is exported), so nobody can join the new room as one of them.
  */
 import type * as Y from 'yjs';
 import { addLink } from '../board/links.ts';
 import { createNote, noteLinkOtherId, setScope, setTitle, votesMap } from '../board/doc.ts';
 import { defaultControl, writeControl } from '../control/doc.ts';
+import { writePerson, writeRounds } from '../control/rounds.ts';
+import { createRecordId } from '../ids.ts';
 import { getNoteText } from '../board/note-text.ts';
 import { MAX_NOTE_TEXT_LENGTH, voteKey, type Note, type NoteInput } from '../board/schema.ts';
 import { writeCanvasRecords } from './canvas-records.ts';
@@ -99,8 +104,9 @@ function importNote(board: Y.Doc, note: Note): string {
 
 /**
  * The facilitation record of the imported workshop, in a room nobody runs yet: timeboxes, phase
- * history (a visit still open at export ends at the export time), facilitator name and vote
- * budget. An ended workshop stays ended; any other starts afresh at question 1.
+ * history (a visit still open at export ends at the export time), facilitator name, vote
+ * budget, people and a revealed closing poll. An ended workshop stays ended; any other starts
+ * afresh at question 1.
  */
 function writeImportedControl(control: Y.Doc, snapshot: RoomSnapshot): void {
 	const recorded = snapshot.control!;
@@ -116,6 +122,9 @@ function writeImportedControl(control: Y.Doc, snapshot: RoomSnapshot): void {
 		facilitatorName: recorded.facilitator ?? undefined,
 		voting: { ...base.voting, budget: snapshot.voteBudget }
 	});
+	for (const { id, ...person } of recorded.people ?? []) writePerson(control, id, person);
+	const results = recorded.closingPoll?.results;
+	if (results) writeRounds(control, { poll: { id: createRecordId(), status: 'revealed', answered: results.length, revealed: results } });
 }
 
 export type ImportResult = ParseResult;

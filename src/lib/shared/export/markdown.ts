@@ -4,8 +4,8 @@
  * all user text goes through markdown-text.ts so it stays text.
  *
  * Sections: header (date, participants, facilitator), time per question, then the four questions
- * (scope, notes, Mermaid diagram and element tables; threats; mitigations and unmitigated threats;
- * retro and coverage) and the parking lot.
+ * (scope, notes, Mermaid diagram and element tables; threats and risk estimates; mitigations,
+ * unmitigated threats and risk decisions; retro, closing poll and coverage) and the parking lot.
  */
 import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import {
@@ -14,12 +14,14 @@ import {
 	QUESTIONS,
 	THREAT_STATUSES,
 	THREAT_STATUS_LABELS,
+	WIDE_SPREAD,
 	type PlainNote,
 	type PlainNoteKind
 } from '../board/schema.ts';
 import { headingText, MAX_TABLE_CELL_CHARS, table, tableCell, textBlock } from './markdown-text.ts';
 import { toMermaid } from './mermaid.ts';
 import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report } from './report.ts';
+import { rangeText } from './risk.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type RoomSnapshot } from './snapshot.ts';
 
 export interface MarkdownOptions {
@@ -132,7 +134,7 @@ function whatWeAreBuilding(report: Report, cell: (text: string) => string): stri
 // ---- 2. What can go wrong? --------------------------------------------------------------------
 
 function whatCanGoWrong(report: Report, cell: (text: string) => string): string {
-	if (report.threats.length === 0) return NONE;
+	if (report.threats.length === 0) return [NONE, '### Risk estimates', riskEstimates(report, cell)].join('\n\n');
 	const rows = report.threats.map((t) => [
 		`**${t.ref}**`,
 		cell(t.note.text) || '_(empty)_',
@@ -146,7 +148,31 @@ function whatCanGoWrong(report: Report, cell: (text: string) => string): string 
 	]);
 	return [
 		`Sorted by risk (likelihood × impact, 1 to 25), then votes.`,
-		table(['ID', 'Threat', 'STRIDE', 'Element(s)', 'Likelihood', 'Impact', 'Risk', 'Votes', 'Status'], rows)
+		table(['ID', 'Threat', 'STRIDE', 'Element(s)', 'Likelihood', 'Impact', 'Risk', 'Votes', 'Status'], rows),
+		'### Risk estimates',
+		riskEstimates(report, cell)
+	].join('\n\n');
+}
+
+function riskEstimates(report: Report, cell: (text: string) => string): string {
+	if (report.estimated.length === 0) return '_No threat was estimated in an estimation round._';
+	const rows = report.estimated.map(({ ref, note, estimate }) => {
+		const { likelihood, impact, estimatedBy, wide } = estimate;
+		return [
+			`**${ref}**`,
+			cell(note.text) || '_(empty)_',
+			String(estimate.estimate.likelihood),
+			String(estimate.estimate.impact),
+			rangeText(likelihood),
+			rangeText(impact),
+			`${estimatedBy.length}: ${estimatedBy.map(cell).join(', ')}`,
+			wide ? '**Wide**' : 'Narrow'
+		];
+	});
+	return [
+		'Agreed in estimation rounds, after everyone picked likelihood and impact (1 to 5) in private. The picks ' +
+			`columns give the lowest and highest pick; a spread of ${WIDE_SPREAD} or more on either axis is flagged wide.`,
+		table(['ID', 'Threat', 'Likelihood', 'Impact', 'Likelihood picks', 'Impact picks', 'Took part', 'Spread'], rows)
 	].join('\n\n');
 }
 
@@ -172,6 +198,29 @@ function whatWeDo(report: Report, cell: (text: string) => string): string {
 	parts.push('### Threats no mitigation addresses');
 	if (report.unmitigated.length === 0) parts.push(report.threats.length === 0 ? NONE : '_Every threat has at least one mitigation._');
 	else parts.push(report.unmitigated.map((t) => threatItem(t.ref, t.note.text, t.risk, THREAT_STATUS_LABELS[t.note.status])).join('\n'));
+	parts.push('### Risk decisions', riskDecisions(report, cell));
+	return parts.join('\n\n');
+}
+
+function riskDecisions(report: Report, cell: (text: string) => string): string {
+	if (report.decided.length === 0) return '_No risk was accepted or transferred._';
+	const rows = report.decided.map(({ ref, note, decision }) => {
+		const { status, decision: recorded, decidedBy, overdue } = decision;
+		return [
+			`**${ref}**`,
+			cell(note.text) || '_(empty)_',
+			THREAT_STATUS_LABELS[status],
+			decidedBy === undefined ? NOT_RECORDED : cell(decidedBy),
+			recorded ? cell(recorded.rationale) : '',
+			recorded ? `${recorded.reviewBy}${overdue ? ' (**overdue**)' : ''}` : ''
+		];
+	});
+	const parts = [table(['ID', 'Threat', 'Decision', 'Decided by', 'Rationale', 'Review by'], rows)];
+	const overdue = report.decided.filter((t) => t.decision.overdue).length;
+	if (overdue > 0) {
+		// Relative to the Exported date in the header (not repeated here, so re-exports diff only there).
+		parts.push(`**${overdue === 1 ? '1 review was' : `${overdue} reviews were`} overdue** when this report was exported.`);
+	}
 	return parts.join('\n\n');
 }
 
@@ -179,7 +228,7 @@ function whatWeDo(report: Report, cell: (text: string) => string): string {
 
 function didWeDoWell(report: Report, cell: (text: string) => string): string {
 	const { coverage } = report;
-	const parts = ['### Retro', noteList(report.plain.retro), '### Coverage'];
+	const parts = ['### Retro', noteList(report.plain.retro), '### Closing poll', closingPoll(report, cell), '### Coverage'];
 	const total = coverage.threatCount;
 	const statusLine = THREAT_STATUSES.filter((s) => coverage.statusCounts[s] > 0)
 		.map((s) => `${THREAT_STATUS_LABELS[s]} ${coverage.statusCounts[s]}`)
@@ -223,6 +272,21 @@ function didWeDoWell(report: Report, cell: (text: string) => string): string {
 		);
 	}
 	return parts.join('\n\n');
+}
+
+function closingPoll(report: Report, cell: (text: string) => string): string {
+	const answers = report.closingPoll;
+	if (!report.snapshot.control) return NOT_RECORDED;
+	if (!answers) return '_No closing poll was revealed._';
+	if (answers.length === 0) return '_The closing poll was revealed with no answers._';
+	const average = answers.reduce((sum, a) => sum + a.confidence, 0) / answers.length;
+	return [
+		`Confidence in this threat model (1 to 5): **${average.toFixed(1)}** on average, from ${answers.length} ${answers.length === 1 ? 'answer' : 'answers'}.`,
+		table(
+			['Participant', 'Confidence', 'What to do better'],
+			answers.map((a) => [cell(a.person), String(a.confidence), cell(a.better)])
+		)
+	].join('\n\n');
 }
 
 // ---- Pieces -----------------------------------------------------------------------------------

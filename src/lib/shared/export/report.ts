@@ -22,6 +22,8 @@ import {
 } from '../board/schema.ts';
 import { compareOrderKeys } from '../board/ordering.ts';
 import { compareStrings, type RoomSnapshot } from './snapshot.ts';
+import { nameKey, personLabels } from './people.ts';
+import { decisionOf, estimateOf, type ReportDecision, type ReportEstimate } from './risk.ts';
 
 /** Likelihood x impact at or above this is high risk (the board's High and Critical bands). */
 export const HIGH_RISK_MIN_SCORE = 10;
@@ -57,7 +59,14 @@ export interface ReportThreat {
 	votes: number;
 	elements: DiagramRef[];
 	mitigations: ReportMitigation[];
+	/** The risk decision that holds, while the status is Accepted or Transferred. */
+	decision: ReportDecision | null;
+	/** The values agreed in an estimation round, with the picks behind them. */
+	estimate: ReportEstimate | null;
 }
+
+export type DecidedThreat = ReportThreat & { decision: ReportDecision };
+export type EstimatedThreat = ReportThreat & { estimate: ReportEstimate };
 
 export interface ReportMitigation {
 	ref: string;
@@ -75,8 +84,16 @@ export interface QuestionTiming {
 	visits: number;
 }
 
+/** A revealed closing-poll answer, with the person named as the participant list names them. */
+export interface ReportPollAnswer {
+	person: string;
+	confidence: number;
+	better: string;
+}
+
 export interface Report {
 	snapshot: RoomSnapshot;
+	/** People as labels (name, a suffix when two share it, workshop role); older rooms: note authors. */
 	participants: string[];
 	facilitator: string | null;
 	/** null when no phase was ever run (or the control document was not available). */
@@ -93,6 +110,12 @@ export interface Report {
 	mitigations: ReportMitigation[];
 	/** Threats no mitigation addresses, in reference order. */
 	unmitigated: ReportThreat[];
+	/** Threats with a decision that holds (Accepted or Transferred), in reference order. */
+	decided: DecidedThreat[];
+	/** Threats with a recorded estimate, in reference order. */
+	estimated: EstimatedThreat[];
+	/** The revealed closing poll; null when none was revealed (or no control document). */
+	closingPoll: ReportPollAnswer[] | null;
 	coverage: {
 		/** Elements and flows no threat is linked to. */
 		untouched: ReportElement[];
@@ -111,9 +134,19 @@ export interface Report {
 export function buildReport(snapshot: RoomSnapshot): Report {
 	const notes = snapshot.notes;
 	const votesOf = (id: string) => snapshot.voteTotals[id] ?? 0;
+	const labels = personLabels(snapshot.control?.people ?? []);
 
 	const threats = numbered(notes.filter((n): n is ThreatNote => n.kind === 'threat'), 'T').map(
-		([ref, note]): ReportThreat => ({ ref, note, risk: riskOf(note), votes: votesOf(note.id), elements: [], mitigations: [] })
+		([ref, note]): ReportThreat => ({
+			ref,
+			note,
+			risk: riskOf(note),
+			votes: votesOf(note.id),
+			elements: [],
+			mitigations: [],
+			decision: decisionOf(note, labels, snapshot.exportedAt),
+			estimate: estimateOf(note, labels)
+		})
 	);
 	const mitigations = numbered(notes.filter((n): n is MitigationNote => n.kind === 'mitigation'), 'M').map(
 		([ref, note]): ReportMitigation => ({ ref, note, votes: votesOf(note.id), threats: [] })
@@ -186,7 +219,7 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 
 	return {
 		snapshot,
-		participants: participantsOf(snapshot),
+		participants: participantsOf(snapshot, labels),
 		facilitator: snapshot.control?.facilitator ?? null,
 		timing: timingOf(snapshot),
 		plain: plainNotes(notes),
@@ -197,6 +230,11 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 		threats: sortedThreats,
 		mitigations,
 		unmitigated: threats.filter((t) => t.mitigations.length === 0),
+		decided: threats.filter((t): t is DecidedThreat => t.decision !== null),
+		estimated: threats.filter((t): t is EstimatedThreat => t.estimate !== null),
+		closingPoll:
+			snapshot.control?.closingPoll?.results.map((r) => ({ person: labels.get(r.participantId) ?? r.name, confidence: r.confidence, better: r.better })) ??
+			null,
 		coverage: {
 			untouched: diagramItems.filter((e) => e.threats.length === 0),
 			strideGaps: diagramItems.filter((e) => e.missingStride.length > 0),
@@ -238,10 +276,18 @@ function plainNotes(notes: readonly Note[]): Record<PlainNoteKind, PlainNote[]> 
 	return plain;
 }
 
-/** Everyone who wrote a note, and the facilitator; sorted without locale rules, so bytes are stable. */
-function participantsOf(snapshot: RoomSnapshot): string[] {
-	const names = new Set(snapshot.notes.map((note) => note.author));
-	if (snapshot.control?.facilitator) names.add(snapshot.control.facilitator);
+/**
+ * Everyone who joined with an identity (by label), and the facilitator and note authors who are not
+ * among them by name (older rooms have no people at all, and anyone may write without an
+ * identity); sorted without locale rules, so bytes are stable.
+ */
+function participantsOf(snapshot: RoomSnapshot, labels: ReadonlyMap<string, string>): string[] {
+	const people = snapshot.control?.people ?? [];
+	const peopleNames = new Set(people.map((person) => nameKey(person.name)));
+	const names = new Set(labels.values());
+	const others = snapshot.notes.filter((note) => note.authorId === undefined || !labels.has(note.authorId)).map((note) => note.author);
+	if (snapshot.control?.facilitator) others.push(snapshot.control.facilitator);
+	for (const name of others) if (!peopleNames.has(nameKey(name))) names.add(name);
 	return [...names].sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()) || compareStrings(a, b));
 }
 

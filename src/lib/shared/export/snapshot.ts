@@ -5,6 +5,7 @@
  *
  * Votes carry pseudonymous voter ids ("voter-0001", ...): the real ids are stable per browser
  * across workshops, and an export committed to a repository should not link people that way.
+ * Participant ids are pseudonymous too ("person-0001", ...; see pseudonyms.ts).
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
@@ -23,10 +24,26 @@ import {
 	readWorkshopStatus
 } from '../control/doc.ts';
 import { DEFAULT_TITLE } from '../wire/room-links.ts';
+import { MAX_PEOPLE, PollResult, WORKSHOP_ROLES, readPeople, readPoll } from '../control/rounds.ts';
 import { DisplayName } from '../person.ts';
-import { LinkRecord, NOTE_LINK_ENDS, Note, RecordId, Scope, Timestamp, Title, Vote } from '../board/schema.ts';
+import {
+	AgentNote,
+	LinkRecord,
+	MitigationNote,
+	NOTE_LINK_ENDS,
+	PlainNote,
+	RecordId,
+	RiskDecision,
+	RiskEstimate,
+	Scope,
+	ThreatNote,
+	Timestamp,
+	Title,
+	Vote
+} from '../board/schema.ts';
 import { isCanvasRecord, readCanvasRecords, readCanvasSchema, type CanvasRecord } from './canvas-records.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
+import { participantPseudonyms, pseudonymousNote } from './pseudonyms.ts';
 
 /** Identifies a Threatboard room export; `version` changes when the shape changes incompatibly. */
 export const EXPORT_FORMAT = 'threatboard.room';
@@ -44,22 +61,49 @@ const CanvasRecordSchema = z.custom<CanvasRecord>(isCanvasRecord, {
 });
 const JsonObjectSchema = z.custom<JsonObject>(isJsonObject, { message: 'must be a JSON object' });
 
+/** Someone who joined the workshop with an identity, under their pseudonymous id. */
+export const ExportPerson = z.strictObject({
+	id: RecordId,
+	name: DisplayName,
+	role: z.enum(WORKSHOP_ROLES).nullable(),
+	joinedAt: Timestamp
+});
+export type ExportPerson = z.infer<typeof ExportPerson>;
+
 export const ControlSnapshot = z.strictObject({
 	status: z.enum(WORKSHOP_STATUSES),
 	/** The facilitator's display name, when the control document records one. */
 	facilitator: DisplayName.nullable(),
 	timeboxesMs: Timeboxes.strict(),
 	/** Every visit of a question, in order (see control/doc.ts). */
-	phases: z.array(PhaseRecord.strict()).max(MAX_EXPORT_PHASES)
+	phases: z.array(PhaseRecord.strict()).max(MAX_EXPORT_PHASES),
+	// Optional, so that exports made before issue 14 stay importable.
+	/** Everyone who joined with an identity, with their workshop role, in join order. */
+	people: z.array(ExportPerson).max(MAX_PEOPLE).optional(),
+	/** The closing poll's answers once the facilitator revealed them; null when none is revealed. */
+	closingPoll: z.strictObject({ results: z.array(PollResult.strict()).max(MAX_PEOPLE) }).nullable().optional()
 });
 export type ControlSnapshot = z.infer<typeof ControlSnapshot>;
+
+/**
+ * Notes as an import takes them: the board reader drops a malformed author id, decision or
+ * estimate and keeps the note (any peer may be hostile); a file that carries one is refused
+ * instead, with its path, rather than imported without the decision it claims to record.
+ */
+const strictAuthor = { authorId: RecordId.optional() };
+const ExportNote = z.discriminatedUnion('kind', [
+	PlainNote.extend(strictAuthor),
+	ThreatNote.extend({ ...strictAuthor, decision: RiskDecision.optional(), estimate: RiskEstimate.optional() }),
+	MitigationNote.extend(strictAuthor),
+	AgentNote.extend(strictAuthor)
+]);
 
 const RoomSnapshotShape = z.strictObject({
 	format: z.literal(EXPORT_FORMAT),
 	version: z.literal(EXPORT_VERSION),
 	exportedAt: Timestamp,
 	room: z.strictObject({ title: Title, scope: Scope, createdAt: Timestamp }),
-	notes: z.array(Note).max(MAX_EXPORT_NOTES),
+	notes: z.array(ExportNote).max(MAX_EXPORT_NOTES),
 	links: z.array(LinkRecord).max(MAX_EXPORT_LINKS),
 	votes: z.array(Vote).max(MAX_EXPORT_VOTES),
 	voteBudget: VoteBudget,
@@ -95,6 +139,10 @@ export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: 
 	const budget = control ? readVoting(control).budget : (options.voteBudget ?? DEFAULT_VOTE_BUDGET);
 	const totals = effectiveVotes(board, budget);
 	const records = readCanvasRecords(board);
+	const people = control ? [...readPeople(control)].map(([id, person]) => ({ id, ...person })) : [];
+	const poll = control ? readPoll(control) : null;
+	const pollResults = poll?.status === 'revealed' ? (poll.revealed ?? []) : [];
+	const alias = participantPseudonyms(people, notes, pollResults);
 	return RoomSnapshot.parse({
 		format: EXPORT_FORMAT,
 		version: EXPORT_VERSION,
@@ -104,22 +152,30 @@ export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: 
 			scope: meta?.scope ?? '',
 			createdAt: meta?.createdAt ?? 0
 		},
-		notes,
+		notes: notes.map((note) => pseudonymousNote(note, alias)),
 		links: listLinks(board).map(({ id: _id, ...record }) => record),
 		votes: pseudonymousVotes(board),
 		voteBudget: budget,
 		voteTotals: Object.fromEntries([...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
 		canvas: { records, schema: records.length > 0 ? readCanvasSchema(board) : null },
-		control: control ? snapshotControl(control) : null
+		control: control ? snapshotControl(control, people, poll?.status === 'revealed' ? pollResults : null, alias) : null
 	});
 }
 
-function snapshotControl(control: Y.Doc): ControlSnapshot {
+function snapshotControl(
+	control: Y.Doc,
+	people: ReadonlyArray<ExportPerson>,
+	pollResults: readonly PollResult[] | null,
+	alias: ReadonlyMap<string, string>
+): ControlSnapshot {
+	const as = (id: string) => alias.get(id)!;
 	return {
 		status: readWorkshopStatus(control),
 		facilitator: readFacilitatorName(control) ?? null,
 		timeboxesMs: readTimeboxes(control),
-		phases: readPhaseHistory(control).slice(-MAX_EXPORT_PHASES)
+		phases: readPhaseHistory(control).slice(-MAX_EXPORT_PHASES),
+		people: people.map((person) => ({ ...person, id: as(person.id) })).sort((a, b) => compareStrings(a.id, b.id)),
+		closingPoll: pollResults && { results: pollResults.map((result) => ({ ...result, participantId: as(result.participantId) })) }
 	};
 }
 
@@ -155,6 +211,11 @@ function checkReferences(snapshot: RoomSnapshot, ctx: z.RefinementCtx): void {
 	});
 	snapshot.votes.forEach((vote, i) => {
 		if (!kinds.has(vote.noteId)) ctx.addIssue({ code: 'custom', path: ['votes', i, 'noteId'], message: 'vote on a missing note' });
+	});
+	const people = new Set<string>();
+	snapshot.control?.people?.forEach((person, i) => {
+		if (people.has(person.id)) ctx.addIssue({ code: 'custom', path: ['control', 'people', i, 'id'], message: 'duplicate person id' });
+		people.add(person.id);
 	});
 	for (const noteId of Object.keys(snapshot.voteTotals)) {
 		if (!kinds.has(noteId)) ctx.addIssue({ code: 'custom', path: ['voteTotals', noteId], message: 'total for a missing note' });

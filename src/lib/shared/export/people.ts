@@ -1,0 +1,33 @@
+/**
+ * How the reports name people: the display name, a short suffix when two people share it (they
+ * are two people since issue 14, and a report that merged them would misstate who decided or who
+ * took part), and the workshop role the facilitator gave, e.g. "Ada (Security)",
+ * "Alex #1 (Engineering)", "Alex #2". Plain text: the renderers escape it.
+ */
+import { WORKSHOP_ROLE_LABELS } from '../control/rounds.ts';
+import type { ExportPerson } from './snapshot.ts';
+
+/** Label by (pseudonymous) participant id. */
+export function personLabels(people: readonly ExportPerson[]): Map<string, string> {
+	// Join order decides who is #1; names match as a reader would compare them.
+	const ordered = [...people].sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
+	const byName = new Map<string, ExportPerson[]>();
+	for (const person of ordered) {
+		const key = nameKey(person.name);
+		byName.set(key, [...(byName.get(key) ?? []), person]);
+	}
+	const labels = new Map<string, string>();
+	for (const same of byName.values()) {
+		same.forEach((person, i) => {
+			const suffix = same.length > 1 ? ` #${i + 1}` : '';
+			const role = person.role ? ` (${WORKSHOP_ROLE_LABELS[person.role]})` : '';
+			labels.set(person.id, `${person.name}${suffix}${role}`);
+		});
+	}
+	return labels;
+}
+
+/** The comparison key of a display name: two names that differ only in case are the same name. */
+export function nameKey(name: string): string {
+	return name.trim().toLowerCase();
+}
