@@ -69,4 +69,29 @@ describe('the board policy facilitation hands the board', () => {
 		change({ silent: { ...source.state.silent, active: false, revealedRound: 1 } });
 		expect(policy.becomesDraft({ kind: 'threat', question: 2 })).toBe(false);
 	});
+
+	it('lets only facilitators put a threat up for estimation, and says which one is up', () => {
+		const sent: string[] = [];
+		let current: string | null = null;
+		const policyAs = (role: Role) =>
+			new FacilitationPolicy({
+				state: defaultControl,
+				role: () => role,
+				takeDraft: () => undefined,
+				estimating: () => current,
+				estimate: (noteId) => sent.push(noteId)
+			});
+		expect(policyAs('participant').estimation.canStart).toBe(false);
+		expect(policyAs('observer').estimation.canStart).toBe(false);
+		const facilitator = policyAs('facilitator');
+		expect(facilitator.estimation.canStart).toBe(true);
+		facilitator.estimation.start('threat-1');
+		expect(sent).toEqual(['threat-1']);
+		expect(facilitator.estimation.current).toBeNull();
+		current = 'threat-1';
+		expect(policyAs('participant').estimation.current).toBe('threat-1');
+		// Without a way to send the command there is nothing to offer, as with no facilitation at all.
+		const { policy } = policyOver('facilitator');
+		expect([policy.estimation.current, policy.estimation.canStart]).toEqual([DEFAULT_BOARD_POLICY.estimation.current, DEFAULT_BOARD_POLICY.estimation.canStart]);
+	});
 });

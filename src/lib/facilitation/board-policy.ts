@@ -7,7 +7,7 @@
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
 import type { Role } from '#shared/wire/roles';
-import type { BoardPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+import type { BoardPolicy, EstimationPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
 
 export interface FacilitationPolicySource {
 	/** The latest control state (the server's, or the defaults until it arrived). */
@@ -20,6 +20,10 @@ export interface FacilitationPolicySource {
 	ballots?: HiddenBallots;
 	/** Who joined the workshop, by participant id. */
 	people?(): ReadonlyMap<string, { name: string; role: string | null }>;
+	/** The threat up for estimation now, or null. */
+	estimating?(): string | null;
+	/** Puts a threat up for estimation (sent as a facilitator command). */
+	estimate?(noteId: string): void;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -59,6 +63,16 @@ export class FacilitationPolicy implements BoardPolicy {
 	/** No spotlight yet: issue 13 adds it to the control document. */
 	get spotlight(): string | null {
 		return null;
+	}
+
+	/** Only facilitators put threats up: the server refuses the command from anyone else. */
+	get estimation(): EstimationPolicy {
+		const source = this.#source;
+		return {
+			current: source.estimating?.() ?? null,
+			canStart: source.role() === 'facilitator' && source.estimate !== undefined,
+			start: (noteId) => source.estimate?.(noteId)
+		};
 	}
 
 	/** During a silent round new threats stay in this browser until the reveal; other kinds go on the board. */

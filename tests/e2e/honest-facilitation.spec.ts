@@ -1,0 +1,109 @@
+/**
+ * Honest facilitation in the browser (issue 14), with a facilitator and two participants in
+ * separate browser contexts: a voting round whose totals reach nobody's screen before it closes,
+ * an estimation round where the picks stay private until the reveal and a wide spread is flagged,
+ * and a risk decision recorded through the dialog and shown on every screen.
+ */
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { createNote } from '../../src/lib/shared/board/doc.ts';
+import { chooseName, connectionStatus, createRoom, joinBoard, newUser, noteWithText, seedBoard, type User } from './helpers.ts';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
+const WEBHOOK = 'Replay of the payment webhook';
+const DEBUG_LOG = 'Card numbers in the debug log';
+
+interface Workshop {
+	ada: User;
+	bo: User;
+	cem: User;
+	panel: Locator;
+}
+
+/** A room with two threats, Ada facilitating (panel open), Bo and Cem joined as participants. */
+async function workshop(browser: Parameters<Parameters<typeof test>[2]>[0]['browser'], title: string): Promise<Workshop> {
+	const room = await createRoom(title);
+	await seedBoard(room.roomId, (doc) => {
+		for (const text of [WEBHOOK, DEBUG_LOG]) createNote(doc, { kind: 'threat', question: 2, text, author: 'Seed', authorColor: '#2563eb' });
+	});
+	const ada = await newUser(browser);
+	const bo = await newUser(browser);
+	const cem = await newUser(browser);
+	await ada.page.goto(room.links.facilitator);
+	await chooseName(ada.page, 'Ada');
+	await expect(connectionStatus(ada.page)).toContainText('Live');
+	await joinBoard(bo, room.links.participant, 'Bo');
+	await joinBoard(cem, room.links.participant, 'Cem');
+	await ada.page.getByRole('button', { name: 'Facilitate' }).click();
+	const panel = ada.page.getByTestId('facilitator-panel');
+	await expect(panel).toBeVisible();
+	// Everyone has joined with an identity once the facilitator's panel lists them as people.
+	await expect(panel.getByTestId('person')).toHaveCount(2);
+	return { ada, bo, cem, panel };
+}
+
+async function closeAll(users: User[]): Promise<void> {
+	for (const user of users) {
+		expect(user.errors, 'console errors').toEqual([]);
+		await user.context.close();
+	}
+}
+
+/** Picks likelihood and impact in the estimation card and waits for the server's confirmation. */
+async function pick(page: Page, likelihood: number, impact: number): Promise<void> {
+	const card = page.getByTestId('estimation-card');
+	await card.getByRole('radio', { name: new RegExp(`^Likelihood ${likelihood}:`) }).check();
+	await card.getByRole('radio', { name: new RegExp(`^Impact ${impact}:`) }).check();
+	await card.getByTestId('send-pick').click();
+	await expect(card.getByTestId('my-pick')).toHaveText(`Your pick: L${likelihood} · I${impact}`);
+}
+
+test('an estimation round: private picks, a flagged spread at the reveal, the agreed values on the card', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const { ada, bo, cem, panel } = await workshop(browser, 'Estimation round');
+	await noteWithText(ada.page, WEBHOOK).getByTestId('estimate-threat').click();
+	const estimation = panel.getByTestId('estimation-panel');
+	await expect(estimation.getByTestId('estimation-threat')).toHaveText(`“${WEBHOOK}”`);
+	for (const user of [bo, cem]) {
+		await expect(user.page.getByTestId('estimation-card')).toContainText(WEBHOOK);
+		await expect(noteWithText(user.page, WEBHOOK).getByTestId('being-estimated')).toBeVisible();
+	}
+	await expect(estimation.getByTestId('estimation-progress')).toHaveText('0 of 3 have picked');
+
+	// Bo and Cem pick far apart; each sees only their own pick, and the count.
+	await pick(bo.page, 1, 1);
+	await pick(cem.page, 5, 5);
+	await expect(estimation.getByTestId('estimation-progress')).toHaveText('2 of 3 have picked');
+	await expect(bo.page.getByTestId('pick-progress')).toContainText('2 of 3 have picked');
+	await expect(bo.page.getByTestId('estimation-card')).not.toContainText('L5');
+	await expect(cem.page.getByTestId('estimation-card')).not.toContainText('L1');
+	await expect(estimation.getByTestId('estimation-picks')).toHaveCount(0);
+	await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-picker.png') });
+	await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-panel-picking.png') });
+
+	// The reveal shows every pick at once and flags the spread, on every screen.
+	await estimation.getByTestId('reveal-estimates').click();
+	await expect(estimation.getByTestId('wide-spread')).toBeVisible();
+	const picks = estimation.getByTestId('estimation-picks');
+	await expect(picks.getByRole('row', { name: /Bo/ })).toHaveText(/Bo\s*1\s*1/);
+	await expect(picks.getByRole('row', { name: /Cem/ })).toHaveText(/Cem\s*5\s*5/);
+	await expect(estimation.getByTestId('estimation-range')).toHaveText(/Range\s*1–5\s*1–5/);
+	await expect(bo.page.getByTestId('revealed-spread')).toContainText('likelihood 1–5, impact 1–5 from 2 people');
+	await expect(cem.page.getByTestId('estimation-card')).toContainText('Wide spread');
+	await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-panel-revealed.png') });
+
+	// The agreed values start at the median; the facilitator records 3 and 4 after the discussion.
+	await expect(estimation.getByTestId('agreed-likelihood')).toHaveValue('3');
+	await expect(estimation.getByTestId('agreed-impact')).toHaveValue('3');
+	await estimation.getByTestId('agreed-impact').selectOption('4');
+	await estimation.getByTestId('record-estimate').click();
+	for (const user of [ada, bo, cem]) {
+		const recorded = noteWithText(user.page, WEBHOOK).getByTestId('risk-estimate');
+		await expect(recorded).toContainText('Agreed L3 · I4');
+		await expect(recorded).toContainText('picks L 1–5, I 1–5 from 2 people');
+		await expect(recorded).toContainText('wide spread discussed');
+		await expect(user.page.getByTestId('estimation-card')).toHaveCount(0);
+	}
+	await expect(noteWithText(cem.page, WEBHOOK).getByRole('combobox', { name: 'Likelihood' })).toHaveValue('3');
+	await closeAll([ada, bo, cem]);
+});
