@@ -94,4 +94,14 @@ describe('the board policy facilitation hands the board', () => {
 		const { policy } = policyOver('facilitator');
 		expect([policy.estimation.current, policy.estimation.canStart]).toEqual([DEFAULT_BOARD_POLICY.estimation.current, DEFAULT_BOARD_POLICY.estimation.canStart]);
 	});
+
+	it('takes the vote away from someone left out of a hidden round, and only then', () => {
+		const source = { state: defaultControl(), excluded: true };
+		const policy = new FacilitationPolicy({ state: () => source.state, role: () => 'participant', takeDraft: () => undefined, excludedFromVoting: () => source.excluded });
+		expect(policy.voting.canVote).toBe(true); // free voting: the board's own votes, nobody left out
+		source.state = { ...source.state, voting: { status: 'open', budget: 3, hideTotals: true, open: true } };
+		expect(policy.voting).toEqual({ budget: 3, canVote: false, totalsHidden: true });
+		source.excluded = false;
+		expect(policy.voting.canVote).toBe(true);
+	});
 });

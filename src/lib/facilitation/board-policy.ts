@@ -20,6 +20,8 @@ export interface FacilitationPolicySource {
 	ballots?: HiddenBallots;
 	/** Who joined the workshop, by participant id. */
 	people?(): ReadonlyMap<string, { name: string; role: string | null }>;
+	/** True when the facilitator left this person out of the current voting round. */
+	excludedFromVoting?(): boolean;
 	/** The threat up for estimation now, or null. */
 	estimating?(): string | null;
 	/** Puts a threat up for estimation (sent as a facilitator command). */
@@ -42,7 +44,10 @@ export class FacilitationPolicy implements BoardPolicy {
 	}
 
 	get voting(): VotingPolicy {
-		return votingPolicyFrom(this.#source.state().voting);
+		const voting = votingPolicyFrom(this.#source.state().voting);
+		// Someone left out of a hidden round gets no vote button the server would refuse anyway.
+		if (voting.totalsHidden && this.#source.excludedFromVoting?.()) return { ...voting, canVote: false };
+		return voting;
 	}
 
 	get participants(): ReadonlyArray<{ participantId: string; name: string; role: string | null }> {

@@ -10,7 +10,7 @@ import type { ControlCommand } from '#shared/control/commands';
 import { countdown, type Countdown } from '#shared/control/timer';
 import type { ControlState } from '#shared/control/doc';
 import type { WorkshopRole } from '#shared/control/rounds';
-import type { Person } from '#shared/person';
+import { distinctNames, type Person } from '#shared/person';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
 import { FacilitationPolicy } from './board-policy.ts';
@@ -21,7 +21,7 @@ import { FollowClient } from './follow.svelte.ts';
 import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
 import { PrivateRoundsClient } from './private-rounds.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
-import { distinctNames, topVotedThreats } from './rounds-view.ts';
+import { topVotedThreats } from './rounds-view.ts';
 import { ServerClock } from './server-clock.svelte.ts';
 
 /** Threats an estimation queue takes from the votes at most: a workshop estimates a handful. */
@@ -72,6 +72,10 @@ export class Facilitation {
 			takeDraft: () => this.#takeDraft(),
 			ballots: this.ballots,
 			people: () => this.control.rounds.people,
+			excludedFromVoting: () => {
+				const me = session.participantId;
+				return me !== undefined && this.control.rounds.ballot.excluded.includes(me);
+			},
 			estimating: () => this.control.rounds.estimation?.noteId ?? null,
 			estimate: (noteId) => void this.estimate([noteId])
 		});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctNames, progressLabel, rangeLabel, spreadOfPicks, topVotedThreats } from './rounds-view.ts';
+import { averageConfidence, progressLabel, rangeLabel, spreadOfPicks, topVotedThreats } from './rounds-view.ts';
 
 describe('the spread of revealed picks', () => {
 	it('has nothing to say about no picks', () => {
@@ -52,14 +52,8 @@ describe('labels', () => {
 		expect(progressLabel(2, 3, verb)).toBe('2 of 3 have picked');
 	});
 
-	it('tells two people with the same name apart, and leaves unique names alone', () => {
-		const labels = distinctNames([
-			{ participantId: 'aaaa1111', name: 'Alex' },
-			{ participantId: 'bbbb2222', name: 'Alex' },
-			{ participantId: 'cccc3333', name: 'Bo' }
-		]);
-		expect(labels.get('aaaa1111')).toBe('Alex · aaaa');
-		expect(labels.get('bbbb2222')).toBe('Alex · bbbb');
-		expect(labels.get('cccc3333')).toBe('Bo');
+	it('averages the poll confidence, and says nothing for no answers', () => {
+		expect(averageConfidence([{ confidence: 4 }, { confidence: 5 }])).toBe(4.5);
+		expect(averageConfidence([])).toBeNull();
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * What the screens show about the private rounds, as plain functions (unit-tested): the spread of
  * revealed estimation picks and a suggested agreed value, the threats to queue for estimation,
- * "N of M" counts, and names that tell two people called the same apart.
+ * and "N of M" counts.
  */
 import { WIDE_SPREAD } from '#shared/board/schema';
 
@@ -63,26 +63,8 @@ export function progressLabel(done: number, of: number, verb: { one: string; man
 	return `${done} of ${of} ${done === 1 ? verb.one : verb.many}`;
 }
 
-/**
- * Labels for people by participant id: the display name, and where two people share one, a short
- * suffix from their participant id ("Alex · 3f9a"), so that two Alexes stay two people on screen.
- */
-export function distinctNames(people: ReadonlyArray<{ participantId: string; name: string }>): Map<string, string> {
-	const byName = new Map<string, Set<string>>();
-	for (const { participantId, name } of people) {
-		const ids = byName.get(name) ?? new Set<string>();
-		ids.add(participantId);
-		byName.set(name, ids);
-	}
-	const labels = new Map<string, string>();
-	for (const { participantId, name } of people) {
-		const shared = (byName.get(name)?.size ?? 0) > 1;
-		labels.set(participantId, shared ? `${name} · ${shortId(participantId)}` : name);
-	}
-	return labels;
-}
-
-/** The first four characters of a participant id: enough to tell a handful of namesakes apart. */
-export function shortId(participantId: string): string {
-	return participantId.slice(0, 4);
+/** The mean confidence of the poll's answers, or null when nobody answered. */
+export function averageConfidence(answers: ReadonlyArray<{ confidence: number }>): number | null {
+	if (answers.length === 0) return null;
+	return answers.reduce((sum, a) => sum + a.confidence, 0) / answers.length;
 }
