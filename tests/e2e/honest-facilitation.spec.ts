@@ -107,3 +107,111 @@ test('an estimation round: private picks, a flagged spread at the reveal, the ag
 	await expect(noteWithText(cem.page, WEBHOOK).getByRole('combobox', { name: 'Likelihood' })).toHaveValue('3');
 	await closeAll([ada, bo, cem]);
 });
+
+const voteButton = (page: Page, text: string) => noteWithText(page, text).getByRole('button', { name: /^Vote for this note/ });
+const voteCount = (page: Page, text: string) => noteWithText(page, text).getByTestId('vote-count');
+
+test('a hidden voting round: every screen shows its own dots and how many have voted, the totals only at close', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const { ada, bo, cem, panel } = await workshop(browser, 'Hidden votes');
+	await panel.getByLabel('Hide totals until closed').check();
+	await panel.getByTestId('open-voting').click();
+	for (const user of [ada, bo, cem]) await expect(user.page.getByTestId('voting-progress')).toHaveText('0 of 3 have voted');
+
+	await voteButton(bo.page, WEBHOOK).click();
+	await expect(voteCount(bo.page, WEBHOOK)).toHaveText('1');
+	await voteButton(bo.page, WEBHOOK).click();
+	await expect(voteCount(bo.page, WEBHOOK)).toHaveText('2');
+	await voteButton(cem.page, WEBHOOK).click();
+	await expect(voteCount(cem.page, WEBHOOK)).toHaveText('1');
+	await voteButton(cem.page, DEBUG_LOG).click();
+	await expect(voteCount(cem.page, DEBUG_LOG)).toHaveText('1');
+
+	// Everyone learns how many have voted; nobody's screen shows anyone else's dots.
+	for (const user of [ada, bo, cem]) await expect(user.page.getByTestId('voting-progress')).toHaveText('2 of 3 have voted');
+	await expect(panel.getByTestId('panel-voting-progress')).toContainText('2 of 3 have voted');
+	await expect(voteCount(bo.page, DEBUG_LOG)).toHaveText('0');
+	await expect(voteCount(ada.page, WEBHOOK)).toHaveText('0');
+	for (const user of [bo, cem]) {
+		await expect(voteButton(user.page, WEBHOOK)).toHaveAttribute('aria-label', /Totals hidden until voting closes/);
+		const text = await user.page.locator('body').innerText();
+		expect(text).not.toMatch(/\b3 votes\b/);
+		expect(await voteCount(user.page, WEBHOOK).textContent()).not.toBe('3');
+	}
+
+	// Closing the round puts the totals on every board.
+	await panel.getByTestId('close-voting').click();
+	for (const user of [ada, bo, cem]) {
+		await expect(voteCount(user.page, WEBHOOK)).toHaveText('3');
+		await expect(voteCount(user.page, DEBUG_LOG)).toHaveText('1');
+		await expect(user.page.getByTestId('voting-progress')).toHaveCount(0);
+	}
+
+	// Re-opened, with Cem left out: the totals hide again, and Cem gets no vote button to press.
+	await panel.getByTestId('reopen-voting').click();
+	await expect(voteCount(bo.page, WEBHOOK)).toHaveText('2');
+	await panel.getByTestId('who-votes').getByText('Who votes').click();
+	await panel.getByTestId('who-votes').getByRole('checkbox', { name: 'Cem' }).uncheck();
+	await expect(cem.page.getByTestId('not-voting')).toBeVisible();
+	await expect(voteButton(cem.page, WEBHOOK)).toBeDisabled();
+	await expect(bo.page.getByTestId('voting-progress')).toHaveText('1 of 2 has voted');
+	await closeAll([ada, bo, cem]);
+});
+
+test('a risk accepted through the decision dialog shows who decided, why and until when on every screen', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const { ada, bo, cem, panel } = await workshop(browser, 'Risk decisions');
+	// Bo is the product owner: the facilitator says so, and everyone sees it beside his name.
+	await panel.getByTestId('person').filter({ hasText: 'Bo' }).getByTestId('workshop-role-select').selectOption('product-owner');
+	await expect(cem.page.getByTestId('presence-chip').filter({ hasText: 'Bo' })).toContainText('Product owner');
+
+	await noteWithText(bo.page, WEBHOOK).getByLabel('Threat status').selectOption('accepted');
+	const dialog = bo.page.getByRole('dialog');
+	await expect(dialog).toBeVisible();
+	await dialog.getByLabel('Decided by').selectOption({ label: 'Bo (Product owner)' });
+	await dialog.getByLabel('Why').fill('Signed webhooks land next quarter; replay window is 5 minutes');
+	await dialog.getByLabel('Review by').fill('2027-03-31');
+	await dialog.getByRole('button', { name: 'Record decision' }).click();
+	await expect(dialog).toBeHidden();
+
+	for (const user of [ada, cem]) {
+		const decision = noteWithText(user.page, WEBHOOK).getByTestId('risk-decision');
+		await expect(decision).toContainText('Accepted by Bo');
+		await expect(decision).toContainText('review by 2027-03-31');
+		await expect(decision).toContainText('Signed webhooks land next quarter; replay window is 5 minutes');
+		await expect(noteWithText(user.page, WEBHOOK).getByLabel('Threat status')).toHaveValue('accepted');
+	}
+	await closeAll([ada, bo, cem]);
+});
+
+test('the closing poll: answers hidden until the reveal, then everyone sees them', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const { ada, bo, cem, panel } = await workshop(browser, 'Closing poll');
+	await panel.getByTestId('open-poll').click();
+
+	async function answer(page: Page, confidence: number, better: string) {
+		const card = page.getByTestId('poll-card');
+		await card.getByRole('radio', { name: new RegExp(`^Confidence ${confidence}:`) }).check();
+		await card.getByTestId('poll-better').fill(better);
+		await card.getByTestId('send-answer').click();
+		await expect(card.getByTestId('my-answer')).toHaveText(`Sent: ${confidence} of 5`);
+	}
+	await answer(bo.page, 4, 'More time for question 3');
+	await answer(cem.page, 2, 'Invite someone from operations');
+	await expect(panel.getByTestId('panel-poll-progress')).toHaveText('2 of 3 have answered');
+	await expect(bo.page.getByTestId('poll-progress')).toContainText('2 of 3 have answered');
+	for (const user of [ada, bo]) await expect(user.page.locator('body')).not.toContainText('Invite someone from operations');
+	await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'closing-poll.png') });
+
+	await panel.getByTestId('reveal-poll').click();
+	for (const user of [ada, bo, cem]) {
+		const answers = user.page.getByTestId('poll-answers');
+		await expect(answers).toContainText('More time for question 3');
+		await expect(answers).toContainText('Invite someone from operations');
+		await expect(user.page.getByTestId('poll-summary')).toHaveText('Confidence 3.0 of 5 from 2 people.');
+	}
+	await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'closing-poll-revealed.png') });
+	await panel.getByTestId('close-poll').click();
+	for (const user of [ada, bo, cem]) await expect(user.page.getByTestId('poll-card')).toHaveCount(0);
+	await closeAll([ada, bo, cem]);
+});
