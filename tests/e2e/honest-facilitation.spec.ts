@@ -14,6 +14,7 @@ const WEBHOOK = 'Replay of the payment webhook';
 const DEBUG_LOG = 'Card numbers in the debug log';
 
 interface Workshop {
+	room: Awaited<ReturnType<typeof createRoom>>;
 	ada: User;
 	bo: User;
 	cem: User;
@@ -39,7 +40,7 @@ async function workshop(browser: Parameters<Parameters<typeof test>[2]>[0]['brow
 	await expect(panel).toBeVisible();
 	// Everyone has joined with an identity once the facilitator's panel lists them as people.
 	await expect(panel.getByTestId('person')).toHaveCount(2);
-	return { ada, bo, cem, panel };
+	return { room, ada, bo, cem, panel };
 }
 
 async function closeAll(users: User[]): Promise<void> {
@@ -60,7 +61,12 @@ async function pick(page: Page, likelihood: number, impact: number): Promise<voi
 
 test('an estimation round: private picks, a flagged spread at the reveal, the agreed values on the card', async ({ browser }) => {
 	test.setTimeout(90_000);
-	const { ada, bo, cem, panel } = await workshop(browser, 'Estimation round');
+	const { room, ada, bo, cem, panel } = await workshop(browser, 'Estimation round');
+	// An observer, on a larger screen: sees the round, but no control it could not use.
+	const olivia = await newUser(browser);
+	await olivia.page.setViewportSize({ width: 1440, height: 900 });
+	await joinBoard(olivia, room.links.observer, 'Olivia');
+	await expect(noteWithText(bo.page, WEBHOOK).getByTestId('estimate-threat')).toHaveCount(0);
 	await noteWithText(ada.page, WEBHOOK).getByTestId('estimate-threat').click();
 	const estimation = panel.getByTestId('estimation-panel');
 	await expect(estimation.getByTestId('estimation-threat')).toHaveText(`“${WEBHOOK}”`);
@@ -69,6 +75,10 @@ test('an estimation round: private picks, a flagged spread at the reveal, the ag
 		await expect(noteWithText(user.page, WEBHOOK).getByTestId('being-estimated')).toBeVisible();
 	}
 	await expect(estimation.getByTestId('estimation-progress')).toHaveText('0 of 3 have picked');
+	await expect(olivia.page.getByTestId('estimation-card')).toContainText(WEBHOOK);
+	await expect(olivia.page.getByTestId('pick-progress')).toContainText('0 of 3 have picked');
+	await expect(olivia.page.getByTestId('estimation-picker')).toHaveCount(0);
+	await expect(olivia.page.getByTestId('estimate-threat')).toHaveCount(0);
 
 	// Bo and Cem pick far apart; each sees only their own pick, and the count.
 	await pick(bo.page, 1, 1);
@@ -91,6 +101,10 @@ test('an estimation round: private picks, a flagged spread at the reveal, the ag
 	await expect(bo.page.getByTestId('revealed-spread')).toContainText('likelihood 1–5, impact 1–5 from 2 people');
 	await expect(cem.page.getByTestId('estimation-card')).toContainText('Wide spread');
 	await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-panel-revealed.png') });
+	await expect(olivia.page.getByTestId('revealed-spread')).toContainText('from 2 people');
+	await olivia.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-observer-1440.png') });
+	await ada.page.setViewportSize({ width: 1440, height: 900 });
+	await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'estimation-panel-revealed-1440.png') });
 
 	// The agreed values start at the median; the facilitator records 3 and 4 after the discussion.
 	await expect(estimation.getByTestId('agreed-likelihood')).toHaveValue('3');
@@ -105,7 +119,7 @@ test('an estimation round: private picks, a flagged spread at the reveal, the ag
 		await expect(user.page.getByTestId('estimation-card')).toHaveCount(0);
 	}
 	await expect(noteWithText(cem.page, WEBHOOK).getByRole('combobox', { name: 'Likelihood' })).toHaveValue('3');
-	await closeAll([ada, bo, cem]);
+	await closeAll([ada, bo, cem, olivia]);
 });
 
 const voteButton = (page: Page, text: string) => noteWithText(page, text).getByRole('button', { name: /^Vote for this note/ });
@@ -146,6 +160,14 @@ test('a hidden voting round: every screen shows its own dots and how many have v
 		await expect(voteCount(user.page, DEBUG_LOG)).toHaveText('1');
 		await expect(user.page.getByTestId('voting-progress')).toHaveCount(0);
 	}
+
+	// The top-voted threats go up for estimation as a queue, most votes first.
+	await panel.getByTestId('estimate-top-voted').click();
+	const estimation = panel.getByTestId('estimation-panel');
+	await expect(estimation.getByTestId('estimation-threat')).toHaveText(`“${WEBHOOK}”`);
+	await expect(estimation).toContainText('1 more threat in the queue');
+	await estimation.getByTestId('end-estimation').click();
+	await expect(bo.page.getByTestId('estimation-card')).toHaveCount(0);
 
 	// Re-opened, with Cem left out: the totals hide again, and Cem gets no vote button to press.
 	await panel.getByTestId('reopen-voting').click();
