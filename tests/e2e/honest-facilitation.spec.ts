@@ -119,6 +119,7 @@ test('an estimation round: private picks, a flagged spread at the reveal, the ag
 		await expect(user.page.getByTestId('estimation-card')).toHaveCount(0);
 	}
 	await expect(noteWithText(cem.page, WEBHOOK).getByRole('combobox', { name: 'Likelihood' })).toHaveValue('3');
+	await noteWithText(cem.page, WEBHOOK).screenshot({ path: path.join(SCREENSHOTS, 'estimation-recorded-card.png') });
 	await closeAll([ada, bo, cem, olivia]);
 });
 
