@@ -32,6 +32,16 @@ export interface HiddenBallots {
 	cast(noteId: string, dots: number): Promise<string | undefined>;
 }
 
+/** Risk estimation rounds as the board sees them: which threat is up, and putting one up. */
+export interface EstimationPolicy {
+	/** The threat being estimated now, or null. */
+	readonly current: string | null;
+	/** True when this person may put a threat up for estimation (a facilitator). */
+	readonly canStart: boolean;
+	/** Puts a threat up for estimation now (only when canStart). */
+	start(noteId: string): void;
+}
+
 /** A note someone asked the board to create. */
 export interface NewNote {
 	readonly kind: NoteKind;
@@ -48,19 +58,22 @@ export interface BoardPolicy {
 	readonly locked: boolean;
 	/** The canvas element the facilitator has spotlit, or null (issue 13 fills it). */
 	readonly spotlight: string | null;
+	/** The estimation round, as far as a threat card shows it. */
+	readonly estimation: EstimationPolicy;
 	/** True when this note must not go on the board but become a private draft (a silent round). */
 	becomesDraft(note: NewNote): boolean;
 	/** Takes a note for which becomesDraft said true; the board then writes nothing. */
 	takeDraft(note: NewNote): void;
 }
 
-/** No facilitation: free voting with the default budget, no drafts, no lock, no spotlight. */
+/** No facilitation: free voting with the default budget, no drafts, no lock, no spotlight, no estimation. */
 export const DEFAULT_BOARD_POLICY: BoardPolicy = Object.freeze({
 	voting: Object.freeze({ budget: DEFAULT_VOTE_BUDGET, canVote: true, totalsHidden: false }),
 	ballots: null,
 	participants: Object.freeze([]),
 	locked: false,
 	spotlight: null,
+	estimation: Object.freeze({ current: null, canStart: false, start: () => undefined }),
 	becomesDraft: () => false,
 	takeDraft: () => undefined
 });

@@ -69,4 +69,39 @@ describe('the board policy facilitation hands the board', () => {
 		change({ silent: { ...source.state.silent, active: false, revealedRound: 1 } });
 		expect(policy.becomesDraft({ kind: 'threat', question: 2 })).toBe(false);
 	});
+
+	it('lets only facilitators put a threat up for estimation, and says which one is up', () => {
+		const sent: string[] = [];
+		let current: string | null = null;
+		const policyAs = (role: Role) =>
+			new FacilitationPolicy({
+				state: defaultControl,
+				role: () => role,
+				takeDraft: () => undefined,
+				estimating: () => current,
+				estimate: (noteId) => sent.push(noteId)
+			});
+		expect(policyAs('participant').estimation.canStart).toBe(false);
+		expect(policyAs('observer').estimation.canStart).toBe(false);
+		const facilitator = policyAs('facilitator');
+		expect(facilitator.estimation.canStart).toBe(true);
+		facilitator.estimation.start('threat-1');
+		expect(sent).toEqual(['threat-1']);
+		expect(facilitator.estimation.current).toBeNull();
+		current = 'threat-1';
+		expect(policyAs('participant').estimation.current).toBe('threat-1');
+		// Without a way to send the command there is nothing to offer, as with no facilitation at all.
+		const { policy } = policyOver('facilitator');
+		expect([policy.estimation.current, policy.estimation.canStart]).toEqual([DEFAULT_BOARD_POLICY.estimation.current, DEFAULT_BOARD_POLICY.estimation.canStart]);
+	});
+
+	it('takes the vote away from someone left out of a hidden round, and only then', () => {
+		const source = { state: defaultControl(), excluded: true };
+		const policy = new FacilitationPolicy({ state: () => source.state, role: () => 'participant', takeDraft: () => undefined, excludedFromVoting: () => source.excluded });
+		expect(policy.voting.canVote).toBe(true); // free voting: the board's own votes, nobody left out
+		source.state = { ...source.state, voting: { status: 'open', budget: 3, hideTotals: true, open: true } };
+		expect(policy.voting).toEqual({ budget: 3, canVote: false, totalsHidden: true });
+		source.excluded = false;
+		expect(policy.voting.canVote).toBe(true);
+	});
 });

@@ -7,7 +7,7 @@
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
 import type { Role } from '#shared/wire/roles';
-import type { BoardPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+import type { BoardPolicy, EstimationPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
 
 export interface FacilitationPolicySource {
 	/** The latest control state (the server's, or the defaults until it arrived). */
@@ -20,6 +20,12 @@ export interface FacilitationPolicySource {
 	ballots?: HiddenBallots;
 	/** Who joined the workshop, by participant id. */
 	people?(): ReadonlyMap<string, { name: string; role: string | null }>;
+	/** True when the facilitator left this person out of the current voting round. */
+	excludedFromVoting?(): boolean;
+	/** The threat up for estimation now, or null. */
+	estimating?(): string | null;
+	/** Puts a threat up for estimation (sent as a facilitator command). */
+	estimate?(noteId: string): void;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -38,7 +44,10 @@ export class FacilitationPolicy implements BoardPolicy {
 	}
 
 	get voting(): VotingPolicy {
-		return votingPolicyFrom(this.#source.state().voting);
+		const voting = votingPolicyFrom(this.#source.state().voting);
+		// Someone left out of a hidden round gets no vote button the server would refuse anyway.
+		if (voting.totalsHidden && this.#source.excludedFromVoting?.()) return { ...voting, canVote: false };
+		return voting;
 	}
 
 	get participants(): ReadonlyArray<{ participantId: string; name: string; role: string | null }> {
@@ -59,6 +68,16 @@ export class FacilitationPolicy implements BoardPolicy {
 	/** No spotlight yet: issue 13 adds it to the control document. */
 	get spotlight(): string | null {
 		return null;
+	}
+
+	/** Only facilitators put threats up: the server refuses the command from anyone else. */
+	get estimation(): EstimationPolicy {
+		const source = this.#source;
+		return {
+			current: source.estimating?.() ?? null,
+			canStart: source.role() === 'facilitator' && source.estimate !== undefined,
+			start: (noteId) => source.estimate?.(noteId)
+		};
 	}
 
 	/** During a silent round new threats stay in this browser until the reveal; other kinds go on the board. */

@@ -4,10 +4,13 @@
  * facilitator sends. The page creates one and components reach it through context; the board
  * gets only `policy` (what it may do now), which the page hands it through the board's context.
  */
+import { listNotes, onBoardChange, readNote } from '#shared/board/doc';
+import { effectiveVotes } from '#shared/board/votes';
 import type { ControlCommand } from '#shared/control/commands';
 import { countdown, type Countdown } from '#shared/control/timer';
 import type { ControlState } from '#shared/control/doc';
-import type { Person } from '#shared/person';
+import type { WorkshopRole } from '#shared/control/rounds';
+import { distinctNames, type Person } from '#shared/person';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
 import { FacilitationPolicy } from './board-policy.ts';
@@ -18,7 +21,11 @@ import { FollowClient } from './follow.svelte.ts';
 import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
 import { PrivateRoundsClient } from './private-rounds.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
+import { topVotedThreats } from './rounds-view.ts';
 import { ServerClock } from './server-clock.svelte.ts';
+
+/** Threats an estimation queue takes from the votes at most: a workshop estimates a handful. */
+export const ESTIMATION_QUEUE_FROM_VOTES = 5;
 
 export class Facilitation {
 	readonly control: ControlClient;
@@ -44,6 +51,10 @@ export class Facilitation {
 	#error = $state<string | null>(null);
 	#busy = $state(false);
 	#published = $state(0);
+	/** Names by participant id, namesakes told apart ("Alex · 3f9a"). */
+	readonly #labels = $derived.by(() => distinctNames([...this.control.rounds.people].map(([participantId, p]) => ({ participantId, name: p.name }))));
+	/** Bumps when notes change, so that a threat's text shown by a round follows edits. */
+	#notesVersion = $state(0);
 
 	constructor(session: BoardSession, author: () => Person | undefined) {
 		this.#session = session;
@@ -60,9 +71,20 @@ export class Facilitation {
 			role: () => session.role,
 			takeDraft: () => this.#takeDraft(),
 			ballots: this.ballots,
-			people: () => this.control.rounds.people
+			people: () => this.control.rounds.people,
+			excludedFromVoting: () => {
+				const me = session.participantId;
+				return me !== undefined && this.control.rounds.ballot.excluded.includes(me);
+			},
+			estimating: () => this.control.rounds.estimation?.noteId ?? null,
+			estimate: (noteId) => void this.estimate([noteId])
 		});
 
+		this.#cleanups.push(
+			onBoardChange(session.doc, (changes) => {
+				if (changes.notes) this.#notesVersion++;
+			})
+		);
 		this.#cleanups.push(
 			this.control.onChange((next, previous) => {
 				// The connection follows the lock too: the canvas, and lifting a refusal on unlock.
@@ -177,6 +199,53 @@ export class Facilitation {
 		} finally {
 			this.#busy = false;
 		}
+	}
+
+	/** Puts threats up for estimation (the first now, the rest queued) and shows the round in the panel. */
+	async estimate(noteIds: string[]): Promise<boolean> {
+		if (noteIds.length === 0) {
+			this.#error = 'No threat has votes yet. Run a voting round first, or put a threat up from its card.';
+			this.panelOpen = true;
+			return false;
+		}
+		const started = await this.run({ type: 'estimate', noteIds });
+		this.panelOpen = true;
+		return started;
+	}
+
+	/** How someone is shown: their name, with a short id suffix when someone else has the same name. */
+	labelOf(participantId: string | undefined, fallback: string): string {
+		return (participantId && this.#labels.get(participantId)) || fallback;
+	}
+
+	/** A participant's workshop role, if the facilitator gave them one. */
+	workshopRoleOf(participantId: string | undefined): WorkshopRole | null {
+		return (participantId && this.control.rounds.people.get(participantId)?.role) || null;
+	}
+
+	/**
+	 * Who can take part in a round now: everyone here with an identity who is not an observer, and
+	 * anyone who already answered (they may have left since). "N of M" counts against these.
+	 */
+	takingPart(answered: readonly string[] = []): ReadonlySet<string> {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- built whole on each read, never mutated after
+		const ids = new Set(answered);
+		for (const peer of this.#session.presence.peers) if (peer.participantId && peer.role !== 'observer') ids.add(peer.participantId);
+		return ids;
+	}
+
+	/** The threats with the most votes on the board now (the totals everyone sees), most first. */
+	topVotedThreats(limit = ESTIMATION_QUEUE_FROM_VOTES): string[] {
+		const doc = this.#session.doc;
+		const threats = listNotes(doc, { kind: 'threat' }).map((note) => note.id);
+		return topVotedThreats(threats, effectiveVotes(doc, this.control.state.voting.budget), limit);
+	}
+
+	/** A threat's text as the board has it now (the estimation round names the threat it is about). */
+	threatText(noteId: string): string | undefined {
+		void this.#notesVersion;
+		const note = readNote(this.#session.doc, noteId);
+		return note?.kind === 'threat' ? note.text : undefined;
 	}
 
 	/** Gives the facilitator role to someone present and becomes a participant. */

@@ -42,3 +42,27 @@ export type Person = z.infer<typeof Person>;
 export function colorFor(seed: number): string {
 	return PRESENCE_COLORS[Math.abs(seed) % PRESENCE_COLORS.length];
 }
+
+/**
+ * Labels for people by participant id: the display name, and where two people share one, a short
+ * suffix from their participant id ("Alex · 3f9a"), so that two Alexes stay two people on screen.
+ */
+export function distinctNames(people: ReadonlyArray<{ participantId: string; name: string }>): Map<string, string> {
+	const byName = new Map<string, Set<string>>();
+	for (const { participantId, name } of people) {
+		const ids = byName.get(name) ?? new Set<string>();
+		ids.add(participantId);
+		byName.set(name, ids);
+	}
+	const labels = new Map<string, string>();
+	for (const { participantId, name } of people) {
+		const shared = (byName.get(name)?.size ?? 0) > 1;
+		labels.set(participantId, shared ? `${name} · ${shortId(participantId)}` : name);
+	}
+	return labels;
+}
+
+/** The first four characters of a participant id: enough to tell a handful of namesakes apart. */
+export function shortId(participantId: string): string {
+	return participantId.slice(0, 4);
+}

@@ -43,6 +43,23 @@ function writeOwnEntry(encoder: encoding.Encoder, awareness: awarenessProtocol.A
 	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]));
 }
 
+/** True when an awareness update removes `clientId` (its state is null). Malformed: false. */
+function removesClient(update: Uint8Array, clientId: number): boolean {
+	try {
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		for (let i = 0; i < count; i++) {
+			const id = decoding.readVarUint(decoder);
+			decoding.readVarUint(decoder); // clock
+			const json = decoding.readVarString(decoder);
+			if (id === clientId) return json === 'null';
+		}
+	} catch {
+		// y-protocols reports malformed updates itself.
+	}
+	return false;
+}
+
 /**
  * Carries the room's presence (`awareness`) over `provider`, whose own Awareness must be a muted
  * one: everyone's entries come in, only ours goes out. Returns the function that unbinds it.
@@ -58,7 +75,16 @@ export function bindRoomAwareness(provider: WebsocketProvider, awareness: awaren
 	};
 
 	provider.messageHandlers[MessageType.Awareness] = (_encoder, decoder) => {
-		awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), provider);
+		const update = decoding.readVarUint8Array(decoder);
+		const removesUs = removesClient(update, own);
+		awarenessProtocol.applyAwarenessUpdate(awareness, update, provider);
+		// The server says we left, but we are here: after a reconnect (a participant who just
+		// joined reconnects with their identity), the old socket's departure can reach the server
+		// after the new socket's announcement, which the server then ignored as the old socket's id.
+		// y-protocols drops that removal (our clock is newer), so nobody would see us until the
+		// 15 s renewal. Announcing again at a newer clock puts us back at once.
+		const state = awareness.getLocalState();
+		if (removesUs && state !== null) awareness.setLocalState(state);
 	};
 	// The stock reply to a query answers with everyone's entries; ours answers for us alone.
 	provider.messageHandlers[MessageType.QueryAwareness] = (encoder) => writeOwnEntry(encoder, awareness);

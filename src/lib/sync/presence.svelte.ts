@@ -54,8 +54,9 @@ export class PresenceTracker {
 		for (const [clientId, state] of this.#awareness.getStates()) {
 			const presence = readPresence(state);
 			if (!presence) continue;
-			const { name, color, role } = presence.user;
-			const peer = { clientId, name, color, role, isSelf: clientId === self, editing: presence.editing ?? null };
+			// participantId is the one the server proved for that connection (or absent): it tells namesakes apart.
+			const { name, color, role, participantId } = presence.user;
+			const peer = { clientId, name, color, role, participantId, isSelf: clientId === self, editing: presence.editing ?? null };
 			if (peer.isSelf) peers.unshift(peer);
 			else peers.push(peer);
 		}
