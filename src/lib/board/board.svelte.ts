@@ -95,6 +95,10 @@ export class Board {
 	get status() {
 		return this.#session.status;
 	}
+	/** An observer follows the workshop and never writes: no votes left, no undo to offer. */
+	get observing(): boolean {
+		return this.#session.role === 'observer';
+	}
 	get canWrite(): boolean {
 		return !this.readOnly && this.#author() !== undefined;
 	}

@@ -22,6 +22,7 @@ import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
 import { PrivateRoundsClient } from './private-rounds.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
 import { topVotedThreats } from './rounds-view.ts';
+import { mainTimerAction } from './timer-actions.ts';
 import { ServerClock } from './server-clock.svelte.ts';
 
 /** Threats an estimation queue takes from the votes at most: a workshop estimates a handful. */
@@ -83,6 +84,13 @@ export class Facilitation {
 		this.#cleanups.push(
 			onBoardChange(session.doc, (changes) => {
 				if (changes.notes) this.#notesVersion++;
+			})
+		);
+		this.#cleanups.push(
+			this.control.onChange((next, previous) => {
+				// An end seen happening (not an ended workshop arriving with the first sync).
+				if (next.status === 'ended' && previous.status === 'running') this.wrapUpOpen = true;
+				else if (next.status !== 'ended') this.wrapUpOpen = false;
 			})
 		);
 		this.#cleanups.push(
@@ -187,6 +195,32 @@ export class Facilitation {
 
 	setDone(done: boolean): void {
 		this.done.set(done ? this.phase : null);
+	}
+
+	/**
+	 * The wrap-up summary is open. It opens when the workshop ends while this tab watches (not on a
+	 * later visit to an ended workshop) and closes when it is restarted. Kept here rather than in
+	 * the component, so that a re-rendered phase bar neither loses nor replays it.
+	 */
+	wrapUpOpen = $state(false);
+
+	/** Set while the facilitator is asked to confirm restarting an ended workshop. */
+	restartAsked = $state(false);
+
+	/**
+	 * The main clock action (start, pause, resume) from the bar, the panel or the shortcut.
+	 * Restarting an ended workshop reopens it for everyone, so it asks first (restartAsked).
+	 */
+	runMainAction(): void {
+		const main = mainTimerAction(this.state, this.displayName);
+		if (main.label === 'Restart') this.restartAsked = true;
+		else void this.run(main.command);
+	}
+
+	async confirmRestart(): Promise<void> {
+		this.restartAsked = false;
+		const main = mainTimerAction(this.state, this.displayName);
+		if (main.label === 'Restart') await this.run(main.command);
 	}
 
 	/** Sends a command; on refusal the server's message is shown. Resolves true when applied. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote, initBoardDoc } from '../../../src/lib/shared/board/doc.ts';
+import { addLink } from '../../../src/lib/shared/board/links.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
 import { FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
@@ -114,6 +115,23 @@ describe('Markdown export stability', () => {
 });
 
 describe('Markdown export of a sparse room', () => {
+	it('names the open threats whose mitigations are all done beside the mitigated count, so the figures agree', () => {
+		const board = new Y.Doc();
+		initBoardDoc(board, { title: 'Done but open', createdAt: Date.UTC(2026, 0, 2) });
+		const who = { author: 'Eve', authorColor: '#2563eb' };
+		const t1 = createNote(board, { kind: 'threat', question: 2, text: 'Replay', ...who });
+		const t2 = createNote(board, { kind: 'threat', question: 2, text: 'Injection', ...who });
+		const done = createNote(board, { kind: 'mitigation', question: 3, text: 'Nonces', status: 'done', ...who });
+		const started = createNote(board, { kind: 'mitigation', question: 3, text: 'WAF', status: 'in_progress', ...who });
+		addLink(board, { kind: 'mitigates', a: t1, b: done });
+		addLink(board, { kind: 'mitigates', a: t2, b: done });
+		addLink(board, { kind: 'mitigates', a: t2, b: started });
+		const markdown = toMarkdown(snapshotRoom(board, undefined, { exportedAt: Date.UTC(2026, 0, 2, 12) }));
+		// T1's only mitigation is done; T2 still has one in progress.
+		expect(markdown).toContain('**Threats mitigated:** 0 of 2 (0%) (1 more still Open although every mitigation is done: T1)');
+		expect(markdown).toContain('**Threats with at least one mitigation:** 2 of 2 (100%)');
+	});
+
 	it('says what was not recorded instead of leaving sections out', () => {
 		const board = new Y.Doc();
 		initBoardDoc(board, { title: 'Empty', createdAt: Date.UTC(2026, 0, 2) });

@@ -226,6 +226,13 @@ function riskDecisions(report: Report, cell: (text: string) => string): string {
 
 // ---- 4. Did we do a good job? -----------------------------------------------------------------
 
+/** Open threats whose mitigations are all done (in reference order), named beside the mitigated count. */
+function allDoneNote(threats: Report['coverage']['allMitigationsDone']): string {
+	if (threats.length === 0) return '';
+	const refs = threats.map((t) => t.ref).join(', ');
+	return ` (${threats.length} more still Open although every mitigation is done: ${refs})`;
+}
+
 function didWeDoWell(report: Report, cell: (text: string) => string): string {
 	const { coverage } = report;
 	const parts = ['### Retro', noteList(report.plain.retro), '### Closing poll', closingPoll(report, cell), '### Coverage'];
@@ -235,7 +242,7 @@ function didWeDoWell(report: Report, cell: (text: string) => string): string {
 		.join(', ');
 	parts.push(
 		[
-			`- **Threats mitigated:** ${share(coverage.mitigatedCount, total)}`,
+			`- **Threats mitigated:** ${share(coverage.mitigatedCount, total)}${allDoneNote(coverage.allMitigationsDone)}`,
 			`- **Threats with at least one mitigation:** ${share(coverage.addressedCount, total)}`,
 			`- **Threats by status:** ${statusLine || NONE}`
 		].join('\n')

@@ -127,6 +127,11 @@ export interface Report {
 		mitigatedCount: number;
 		/** Threats at least one mitigation addresses. */
 		addressedCount: number;
+		/**
+		 * Open threats whose mitigations are all Done: the board offers to mark them Mitigated,
+		 * and the report names them beside the count, so the two figures never read as a contradiction.
+		 */
+		allMitigationsDone: ReportThreat[];
 		statusCounts: Record<ThreatNote['status'], number>;
 	};
 }
@@ -242,6 +247,9 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 			threatCount: threats.length,
 			mitigatedCount: statusCounts.mitigated,
 			addressedCount: threats.filter((t) => t.mitigations.length > 0).length,
+			allMitigationsDone: threats.filter(
+				(t) => t.note.status === 'open' && t.mitigations.length > 0 && t.mitigations.every((m) => m.note.status === 'done')
+			),
 			statusCounts
 		}
 	};
