@@ -90,7 +90,7 @@ export class Facilitation {
 			this.control.onChange((next, previous) => {
 				// An end seen happening (not an ended workshop arriving with the first sync).
 				if (next.status === 'ended' && previous.status === 'running') this.wrapUpOpen = true;
-				else if (next.status !== 'ended') this.wrapUpOpen = false;
+				else if (next.status === 'running' && previous.status === 'ended') this.wrapUpOpen = false; // restarted
 			})
 		);
 		this.#cleanups.push(
