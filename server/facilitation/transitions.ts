@@ -94,7 +94,8 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 				// Nothing written in private is lost: an open silent round is revealed.
 				silent: state.silent.active ? reveal(state, now).silent : state.silent,
 				voting: state.voting.status === 'open' ? { ...state.voting, status: 'closed', open: false } : state.voting,
-				follow: { ...state.follow, on: false }
+				follow: { ...state.follow, on: false },
+				spotlight: { elementId: null, since: null }
 			});
 		}
 
@@ -127,6 +128,10 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 			if (!command.on) return ok({ ...state, follow: { ...state.follow, on: false } });
 			if (command.clientId === undefined) return refuse('Say whom to follow.');
 			return ok({ ...state, follow: { on: true, clientId: command.clientId, name: command.name ?? null } });
+
+		case 'spotlight':
+			if (command.elementId === state.spotlight.elementId) return ok(state);
+			return ok({ ...state, spotlight: { elementId: command.elementId, since: command.elementId === null ? null : now } });
 
 		// Grants are written by commands.ts, which also delivers the key; rounds by server/rounds/.
 		case 'promote':

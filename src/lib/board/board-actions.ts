@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
-import { addLink, removeLink } from '#shared/board/links';
+import { addLink, createLinkedThreat, removeLink } from '#shared/board/links';
 import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
 import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
 import { setNoteText } from '#shared/board/note-text';
@@ -26,7 +26,11 @@ export class BoardActions {
 		this.#voterId = voterId;
 	}
 
-	create(kind: NoteKind, question: QuestionNumber, author: Person): string {
+	/** A new note; a threat is linked to `elementIds` in the same step (the spotlit element). */
+	create(kind: NoteKind, question: QuestionNumber, author: Person, elementIds: readonly string[] = []): string {
+		if (kind === 'threat' && elementIds.length > 0) {
+			return this.#step(() => createLinkedThreat(this.#doc, { question, ...authorFields(author) }, elementIds));
+		}
 		return this.#step(() => createNote(this.#doc, { kind, question, ...authorFields(author) }));
 	}
 

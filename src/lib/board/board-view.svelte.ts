@@ -8,7 +8,7 @@
 import { untrack } from 'svelte';
 import type { Note } from '#shared/board/schema';
 import type { BoardStore, NoteCell } from './board-store.svelte.ts';
-import { EMPTY_FILTER, filtersOnText, isFilterActive, noteMatches, type BoardFilter } from './filters.ts';
+import { EMPTY_FILTER, filtersOnText, isFilterActive, noteMatches, spotlitNotes, type BoardFilter } from './filters.ts';
 import type { ColumnId } from './lanes.ts';
 import { sortNotes, type LaneSort } from './sorting.ts';
 
@@ -27,9 +27,16 @@ export class BoardView {
 	revealed = $state<string | null>(null);
 
 	readonly filterActive = $derived(isFilterActive(this.filter));
+	readonly #spotlight: () => string | null;
+	/** The notes a spotlight shows (see spotlitNotes), or null when nothing is spotlit here. */
+	readonly spotlit = $derived.by(() => {
+		const elementId = this.#spotlight();
+		return elementId === null ? null : spotlitNotes(this.#store.links, elementId);
+	});
 
-	constructor(store: BoardStore) {
+	constructor(store: BoardStore, spotlight: () => string | null = () => null) {
 		this.#store = store;
+		this.#spotlight = spotlight;
 	}
 
 	sortOf(column: ColumnId): LaneSort {
@@ -54,13 +61,15 @@ export class BoardView {
 		const filter = this.filter;
 		const active = this.filterActive;
 		const sort = this.sortOf(column);
-		if (!active && sort === 'manual') return cells;
+		const spotlit = this.spotlit;
+		if (!active && sort === 'manual' && !spotlit) return cells;
 		this.#trackInputs(filter, active, sort);
 		const pinned = this.editing;
 		return untrack(() => {
 			const context = { linkedThreats: (id: string) => this.#store.linkedNotes(id), votes: (id: string) => this.#store.votes(id) };
 			const byNote = new Map<Note, NoteCell>(cells.map((cell) => [cell.note, cell]));
 			let notes = cells.map((cell) => cell.note);
+			if (spotlit) notes = notes.filter((note) => note.id === pinned || spotlit.has(note.id));
 			if (active) notes = notes.filter((note) => note.id === pinned || noteMatches(note, filter, context));
 			return sortNotes(notes, sort, context).map((note) => byNote.get(note) as NoteCell);
 		});

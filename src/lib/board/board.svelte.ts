@@ -83,7 +83,7 @@ export class Board {
 		// Votes are this person's, across their browsers: keyed by their participant id.
 		const voterId = () => session.participantId;
 		this.store = new BoardStore(session.doc, voterId, policy);
-		this.view = new BoardView(this.store);
+		this.view = new BoardView(this.store, () => policy.spotlight);
 		this.undo = new BoardUndo(session.doc);
 		this.actions = new BoardActions(session.doc, this.undo, voterId);
 	}
@@ -113,13 +113,16 @@ export class Board {
 	async createNote(kind: NoteKind, question: QuestionNumber): Promise<void> {
 		const author = this.#author();
 		if (this.readOnly || !author) return;
+		// While an element is spotlit, a new threat is about it.
+		const spotlit = kind === 'threat' ? this.policy.spotlight : null;
+		const elementIds = spotlit ? [spotlit] : [];
 		// In a silent round a new threat becomes a private draft instead.
-		const note = { kind, question };
+		const note = { kind, question, elementIds };
 		if (this.policy.becomesDraft(note)) {
 			this.policy.takeDraft(note);
 			return;
 		}
-		const id = this.actions.create(kind, question, author);
+		const id = this.actions.create(kind, question, author, elementIds);
 		this.view.editing = id;
 		const where = kind === 'question' ? PARKING_LOT.title : laneSpec(question).prompt;
 		this.feedback.announce(`New ${NOTE_KIND_LABELS[kind].toLowerCase()} in ${where}. Type its text.`);

@@ -7,7 +7,8 @@
  * A status filter shows the threats or mitigations in that status. Text matches the note's
  * text, its author and a mitigation's owner, ignoring case.
  */
-import type { MitigationStatus, Note, StrideLetter, ThreatStatus } from '#shared/board/schema';
+import { noteLinkOtherId } from '#shared/board/doc';
+import type { LinkRecord, MitigationStatus, Note, StrideLetter, ThreatStatus } from '#shared/board/schema';
 
 export interface BoardFilter {
 	text: string;
@@ -60,4 +61,18 @@ export function authorsOf(notes: Iterable<Note>): string[] {
 	const names = new Set<string>();
 	for (const note of notes) names.add(note.author);
 	return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * The notes a spotlight on `elementId` shows: the notes linked to the element (its threats, and
+ * component or asset notes tied to it) and the notes linked to those threats (their mitigations,
+ * assets and agents). Every other note is hidden until the spotlight is cleared.
+ */
+export function spotlitNotes(links: readonly LinkRecord[], elementId: string): Set<string> {
+	const shown = new Set<string>();
+	for (const link of links) if (link.kind === 'canvas' && link.elementId === elementId) shown.add(link.noteId);
+	for (const link of links) {
+		if (link.kind !== 'canvas' && shown.has(link.threatId)) shown.add(noteLinkOtherId(link));
+	}
+	return shown;
 }

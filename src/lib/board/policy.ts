@@ -9,7 +9,7 @@
  * Implementations are reactive: their getters read Svelte state, so whatever the board derives
  * from them (vote tallies, disabled buttons) follows the facilitator without change callbacks.
  */
-import type { NoteKind, QuestionNumber } from '#shared/board/schema';
+import type { NoteKind, QuestionNumber, StrideLetter } from '#shared/board/schema';
 import { DEFAULT_VOTE_BUDGET } from '#shared/control/doc';
 
 export interface VotingPolicy {
@@ -46,6 +46,10 @@ export interface EstimationPolicy {
 export interface NewNote {
 	readonly kind: NoteKind;
 	readonly question: QuestionNumber;
+	/** Canvas elements a new threat concerns (a gap cell, a selection, the spotlight). */
+	readonly elementIds?: readonly string[];
+	/** The STRIDE letter a new threat is tagged with (a gap cell of the coverage map). */
+	readonly stride?: StrideLetter;
 }
 
 export interface BoardPolicy {
@@ -56,7 +60,7 @@ export interface BoardPolicy {
 	readonly participants: ReadonlyArray<{ participantId: string; name: string; role: string | null }>;
 	/** True while a facilitator's lock keeps this person from writing (facilitators write through it). */
 	readonly locked: boolean;
-	/** The canvas element the facilitator has spotlit, or null (issue 13 fills it). */
+	/** The canvas element the facilitator has spotlit, or null (none, or this person stepped out). */
 	readonly spotlight: string | null;
 	/** The estimation round, as far as a threat card shows it. */
 	readonly estimation: EstimationPolicy;

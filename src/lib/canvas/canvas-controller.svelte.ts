@@ -5,14 +5,16 @@
  * The canvas does not import the board: it tells whoever listens (onNoteAdded) about notes it adds.
  */
 import { createContext } from 'svelte';
-import { authorFields, createNote } from '#shared/board/doc';
-import { addLink } from '#shared/board/links';
+import { authorFields, readNote } from '#shared/board/doc';
+import { addLink, createLinkedThreat, removeLink } from '#shared/board/links';
+import { linkId, type StrideLetter } from '#shared/board/schema';
 import type { DfdKind } from '#shared/canvas/dfd';
 import type { Person } from '#shared/person';
 import { USER_ORIGIN } from '$lib/sync/origin.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { ElementLinks } from './element-links.svelte.ts';
-import type { CanvasHandle, SelectedElement } from './react/mount.tsx';
+import type { CanvasHandle, CanvasMarks, SelectedElement } from './react/mount.tsx';
+import { NO_MARKS } from './canvas-marks.ts';
 
 export type CanvasStatus =
 	| { kind: 'loading' }
@@ -23,17 +25,36 @@ export type CanvasStatus =
 	| { kind: 'outdated' }
 	| { kind: 'failed'; message: string };
 
+/** What a new threat started from the canvas or the coverage map is about. */
+export interface ThreatSubject {
+	elementIds: readonly string[];
+	stride?: StrideLetter;
+}
+
+/**
+ * Whether a new threat must become a private draft (a silent round), and taking it as one. The
+ * page wires this to facilitation; the canvas does not know about rounds.
+ */
+export interface NewThreatRules {
+	becomesDraft(): boolean;
+	takeDraft(subject: ThreatSubject): void;
+}
+
 export class CanvasController {
 	status = $state<CanvasStatus>({ kind: 'loading' });
 	selection = $state.raw<SelectedElement[]>([]);
 	/** Whether tldraw's style panel is open (closed until asked for: it covered the selection). */
 	stylesShown = $state(false);
+	/** Crossing and incomplete flows to mark on the canvas (the page fills it from the model). */
+	marks = $state.raw<Omit<CanvasMarks, 'spotlight'>>(NO_MARKS);
 	/** Awareness client id of the person whose viewport we follow. */
 	following = $state<number | null>(null);
 	/** The page layout asks to show the canvas (when it is collapsed) before jumping to it. */
 	onReveal: (() => void) | undefined;
 	/** The board shows a note the canvas added, with the caret in its text. */
 	onNoteAdded: ((noteId: string) => void) | undefined;
+	/** Silent rounds (set by the page); without it, new threats always go on the board. */
+	newThreatRules: NewThreatRules | undefined;
 
 	#handle: CanvasHandle | undefined;
 	#pendingFocus: string | undefined;
@@ -82,20 +103,43 @@ export class CanvasController {
 	}
 
 	/**
-	 * Adds a threat about a canvas element: a new note in "What can go wrong?" linked to it, in one
-	 * undoable step, with the caret in its text.
+	 * Adds a threat about canvas elements (one, a selection, or a gap cell's element with its
+	 * STRIDE letter): a new note in "What can go wrong?" linked to all of them, in one undoable
+	 * step, with the caret in its text. In a silent round it becomes a private draft that keeps
+	 * the elements and the letter; then the result is 'draft'.
 	 */
-	addThreatFor(elementId: string, author: Person): string | undefined {
+	addThreatFor(subject: ThreatSubject | string, author: Person): string | 'draft' | undefined {
 		if (this.#session.readOnly) return undefined;
+		const { elementIds, stride } = typeof subject === 'string' ? { elementIds: [subject], stride: undefined } : subject;
+		if (this.newThreatRules?.becomesDraft()) {
+			this.newThreatRules.takeDraft({ elementIds, stride });
+			return 'draft';
+		}
 		const doc = this.#session.doc;
 		let id: string | undefined;
 		doc.transact(() => {
-			id = createNote(doc, { kind: 'threat', question: 2, ...authorFields(author) });
-			const linked = addLink(doc, { kind: 'canvas', noteId: id, elementId });
-			if (!linked.ok) throw new Error(`could not link the threat: ${linked.reason}`);
+			id = createLinkedThreat(doc, { ...authorFields(author), stride: stride ? [stride] : [] }, elementIds);
 		}, USER_ORIGIN);
 		if (id) this.onNoteAdded?.(id);
 		return id;
+	}
+
+	/**
+	 * Links an existing threat to canvas elements (or unlinks it from them), in one undoable step.
+	 * Concurrent links and unlinks by two people both survive: each link is its own map entry.
+	 * False when this person may not write or the note is not a threat.
+	 */
+	setThreatLinked(noteId: string, elementIds: readonly string[], linked: boolean): boolean {
+		if (this.#session.readOnly || readNote(this.#session.doc, noteId)?.kind !== 'threat') return false;
+		const doc = this.#session.doc;
+		let changed = false;
+		doc.transact(() => {
+			for (const elementId of elementIds) {
+				if (linked) changed = addLink(doc, { kind: 'canvas', noteId, elementId }).ok || changed;
+				else changed = removeLink(doc, linkId({ kind: 'canvas', noteId, elementId })) || changed;
+			}
+		}, USER_ORIGIN);
+		return changed;
 	}
 }
 

@@ -26,6 +26,8 @@ export interface FacilitationPolicySource {
 	estimating?(): string | null;
 	/** Puts a threat up for estimation (sent as a facilitator command). */
 	estimate?(noteId: string): void;
+	/** The element spotlit for this person now (null when none, or when they stepped out). */
+	spotlight?(): string | null;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -65,9 +67,9 @@ export class FacilitationPolicy implements BoardPolicy {
 		return this.#source.state().lock.locked && this.#source.role() !== 'facilitator';
 	}
 
-	/** No spotlight yet: issue 13 adds it to the control document. */
+	/** What the facilitator spotlit, unless this person stepped out. */
 	get spotlight(): string | null {
-		return null;
+		return this.#source.spotlight?.() ?? null;
 	}
 
 	/** Only facilitators put threats up: the server refuses the command from anyone else. */

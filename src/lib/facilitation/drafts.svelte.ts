@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import type { Person } from '#shared/person';
 import { draftsKey } from '$lib/workshop/storage-keys.ts';
-import { MAX_DRAFTS, newDraft, parseDrafts, publishDrafts, type Draft } from './drafts.ts';
+import { MAX_DRAFTS, newDraft, parseDrafts, publishDrafts, type Draft, type DraftSubject } from './drafts.ts';
 
 export class DraftStore {
 	readonly #key: string;
@@ -22,9 +22,9 @@ export class DraftStore {
 	}
 
 	/** A new empty draft in `round`, or undefined when this browser already holds too many. */
-	add(round: number): Draft | undefined {
+	add(round: number, subject?: DraftSubject): Draft | undefined {
 		if (this.#drafts.length >= MAX_DRAFTS) return undefined;
-		const draft = newDraft(round);
+		const draft = newDraft(round, Date.now(), subject);
 		this.#write([...this.#read(), draft]);
 		return draft;
 	}

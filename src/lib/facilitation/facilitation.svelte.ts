@@ -13,6 +13,7 @@ import type { WorkshopRole } from '#shared/control/rounds';
 import { distinctNames, type Person } from '#shared/person';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
 import { facilitatorKeyFor, forgetFacilitatorKey } from '$lib/workshop/recent-workshops.ts';
+import type { NewNote } from '$lib/board/policy.ts';
 import { FacilitationPolicy } from './board-policy.ts';
 import { sendControlCommand } from './commands.ts';
 import { ControlClient } from './control-client.svelte.ts';
@@ -24,6 +25,7 @@ import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
 import { topVotedThreats } from './rounds-view.ts';
 import { mainTimerAction } from './timer-actions.ts';
 import { ServerClock } from './server-clock.svelte.ts';
+import { SpotlightClient } from './spotlight.svelte.ts';
 
 /** Threats an estimation queue takes from the votes at most: a workshop estimates a handful. */
 export const ESTIMATION_QUEUE_FROM_VOTES = 5;
@@ -33,6 +35,8 @@ export class Facilitation {
 	readonly clock: ServerClock;
 	readonly drafts: DraftStore;
 	readonly follow: FollowClient;
+	/** The element the facilitator spotlit, and this person's choice to step out. */
+	readonly spotlight: SpotlightClient;
 	readonly done: DoneSignals;
 	/** This person's ballots while a round hides its totals. */
 	readonly ballots: HiddenBallotClient;
@@ -64,13 +68,15 @@ export class Facilitation {
 		this.clock = new ServerClock();
 		this.drafts = new DraftStore(session.id);
 		this.follow = new FollowClient(this.control, () => session.doc.clientID);
+		this.spotlight = new SpotlightClient(this.control);
 		this.done = new DoneSignals(session.awareness);
 		this.ballots = new HiddenBallotClient(session.id, () => session.participant);
 		this.privateRounds = new PrivateRoundsClient(session.id, () => session.participant);
 		this.policy = new FacilitationPolicy({
 			state: () => this.control.state,
 			role: () => session.role,
-			takeDraft: () => this.#takeDraft(),
+			takeDraft: (note) => this.#takeDraft(note),
+			spotlight: () => this.spotlight.target,
 			ballots: this.ballots,
 			people: () => this.control.rounds.people,
 			excludedFromVoting: () => {
@@ -296,14 +302,15 @@ export class Facilitation {
 		this.#contributions?.destroy();
 		this.done.destroy();
 		this.follow.destroy();
+		this.spotlight.destroy();
 		this.drafts.destroy();
 		this.clock.destroy();
 		this.control.destroy();
 	}
 
 	/** A new threat of a silent round (the policy decided): a private draft, focused once shown. */
-	#takeDraft(): void {
-		const draft = this.drafts.add(this.control.state.silent.round);
+	#takeDraft(note: NewNote): void {
+		const draft = this.drafts.add(this.control.state.silent.round, { elementIds: note.elementIds, stride: note.stride });
 		if (draft) this.focusDraft = draft.id;
 		else this.#error = 'You have too many private drafts. Finish some before adding more.';
 	}

@@ -49,6 +49,7 @@ describe('control document', () => {
 			],
 			voting: { status: 'open', budget: 3, hideTotals: true, open: true },
 			follow: { on: true, clientId: 42, name: 'Ada' },
+			spotlight: { elementId: 'shape:web', since: 7 },
 			facilitatorName: 'Ada',
 			grants: [{ grantId: 'abcdefghijklmnop', name: 'Bob', grantedAt: 5 }]
 		};

@@ -38,6 +38,7 @@ import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { threatCountsByElement } from '#shared/canvas/elements';
 import { CREATED_META_KEY, DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
+import { NO_MARKS, type CanvasMarks } from '../canvas-marks.ts';
 import { createElementBadges } from './ElementBadges.tsx';
 import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
 import { placeDfdElement, tagSelection } from './dfd-shapes.ts';
@@ -52,6 +53,8 @@ export interface SelectedElement {
 	kind: DfdKind;
 	label: string;
 }
+
+export type { CanvasMarks };
 
 export interface CanvasMountOptions {
 	doc: Y.Doc;
@@ -77,6 +80,11 @@ export interface CanvasHandle {
 	tagSelection(kind: DfdElementKind | null): void;
 	/** Zooms to an element and selects it; false when it is not on the canvas. */
 	focusElement(id: string): boolean;
+	/** Brings an element into view without selecting it (a spotlight); false when it is gone. */
+	frameElement(id: string): boolean;
+	/** The top shape under a point of the viewport (client coordinates), for drops from the board. */
+	shapeAt(clientX: number, clientY: number): string | undefined;
+	setMarks(marks: CanvasMarks): void;
 	follow(clientId: number | null): void;
 	setReadOnly(readOnly: boolean): void;
 	/** Shows or hides tldraw's style panel (colour, fill, dash, size), closed until asked for. */
@@ -101,10 +109,11 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		})
 	);
 
+	const marks = atom<CanvasMarks>('canvas marks', NO_MARKS);
 	const panelsShown = atom('tldraw panels shown', false);
 	const stylesShown = atom('style panel shown', false);
 	const components: TLComponents = {
-		InFrontOfTheCanvas: createElementBadges(threatCounts),
+		InFrontOfTheCanvas: createElementBadges(threatCounts, marks),
 		MenuPanel: afterFirstPaint(panelsShown, DefaultMenuPanel),
 		Toolbar: afterFirstPaint(panelsShown, DiagramToolbar),
 		NavigationPanel: afterFirstPaint(panelsShown, DefaultNavigationPanel),
@@ -179,6 +188,21 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 			editor.select(shape.id);
 			editor.zoomToSelection({ animation: { duration: 250 } });
 			return true;
+		},
+		frameElement(id) {
+			if (!editor) return false;
+			const bounds = editor.getShapePageBounds(id as TLShapeId);
+			if (!bounds) return false;
+			editor.zoomToBounds(bounds, { targetZoom: 1, inset: 96, animation: { duration: 250 } });
+			return true;
+		},
+		shapeAt(clientX, clientY) {
+			if (!editor) return undefined;
+			const point = editor.screenToPage({ x: clientX, y: clientY });
+			return editor.getShapeAtPoint(point, { hitInside: true, margin: 4, renderingOnly: true })?.id;
+		},
+		setMarks(next) {
+			marks.set(next);
 		},
 		follow(clientId) {
 			if (!editor) return;

@@ -7,8 +7,18 @@
  * removing it and adding another.
  */
 import type * as Y from 'yjs';
-import { canvasMap, isLinkLive, linkEndpoints, linksMap, noteLookup, readNote, type LiveNotes } from './doc.ts';
-import { CanvasElementId, NOTE_LINK_ENDS, linkId, parseLink, type Link, type LinkRecord, type NoteLinkKind } from './schema.ts';
+import { canvasMap, createNote, isLinkLive, linkEndpoints, linksMap, noteLookup, readNote, type LiveNotes } from './doc.ts';
+import {
+	CanvasElementId,
+	NOTE_LINK_ENDS,
+	linkId,
+	parseLink,
+	type Link,
+	type LinkRecord,
+	type NoteInput,
+	type NoteLinkKind,
+	type QuestionNumber
+} from './schema.ts';
 
 /**
  * What to link. For note-to-note kinds, `a` and `b` are the two notes in either order: one must
@@ -106,4 +116,23 @@ export function removeLinksOfElement(doc: Y.Doc, elementId: string): number {
 	});
 	doc.transact(() => doomed.forEach((key) => links.delete(key)));
 	return doomed.length;
+}
+
+/** A new threat about canvas elements: what createLinkedThreat takes besides the elements. */
+export type LinkedThreatInput = Omit<Extract<NoteInput, { kind: 'threat' }>, 'kind' | 'question'> & { question?: QuestionNumber };
+
+/**
+ * Creates a threat (in "What can go wrong?" unless told otherwise) linked to each of
+ * `elementIds`, in one transaction. Elements no longer on the canvas are left out (a draft may
+ * outlive its element). Returns the new note's id.
+ */
+export function createLinkedThreat(doc: Y.Doc, input: LinkedThreatInput, elementIds: readonly string[], now = Date.now()): string {
+	let id = '';
+	doc.transact(() => {
+		id = createNote(doc, { ...input, kind: 'threat', question: input.question ?? 2 });
+		for (const elementId of new Set(elementIds)) {
+			if (CanvasElementId.safeParse(elementId).success) addLink(doc, { kind: 'canvas', noteId: id, elementId }, now);
+		}
+	});
+	return id;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { TimeboxMs } from './doc.ts';
 import { ROUND_COMMANDS } from './round-commands.ts';
 import { DisplayName } from '../person.ts';
-import { MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
+import { CanvasElementId, MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
 
 /** Path of the command endpoint, relative to the API root. */
 export function controlPath(roomId: string): string {
@@ -52,6 +52,8 @@ export const ControlCommand = z.discriminatedUnion('type', [
 	z.object({ type: z.literal('reveal') }).strict(),
 	/** Follow me: `clientId` is the caller's own awareness client id on the board. */
 	z.object({ type: z.literal('follow'), on: z.boolean(), clientId: ClientId.optional(), name: DisplayName.optional() }).strict(),
+	/** Spotlights a canvas element for everyone (null clears it). */
+	z.object({ type: z.literal('spotlight'), elementId: CanvasElementId.nullable() }).strict(),
 	/** Makes a present participant a co-facilitator; with handOver the caller's own key stops working. */
 	z
 		.object({ type: z.literal('promote'), clientId: ClientId, name: DisplayName.optional(), handOver: z.boolean().default(false) })

@@ -12,7 +12,7 @@ import { equalityDeep } from 'lib0/function';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { DisplayName } from '../person.ts';
-import { MAX_VOTES_PER_ENTRY, Question, Timestamp, type QuestionNumber } from '../board/schema.ts';
+import { CanvasElementId, MAX_VOTES_PER_ENTRY, Question, Timestamp, type QuestionNumber } from '../board/schema.ts';
 
 // ---- Roots ------------------------------------------------------------------------------------
 
@@ -124,6 +124,13 @@ export const FollowState = z.object({
 });
 export type FollowState = z.infer<typeof FollowState>;
 
+/**
+ * Spotlight: the canvas element (or flow) the facilitator puts in front of everyone; `since`
+ * tells a renewed spotlight from the same one, so it brings back those who stepped out.
+ */
+export const SpotlightState = z.object({ elementId: CanvasElementId.nullable(), since: Timestamp.nullable() });
+export type SpotlightState = z.infer<typeof SpotlightState>;
+
 /** A co-facilitator: the key is derived from `grantId` by the server and never stored here. */
 export const CoFacilitatorGrant = z.object({
 	grantId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
@@ -143,6 +150,7 @@ export interface ControlState {
 	voting: VotingState;
 	silent: SilentRound;
 	follow: FollowState;
+	spotlight: SpotlightState;
 	facilitatorName: string | undefined;
 	/** The creator's key was handed over and no longer works. */
 	primaryKeyRevoked: boolean;
@@ -165,6 +173,7 @@ const CONTROL_FIELDS = {
 		fallback: { active: false, round: 0, revealedRound: 0, startedAt: null, revealedAt: null } as SilentRound
 	},
 	follow: { schema: FollowState, fallback: { on: false, clientId: null, name: null } as FollowState },
+	spotlight: { schema: SpotlightState, fallback: { elementId: null, since: null } as SpotlightState },
 	facilitatorName: { schema: DisplayName.optional(), fallback: undefined as string | undefined },
 	primaryKeyRevoked: { schema: z.boolean(), fallback: false }
 } as const;
@@ -222,6 +231,10 @@ export function readFollow(doc: Y.Doc): FollowState {
 	return readField(doc, 'follow');
 }
 
+export function readSpotlight(doc: Y.Doc): SpotlightState {
+	return readField(doc, 'spotlight');
+}
+
 export function readFacilitatorName(doc: Y.Doc): string | undefined {
 	return readField(doc, 'facilitatorName');
 }
@@ -248,6 +261,7 @@ export function readControl(doc: Y.Doc): ControlState {
 		voting: readVoting(doc),
 		silent: readSilentRound(doc),
 		follow: readFollow(doc),
+		spotlight: readSpotlight(doc),
 		facilitatorName: readFacilitatorName(doc),
 		primaryKeyRevoked: readField(doc, 'primaryKeyRevoked'),
 		grants: readGrants(doc)
@@ -291,6 +305,7 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 			voting: { status: voting.status, budget: voting.budget, hideTotals: voting.hideTotals },
 			silent: next.silent,
 			follow: next.follow,
+			spotlight: next.spotlight,
 			facilitatorName: next.facilitatorName,
 			primaryKeyRevoked: next.primaryKeyRevoked
 		};
