@@ -7,6 +7,7 @@ import { round } from '../stats.ts';
 import { runBoard, type BoardRepetition } from './board.ts';
 import { runCanvas, type CanvasRepetition } from './canvas.ts';
 import type { BrowserRun } from './harness.ts';
+import { runModel, type ModelRepetition } from './model.ts';
 
 export interface Target {
 	stat: 'p50' | 'p95';
@@ -36,6 +37,7 @@ export interface Group<R> {
 
 const ISSUE_3 = 'issue 3';
 const ISSUE_4 = 'issue 4';
+const ISSUE_13 = 'issue 13';
 
 const board: Group<BoardRepetition> = {
 	name: 'board',
@@ -118,8 +120,23 @@ const canvas: Group<CanvasRepetition> = {
 	counts: () => ({})
 };
 
+const LINK_TARGET: Target = { stat: 'p95', limit: 100, strict: false, source: ISSUE_13 };
+
+const model: Group<ModelRepetition> = {
+	name: 'model',
+	description: 'the connected model: a threat linked to a canvas element in one browser, shown in another (badge, coverage map, threat card)',
+	run: runModel,
+	figures: [
+		{ metric: 'model.linkToAllMs', label: 'link -> badge, map cell and card in another browser', unit: 'ms', samples: (r) => r.allMs, target: LINK_TARGET },
+		{ metric: 'model.linkToBadgeMs', label: '  the badge on the canvas', unit: 'ms', samples: (r) => r.badgeMs, target: LINK_TARGET },
+		{ metric: 'model.linkToMapCellMs', label: '  the coverage map cell', unit: 'ms', samples: (r) => r.mapCellMs, target: LINK_TARGET },
+		{ metric: 'model.linkToThreatElementsMs', label: "  the threat's element list", unit: 'ms', samples: (r) => r.threatElementsMs, target: LINK_TARGET }
+	],
+	counts: () => ({})
+};
+
 // Each group has its own repetition type; the runner treats them alike.
-export const GROUPS = [board, canvas] as unknown as Group<unknown>[];
+export const GROUPS = [board, canvas, model] as unknown as Group<unknown>[];
 
 function mean(values: number[]): number {
 	return values.reduce((sum, v) => sum + v, 0) / values.length;

@@ -3,8 +3,10 @@
  * crossings and the coverage (STRIDE per element, the fourth question's figures), recomputed
  * from the board document with the one shared function the exports use (#shared/board/coverage).
  *
- * Recomputed at most once per animation frame, after a transaction that touched the canvas, the
- * links, or a note's fields (typing in a note changes only its text and does not count). The
+ * Recomputed after a transaction that touched the links or a note's fields (at once: a link made
+ * elsewhere must show within the frame; typing in a note changes only its text and does not
+ * count), or the canvas (at most once per animation frame: a dragged shape changes its record many
+ * times a frame). The
  * previous coverage is handed back in, so rows that did not change keep their identity and a
  * keyed map re-renders only the rows that did.
  */
@@ -23,6 +25,7 @@ export class ModelView {
 	readonly #doc: Y.Doc;
 	readonly #cleanups: Array<() => void>;
 	#scheduled = false;
+	#urgent = false;
 	/** Time of the last recompute, in ms (performance.now), for the benchmark. */
 	lastComputeMs = 0;
 
@@ -31,10 +34,10 @@ export class ModelView {
 		this.#compute();
 		this.#cleanups = [
 			onBoardChange(doc, (changes, tr) => {
-				if (changes.links || (changes.notes && !onlyText(tr))) this.#schedule();
+				if (changes.links || (changes.notes && !onlyText(tr))) this.#schedule(true);
 				if (changes.notes) this.#textVersion++;
 			}),
-			onCanvasChange(doc, () => this.#schedule())
+			onCanvasChange(doc, () => this.#schedule(false))
 		];
 	}
 
@@ -53,7 +56,17 @@ export class ModelView {
 		for (const cleanup of this.#cleanups.splice(0)) cleanup();
 	}
 
-	#schedule(): void {
+	/** `soon`: after this transaction's other listeners (a microtask); else with the next frame. */
+	#schedule(soon: boolean): void {
+		if (soon) {
+			if (this.#urgent) return;
+			this.#urgent = true;
+			queueMicrotask(() => {
+				this.#urgent = false;
+				this.#compute();
+			});
+			return;
+		}
 		if (this.#scheduled) return;
 		this.#scheduled = true;
 		const run = () => {
