@@ -22,7 +22,8 @@ import { readCanvasRecords } from '../../src/lib/shared/export/canvas-records.ts
 import { buildReport } from '../../src/lib/shared/export/report.ts';
 import { snapshotRoom } from '../../src/lib/shared/export/snapshot.ts';
 import { buildCoverageBoard, type CoverageBoard } from '../../tests/helpers/coverage-board.ts';
-import { Samples, summarize } from '../stats.ts';
+import { readMachineCpu, waitForQuiet } from '../interference.ts';
+import { round, Samples, summarize } from '../stats.ts';
 
 export interface CoverageOptions {
 	elements: number;
@@ -30,6 +31,8 @@ export interface CoverageOptions {
 	/** Measured edits per side (after the warm-up edits). */
 	edits: number;
 	warmup: number;
+	/** Longest wait for other processes on the machine to go quiet before measuring. */
+	quietWaitMs: number;
 	progress(message: string): void;
 }
 
@@ -39,6 +42,8 @@ type EditKind = (typeof EDIT_KINDS)[number];
 export async function runCoverage(options: CoverageOptions): Promise<{ ours: object; reference: object }> {
 	const { elements, threats } = options;
 	options.progress(`building a ${elements}-element, ${threats}-threat board`);
+	const quiet = await waitForQuiet(options.quietWaitMs);
+	if (!quiet.quiet) options.progress(`machine busy (${quiet.otherCoresBefore} cores used by others); running anyway`);
 	const ours = measure(buildCoverageBoard({ elements, threats }), options, (board) => {
 		const tracker = createCoverageTracker(board.doc);
 		return () => tracker.current;
@@ -52,11 +57,17 @@ export async function runCoverage(options: CoverageOptions): Promise<{ ours: obj
 	const started = performance.now();
 	buildReport(snapshotRoom(exportBoard.doc, undefined, { exportedAt: 0 }));
 	const exportMs = performance.now() - started;
-	return { ours, reference: { ...reference, exportSnapshotAndReportMs: Math.round(exportMs * 100) / 100 } };
+	return {
+		ours: { ...ours, machineBefore: quiet },
+		reference: { ...reference, exportSnapshotAndReportMs: round(exportMs) }
+	};
 }
 
 function measure(board: CoverageBoard, options: CoverageOptions, setUp: (board: CoverageBoard) => () => unknown): object {
 	const recompute = setUp(board);
+	const machineStart = readMachineCpu();
+	const ownStart = process.cpuUsage();
+	const wallStart = performance.now();
 	const first = performance.now();
 	recompute();
 	const firstMs = performance.now() - first;
@@ -73,9 +84,14 @@ function measure(board: CoverageBoard, options: CoverageOptions, setUp: (board: 
 		all.push(ms);
 		byKind[kind].push(ms);
 	}
+	// Everyone's CPU but ours, in cores, over the run: tails above p50 follow it closely.
+	const wall = (performance.now() - wallStart) / 1000;
+	const own = process.cpuUsage(ownStart);
+	const otherCpuCores = round(Math.max(0, readMachineCpu().busySeconds - machineStart.busySeconds - (own.user + own.system) / 1e6) / wall);
 	return {
 		board: { elements: options.elements, threats: options.threats, flows: board.flowIds.length },
-		firstComputeMs: Math.round(firstMs * 100) / 100,
+		load: { wallSeconds: round(wall), otherCpuCores },
+		firstComputeMs: round(firstMs),
 		afterEditMs: summarize(all),
 		byEditKindMs: Object.fromEntries(EDIT_KINDS.map((k) => [k, summarize(byKind[k])]))
 	};

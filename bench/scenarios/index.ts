@@ -123,7 +123,7 @@ export const SCENARIOS: Scenario[] = [
 			'coverage map (issue 13): a 300-element, 1,000-threat board in memory, edited 5 ways in turn (STRIDE letter, link, rating, shape moved, a character typed); per edit until the recomputed coverage is in hand. ours: the live tracker; reference: a full recompute from the document',
 		run: () => Promise.reject(new Error('coverage-300x1000 runs in process (local)')),
 		local: ({ quick, progress }) =>
-			runCoverage({ elements: 300, threats: 1_000, edits: quick ? 100 : 500, warmup: quick ? 20 : 50, progress }),
+			runCoverage({ elements: 300, threats: 1_000, edits: quick ? 100 : 500, warmup: quick ? 20 : 50, quietWaitMs: quick ? 0 : 10_000, progress }),
 		ratioOf: ['afterEditMs.p50', 'afterEditMs.p95', 'afterEditMs.max']
 	},
 	{
