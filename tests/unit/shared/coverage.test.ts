@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { computeCoverage, HIGH_RISK_MIN_SCORE, type Coverage } from '../../../src/lib/shared/board/coverage.ts';
-import { createNote, initBoardDoc, listNotes, setStrideLetter } from '../../../src/lib/shared/board/doc.ts';
+import { createNote, deleteNote, initBoardDoc, listNotes, setStrideLetter } from '../../../src/lib/shared/board/doc.ts';
 import { addLink, listLinks } from '../../../src/lib/shared/board/links.ts';
 import { riskBand } from '../../../src/lib/shared/board/risk.ts';
 import type { LinkRecord, Note } from '../../../src/lib/shared/board/schema.ts';
@@ -141,6 +141,20 @@ describe('computeCoverage', () => {
 		expect(after.rows[0]).not.toBe(again.rows[0]);
 		expect(after.rows[0].cells.T).toEqual([t1]);
 		expect(after.rows[1]).toBe(again.rows[1]);
+	});
+
+	it('gives a new row object when its threats are renumbered, so a view showing T numbers redraws it', () => {
+		const { doc, threat } = board();
+		const first = threat(1, ['S']);
+		const second = threat(2, ['T']);
+		addLink(doc, { kind: 'canvas', noteId: second, elementId: 'shape:q' });
+		const before = coverageOf(doc);
+		expect(before.threatRefs.get(second)).toBe('T2');
+		deleteNote(doc, first);
+		const after = coverageOf(doc, before);
+		expect(after.threatRefs.get(second)).toBe('T1');
+		expect(after.rowById.get('shape:q')).not.toBe(before.rowById.get('shape:q'));
+		expect(after.rowById.get('shape:p')).toBe(before.rowById.get('shape:p'));
 	});
 
 	it('uses the board’s High band as the high-risk threshold', () => {
