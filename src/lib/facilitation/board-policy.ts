@@ -7,7 +7,7 @@
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
 import type { Role } from '#shared/wire/roles';
-import type { BoardPolicy, EstimationPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+import { DEFAULT_BOARD_POLICY, type BoardPolicy, type EstimationPolicy, type FocusPolicy, type HiddenBallots, type NewNote, type VotingPolicy } from '$lib/board/policy.ts';
 
 export interface FacilitationPolicySource {
 	/** The latest control state (the server's, or the defaults until it arrived). */
@@ -26,6 +26,8 @@ export interface FacilitationPolicySource {
 	estimating?(): string | null;
 	/** Puts a threat up for estimation (sent as a facilitator command). */
 	estimate?(noteId: string): void;
+	/** The facilitator's focus as this person follows it. */
+	focus?: FocusPolicy;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -78,6 +80,10 @@ export class FacilitationPolicy implements BoardPolicy {
 			canStart: source.role() === 'facilitator' && source.estimate !== undefined,
 			start: (noteId) => source.estimate?.(noteId)
 		};
+	}
+
+	get focus(): FocusPolicy {
+		return this.#source.focus ?? DEFAULT_BOARD_POLICY.focus;
 	}
 
 	/** During a silent round new threats stay in this browser until the reveal; other kinds go on the board. */

@@ -124,6 +124,24 @@ export const FollowState = z.object({
 });
 export type FollowState = z.infer<typeof FollowState>;
 
+/** A board column: a question's lane or the parking lot (as in the board's lanes). */
+export const FocusColumn = z.union([Question, z.literal('parking')]);
+export type FocusColumn = z.infer<typeof FocusColumn>;
+/** How a lane is ordered (the board's sorts). */
+export const FOCUS_SORTS = ['manual', 'votes', 'risk'] as const;
+export const FocusSort = z.enum(FOCUS_SORTS);
+export type FocusSort = z.infer<typeof FocusSort>;
+
+/**
+ * The facilitator's focus, for every screen: the lane everyone is pointed at (null: the current
+ * question's lane) and how the facilitator sorted lanes. Each person may step out and come back.
+ */
+export const FocusState = z.object({
+	lane: FocusColumn.nullable(),
+	sorts: z.object({ 1: FocusSort, 2: FocusSort, 3: FocusSort, 4: FocusSort, parking: FocusSort }).partial().strict()
+});
+export type FocusState = z.infer<typeof FocusState>;
+
 /** A co-facilitator: the key is derived from `grantId` by the server and never stored here. */
 export const CoFacilitatorGrant = z.object({
 	grantId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
@@ -143,6 +161,7 @@ export interface ControlState {
 	voting: VotingState;
 	silent: SilentRound;
 	follow: FollowState;
+	focus: FocusState;
 	facilitatorName: string | undefined;
 	/** The creator's key was handed over and no longer works. */
 	primaryKeyRevoked: boolean;
@@ -165,6 +184,7 @@ const CONTROL_FIELDS = {
 		fallback: { active: false, round: 0, revealedRound: 0, startedAt: null, revealedAt: null } as SilentRound
 	},
 	follow: { schema: FollowState, fallback: { on: false, clientId: null, name: null } as FollowState },
+	focus: { schema: FocusState, fallback: { lane: null, sorts: {} } as FocusState },
 	facilitatorName: { schema: DisplayName.optional(), fallback: undefined as string | undefined },
 	primaryKeyRevoked: { schema: z.boolean(), fallback: false }
 } as const;
@@ -222,6 +242,10 @@ export function readFollow(doc: Y.Doc): FollowState {
 	return readField(doc, 'follow');
 }
 
+export function readFocus(doc: Y.Doc): FocusState {
+	return readField(doc, 'focus');
+}
+
 export function readFacilitatorName(doc: Y.Doc): string | undefined {
 	return readField(doc, 'facilitatorName');
 }
@@ -248,6 +272,7 @@ export function readControl(doc: Y.Doc): ControlState {
 		voting: readVoting(doc),
 		silent: readSilentRound(doc),
 		follow: readFollow(doc),
+		focus: readFocus(doc),
 		facilitatorName: readFacilitatorName(doc),
 		primaryKeyRevoked: readField(doc, 'primaryKeyRevoked'),
 		grants: readGrants(doc)
@@ -291,6 +316,7 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 			voting: { status: voting.status, budget: voting.budget, hideTotals: voting.hideTotals },
 			silent: next.silent,
 			follow: next.follow,
+			focus: next.focus,
 			facilitatorName: next.facilitatorName,
 			primaryKeyRevoked: next.primaryKeyRevoked
 		};
