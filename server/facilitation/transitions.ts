@@ -29,7 +29,9 @@ function openHistory(history: readonly PhaseRecord[], question: QuestionNumber, 
 }
 
 /** Starts `question` now: its timer gets what is left of its timebox after earlier visits. */
-function enterQuestion(state: ControlState, question: QuestionNumber, now: number): ControlState {
+function enterQuestion(previous: ControlState, question: QuestionNumber, now: number): ControlState {
+	// A new question points everyone at its lane again.
+	const state = { ...previous, focus: { ...previous.focus, lane: null } };
 	const history = closeHistory(state.history, now);
 	if (state.status !== 'running') return { ...state, question, history, timer: { state: 'idle', endsAt: null, pausedRemainingMs: null } };
 	const left = state.timeboxesMs[question] - spentMs(history, question, now);
@@ -123,6 +125,11 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 		case 'reveal':
 			if (!state.silent.active) return refuse('There is no silent round to reveal.');
 			return ok(reveal(state, now));
+
+		case 'focus': {
+			const sorts = command.column === undefined || command.sort === undefined ? state.focus.sorts : { ...state.focus.sorts, [command.column]: command.sort };
+			return ok({ ...state, focus: { lane: command.lane === undefined ? state.focus.lane : command.lane, sorts } });
+		}
 
 		case 'follow':
 			if (!command.on) return ok({ ...state, follow: { ...state.follow, on: false } });

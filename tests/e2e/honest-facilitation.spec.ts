@@ -154,13 +154,27 @@ test('a hidden voting round: every screen shows its own dots and how many have v
 		expect(await voteCount(user.page, WEBHOOK).textContent()).not.toBe('3');
 	}
 
-	// Closing the round puts the totals on every board.
+	// The facilitator alone sees the totals so far, ranked, while the round runs.
+	const adaResults = ada.page.getByTestId('voting-results');
+	await expect(adaResults).toContainText('only you see them');
+	await expect(adaResults.getByTestId('ranked-note')).toHaveText([/^1\.[\s●]*3\s*Threat\s*Replay of the payment webhook/, /^2\.[\s●]*1\s*Threat\s*Card numbers/]);
+	for (const user of [bo, cem]) await expect(user.page.getByTestId('voting-results')).toHaveCount(0);
+
+	// Closing the round puts the totals on every board, and the results on every screen.
 	await panel.getByTestId('close-voting').click();
 	for (const user of [ada, bo, cem]) {
 		await expect(voteCount(user.page, WEBHOOK)).toHaveText('3');
 		await expect(voteCount(user.page, DEBUG_LOG)).toHaveText('1');
 		await expect(user.page.getByTestId('voting-progress')).toHaveCount(0);
+		const results = user.page.getByTestId('voting-results');
+		await expect(results).toContainText('Voting results');
+		await expect(results.getByTestId('ranked-note').first()).toContainText(WEBHOOK);
+		await expect(results.getByTestId('ranked-note')).toHaveCount(2);
 	}
+	await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'voting-results.png') });
+	await bo.page.getByTestId('voting-results').getByRole('button', { name: 'Hide' }).click();
+	await expect(bo.page.getByTestId('voting-results')).toHaveCount(0);
+	await expect(cem.page.getByTestId('voting-results')).toBeVisible();
 
 	// The top-voted threats go up for estimation as a queue, most votes first.
 	await panel.getByTestId('estimate-top-voted').click();

@@ -9,11 +9,13 @@ import { untrack } from 'svelte';
 import type { Note } from '#shared/board/schema';
 import type { BoardStore, NoteCell } from './board-store.svelte.ts';
 import { EMPTY_FILTER, filtersOnText, isFilterActive, noteMatches, spotlitNotes, type BoardFilter } from './filters.ts';
-import type { ColumnId } from './lanes.ts';
+import { COLUMN_IDS, type ColumnId } from './lanes.ts';
+import { DEFAULT_BOARD_POLICY, type FocusPolicy } from './policy.ts';
 import { sortNotes, type LaneSort } from './sorting.ts';
 
 export class BoardView {
 	readonly #store: BoardStore;
+	readonly #focus: FocusPolicy;
 	filter = $state<BoardFilter>({ ...EMPTY_FILTER });
 	#sorts = $state<Partial<Record<ColumnId, LaneSort>>>({});
 	/** The note this person is typing in: kept visible even when an edit stops it matching. */
@@ -34,16 +36,27 @@ export class BoardView {
 		return elementId === null ? null : spotlitNotes(this.#store.links, elementId);
 	});
 
-	constructor(store: BoardStore, spotlight: () => string | null = () => null) {
+	constructor(store: BoardStore, focus: FocusPolicy = DEFAULT_BOARD_POLICY.focus, spotlight: () => string | null = () => null) {
 		this.#store = store;
+		this.#focus = focus;
 		this.#spotlight = spotlight;
 	}
 
+	/** The facilitator's sort while this person follows it, else this person's own. */
 	sortOf(column: ColumnId): LaneSort {
-		return this.#sorts[column] ?? 'manual';
+		return this.#focus.sortOf(column) ?? this.#sorts[column] ?? 'manual';
+	}
+	/** True when this lane's order is the facilitator's, for everyone. */
+	sortShared(column: ColumnId): boolean {
+		return this.#focus.sortOf(column) !== null;
 	}
 	setSort(column: ColumnId, sort: LaneSort): void {
+		// Stepping out of the facilitator's sorts starts from what this person sees now.
+		if (!this.#focus.leads && this.#focus.sortOf(column) !== null) {
+			for (const lane of COLUMN_IDS) this.#sorts[lane] = this.sortOf(lane);
+		}
 		this.#sorts[column] = sort;
+		this.#focus.setSort(column, sort);
 	}
 
 	clearFilters(): void {

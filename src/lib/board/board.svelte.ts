@@ -83,7 +83,7 @@ export class Board {
 		// Votes are this person's, across their browsers: keyed by their participant id.
 		const voterId = () => session.participantId;
 		this.store = new BoardStore(session.doc, voterId, policy);
-		this.view = new BoardView(this.store, () => policy.spotlight);
+		this.view = new BoardView(this.store, policy.focus, () => policy.spotlight);
 		this.undo = new BoardUndo(session.doc);
 		this.actions = new BoardActions(session.doc, this.undo, voterId);
 	}

@@ -11,6 +11,8 @@
  */
 import type { NoteKind, QuestionNumber, StrideLetter } from '#shared/board/schema';
 import { DEFAULT_VOTE_BUDGET } from '#shared/control/doc';
+import type { ColumnId } from './lanes.ts';
+import type { LaneSort } from './sorting.ts';
 
 export interface VotingPolicy {
 	/** Dots each person may place. */
@@ -42,6 +44,28 @@ export interface EstimationPolicy {
 	start(noteId: string): void;
 }
 
+/**
+ * The facilitator's focus: the lane every screen is pointed at and the facilitator's lane sorts,
+ * which apply to everyone who has not stepped out.
+ */
+export interface FocusPolicy {
+	/** The lane to highlight and bring into view (the current question's, or the facilitator's pick), or null. */
+	readonly lane: ColumnId | null;
+	/** True when the facilitator pointed everyone at a lane other than the current question's. */
+	readonly pointed: boolean;
+	/** True when this person sets the focus for everyone (a facilitator). */
+	readonly leads: boolean;
+	/** True when this person sorts lanes on their own although the facilitator shares a sort. */
+	readonly steppedOut: boolean;
+	/** The facilitator's sort of a lane for this person, or null (then this person's own applies). */
+	sortOf(column: ColumnId): LaneSort | null;
+	/** A sort chosen here: shared when this person leads, else a step out of the facilitator's sorts. */
+	setSort(column: ColumnId, sort: LaneSort): void;
+	/** Points everyone at a lane (null: back to the current question's); leaders only. */
+	pointAt(lane: ColumnId | null): void;
+	rejoin(): void;
+}
+
 /** A note someone asked the board to create. */
 export interface NewNote {
 	readonly kind: NoteKind;
@@ -64,6 +88,8 @@ export interface BoardPolicy {
 	readonly spotlight: string | null;
 	/** The estimation round, as far as a threat card shows it. */
 	readonly estimation: EstimationPolicy;
+	/** The facilitator's focus (lane and sorts) for every screen. */
+	readonly focus: FocusPolicy;
 	/** True when this note must not go on the board but become a private draft (a silent round). */
 	becomesDraft(note: NewNote): boolean;
 	/** Takes a note for which becomesDraft said true; the board then writes nothing. */
@@ -78,6 +104,16 @@ export const DEFAULT_BOARD_POLICY: BoardPolicy = Object.freeze({
 	locked: false,
 	spotlight: null,
 	estimation: Object.freeze({ current: null, canStart: false, start: () => undefined }),
+	focus: Object.freeze({
+		lane: null,
+		pointed: false,
+		leads: false,
+		steppedOut: false,
+		sortOf: () => null,
+		setSort: () => undefined,
+		pointAt: () => undefined,
+		rejoin: () => undefined
+	}),
 	becomesDraft: () => false,
 	takeDraft: () => undefined
 });

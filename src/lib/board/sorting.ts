@@ -5,7 +5,10 @@
 import type { Note } from '#shared/board/schema';
 import { riskScore } from './risk.ts';
 
-export const LANE_SORTS = ['manual', 'votes', 'risk'] as const;
+import { FOCUS_SORTS } from '#shared/control/doc';
+
+/** The same sorts the facilitator can share with everyone (the control document's). */
+export const LANE_SORTS = FOCUS_SORTS;
 export type LaneSort = (typeof LANE_SORTS)[number];
 
 export const LANE_SORT_LABELS: Record<LaneSort, string> = {

@@ -7,7 +7,7 @@
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
 import type { Role } from '#shared/wire/roles';
-import type { BoardPolicy, EstimationPolicy, HiddenBallots, NewNote, VotingPolicy } from '$lib/board/policy.ts';
+import { DEFAULT_BOARD_POLICY, type BoardPolicy, type EstimationPolicy, type FocusPolicy, type HiddenBallots, type NewNote, type VotingPolicy } from '$lib/board/policy.ts';
 
 export interface FacilitationPolicySource {
 	/** The latest control state (the server's, or the defaults until it arrived). */
@@ -28,6 +28,8 @@ export interface FacilitationPolicySource {
 	estimate?(noteId: string): void;
 	/** The element spotlit for this person now (null when none, or when they stepped out). */
 	spotlight?(): string | null;
+	/** The facilitator's focus as this person follows it. */
+	focus?: FocusPolicy;
 }
 
 export function votingPolicyFrom(voting: Pick<VotingState, 'status' | 'budget' | 'hideTotals'>): VotingPolicy {
@@ -80,6 +82,10 @@ export class FacilitationPolicy implements BoardPolicy {
 			canStart: source.role() === 'facilitator' && source.estimate !== undefined,
 			start: (noteId) => source.estimate?.(noteId)
 		};
+	}
+
+	get focus(): FocusPolicy {
+		return this.#source.focus ?? DEFAULT_BOARD_POLICY.focus;
 	}
 
 	/** During a silent round new threats stay in this browser until the reveal; other kinds go on the board. */

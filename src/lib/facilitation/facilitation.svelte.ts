@@ -18,17 +18,20 @@ import { FacilitationPolicy } from './board-policy.ts';
 import { sendControlCommand } from './commands.ts';
 import { ControlClient } from './control-client.svelte.ts';
 import { DraftStore } from './drafts.svelte.ts';
+import { FocusClient } from './focus.svelte.ts';
 import { FollowClient } from './follow.svelte.ts';
-import { HiddenBallotClient } from './hidden-ballots.svelte.ts';
+import { HiddenBallotClient, HiddenTotalsClient } from './hidden-ballots.svelte.ts';
 import { PrivateRoundsClient } from './private-rounds.svelte.ts';
 import { Contributions, DoneSignals, phaseKey } from './people.svelte.ts';
-import { topVotedThreats } from './rounds-view.ts';
+import { rankByDots, topVotedThreats, type RankedNote } from './rounds-view.ts';
 import { mainTimerAction } from './timer-actions.ts';
 import { ServerClock } from './server-clock.svelte.ts';
 import { SpotlightClient } from './spotlight.svelte.ts';
 
 /** Threats an estimation queue takes from the votes at most: a workshop estimates a handful. */
 export const ESTIMATION_QUEUE_FROM_VOTES = 5;
+/** The results of a voting round show this many notes; the board's vote sort shows them all. */
+export const VOTING_RESULTS_SHOWN = 10;
 
 export class Facilitation {
 	readonly control: ControlClient;
@@ -37,9 +40,12 @@ export class Facilitation {
 	readonly follow: FollowClient;
 	/** The element the facilitator spotlit, and this person's choice to step out. */
 	readonly spotlight: SpotlightClient;
+	readonly focus: FocusClient;
 	readonly done: DoneSignals;
 	/** This person's ballots while a round hides its totals. */
 	readonly ballots: HiddenBallotClient;
+	/** The totals of a hidden round, for a facilitator. */
+	readonly hiddenTotals: HiddenTotalsClient;
 	/** This person's estimation picks and poll answers. */
 	readonly privateRounds: PrivateRoundsClient;
 	/** What the board may do now, read from the control state (reactive). */
@@ -51,6 +57,9 @@ export class Facilitation {
 
 	/** The facilitator panel is open (facilitators only; the phase bar has the main buttons). */
 	panelOpen = $state(false);
+	/** The question a voting round last closed in (its results show there), or null. */
+	votingClosedIn = $state<number | null>(null);
+	#resultsHiddenFor = $state<string | null>(null);
 	/** The draft to focus once rendered (a new one from the board's "add threat"). */
 	focusDraft = $state<string | null>(null);
 	#error = $state<string | null>(null);
@@ -58,7 +67,7 @@ export class Facilitation {
 	#published = $state(0);
 	/** Names by participant id, namesakes told apart ("Alex · 3f9a"). */
 	readonly #labels = $derived.by(() => distinctNames([...this.control.rounds.people].map(([participantId, p]) => ({ participantId, name: p.name }))));
-	/** Bumps when notes change, so that a threat's text shown by a round follows edits. */
+	/** Bumps when notes or votes change, so that a threat's text or the results shown by a round follow edits. */
 	#notesVersion = $state(0);
 
 	constructor(session: BoardSession, author: () => Person | undefined) {
@@ -69,8 +78,10 @@ export class Facilitation {
 		this.drafts = new DraftStore(session.id);
 		this.follow = new FollowClient(this.control, () => session.doc.clientID);
 		this.spotlight = new SpotlightClient(this.control);
+		this.focus = new FocusClient(this.control, () => session.role === 'facilitator', (focus) => void this.run({ type: 'focus', ...focus }));
 		this.done = new DoneSignals(session.awareness);
 		this.ballots = new HiddenBallotClient(session.id, () => session.participant);
+		this.hiddenTotals = new HiddenTotalsClient(session.id, () => (session.role === 'facilitator' ? facilitatorKeyFor(session.id) : undefined));
 		this.privateRounds = new PrivateRoundsClient(session.id, () => session.participant);
 		this.policy = new FacilitationPolicy({
 			state: () => this.control.state,
@@ -84,18 +95,21 @@ export class Facilitation {
 				return me !== undefined && this.control.rounds.ballot.excluded.includes(me);
 			},
 			estimating: () => this.control.rounds.estimation?.noteId ?? null,
-			estimate: (noteId) => void this.estimate([noteId])
+			estimate: (noteId) => void this.estimate([noteId]),
+			focus: this.focus
 		});
 
 		this.#cleanups.push(
 			onBoardChange(session.doc, (changes) => {
-				if (changes.notes) this.#notesVersion++;
+				if (changes.notes || changes.votes) this.#notesVersion++;
 			})
 		);
 		this.#cleanups.push(
 			this.control.onChange((next, previous) => {
 				// An end seen happening (not an ended workshop arriving with the first sync).
 				if (next.status === 'ended' && previous.status === 'running') this.wrapUpOpen = true;
+				// Results and "Voting closed" belong to the question the round closed in.
+				if (next.voting.status === 'closed' && previous.voting.status !== 'closed') this.votingClosedIn = next.question;
 				else if (next.status === 'running' && previous.status === 'ended') this.wrapUpOpen = false; // restarted
 			})
 		);
@@ -116,6 +130,17 @@ export class Facilitation {
 					const hidden = this.policy.voting.totalsHidden;
 					const participant = session.participantId;
 					if (hidden && participant && round >= 0) void this.ballots.refresh();
+				});
+			})
+		);
+		// A facilitator watches a hidden round's totals: re-read whenever someone's ballots change.
+		this.#cleanups.push(
+			$effect.root(() => {
+				$effect(() => {
+					const { round, voted } = this.control.rounds.ballot;
+					const watching = this.policy.voting.totalsHidden && session.role === 'facilitator';
+					if (watching && round >= 0 && voted >= 0) void this.hiddenTotals.refresh();
+					else this.hiddenTotals.clear();
 				});
 			})
 		);
@@ -281,6 +306,43 @@ export class Facilitation {
 		return topVotedThreats(threats, effectiveVotes(doc, this.control.state.voting.budget), limit);
 	}
 
+	/** What the results of voting show now: a closed round's, a hidden round's for a facilitator, or nothing. */
+	get votingResultsShown(): 'closed' | 'hidden' | null {
+		const { voting, status, question } = this.control.state;
+		let shown: 'closed' | 'hidden' | null = null;
+		if (voting.status === 'closed' && status !== 'ended' && question === this.votingClosedIn) shown = 'closed';
+		else if (this.isFacilitator && this.policy.voting.totalsHidden) shown = 'hidden';
+		return shown && this.#resultsHiddenFor !== this.#resultsKey ? shown : null;
+	}
+
+	/** Hides the results on this screen until the next round opens or closes. */
+	hideVotingResults(): void {
+		this.#resultsHiddenFor = this.#resultsKey;
+	}
+
+	get #resultsKey(): string {
+		return `${this.control.rounds.ballot.round}:${this.control.state.voting.status}:${this.votingClosedIn}`;
+	}
+
+	/**
+	 * The notes with dots, most first: the board's totals, or during a hidden round the server's
+	 * (a facilitator's view; null for everyone else).
+	 */
+	votingResults(limit = VOTING_RESULTS_SHOWN): Array<RankedNote & { text: string; kind: string }> | null {
+		void this.#notesVersion;
+		const doc = this.#session.doc;
+		const hidden = this.policy.voting.totalsHidden;
+		const dots = hidden ? this.hiddenTotals.totals : effectiveVotes(doc, this.control.state.voting.budget);
+		if (!dots) return null;
+		const notes = listNotes(doc);
+		const byId = Object.fromEntries(notes.map((note) => [note.id, note]));
+		return rankByDots(
+			notes.map((note) => note.id),
+			dots,
+			limit
+		).map((ranked) => ({ ...ranked, text: byId[ranked.noteId]?.text ?? '', kind: byId[ranked.noteId]?.kind ?? 'threat' }));
+	}
+
 	/** A threat's text as the board has it now (the estimation round names the threat it is about). */
 	threatText(noteId: string): string | undefined {
 		void this.#notesVersion;
@@ -303,6 +365,7 @@ export class Facilitation {
 		this.done.destroy();
 		this.follow.destroy();
 		this.spotlight.destroy();
+		this.focus.destroy();
 		this.drafts.destroy();
 		this.clock.destroy();
 		this.control.destroy();

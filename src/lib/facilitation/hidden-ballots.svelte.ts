@@ -4,7 +4,7 @@
  * last confirmed. Re-read when a round opens, when this person joins, and after a reconnect.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- the map is built whole and published through $state.raw. */
-import { BallotsResponse, ballotPath, myBallotsPath } from '#shared/wire/participants';
+import { BallotTotalsResponse, BallotsResponse, ballotPath, ballotsPath, myBallotsPath } from '#shared/wire/participants';
 import type { HiddenBallots } from '$lib/board/policy.ts';
 import { participantAuthorization, type ParticipantCredentials } from '$lib/workshop/participant.ts';
 
@@ -57,5 +57,40 @@ export class HiddenBallotClient implements HiddenBallots {
 
 	#apply(response: BallotsResponse): void {
 		this.#mine = new Map(Object.entries(response.mine));
+	}
+}
+
+/**
+ * The totals of a hidden round, for the facilitator only: the server answers a facilitator's key
+ * and nobody else. Re-read whenever someone's ballot count changes, or on request.
+ */
+export class HiddenTotalsClient {
+	#totals = $state.raw<ReadonlyMap<string, number> | null>(null);
+	readonly #roomId: string;
+	readonly #key: () => string | undefined;
+
+	constructor(roomId: string, key: () => string | undefined) {
+		this.#roomId = roomId;
+		this.#key = key;
+	}
+
+	/** Dots per note as the server last said, or null when not read (or not a facilitator). */
+	get totals(): ReadonlyMap<string, number> | null {
+		return this.#totals;
+	}
+
+	async refresh(): Promise<void> {
+		const key = this.#key();
+		if (!key) return void (this.#totals = null);
+		try {
+			const res = await fetch(ballotsPath(this.#roomId), { headers: { authorization: `Bearer ${key}` } });
+			this.#totals = res.ok ? new Map(Object.entries(BallotTotalsResponse.parse(await res.json()).totals)) : null;
+		} catch {
+			// Offline: the totals shown stay as they were.
+		}
+	}
+
+	clear(): void {
+		this.#totals = null;
 	}
 }

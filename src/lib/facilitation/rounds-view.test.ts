@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageConfidence, progressLabel, rangeLabel, spreadOfPicks, topVotedThreats } from './rounds-view.ts';
+import { averageConfidence, progressLabel, rangeLabel, rankByDots, spreadOfPicks, topVotedThreats } from './rounds-view.ts';
 
 describe('the spread of revealed picks', () => {
 	it('has nothing to say about no picks', () => {
@@ -42,6 +42,22 @@ describe('the estimation queue from votes', () => {
 		]);
 		expect(topVotedThreats(['a', 'b', 'c', 'd', 'e'], votes, 3)).toEqual(['c', 'b', 'd']);
 		expect(topVotedThreats(['a'], votes, 3)).toEqual([]);
+	});
+
+	it('ranks the results of a round: equal dots share a rank, the next rank skips', () => {
+		const dots = new Map([
+			['b', 2],
+			['c', 5],
+			['d', 2],
+			['e', 1]
+		]);
+		expect(rankByDots(['a', 'b', 'c', 'd', 'e'], dots)).toEqual([
+			{ noteId: 'c', dots: 5, rank: 1 },
+			{ noteId: 'b', dots: 2, rank: 2 },
+			{ noteId: 'd', dots: 2, rank: 2 },
+			{ noteId: 'e', dots: 1, rank: 4 }
+		]);
+		expect(rankByDots(['a', 'b'], new Map())).toEqual([]);
 	});
 });
 

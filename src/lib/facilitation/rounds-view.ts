@@ -48,14 +48,27 @@ export function rangeLabel(spread: AxisSpread): string {
 	return spread.min === spread.max ? String(spread.min) : `${spread.min}–${spread.max}`;
 }
 
+/** A note in the results of a voting round. */
+export interface RankedNote {
+	noteId: string;
+	dots: number;
+	/** 1 for the most dots; equal dots share a rank (1, 2, 2, 4). */
+	rank: number;
+}
+
+/** Notes with dots, most first (ties by board order), at most `limit`. */
+export function rankByDots(noteIds: readonly string[], dots: ReadonlyMap<string, number>, limit = Infinity): RankedNote[] {
+	const ranked = noteIds
+		.map((noteId, index) => ({ noteId, index, dots: dots.get(noteId) ?? 0 }))
+		.filter((n) => n.dots > 0)
+		.sort((a, b) => b.dots - a.dots || a.index - b.index)
+		.slice(0, limit);
+	return ranked.map(({ noteId, dots: count }) => ({ noteId, dots: count, rank: ranked.findIndex((other) => other.dots === count) + 1 }));
+}
+
 /** Threats with votes, most votes first (ties by board order), at most `limit`. */
 export function topVotedThreats(threatIds: readonly string[], votes: ReadonlyMap<string, number>, limit: number): string[] {
-	return threatIds
-		.map((id, index) => ({ id, index, votes: votes.get(id) ?? 0 }))
-		.filter((t) => t.votes > 0)
-		.sort((a, b) => b.votes - a.votes || a.index - b.index)
-		.slice(0, limit)
-		.map((t) => t.id);
+	return rankByDots(threatIds, votes, limit).map((n) => n.noteId);
 }
 
 /** "2 of 3 have picked"; "1 of 3 has picked". */

@@ -4,7 +4,7 @@
  * (`Bearer <key>`), never in the URL or the body.
  */
 import { z } from 'zod';
-import { TimeboxMs } from './doc.ts';
+import { FocusColumn, FocusSort, TimeboxMs } from './doc.ts';
 import { ROUND_COMMANDS } from './round-commands.ts';
 import { DisplayName } from '../person.ts';
 import { CanvasElementId, MAX_VOTES_PER_ENTRY, Question } from '../board/schema.ts';
@@ -54,6 +54,14 @@ export const ControlCommand = z.discriminatedUnion('type', [
 	z.object({ type: z.literal('follow'), on: z.boolean(), clientId: ClientId.optional(), name: DisplayName.optional() }).strict(),
 	/** Spotlights a canvas element for everyone (null clears it). */
 	z.object({ type: z.literal('spotlight'), elementId: CanvasElementId.nullable() }).strict(),
+	/**
+	 * The facilitator's focus for every screen: `lane` points everyone at a lane (null: back to the
+	 * current question's); `column` with `sort` orders that lane for everyone.
+	 */
+	z
+		.object({ type: z.literal('focus'), lane: FocusColumn.nullable().optional(), column: FocusColumn.optional(), sort: FocusSort.optional() })
+		.strict()
+		.refine((c) => (c.column === undefined) === (c.sort === undefined), 'Give a column and its sort together.'),
 	/** Makes a present participant a co-facilitator; with handOver the caller's own key stops working. */
 	z
 		.object({ type: z.literal('promote'), clientId: ClientId, name: DisplayName.optional(), handOver: z.boolean().default(false) })

@@ -130,6 +130,23 @@ export type FollowState = z.infer<typeof FollowState>;
  */
 export const SpotlightState = z.object({ elementId: CanvasElementId.nullable(), since: Timestamp.nullable() });
 export type SpotlightState = z.infer<typeof SpotlightState>;
+/** A board column: a question's lane or the parking lot (as in the board's lanes). */
+export const FocusColumn = z.union([Question, z.literal('parking')]);
+export type FocusColumn = z.infer<typeof FocusColumn>;
+/** How a lane is ordered (the board's sorts). */
+export const FOCUS_SORTS = ['manual', 'votes', 'risk'] as const;
+export const FocusSort = z.enum(FOCUS_SORTS);
+export type FocusSort = z.infer<typeof FocusSort>;
+
+/**
+ * The facilitator's focus, for every screen: the lane everyone is pointed at (null: the current
+ * question's lane) and how the facilitator sorted lanes. Each person may step out and come back.
+ */
+export const FocusState = z.object({
+	lane: FocusColumn.nullable(),
+	sorts: z.object({ 1: FocusSort, 2: FocusSort, 3: FocusSort, 4: FocusSort, parking: FocusSort }).partial().strict()
+});
+export type FocusState = z.infer<typeof FocusState>;
 
 /** A co-facilitator: the key is derived from `grantId` by the server and never stored here. */
 export const CoFacilitatorGrant = z.object({
@@ -151,6 +168,7 @@ export interface ControlState {
 	silent: SilentRound;
 	follow: FollowState;
 	spotlight: SpotlightState;
+	focus: FocusState;
 	facilitatorName: string | undefined;
 	/** The creator's key was handed over and no longer works. */
 	primaryKeyRevoked: boolean;
@@ -174,6 +192,7 @@ const CONTROL_FIELDS = {
 	},
 	follow: { schema: FollowState, fallback: { on: false, clientId: null, name: null } as FollowState },
 	spotlight: { schema: SpotlightState, fallback: { elementId: null, since: null } as SpotlightState },
+	focus: { schema: FocusState, fallback: { lane: null, sorts: {} } as FocusState },
 	facilitatorName: { schema: DisplayName.optional(), fallback: undefined as string | undefined },
 	primaryKeyRevoked: { schema: z.boolean(), fallback: false }
 } as const;
@@ -235,6 +254,10 @@ export function readSpotlight(doc: Y.Doc): SpotlightState {
 	return readField(doc, 'spotlight');
 }
 
+export function readFocus(doc: Y.Doc): FocusState {
+	return readField(doc, 'focus');
+}
+
 export function readFacilitatorName(doc: Y.Doc): string | undefined {
 	return readField(doc, 'facilitatorName');
 }
@@ -262,6 +285,7 @@ export function readControl(doc: Y.Doc): ControlState {
 		silent: readSilentRound(doc),
 		follow: readFollow(doc),
 		spotlight: readSpotlight(doc),
+		focus: readFocus(doc),
 		facilitatorName: readFacilitatorName(doc),
 		primaryKeyRevoked: readField(doc, 'primaryKeyRevoked'),
 		grants: readGrants(doc)
@@ -306,6 +330,7 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 			silent: next.silent,
 			follow: next.follow,
 			spotlight: next.spotlight,
+			focus: next.focus,
 			facilitatorName: next.facilitatorName,
 			primaryKeyRevoked: next.primaryKeyRevoked
 		};
