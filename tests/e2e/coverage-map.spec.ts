@@ -100,6 +100,11 @@ test('a lane threat attached to two shapes on the canvas shows in the other brow
 	await expect(note.getByRole('button', { name: /Show on the diagram.*Payments API/ })).toBeVisible();
 	await expect(note.getByRole('button', { name: /Show on the diagram.*Orders DB/ })).toBeVisible();
 
+	// A threat card dragged from its lane onto a shape is attached to it.
+	await noteWithText(ana.page, 'Card data logged in clear').locator('.grip').dragTo(shapeWithText(ana.page, 'Browser').first());
+	await expect(noteWithText(ben.page, 'Card data logged in clear').getByRole('button', { name: /Show on the diagram.*Browser/ })).toBeVisible();
+	await expect(ben.page.locator('.tb-threats[data-element-id="shape:browser"]')).toHaveText('1');
+
 	// The cell lists its threats.
 	await mapCell(ben.page, 'shape:db', 'T').getByRole('button').click();
 	await expect(ben.page.getByTestId('cell-threats')).toContainText('T1 Order rows tampered in transit');
@@ -153,6 +158,11 @@ test('a gap cell adds a threat for its element and letter; crossings are listed 
 	await expect(card.getByTestId('crossing-gap')).toHaveCount(0);
 	await expect(card).toContainText('Card details sniffed');
 	await expect(ana.page.getByTestId('coverage-figures').locator('[data-figure="crossingFlowsWithoutThreat"] dd')).toHaveText('1 of 2');
+	await ana.page.getByRole('radiogroup', { name: 'Layout' }).getByText('Board', { exact: true }).click();
+	await ana.page.getByTestId('model-toggle').click();
+	await ana.page.screenshot({ path: test.info().outputPath('fourth-lane-1280x720.png') });
+	await ana.page.getByTestId('model-toggle').click();
+	await ana.page.getByRole('radiogroup', { name: 'Layout' }).getByText('Both', { exact: true }).click();
 
 	await screenshots(ana.page, 'crossings');
 	expect([...ana.errors, ...ben.errors]).toEqual([]);
@@ -177,6 +187,7 @@ test('the spotlight frames the element and filters the board on every screen, ne
 	const db = await centre(shapeWithText(ben.page, 'Orders DB'));
 	expect(Math.abs(db.x - (host.x + host.width / 2))).toBeLessThan(host.width / 4);
 	await expect.poll(() => laneTexts(ben.page, WRONG)).toEqual(['Injected order rows']);
+	await ben.page.screenshot({ path: test.info().outputPath('spotlight-1280x720.png') });
 
 	// A new threat while spotlit is about the spotlit element.
 	await lane(ben.page, WRONG).getByRole('button', { name: 'Threat', exact: true }).click();

@@ -65,6 +65,18 @@ describe('control commands', () => {
 		expect(readControl(await stored(room.roomId, 'control')).status).toBe('not-started');
 	});
 
+	it('lets only a facilitator spotlight an element, and everyone sees it', async () => {
+		const room = await createRoom(server.url);
+		const watcher = connectClient(server.wsUrl, room.observerId, { docName: 'control' });
+		await synced(watcher);
+		expect((await command(room.roomId, undefined, { type: 'spotlight', elementId: 'shape:api' })).status).toBe(401);
+		expect((await command(room.roomId, room.facilitatorKey, { type: 'spotlight', elementId: 'not an id' })).status).toBe(400);
+		expect((await command(room.roomId, room.facilitatorKey, { type: 'spotlight', elementId: 'shape:api' })).status).toBe(200);
+		await waitUntil(() => readControl(watcher.doc).spotlight.elementId === 'shape:api', 'observer sees the spotlight', { docs: [watcher.doc] });
+		expect(readControl(await stored(room.roomId, 'control')).spotlight.elementId).toBe('shape:api');
+		watcher.destroy();
+	});
+
 	it('applies a facilitator’s commands to the control document everyone sees, and stores them', async () => {
 		const room = await createRoom(server.url);
 		const watcher = connectClient(server.wsUrl, room.observerId, { docName: 'control' });
