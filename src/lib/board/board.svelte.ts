@@ -46,6 +46,11 @@ export class Board {
 	/** The note whose link picker is open. */
 	linking = $state<string | null>(null);
 	helpOpen = $state(false);
+	/**
+	 * The lanes shown whole on screen, when the board is too narrow for all of them (beside the
+	 * diagram): the lane switcher then offers the rest. Null while every lane fits.
+	 */
+	lanesInView = $state.raw<ReadonlySet<ColumnId> | null>(null);
 	/** A threat whose risk someone is accepting or transferring: the decision dialog asks who, why, until when. */
 	deciding = $state<{ id: string; status: DecidedStatus } | null>(null);
 	/** The note being dragged (drop targets check its kind), and where it would land now. */
