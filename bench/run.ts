@@ -7,6 +7,7 @@
  *                    [--duration=<measured seconds of edits and cursors runs>] [--soak-minutes=<m>]
  *
  * The soak scenario runs only when asked for (--only=soak); two-instance-* and soak run ours only.
+ * coverage-* runs in this process, without a server (--only=coverage runs just it, in seconds).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
 	const pinning = pinLoadGenerator();
 	const machine = machineInfo(pinning);
 	progress(`pinning: ${pinning.note}; fd limit ${machine.fdLimit}`);
-	if (args.servers.includes('ours')) {
+	if (args.servers.includes('ours') && scenarios.some((s) => !s.local)) {
 		progress('building our server (scripts/build-server.mjs)');
 		execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 		if (!fs.existsSync(ourServerEntry())) throw new Error(`build did not produce ${ourServerEntry()}`);
@@ -176,6 +177,18 @@ async function main(): Promise<void> {
 	const startedAt = new Date().toISOString();
 	const results: Record<string, object> = {};
 	for (const scenario of scenarios) {
+		if (scenario.local) {
+			progress(`${scenario.name}: in process`);
+			const { ours, reference } = await scenario.local({ quick: args.quick, progress: (m) => progress(`${scenario.name}: ${m}`) });
+			results[scenario.name] = {
+				description: scenario.description,
+				ours,
+				reference,
+				ratio: ratios(scenario.ratioOf, ours, reference),
+				targets: evaluateTargets(scenario.name, ours, reference)
+			};
+			continue;
+		}
 		const byServer: Partial<Record<ServerKind, object>> = {};
 		const kinds = scenario.oursOnly ? args.servers.filter((k) => k === 'ours') : args.servers;
 		for (const kind of kinds) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
@@ -211,7 +224,8 @@ async function main(): Promise<void> {
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',
 			'edits-200x5: 1,000 connections (200 rooms x 5), each editing 1/s.',
-			'soak (only with --only=soak; --soak-minutes, default 10): rss.growthPct compares the mean RSS over 30 s at 20% of the run (minute 2 of 10) with the mean over the last 30 s.'
+			'soak (only with --only=soak; --soak-minutes, default 10): rss.growthPct compares the mean RSS over 30 s at 20% of the run (minute 2 of 10) with the mean over the last 30 s.',
+			'coverage-300x1000: in this process, no server. ours = the live coverage tracker (src/lib/shared/board/coverage-live.ts), reference = a full recompute from the document per edit; afterEditMs runs from the start of the edit\'s transaction to the recomputed coverage in hand (the edit itself included).'
 		],
 		scenarios: results
 	};

@@ -46,6 +46,8 @@ export const TARGETS: Record<string, Target[]> = {
 	'two-instance-50': [
 		{ metric: 'crossInstanceLatencyMs.p99', max: 30, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
 	],
+	// Issue 13: "coverage recomputed after an edit in <= 16 ms (p95)".
+	'coverage-300x1000': [{ metric: 'afterEditMs.p95', max: 16, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } }],
 	// "RSS grows by less than 5% between minute 2 and minute 10" (issue 7).
 	soak: [{ metric: 'rss.growthPct', max: 5, unit: '%', published: { stockYWebsocket: '-', hocuspocus34: '-' } }],
 	'idle-1000': [{ metric: 'kbPerConnection', max: 20, unit: 'KB/conn', published: { stockYWebsocket: '~14 KB/conn', hocuspocus34: '~28 KB/conn' } }]

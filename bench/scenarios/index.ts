@@ -1,5 +1,6 @@
 /** The scenario table: name, what it measures, how to run it in full and quick mode, and ratios. */
 import type { RunContext, Timing } from '../harness.ts';
+import { runCoverage } from './coverage.ts';
 import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
 import { runIdle } from './idle.ts';
@@ -18,6 +19,11 @@ export interface Scenario {
 	sharedServices?: boolean;
 	/** Runs only when asked for with --only. */
 	onlyOnRequest?: boolean;
+	/**
+	 * Measures code in this process instead of a server: returns ours and the reference from one
+	 * run (no server is started for it, or built when only such scenarios run).
+	 */
+	local?: (options: { quick: boolean; progress(message: string): void }) => Promise<{ ours: object; reference: object }>;
 }
 
 const FULL: Timing = { warmupMs: 2_000, durationMs: 15_000, settleMs: 5_000 };
@@ -110,6 +116,15 @@ export const SCENARIOS: Scenario[] = [
 		run: (ctx) =>
 			runIdle(ctx, { rooms: 200, perRoom: 5, baselineSettleMs: ctx.quick ? 1_000 : 10_000, settleMs: ctx.quick ? 500 : 5_000 }),
 		ratioOf: ['kbPerConnection', 'server.rssPeakKB']
+	},
+	{
+		name: 'coverage-300x1000',
+		description:
+			'coverage map (issue 13): a 300-element, 1,000-threat board in memory, edited 5 ways in turn (STRIDE letter, link, rating, shape moved, a character typed); per edit until the recomputed coverage is in hand. ours: the live tracker; reference: a full recompute from the document',
+		run: () => Promise.reject(new Error('coverage-300x1000 runs in process (local)')),
+		local: ({ quick, progress }) =>
+			runCoverage({ elements: 300, threats: 1_000, edits: quick ? 100 : 500, warmup: quick ? 20 : 50, quietWaitMs: quick ? 0 : 10_000, progress }),
+		ratioOf: ['afterEditMs.p50', 'afterEditMs.p95', 'afterEditMs.max']
 	},
 	{
 		name: 'soak',

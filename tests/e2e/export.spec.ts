@@ -85,7 +85,7 @@ test('Export downloads Markdown, JSON, CSV, Threat Dragon and threat-composer fi
 	const csv = await exportAs(page, /CSV/);
 	expect(csv.name).toMatch(/\.csv$/);
 	expect(csv.text.split('\r\n')[1]).toMatch(/^"T3","Checkout flood exhausts the PSP rate limit"/);
-	expect(csv.text.split('\r\n')[0]).toMatch(/,"Decision","Decided by","Rationale","Review by","Estimate spread","Estimated by"$/);
+	expect(csv.text.split('\r\n')[0]).toMatch(/,"Decision","Decided by","Rationale","Review by","Estimate spread","Estimated by","Assets","Threat agents","Trust boundaries crossed"$/);
 	expect(csv.text).toContain('"Accepted","Björn","Disputes cost less than signed receipts would; the PSP keeps its own records for 18 months.","2026-03-02"');
 
 	// The interchange formats (docs/INTEROP.md; their schemas are checked in the unit tests).

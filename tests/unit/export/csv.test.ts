@@ -55,6 +55,12 @@ describe('CSV export', () => {
 		expect(t1[10]).toBe('M1: Chen\r\nM3: (no owner)');
 		expect(t1[11]).toBe('M1: In progress\r\nM3: Proposed');
 		expect(t1.slice(4, 9)).toEqual(['3', '4', '12', '2', 'Open']);
+		// Issue 13: assets, agents (none in the fixture) and the boundaries its flow F3 crosses.
+		const column = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+		expect(t1[column('Assets')]).toBe('Card numbers in transit');
+		expect(t1[column('Threat agents')]).toBe('');
+		expect(t1[column('Trust boundaries crossed')]).toBe('B2 Cloud VPC');
+		expect(rows.find((r) => r[0] === 'T2')![column('Trust boundaries crossed')]).toBe('');
 	});
 
 	it('survives quotes, commas and newlines, and defuses spreadsheet formulas', () => {

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { expect } from 'vitest';
+import type { Coverage } from '../../../src/lib/shared/board/coverage.ts';
+import { snapshotCoverage } from '../../../src/lib/shared/export/report.ts';
 import { snapshotRoom, type RoomSnapshot } from '../../../src/lib/shared/export/snapshot.ts';
 import { buildFixtureBoard, buildFixtureControl, FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
 
@@ -26,4 +28,9 @@ export function fixtureDocs(): { board: Y.Doc; control: Y.Doc } {
 export function fixtureSnapshot(): RoomSnapshot {
 	const { board, control } = fixtureDocs();
 	return snapshotRoom(board, control, { exportedAt: FIXTURE_EXPORTED_AT });
+}
+
+/** The fixture room's coverage, computed as every export computes it (report.ts, snapshotCoverage). */
+export function fixtureCoverage(): Coverage {
+	return snapshotCoverage(fixtureSnapshot());
 }

@@ -9,7 +9,7 @@ import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { toCsv } from '../../../src/lib/shared/export/csv.ts';
 import { MAX_NOTE_TEXT_LENGTH, type ThreatNote } from '../../../src/lib/shared/board/schema.ts';
 import { readPeople, readPoll } from '../../../src/lib/shared/control/rounds.ts';
-import { FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
+import { buildConnectedFixtureBoard, buildFixtureControl, FIXTURE_EXPORTED_AT } from '../../fixtures/export/fixture-room.ts';
 import { fixtureDocs, fixtureSnapshot } from './golden.ts';
 
 /** A fresh room as the server creates one: board metadata only. */
@@ -255,6 +255,31 @@ describe('people, decisions and estimates in the JSON export', () => {
 		// Everything else too, and a second trip changes nothing more (links and votes follow the new note ids).
 		expect(normalise(again)).toEqual(normalise(first));
 		expect(normalise(roundTrip(again).again)).toEqual(normalise(first));
+	});
+
+	it('round-trips threat agents and the endangers and agent links exactly, with reports byte for byte the same', () => {
+		const board = new Y.Doc();
+		const control = new Y.Doc();
+		buildConnectedFixtureBoard(board);
+		buildFixtureControl(control);
+		const first = snapshotRoom(board, control, { exportedAt: FIXTURE_EXPORTED_AT });
+		expect(first.links.filter((l) => l.kind === 'agent')).toHaveLength(3);
+		expect(first.links.filter((l) => l.kind === 'endangers')).toHaveLength(3);
+		const { again } = roundTrip(first);
+		expect(normalise(again)).toEqual(normalise(first));
+		expect(toMarkdown(again)).toBe(toMarkdown(first));
+		expect(toCsv(again)).toBe(toCsv(first));
+	});
+
+	it('keeps exports made before threat agents and asset links existed importable, with the new sections empty', () => {
+		const file = JSON.parse(toJson(fixtureSnapshot())) as RoomSnapshot;
+		file.links = file.links.filter((link) => link.kind === 'mitigates' || link.kind === 'canvas');
+		const parsed = parseRoomExport(file);
+		expect(parsed.ok).toBe(true);
+		const { again } = roundTrip((parsed as { snapshot: RoomSnapshot }).snapshot);
+		const markdown = toMarkdown(again);
+		expect(markdown).toContain('| Card numbers in transit | _none_ |   |');
+		expect(markdown).toContain('### Threat agents\n\n_No threat agents._');
 	});
 
 	it('keeps exports made before people and polls existed importable', () => {

@@ -51,8 +51,11 @@ export function reportHeadings(title: string): string[] {
 		'### Elements',
 		'### Data flows',
 		'### Trust boundaries',
+		'### Data flows crossing trust boundaries',
 		'## 2. What can go wrong?',
 		'### Risk estimates',
+		'### Threats by asset',
+		'### Threat agents',
 		'## 3. What are we going to do about it?',
 		'### Threats no mitigation addresses',
 		'### Risk decisions',
@@ -60,9 +63,9 @@ export function reportHeadings(title: string): string[] {
 		'### Retro',
 		'### Closing poll',
 		'### Coverage',
+		'#### STRIDE per element',
 		'#### Open high-risk threats (risk 10 or more)',
 		'#### Diagram elements with no threat',
-		'#### STRIDE categories never considered',
 		'## Parking lot'
 	];
 }

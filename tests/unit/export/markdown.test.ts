@@ -61,13 +61,40 @@ describe('Markdown export of the fixture room', () => {
 	it('reports coverage: untouched elements, STRIDE gaps, open high risks, share mitigated', () => {
 		expect(markdown).toContain('**Threats mitigated:** 1 of 4 (25%)');
 		expect(markdown).toContain('**Threats with at least one mitigation:** 3 of 4 (75%)');
-		const gaps = tableAfter(root, 'STRIDE categories never considered')!;
-		expect(gaps.find((row) => row[0] === 'E1')).toEqual(['E1', 'Payments API', 'Process', 'S, T, R', 'I, D, E']);
-		expect(gaps.find((row) => row[0] === 'E5')).toEqual(['E5', 'Card processor (PSP)', 'External entity', 'D', 'S, R']);
+		const map = tableAfter(root, 'STRIDE per element')!;
+		expect(map[0]).toEqual(['Ref', 'Element', 'Kind', 'S', 'T', 'R', 'I', 'D', 'E']);
+		expect(map.find((row) => row[0] === 'E1')).toEqual(['E1', 'Payments API', 'Process', 'T1', 'T1', 'T4', 'gap', 'gap', 'gap']);
+		// Denial of service does not apply to an external entity: T3 is on E5 but in no cell.
+		expect(map.find((row) => row[0] === 'E5')).toEqual(['E5', 'Card processor (PSP)', 'External entity', 'gap', '–', 'gap', '–', '–', '–']);
+		expect(map.find((row) => row[0] === 'F3')).toEqual(['F3', 'Card details (HTTPS)', 'Data flow', '–', 'T1', '–', 'gap', 'gap', '–']);
+		expect(markdown).toContain('**Elements with no threat:** 2 of 5 (E2, E3)');
+		expect(markdown).toContain('**Data flows crossing a trust boundary with no threat:** 2 of 3 (F2, F5)');
+		expect(markdown).toContain('**Threats without a rating:** 1 of 4 (25%) (T4)');
+		expect(markdown).toContain('**STRIDE gaps:** 29 categories in 10 of 10 elements and flows');
 		const highRisk = markdown.split('#### Open high-risk threats')[1].split('####')[0];
 		expect(highRisk).toContain('**T3**');
 		expect(highRisk).toContain('**T1**');
 		expect(highRisk).not.toContain('**T2**'); // mitigated, so not open
+	});
+
+	it('lists the flows crossing trust boundaries with the boundaries they cross, and the incomplete one', () => {
+		expect(tableAfter(root, 'Data flows crossing trust boundaries')).toEqual([
+			['Ref', 'Data flow', 'From', 'To', 'Boundaries crossed', 'Threats'],
+			['F2', 'Charge request', 'E1 Payments API', 'E5 Card processor (PSP)', 'B2 Cloud VPC', 'none'],
+			['F3', 'Card details (HTTPS)', 'E3 Customer browser', 'E1 Payments API', 'B2 Cloud VPC', 'T1'],
+			['F5', 'Order rows (SQL)', 'E1 Payments API', 'E4 Orders DB', 'B1 Data tier', 'none']
+		]);
+		expect(markdown).toContain('Incomplete: **F4** Webhook?.');
+	});
+
+	it('has the per-asset table with the highest open risk, and says there are no threat agents', () => {
+		expect(tableAfter(root, 'Threats by asset')).toEqual([
+			['Asset', 'Threats', 'Highest open risk'],
+			// T1 (12) and T3 (16) are open; T2 is mitigated, so its 10 does not count.
+			['Card numbers in transit', 'T1, T3', '16'],
+			["Customers' order history", 'T2', '']
+		]);
+		expect(markdown.split('### Threat agents')[1].split('##')[0].trim()).toBe('_No threat agents._');
 	});
 
 	it('renders the diagram as a valid Mermaid flowchart: shapes by kind, labelled flows, nested boundaries', () => {

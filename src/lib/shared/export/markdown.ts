@@ -4,23 +4,28 @@
  * all user text goes through markdown-text.ts so it stays text.
  *
  * Sections: header (date, participants, facilitator), time per question, then the four questions
- * (scope, notes, Mermaid diagram and element tables; threats and risk estimates; mitigations,
- * unmitigated threats and risk decisions; retro, closing poll and coverage) and the parking lot.
+ * (scope, notes, Mermaid diagram, element tables and the data flows crossing trust boundaries;
+ * threats, risk estimates, threats by asset and threat agents; mitigations, unmitigated threats
+ * and risk decisions; retro, closing poll, coverage figures and the STRIDE-per-element map) and
+ * the parking lot. Coverage comes from the function the live coverage map uses (board/coverage.ts).
  */
 import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import {
+	AGENT_CAPABILITY_LABELS,
 	MITIGATION_STATUS_LABELS,
+	STRIDE_LETTERS,
 	NOTE_KIND_LABELS,
 	QUESTIONS,
 	THREAT_STATUSES,
 	THREAT_STATUS_LABELS,
 	WIDE_SPREAD,
 	type PlainNote,
-	type PlainNoteKind
+	type PlainNoteKind,
+	type StrideLetter
 } from '../board/schema.ts';
 import { headingText, MAX_TABLE_CELL_CHARS, table, tableCell, textBlock } from './markdown-text.ts';
 import { toMermaid } from './mermaid.ts';
-import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report } from './report.ts';
+import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report, type ReportElement } from './report.ts';
 import { rangeText } from './risk.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type RoomSnapshot } from './snapshot.ts';
 
@@ -31,6 +36,10 @@ export interface MarkdownOptions {
 
 const NONE = '_None._';
 const NOT_RECORDED = '_Not recorded._';
+const NO_THREAT = '_none_';
+const LOOSE_END = '_loose end_';
+const GAP = '**gap**';
+const NOT_APPLICABLE = '–';
 
 export function toMarkdown(snapshot: RoomSnapshot, options: MarkdownOptions = {}): string {
 	const report = buildReport(snapshot);
@@ -128,13 +137,44 @@ function whatWeAreBuilding(report: Report, cell: (text: string) => string): stri
 			)
 		);
 	}
+	parts.push('### Data flows crossing trust boundaries', crossings(report, cell));
+	return parts.join('\n\n');
+}
+
+function crossings(report: Report, cell: (text: string) => string): string {
+	if (report.boundaries.length === 0 && report.incompleteFlows.length === 0) return '_No trust boundary on the canvas._';
+	const parts = [
+		'A flow crosses a trust boundary when exactly one of its ends lies inside it; nested boundaries count separately.'
+	];
+	if (report.crossingFlows.length === 0) parts.push('_No data flow crosses a trust boundary._');
+	else {
+		const end = (ref: DiagramRef | undefined) => (ref ? refName(ref, cell) : LOOSE_END);
+		parts.push(
+			table(
+				['Ref', 'Data flow', 'From', 'To', 'Boundaries crossed', 'Threats'],
+				report.crossingFlows.map((f) => [f.ref, cell(f.name), end(f.from), end(f.to), f.crosses.map((b) => refName(b, cell)).join(', '), refs(f.threats) || NO_THREAT])
+			)
+		);
+	}
+	if (report.incompleteFlows.length > 0) {
+		parts.push(
+			'Flows with a loose end are incomplete: their crossings are judged from where the arrow was left. ' +
+				`Incomplete: ${report.incompleteFlows.map((f) => `**${f.ref}** ${cell(f.name)}`).join(', ')}.`
+		);
+	}
 	return parts.join('\n\n');
 }
 
 // ---- 2. What can go wrong? --------------------------------------------------------------------
 
 function whatCanGoWrong(report: Report, cell: (text: string) => string): string {
-	if (report.threats.length === 0) return [NONE, '### Risk estimates', riskEstimates(report, cell)].join('\n\n');
+	return [threatsTable(report, cell), '### Risk estimates', riskEstimates(report, cell), '### Threats by asset', assetsTable(report, cell), '### Threat agents', agentsTable(report, cell)].join(
+		'\n\n'
+	);
+}
+
+function threatsTable(report: Report, cell: (text: string) => string): string {
+	if (report.threats.length === 0) return NONE;
 	const rows = report.threats.map((t) => [
 		`**${t.ref}**`,
 		cell(t.note.text) || '_(empty)_',
@@ -148,10 +188,32 @@ function whatCanGoWrong(report: Report, cell: (text: string) => string): string 
 	]);
 	return [
 		`Sorted by risk (likelihood × impact, 1 to 25), then votes.`,
-		table(['ID', 'Threat', 'STRIDE', 'Element(s)', 'Likelihood', 'Impact', 'Risk', 'Votes', 'Status'], rows),
-		'### Risk estimates',
-		riskEstimates(report, cell)
+		table(['ID', 'Threat', 'STRIDE', 'Element(s)', 'Likelihood', 'Impact', 'Risk', 'Votes', 'Status'], rows)
 	].join('\n\n');
+}
+
+function assetsTable(report: Report, cell: (text: string) => string): string {
+	if (report.assets.length === 0) return '_No asset notes._';
+	return [
+		'The assets of question 1 and the threats that endanger them; the highest risk among their open, rated threats.',
+		table(
+			['Asset', 'Threats', 'Highest open risk'],
+			report.assets.map((a) => [cell(a.note.text) || '_(empty)_', refs(a.threats) || NO_THREAT, a.highestOpenRisk === null ? '' : String(a.highestOpenRisk)])
+		)
+	].join('\n\n');
+}
+
+function agentsTable(report: Report, cell: (text: string) => string): string {
+	if (report.agents.length === 0) return '_No threat agents._';
+	return table(
+		['Threat agent', 'Motivation', 'Capability', 'Threats'],
+		report.agents.map((a) => [
+			cell(a.note.text) || '_(empty)_',
+			cell(a.note.motivation),
+			a.note.capability === null ? '' : AGENT_CAPABILITY_LABELS[a.note.capability],
+			refs(a.threats) || NO_THREAT
+		])
+	);
 }
 
 function riskEstimates(report: Report, cell: (text: string) => string): string {
@@ -235,6 +297,7 @@ function allDoneNote(threats: Report['coverage']['allMitigationsDone']): string 
 
 function didWeDoWell(report: Report, cell: (text: string) => string): string {
 	const { coverage } = report;
+	const { figures } = coverage.map;
 	const parts = ['### Retro', noteList(report.plain.retro), '### Closing poll', closingPoll(report, cell), '### Coverage'];
 	const total = coverage.threatCount;
 	const statusLine = THREAT_STATUSES.filter((s) => coverage.statusCounts[s] > 0)
@@ -244,9 +307,18 @@ function didWeDoWell(report: Report, cell: (text: string) => string): string {
 		[
 			`- **Threats mitigated:** ${share(coverage.mitigatedCount, total)}${allDoneNote(coverage.allMitigationsDone)}`,
 			`- **Threats with at least one mitigation:** ${share(coverage.addressedCount, total)}`,
-			`- **Threats by status:** ${statusLine || NONE}`
+			`- **Threats by status:** ${statusLine || NONE}`,
+			`- **Threats without a rating:** ${share(coverage.unrated.length, total)}${refList(coverage.unrated)}`,
+			`- **Open high-risk threats:** ${coverage.openHighRisk.length}${refList(coverage.openHighRisk)}`,
+			`- **Elements with no threat:** ${countOf(figures.elementsWithoutThreat.length, report.elements.length)}${refList(
+				figures.elementsWithoutThreat.map((id) => coverage.map.rowById.get(id)!)
+			)}`,
+			`- **Data flows crossing a trust boundary with no threat:** ${countOf(coverage.crossingUntouched.length, report.crossingFlows.length)}${refList(coverage.crossingUntouched)}`,
+			`- **STRIDE gaps:** ${coverage.gapCount} ${coverage.gapCount === 1 ? 'category' : 'categories'} in ${coverage.strideGaps.length} of ${report.elements.length + report.flows.length} elements and flows`
 		].join('\n')
 	);
+
+	parts.push('#### STRIDE per element', strideMap(report, cell));
 
 	parts.push(`#### Open high-risk threats (risk ${HIGH_RISK_MIN_SCORE} or more)`);
 	parts.push(
@@ -260,25 +332,29 @@ function didWeDoWell(report: Report, cell: (text: string) => string): string {
 	else if (coverage.untouched.length === 0) parts.push('_Every element and data flow has at least one threat._');
 	else parts.push(coverage.untouched.map((e) => `- **${e.ref}** ${cell(e.name)} (${kindLabel(e)})`).join('\n'));
 
-	parts.push('#### STRIDE categories never considered');
-	if (coverage.strideGaps.length === 0) {
-		parts.push(report.elements.length + report.flows.length === 0 ? '_No diagram on the canvas._' : NONE);
-	} else {
-		parts.push(
-			'Per element, the STRIDE categories that apply to its kind (STRIDE per element) and that no linked threat covers.',
-			table(
-				['Ref', 'Element', 'Kind', 'Considered', 'Never considered'],
-				coverage.strideGaps.map((e) => [
-					e.ref,
-					cell(e.name),
-					kindLabel(e),
-					strideText(e.threats.flatMap((t) => t.note.stride)),
-					strideText(e.missingStride)
-				])
-			)
-		);
-	}
 	return parts.join('\n\n');
+}
+
+/**
+ * The coverage map as the board shows it: a row per element and flow, a column per STRIDE
+ * letter; a cell lists the linked threats with that letter, "gap" where none does, and a dash
+ * where the letter does not apply to the kind.
+ */
+function strideMap(report: Report, cell: (text: string) => string): string {
+	const rows = [...report.elements, ...report.flows];
+	if (rows.length === 0) return '_No diagram on the canvas._';
+	const letterCell = (item: ReportElement, letter: StrideLetter) => {
+		const ids = item.row.cells[letter];
+		if (ids === undefined) return NOT_APPLICABLE;
+		return ids.length === 0 ? GAP : ids.map((id) => report.coverage.map.threatRefs.get(id)).join(', ');
+	};
+	return [
+		`Rows are the diagram's elements and data flows, columns the STRIDE categories; ${NOT_APPLICABLE} where a category does not apply to the kind (STRIDE per element), ${GAP} where it applies and no linked threat covers it.`,
+		table(
+			['Ref', 'Element', 'Kind', ...STRIDE_LETTERS],
+			rows.map((item) => [item.ref, cell(item.name), kindLabel(item), ...STRIDE_LETTERS.map((letter) => letterCell(item, letter))])
+		)
+	].join('\n\n');
 }
 
 function closingPoll(report: Report, cell: (text: string) => string): string {
@@ -318,6 +394,15 @@ function refName(ref: DiagramRef | undefined, cell: (text: string) => string): s
 
 function refs(items: ReadonlyArray<{ ref: string }>): string {
 	return items.map((item) => item.ref).join(', ');
+}
+
+/** " (E2, F4)" after a figure, or nothing when the list is empty. */
+function refList(items: ReadonlyArray<{ ref: string }>): string {
+	return items.length === 0 ? '' : ` (${refs(items)})`;
+}
+
+function countOf(count: number, total: number): string {
+	return `${count} of ${total}`;
 }
 
 function kindLabel(element: DiagramRef): string {

@@ -7,11 +7,13 @@
  * References are numbered by creation time (then board order), so adding a threat does not
  * renumber the others and re-exports diff cleanly; diagram references follow record ids.
  */
-import { APPLICABLE_STRIDE, readDiagram, type Diagram, type DiagramNodeKind } from '../canvas/diagram.ts';
+import { readDiagram, type Diagram } from '../canvas/diagram.ts';
+import type { DiagramRef } from '../canvas/refs.ts';
 import { QUESTION_NUMBERS } from '../control/doc.ts';
-import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
+import { computeCoverage, HIGH_RISK_MIN_SCORE, numberNotes, type Coverage, type CoverageRow } from '../board/coverage.ts';
 import {
 	STRIDE_LETTERS,
+	type AgentNote,
 	type MitigationNote,
 	type Note,
 	type PlainNote,
@@ -20,35 +22,29 @@ import {
 	type StrideLetter,
 	type ThreatNote
 } from '../board/schema.ts';
-import { compareOrderKeys } from '../board/ordering.ts';
 import { compareStrings, type RoomSnapshot } from './snapshot.ts';
 import { nameKey, personLabels } from './people.ts';
 import { decisionOf, estimateOf, type ReportDecision, type ReportEstimate } from './risk.ts';
 
-/** Likelihood x impact at or above this is high risk (the board's High and Critical bands). */
-export const HIGH_RISK_MIN_SCORE = 10;
-
-export interface DiagramRef {
-	/** E1, F1 or B1. */
-	ref: string;
-	id: string;
-	kind: DiagramNodeKind | 'data-flow' | 'trust-boundary';
-	/** The label on the canvas ('' when none). */
-	label: string;
-	/** The label, or a description such as "unnamed process" when it has none. */
-	name: string;
-}
+export { HIGH_RISK_MIN_SCORE };
+export type { DiagramRef };
 
 export interface ReportElement extends DiagramRef {
 	boundary: DiagramRef | undefined;
 	threats: ReportThreat[];
 	/** Applicable STRIDE categories that no linked threat considers. */
 	missingStride: StrideLetter[];
+	/** The element's row of the coverage map (cells per letter), as the live map shows it. */
+	row: CoverageRow;
 }
 
 export interface ReportFlow extends ReportElement {
 	from: DiagramRef | undefined;
 	to: DiagramRef | undefined;
+	/** The trust boundaries it crosses (crossings.ts), in boundary order. */
+	crosses: DiagramRef[];
+	/** An end is loose: the crossings are judged from where the arrow was left. */
+	incomplete: boolean;
 }
 
 export interface ReportThreat {
@@ -59,6 +55,9 @@ export interface ReportThreat {
 	votes: number;
 	elements: DiagramRef[];
 	mitigations: ReportMitigation[];
+	/** Asset notes it endangers and the threat agents behind it, in board order. */
+	assets: PlainNote[];
+	agents: AgentNote[];
 	/** The risk decision that holds, while the status is Accepted or Transferred. */
 	decision: ReportDecision | null;
 	/** The values agreed in an estimation round, with the picks behind them. */
@@ -72,6 +71,20 @@ export interface ReportMitigation {
 	ref: string;
 	note: MitigationNote;
 	votes: number;
+	threats: ReportThreat[];
+}
+
+/** An asset note with the threats that endanger it (`endangers` links). */
+export interface ReportAsset {
+	note: PlainNote;
+	threats: ReportThreat[];
+	/** The highest risk among its rated open threats; null when there is none. */
+	highestOpenRisk: number | null;
+}
+
+/** A threat agent with the threats it is behind (`agent` links). */
+export interface ReportAgent {
+	note: AgentNote;
 	threats: ReportThreat[];
 }
 
@@ -104,6 +117,10 @@ export interface Report {
 	boundaries: DiagramRef[];
 	elements: ReportElement[];
 	flows: ReportFlow[];
+	/** Flows crossing at least one trust boundary, in reference order. */
+	crossingFlows: ReportFlow[];
+	/** Flows with a loose end, in reference order. */
+	incompleteFlows: ReportFlow[];
 	/** Sorted by risk (unrated last), then votes, then reference. */
 	threats: ReportThreat[];
 	/** In reference order. */
@@ -114,14 +131,25 @@ export interface Report {
 	decided: DecidedThreat[];
 	/** Threats with a recorded estimate, in reference order. */
 	estimated: EstimatedThreat[];
+	/** Asset notes and threat agents in board order, with their threats in reference order. */
+	assets: ReportAsset[];
+	agents: ReportAgent[];
 	/** The revealed closing poll; null when none was revealed (or no control document). */
 	closingPoll: ReportPollAnswer[] | null;
 	coverage: {
+		/** What the coverage function computed (board/coverage.ts): rows, crossings, figures. */
+		map: Coverage;
 		/** Elements and flows no threat is linked to. */
 		untouched: ReportElement[];
+		/** Flows crossing a trust boundary that no threat is linked to. */
+		crossingUntouched: ReportFlow[];
 		/** Elements and flows with applicable STRIDE categories no threat considers. */
 		strideGaps: ReportElement[];
+		/** Applicable STRIDE cells with no threat, over every element and flow. */
+		gapCount: number;
 		openHighRisk: ReportThreat[];
+		/** Threats missing likelihood or impact, in reference order. */
+		unrated: ReportThreat[];
 		threatCount: number;
 		/** Threats whose status is Mitigated. */
 		mitigatedCount: number;
@@ -140,8 +168,9 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 	const notes = snapshot.notes;
 	const votesOf = (id: string) => snapshot.voteTotals[id] ?? 0;
 	const labels = personLabels(snapshot.control?.people ?? []);
+	const map = snapshotCoverage(snapshot);
 
-	const threats = numbered(notes.filter((n): n is ThreatNote => n.kind === 'threat'), 'T').map(
+	const threats = numberNotes(notes.filter((n): n is ThreatNote => n.kind === 'threat'), 'T').map(
 		([ref, note]): ReportThreat => ({
 			ref,
 			note,
@@ -149,70 +178,88 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 			votes: votesOf(note.id),
 			elements: [],
 			mitigations: [],
+			assets: [],
+			agents: [],
 			decision: decisionOf(note, labels, snapshot.exportedAt),
 			estimate: estimateOf(note, labels)
 		})
 	);
-	const mitigations = numbered(notes.filter((n): n is MitigationNote => n.kind === 'mitigation'), 'M').map(
+	const mitigations = numberNotes(notes.filter((n): n is MitigationNote => n.kind === 'mitigation'), 'M').map(
 		([ref, note]): ReportMitigation => ({ ref, note, votes: votesOf(note.id), threats: [] })
 	);
 	const threatById = new Map(threats.map((t) => [t.note.id, t]));
 	const mitigationById = new Map(mitigations.map((m) => [m.note.id, m]));
+	const assets = notes.filter((n): n is PlainNote => n.kind === 'asset').map((note): ReportAsset => ({ note, threats: [], highestOpenRisk: null }));
+	const agents = notes.filter((n): n is AgentNote => n.kind === 'agent').map((note): ReportAgent => ({ note, threats: [] }));
+	const assetById = new Map(assets.map((a) => [a.note.id, a]));
+	const agentById = new Map(agents.map((a) => [a.note.id, a]));
 
-	const diagram = readDiagram(snapshot.canvas.records);
-	const refs = new Map<string, DiagramRef>();
-	const makeRef = (prefix: string, id: string, kind: DiagramRef['kind'], label: string, i: number): DiagramRef => {
-		const ref = { ref: `${prefix}${i + 1}`, id, kind, label, name: label || `unnamed ${DFD_KIND_LABELS[kind].toLowerCase()}` };
-		refs.set(id, ref);
-		return ref;
-	};
-	const boundaries = diagram.boundaries.map((b, i) => makeRef('B', b.id, 'trust-boundary', b.label, i));
-	const elements: ReportElement[] = diagram.elements.map((e, i) => ({
-		...makeRef('E', e.id, e.kind, e.label, i),
-		boundary: undefined,
-		threats: [],
-		missingStride: []
-	}));
-	const flows: ReportFlow[] = diagram.flows.map((f, i) => ({
-		...makeRef('F', f.id, 'data-flow', f.label, i),
-		boundary: undefined,
-		threats: [],
-		missingStride: [],
-		from: undefined,
-		to: undefined
-	}));
-	diagram.elements.forEach((e, i) => (elements[i].boundary = e.boundaryId ? refs.get(e.boundaryId) : undefined));
-	diagram.flows.forEach((f, i) => {
-		flows[i].from = f.from ? refs.get(f.from) : undefined;
-		flows[i].to = f.to ? refs.get(f.to) : undefined;
+	const { diagram, refs } = map;
+	const boundaryOf = new Map(diagram.elements.map((e) => [e.id, e.boundaryId]));
+	const flowOf = new Map(diagram.flows.map((f) => [f.id, f]));
+	const threatsOf = (ids: readonly string[]) => ids.map((id) => threatById.get(id)!);
+	const refOf = (id: string | null | undefined) => (id ? refs.byId.get(id) : undefined);
+	const reportRow = (row: CoverageRow): ReportElement => ({
+		...refs.byId.get(row.id)!,
+		boundary: refOf(boundaryOf.get(row.id)),
+		threats: threatsOf(row.threatIds),
+		missingStride: row.gaps,
+		row
 	});
-	const targets = new Map<string, ReportElement>([...elements, ...flows].map((e) => [e.id, e]));
+	const elements = map.rows.filter((row) => row.crossing === null).map(reportRow);
+	const flows = map.rows
+		.filter((row) => row.crossing !== null)
+		.map((row): ReportFlow => {
+			const flow = flowOf.get(row.id)!;
+			return {
+				...reportRow(row),
+				from: refOf(flow.from),
+				to: refOf(flow.to),
+				crosses: row.crossing!.boundaryIds.map((id) => refs.byId.get(id)!),
+				incomplete: row.crossing!.incomplete
+			};
+		});
 
 	for (const link of snapshot.links) {
+		if (link.kind === 'canvas') {
+			const threat = threatById.get(link.noteId);
+			const ref = refs.byId.get(link.elementId);
+			if (threat && ref) threat.elements.push(ref);
+			continue;
+		}
+		const threat = threatById.get(link.threatId);
+		if (!threat) continue;
 		if (link.kind === 'mitigates') {
-			const threat = threatById.get(link.threatId);
 			const mitigation = mitigationById.get(link.mitigationId);
-			if (!threat || !mitigation) continue;
+			if (!mitigation) continue;
 			threat.mitigations.push(mitigation);
 			mitigation.threats.push(threat);
-		} else if (link.kind === 'canvas') {
-			const threat = threatById.get(link.noteId);
-			const ref = refs.get(link.elementId);
-			if (!threat || !ref) continue;
-			threat.elements.push(ref);
-			targets.get(link.elementId)?.threats.push(threat);
+		} else if (link.kind === 'endangers') {
+			const asset = assetById.get(link.assetId);
+			if (!asset) continue;
+			threat.assets.push(asset.note);
+			asset.threats.push(threat);
+		} else {
+			const agent = agentById.get(link.agentId);
+			if (!agent) continue;
+			threat.agents.push(agent.note);
+			agent.threats.push(threat);
 		}
 	}
 	const byRef = (a: { ref: string }, b: { ref: string }) => compareRefs(a.ref, b.ref);
+	const boardOrder = new Map(notes.map((n, i) => [n.id, i]));
+	const byBoardOrder = (a: Note, b: Note) => boardOrder.get(a.id)! - boardOrder.get(b.id)!;
 	for (const threat of threats) {
 		threat.mitigations.sort(byRef);
 		threat.elements.sort(byRef);
+		threat.assets.sort(byBoardOrder);
+		threat.agents.sort(byBoardOrder);
 	}
 	for (const mitigation of mitigations) mitigation.threats.sort(byRef);
-	for (const target of targets.values()) {
-		target.threats.sort(byRef);
-		const considered = new Set(target.threats.flatMap((t) => t.note.stride));
-		target.missingStride = APPLICABLE_STRIDE[target.kind as DiagramNodeKind | 'data-flow'].filter((l) => !considered.has(l));
+	for (const holder of [...assets, ...agents]) holder.threats.sort(byRef);
+	for (const asset of assets) {
+		const open = asset.threats.filter((t) => t.note.status === 'open' && t.risk !== null).map((t) => t.risk!);
+		asset.highestOpenRisk = open.length > 0 ? Math.max(...open) : null;
 	}
 
 	const sortedThreats = [...threats].sort(
@@ -220,7 +267,10 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 	);
 	const statusCounts = { open: 0, mitigated: 0, accepted: 0, transferred: 0, not_applicable: 0 };
 	for (const threat of threats) statusCounts[threat.note.status]++;
-	const diagramItems = [...elements, ...flows];
+	const diagramItems = new Map([...elements, ...flows].map((e) => [e.id, e]));
+	const items = (ids: readonly string[]) => ids.map((id) => diagramItems.get(id)!);
+	const { figures } = map;
+	const openHighRisk = new Set(figures.openHighRisk);
 
 	return {
 		snapshot,
@@ -229,30 +279,48 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 		timing: timingOf(snapshot),
 		plain: plainNotes(notes),
 		diagram,
-		boundaries,
+		boundaries: refs.boundaries,
 		elements,
 		flows,
+		crossingFlows: flows.filter((f) => f.crosses.length > 0),
+		incompleteFlows: flows.filter((f) => f.incomplete),
 		threats: sortedThreats,
 		mitigations,
-		unmitigated: threats.filter((t) => t.mitigations.length === 0),
+		unmitigated: threatsOf(figures.unmitigated),
 		decided: threats.filter((t): t is DecidedThreat => t.decision !== null),
 		estimated: threats.filter((t): t is EstimatedThreat => t.estimate !== null),
+		assets,
+		agents,
 		closingPoll:
 			snapshot.control?.closingPoll?.results.map((r) => ({ person: labels.get(r.participantId) ?? r.name, confidence: r.confidence, better: r.better })) ??
 			null,
 		coverage: {
-			untouched: diagramItems.filter((e) => e.threats.length === 0),
-			strideGaps: diagramItems.filter((e) => e.missingStride.length > 0),
-			openHighRisk: sortedThreats.filter((t) => t.note.status === 'open' && (t.risk ?? 0) >= HIGH_RISK_MIN_SCORE),
+			map,
+			untouched: items(figures.untouched),
+			crossingUntouched: items(figures.crossingFlowsWithoutThreat) as ReportFlow[],
+			strideGaps: items(figures.rowsWithGaps),
+			gapCount: figures.gapCount,
+			// The report's own order (risk, then votes), over the coverage function's selection.
+			openHighRisk: sortedThreats.filter((t) => openHighRisk.has(t.note.id)),
+			unrated: threatsOf(figures.unrated),
 			threatCount: threats.length,
 			mitigatedCount: statusCounts.mitigated,
-			addressedCount: threats.filter((t) => t.mitigations.length > 0).length,
+			addressedCount: threats.length - figures.unmitigated.length,
 			allMitigationsDone: threats.filter(
 				(t) => t.note.status === 'open' && t.mitigations.length > 0 && t.mitigations.every((m) => m.note.status === 'done')
 			),
 			statusCounts
 		}
 	};
+}
+
+/**
+ * The coverage of a snapshot, computed by the function the live coverage map and the fourth
+ * lane use (board/coverage.ts), so the report and the screen agree.
+ */
+export function snapshotCoverage(snapshot: RoomSnapshot): Coverage & { diagram: Diagram } {
+	const diagram = readDiagram(snapshot.canvas.records);
+	return { ...computeCoverage({ diagram, notes: snapshot.notes, links: snapshot.links }), diagram };
 }
 
 export function riskOf(note: ThreatNote): number | null {
@@ -262,14 +330,6 @@ export function riskOf(note: ThreatNote): number | null {
 /** STRIDE letters in their conventional order, e.g. "S, T, I". */
 export function strideText(letters: readonly StrideLetter[]): string {
 	return STRIDE_LETTERS.filter((l) => letters.includes(l)).join(', ');
-}
-
-/** Pairs each note with a reference (prefix + 1-based number) in creation order. */
-function numbered<T extends Note>(notes: T[], prefix: string): Array<[string, T]> {
-	const ordered = [...notes].sort(
-		(a, b) => a.createdAt - b.createdAt || compareOrderKeys(a.order, b.order) || compareStrings(a.id, b.id)
-	);
-	return ordered.map((note, i) => [`${prefix}${i + 1}`, note]);
 }
 
 /** T2 before T10. */

@@ -153,7 +153,7 @@ export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: 
 			createdAt: meta?.createdAt ?? 0
 		},
 		notes: notes.map((note) => pseudonymousNote(note, alias)),
-		links: listLinks(board).map(({ id: _id, ...record }) => record),
+		links: exportedLinks(board, records),
 		votes: pseudonymousVotes(board),
 		voteBudget: budget,
 		voteTotals: Object.fromEntries([...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
@@ -177,6 +177,18 @@ function snapshotControl(
 		people: people.map((person) => ({ ...person, id: as(person.id) })).sort((a, b) => compareStrings(a.id, b.id)),
 		closingPoll: pollResults && { results: pollResults.map((result) => ({ ...result, participantId: as(result.participantId) })) }
 	};
+}
+
+/**
+ * The live links, without canvas links to elements no longer on the canvas: the board keeps those
+ * (a deleted element's threats show it as removed, and undo re-attaches them), but a file has no
+ * element for them to point at, and the import could not rebuild them.
+ */
+function exportedLinks(board: Y.Doc, records: readonly CanvasRecord[]): LinkRecord[] {
+	const onCanvas = new Set(records.map((record) => record.id));
+	return listLinks(board)
+		.filter((link) => link.kind !== 'canvas' || onCanvas.has(link.elementId))
+		.map(({ id: _id, ...record }) => record);
 }
 
 /** Votes on live notes with each voter id replaced by a pseudonym numbered in voter-id order. */
