@@ -9,7 +9,7 @@
  */
 import { APPLICABLE_STRIDE, readDiagram, type Diagram, type DiagramNodeKind } from '../canvas/diagram.ts';
 import { QUESTION_NUMBERS } from '../control/doc.ts';
-import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
+import { diagramRefs, type DiagramRef } from '../canvas/diagram-refs.ts';
 import {
 	STRIDE_LETTERS,
 	type MitigationNote,
@@ -28,16 +28,7 @@ import { decisionOf, estimateOf, type ReportDecision, type ReportEstimate } from
 /** Likelihood x impact at or above this is high risk (the board's High and Critical bands). */
 export const HIGH_RISK_MIN_SCORE = 10;
 
-export interface DiagramRef {
-	/** E1, F1 or B1. */
-	ref: string;
-	id: string;
-	kind: DiagramNodeKind | 'data-flow' | 'trust-boundary';
-	/** The label on the canvas ('' when none). */
-	label: string;
-	/** The label, or a description such as "unnamed process" when it has none. */
-	name: string;
-}
+export type { DiagramRef };
 
 export interface ReportElement extends DiagramRef {
 	boundary: DiagramRef | undefined;
@@ -160,27 +151,19 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 	const mitigationById = new Map(mitigations.map((m) => [m.note.id, m]));
 
 	const diagram = readDiagram(snapshot.canvas.records);
-	const refs = new Map<string, DiagramRef>();
-	const makeRef = (prefix: string, id: string, kind: DiagramRef['kind'], label: string, i: number): DiagramRef => {
-		const ref = { ref: `${prefix}${i + 1}`, id, kind, label, name: label || `unnamed ${DFD_KIND_LABELS[kind].toLowerCase()}` };
-		refs.set(id, ref);
-		return ref;
-	};
-	const boundaries = diagram.boundaries.map((b, i) => makeRef('B', b.id, 'trust-boundary', b.label, i));
-	const elements: ReportElement[] = diagram.elements.map((e, i) => ({
-		...makeRef('E', e.id, e.kind, e.label, i),
-		boundary: undefined,
-		threats: [],
-		missingStride: []
-	}));
-	const flows: ReportFlow[] = diagram.flows.map((f, i) => ({
-		...makeRef('F', f.id, 'data-flow', f.label, i),
+	const named = diagramRefs(diagram);
+	const boundaries = named.boundaries;
+	const elements: ReportElement[] = named.elements.map((ref) => ({ ...ref, boundary: undefined, threats: [], missingStride: [] }));
+	const flows: ReportFlow[] = named.flows.map((ref) => ({
+		...ref,
 		boundary: undefined,
 		threats: [],
 		missingStride: [],
 		from: undefined,
 		to: undefined
 	}));
+	// Plain references (not the report rows built from them), as threats list them.
+	const refs = new Map<string, DiagramRef>([...named.boundaries, ...named.elements, ...named.flows].map((ref) => [ref.id, ref]));
 	diagram.elements.forEach((e, i) => (elements[i].boundary = e.boundaryId ? refs.get(e.boundaryId) : undefined));
 	diagram.flows.forEach((f, i) => {
 		flows[i].from = f.from ? refs.get(f.from) : undefined;
