@@ -4,7 +4,7 @@
  * undo steps; text edits merge while someone types.
  */
 import type * as Y from 'yjs';
-import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
+import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, readScope, setScope, setStrideLetter, updateNoteFields } from '#shared/board/doc';
 import { addLink, noteLinkId, removeLink } from '#shared/board/links';
 import { duplicateNote } from '#shared/board/duplicate';
 import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
@@ -54,6 +54,13 @@ export class BoardActions {
 	/** Text typed into a note: a minimal diff, merged with the keystrokes around it. */
 	setText(id: string, text: string): boolean {
 		return this.#doc.transact(() => setNoteText(this.#doc, id, text), USER_ORIGIN);
+	}
+
+	/** The workshop's scope as someone types it (merged into one undo step with the keystrokes around it). */
+	setScope(scope: string): void {
+		this.#doc.transact(() => {
+			if (readScope(this.#doc) !== scope) setScope(this.#doc, scope);
+		}, USER_ORIGIN);
 	}
 
 	setStride(id: string, letter: StrideLetter, on: boolean): boolean {

@@ -10,7 +10,7 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import type * as Y from 'yjs';
 import { untrack } from 'svelte';
-import { listNotes, noteLinkOtherId, onBoardChange, readNote, type BoardChanges, type LiveNotes } from '#shared/board/doc';
+import { listNotes, noteLinkOtherId, onBoardChange, readNote, readScope, type BoardChanges, type LiveNotes } from '#shared/board/doc';
 import { listLinks } from '#shared/board/links';
 import { changedNoteIds } from '#shared/board/observe';
 import { effectiveVotes, votesOf } from '#shared/board/votes';
@@ -71,6 +71,7 @@ export class BoardStore {
 	#fields = $state(0);
 	#text = $state(0);
 	#links = $state.raw<readonly Link[]>([]);
+	#scope = $state('');
 	#linked = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
 	/** Bumps when votes were re-read (the tally below is recounted from it and the budget). */
 	#votes = $state(0);
@@ -104,6 +105,7 @@ export class BoardStore {
 		this.#policy = policy;
 		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
 		this.#refreshSummaries();
+		this.#scope = readScope(doc);
 		this.#unsubscribe = onBoardChange(doc, this.#onChange);
 	}
 
@@ -135,6 +137,11 @@ export class BoardStore {
 	allNotes(): Note[] {
 		void this.#structure;
 		return untrack(() => [...this.#cells.values()].map((cell) => cell.note));
+	}
+
+	/** The workshop's scope (question 1), as the document holds it now. */
+	get scope(): string {
+		return this.#scope;
 	}
 
 	get links(): readonly Link[] {
@@ -187,6 +194,7 @@ export class BoardStore {
 	#onChange = (changes: BoardChanges, transaction: Y.Transaction): void => {
 		let structural = false;
 		let burst = false;
+		if (changes.meta) this.#scope = readScope(this.doc);
 		if (changes.notes) {
 			let fields = false;
 			let text = false;
