@@ -36,7 +36,7 @@ export const LANES: readonly LaneSpec[] = [
 		prompt: QUESTIONS[2],
 		short: 'Threats',
 		kinds: ['threat', 'agent'],
-		summary: 'Threats · threat agents',
+		summary: 'Threats · agents',
 		empty: 'List threats against each part. STRIDE helps you cover the ground.'
 	},
 	{
