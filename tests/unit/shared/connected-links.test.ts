@@ -10,7 +10,7 @@ import { canvasMap, createNote, initBoardDoc, readNote } from '../../../src/lib/
 import { addLink, linksOf, noteLinkId, removeLink } from '../../../src/lib/shared/board/links.ts';
 import { duplicateNote } from '../../../src/lib/shared/board/duplicate.ts';
 import { linkId } from '../../../src/lib/shared/board/schema.ts';
-import { readDiagramRefs } from '../../../src/lib/shared/canvas/diagram-refs.ts';
+import { onDiagramRefsChange, readDiagramRefs } from '../../../src/lib/shared/canvas/diagram-refs.ts';
 import { buildReport } from '../../../src/lib/shared/export/report.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
 
@@ -155,5 +155,26 @@ describe('diagram references', () => {
 		const report = buildReport(snapshotRoom(doc, undefined, { exportedAt: 10 }));
 		expect(report.threats.find((t) => t.note.id === threat)?.elements.map((e) => e.ref)).toEqual(['E3']);
 		expect([...report.elements, ...report.flows].map((e) => e.ref)).toEqual(refs.map((r) => r.ref));
+	});
+
+	it('are read again when an item, a label or a binding changes, not when a shape moves', () => {
+		const { doc } = board();
+		let calls = 0;
+		const stop = onDiagramRefsChange(doc, () => calls++);
+		const canvas = canvasMap(doc);
+		const moved = (id: string, x: number) => ({ ...(canvas.get(id) as Record<string, unknown>), x, y: x });
+		canvas.set('shape:api', moved('shape:api', 40));
+		doc.transact(() => canvas.set('shape:db', moved('shape:db', 90)));
+		expect(calls).toBe(0);
+		canvas.set('shape:api', shape('shape:api', 100, 'process', 'Payments gateway'));
+		expect(calls).toBe(1);
+		canvas.set('binding:b1', { id: 'binding:b1', typeName: 'binding', type: 'arrow', fromId: 'shape:flow', toId: 'shape:db', props: { terminal: 'end' } });
+		expect(calls).toBe(2);
+		canvas.delete('shape:web');
+		expect(calls).toBe(3);
+		expect(readDiagramRefs(doc).map((r) => `${r.ref} ${r.name}`)).toEqual(['E1 Payments gateway', 'E2 Orders DB', 'F1 card data']);
+		stop();
+		canvas.delete('shape:db');
+		expect(calls).toBe(3);
 	});
 });
