@@ -47,7 +47,7 @@ test('an IME composition reaches the others once, when committed, and keeps a co
 	await ben.page.keyboard.type('Big ');
 	await compose(cdp, 'にほん');
 	await compose(cdp, '日本');
-	const area = ana.page.locator('textarea');
+	const area = ana.page.locator('[data-note-id] textarea');
 	await expect(area).toHaveValue(/日本$/);
 	// Mid-composition nothing of it has been shared: Ben sees only his own words, and Ana's
 	// textarea is left alone (replacing its value would cancel the composition).

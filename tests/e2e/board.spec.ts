@@ -238,7 +238,7 @@ test('a long lane renders a window of cards: the keyboard walks it, and an edito
 	await lane(page, THREATS).locator('.lane-body').evaluate((body) => body.scrollTo({ top: body.scrollHeight }));
 	await expect(noteWithText(page, 'Threat 80')).toBeVisible();
 	await page.keyboard.type(' on');
-	await expect(page.locator('textarea')).toBeFocused();
+	await expect(page.locator('[data-note-id] textarea')).toBeFocused();
 	await expectNoteText(noteWithText(page, 'Threat 41 typed'), 'Threat 41 typed on');
 	await closeAll([ana]);
 });
@@ -246,7 +246,7 @@ test('a long lane renders a window of cards: the keyboard walks it, and an edito
 test('a note’s editor grows with its text, so nothing typed is hidden', async ({ browser }) => {
 	const [ana] = await people(browser, ['Ana'], 'Growing note');
 	await addNote(ana.page, THREATS, 'Threat', 'One line');
-	const area = ana.page.locator('textarea');
+	const area = ana.page.locator('[data-note-id] textarea');
 	const oneLine = (await area.boundingBox())?.height ?? 0;
 	await ana.page.keyboard.press('Enter');
 	await ana.page.keyboard.type('a second line, and a third one that is long enough to wrap in a lane');

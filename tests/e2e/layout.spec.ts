@@ -8,6 +8,15 @@ import { expect, test, type Page } from '@playwright/test';
 import { buildFixtureBoard } from '../fixtures/export/fixture-room.ts';
 import { createRoom, joinBoard, lane, newUser, seedBoard } from './helpers.ts';
 
+/** Each lane's heading and its button in the lane switcher. */
+const LANES = [
+	['Parking lot', 'Parking lot'],
+	['What are we building?', 'What we build'],
+	['Did we do a good job?', 'Retro'],
+	['What can go wrong?', 'Threats'],
+	['What are we going to do about it?', 'Mitigations']
+] as const;
+
 const SIZES = [
 	{ width: 1280, height: 720 },
 	{ width: 1440, height: 900 },
@@ -60,6 +69,18 @@ for (const size of SIZES) {
 		await expect(lane(ana.page, 'What can go wrong?').getByTestId('lane-count')).toHaveText('· 4');
 		await expect(ana.page.getByTestId('workshop-split')).toHaveAttribute('data-layout', size.width < 1100 ? 'board' : 'split');
 		expect(await cutOff(ana.page)).toEqual([]);
+		// Every lane is in reach without a sideways scroll: either all of them fit, or the lane
+		// switcher (shown only then) brings each one fully into view.
+		const switcher = ana.page.getByTestId('lane-switcher');
+		const overflowing = await ana.page.locator('main.columns').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+		await expect(switcher).toHaveCount(overflowing ? 1 : 0);
+		for (const [title, button] of LANES) {
+			if (overflowing) {
+				await switcher.getByRole('button', { name: button, exact: true }).click();
+				await expect(switcher.getByRole('button', { name: button, exact: true })).toHaveAttribute('aria-pressed', 'true');
+			}
+			await expect(lane(ana.page, title)).toBeInViewport({ ratio: 0.99 });
+		}
 		await ana.page.screenshot({ path: test.info().outputPath(`workshop-${size.width}x${size.height}.png`) });
 		expect(ana.errors).toEqual([]);
 		await ana.context.close();

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { PARTICIPANT_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
+import { MessageType, PARTICIPANT_SUBPROTOCOL_PREFIX, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
 
 // Each Node WebsocketProvider adds a process 'exit' listener; tests open dozens at once.
 process.setMaxListeners(200);
@@ -108,6 +108,16 @@ export function synced(client: TestClient): Promise<void> {
 }
 
 /** A raw socket that records every frame, for hand-encoded (hostile) messages. */
+/** Resolves when the server tells this client its writes are refused (auth permission-denied). */
+export function toldReadOnly(client: TestClient): Promise<void> {
+	return new Promise((resolve) => {
+		client.provider.ws!.addEventListener('message', (event: MessageEvent) => {
+			const data = new Uint8Array(event.data as ArrayBuffer);
+			if (data[0] === MessageType.Auth && new TextDecoder().decode(data).includes(READ_ONLY_REASON)) resolve();
+		});
+	});
+}
+
 export interface RawClient {
 	ws: WebSocket;
 	frames: Uint8Array[];

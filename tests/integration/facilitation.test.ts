@@ -6,8 +6,8 @@ import * as Y from 'yjs';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
 import { readFacilitatorKeyMessage } from '../../src/lib/shared/wire/facilitator-key.ts';
 import { readControl } from '../../src/lib/shared/control/doc.ts';
-import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, READ_ONLY_REASON, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
-import { connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL } from '../../src/lib/shared/wire/protocol.ts';
+import { connectClient, rawClient, synced, toldReadOnly, waitUntil } from '../helpers/clients.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -29,16 +29,6 @@ async function command(roomId: string, key: string | undefined, body: ControlCom
 
 function facilitatorProtocols(key: string): string[] {
 	return [SUBPROTOCOL, FACILITATOR_SUBPROTOCOL_PREFIX + key];
-}
-
-/** Resolves when the server tells this client its writes are refused (auth permission-denied). */
-function toldReadOnly(client: TestClient): Promise<void> {
-	return new Promise((resolve) => {
-		client.provider.ws!.addEventListener('message', (event: MessageEvent) => {
-			const data = new Uint8Array(event.data as ArrayBuffer);
-			if (data[0] === MessageType.Auth && new TextDecoder().decode(data).includes(READ_ONLY_REASON)) resolve();
-		});
-	});
 }
 
 /** The board or control document as the store holds it (snapshot plus log), after pending commits. */

@@ -4,12 +4,13 @@
  * undo steps; text edits merge while someone types.
  */
 import type * as Y from 'yjs';
-import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, setStrideLetter, updateNoteFields } from '#shared/board/doc';
-import { addLink, createLinkedThreat, removeLink } from '#shared/board/links';
+import { authorFields, createNote, deleteNote, recordRiskDecision, moveNote, readScope, setScope, setStrideLetter, updateNoteFields } from '#shared/board/doc';
+import { addLink, createLinkedThreat, noteLinkId, removeLink } from '#shared/board/links';
+import { duplicateNote } from '#shared/board/duplicate';
 import { captureNote, restoreNote, type DeletedNote } from '#shared/board/restore';
 import { castVote, removeVote, type CastVoteResult } from '#shared/board/votes';
 import { setNoteText } from '#shared/board/note-text';
-import type { NoteKind, NotePatch, QuestionNumber, RiskDecision, StrideLetter } from '#shared/board/schema';
+import type { NoteKind, NoteLinkKind, NotePatch, QuestionNumber, RiskDecision, StrideLetter } from '#shared/board/schema';
 import { linkId } from '#shared/board/schema';
 import type { Person } from '#shared/person';
 import { USER_ORIGIN } from '$lib/sync/origin.ts';
@@ -59,6 +60,13 @@ export class BoardActions {
 		return this.#doc.transact(() => setNoteText(this.#doc, id, text), USER_ORIGIN);
 	}
 
+	/** The workshop's scope as someone types it (merged into one undo step with the keystrokes around it). */
+	setScope(scope: string): void {
+		this.#doc.transact(() => {
+			if (readScope(this.#doc) !== scope) setScope(this.#doc, scope);
+		}, USER_ORIGIN);
+	}
+
 	setStride(id: string, letter: StrideLetter, on: boolean): boolean {
 		return this.#step(() => setStrideLetter(this.#doc, id, letter, on));
 	}
@@ -72,13 +80,27 @@ export class BoardActions {
 		return this.#step(() => updateNoteFields(this.#doc, id, patch));
 	}
 
-	/** Links a threat and a mitigation (given in either order). */
-	link(a: string, b: string): boolean {
-		return this.#step(() => addLink(this.#doc, { kind: 'mitigates', a, b }).ok);
+	/** Links a threat and a mitigation, asset or agent (given in either order). */
+	link(a: string, b: string, kind: NoteLinkKind = 'mitigates'): boolean {
+		return this.#step(() => addLink(this.#doc, { kind, a, b }).ok);
 	}
 
-	unlink(threatId: string, mitigationId: string): boolean {
-		return this.#step(() => removeLink(this.#doc, linkId({ kind: 'mitigates', threatId, mitigationId })));
+	unlink(threatId: string, otherId: string, kind: NoteLinkKind = 'mitigates'): boolean {
+		return this.#step(() => removeLink(this.#doc, noteLinkId(kind, threatId, otherId)));
+	}
+
+	/** Ties a note to a diagram element (a threat about it, or the component or asset it shows). */
+	linkElement(noteId: string, elementId: string): boolean {
+		return this.#step(() => addLink(this.#doc, { kind: 'canvas', noteId, elementId }).ok);
+	}
+
+	unlinkElement(noteId: string, elementId: string): boolean {
+		return this.#step(() => removeLink(this.#doc, linkId({ kind: 'canvas', noteId, elementId })));
+	}
+
+	/** A copy of a note right after it, with the same links (one undo step). */
+	duplicate(id: string, author: Person): string | undefined {
+		return this.#step(() => duplicateNote(this.#doc, id, author));
 	}
 
 	/** One more of this person's dots on a note, within `budget` dots in all (once they have joined). */

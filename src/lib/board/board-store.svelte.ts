@@ -10,12 +10,12 @@
    published through $state.raw or version counters (or are not view state at all), by design. */
 import type * as Y from 'yjs';
 import { untrack } from 'svelte';
-import { listNotes, onBoardChange, readNote, type BoardChanges, type LiveNotes } from '#shared/board/doc';
+import { listNotes, noteLinkOtherId, onBoardChange, readNote, readScope, type BoardChanges, type LiveNotes } from '#shared/board/doc';
 import { listLinks } from '#shared/board/links';
 import { changedNoteIds } from '#shared/board/observe';
 import { effectiveVotes, votesOf } from '#shared/board/votes';
 import { compareOrderKeys } from '#shared/board/ordering';
-import type { Link, Note } from '#shared/board/schema';
+import type { Link, LinkKind, Note, NoteLinkKind } from '#shared/board/schema';
 import { whenIdle } from './idle.ts';
 import { columnOf, type ColumnId } from './lanes.ts';
 import type { BoardPolicy } from './policy.ts';
@@ -51,6 +51,7 @@ function sameFields(a: Note, b: Note): boolean {
 		return a.stride.join() === b.stride.join() && a.likelihood === b.likelihood && a.impact === b.impact && a.status === b.status;
 	}
 	if (a.kind === 'mitigation' && b.kind === 'mitigation') return a.owner === b.owner && a.status === b.status;
+	if (a.kind === 'agent' && b.kind === 'agent') return a.motivation === b.motivation && a.capability === b.capability;
 	return true;
 }
 
@@ -70,6 +71,7 @@ export class BoardStore {
 	#fields = $state(0);
 	#text = $state(0);
 	#links = $state.raw<readonly Link[]>([]);
+	#scope = $state('');
 	#linked = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
 	/** Bumps when votes were re-read (the tally below is recounted from it and the budget). */
 	#votes = $state(0);
@@ -103,6 +105,7 @@ export class BoardStore {
 		this.#policy = policy;
 		for (const note of listNotes(doc)) this.#cells.set(note.id, new NoteCell(note));
 		this.#refreshSummaries();
+		this.#scope = readScope(doc);
 		this.#unsubscribe = onBoardChange(doc, this.#onChange);
 	}
 
@@ -136,16 +139,25 @@ export class BoardStore {
 		return untrack(() => [...this.#cells.values()].map((cell) => cell.note));
 	}
 
+	/** The workshop's scope (question 1), as the document holds it now. */
+	get scope(): string {
+		return this.#scope;
+	}
+
 	get links(): readonly Link[] {
 		return this.#links;
 	}
-	/** Ids of the notes linked to this one (threat <-> mitigation). */
-	linkedIds(id: string): readonly string[] {
-		return this.#linked.get(id) ?? [];
+	/** Ids of the notes linked to this one by `kind` (threat <-> mitigation, asset or agent). */
+	linkedIds(id: string, kind: NoteLinkKind = 'mitigates'): readonly string[] {
+		return this.#linked.get(linkIndexKey(kind, id)) ?? [];
 	}
-	linkedNotes(id: string): Note[] {
+	/** Ids of the diagram elements a note is tied to (canvas links, the element may be gone). */
+	linkedElementIds(id: string): readonly string[] {
+		return this.#linked.get(linkIndexKey('canvas', id)) ?? [];
+	}
+	linkedNotes(id: string, kind: NoteLinkKind = 'mitigates'): Note[] {
 		const notes: Note[] = [];
-		for (const other of this.linkedIds(id)) {
+		for (const other of this.linkedIds(id, kind)) {
 			const cell = this.#cells.get(other);
 			if (cell) notes.push(cell.note);
 		}
@@ -182,6 +194,7 @@ export class BoardStore {
 	#onChange = (changes: BoardChanges, transaction: Y.Transaction): void => {
 		let structural = false;
 		let burst = false;
+		if (changes.meta) this.#scope = readScope(this.doc);
 		if (changes.notes) {
 			let fields = false;
 			let text = false;
@@ -244,7 +257,11 @@ export class BoardStore {
 	}
 }
 
-/** Other endpoints per note, reusing the previous arrays where nothing changed (no re-render). */
+function linkIndexKey(kind: LinkKind, id: string): string {
+	return `${kind}|${id}`;
+}
+
+/** Other endpoints per note and link kind, reusing the previous arrays where nothing changed (no re-render). */
 function linkIndex(links: readonly Link[], previous: ReadonlyMap<string, readonly string[]>): Map<string, readonly string[]> {
 	const next = new Map<string, string[]>();
 	const add = (from: string, to: string) => {
@@ -253,9 +270,13 @@ function linkIndex(links: readonly Link[], previous: ReadonlyMap<string, readonl
 		else next.set(from, [to]);
 	};
 	for (const link of links) {
-		if (link.kind !== 'mitigates') continue;
-		add(link.threatId, link.mitigationId);
-		add(link.mitigationId, link.threatId);
+		if (link.kind === 'canvas') {
+			add(linkIndexKey('canvas', link.noteId), link.elementId);
+			continue;
+		}
+		const other = noteLinkOtherId(link);
+		add(linkIndexKey(link.kind, link.threatId), other);
+		add(linkIndexKey(link.kind, other), link.threatId);
 	}
 	const result = new Map<string, readonly string[]>();
 	for (const [id, list] of next) {

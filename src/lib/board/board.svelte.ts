@@ -13,6 +13,8 @@ import type { Person } from '#shared/person';
 import { BoardActions } from './board-actions.ts';
 import { BoardStore } from './board-store.svelte.ts';
 import { BoardView } from './board-view.svelte.ts';
+import { DiagramIndex } from './diagram-index.svelte.ts';
+import type { LinkTab } from './link-candidates.ts';
 import { Feedback } from './feedback.svelte.ts';
 import { focusColumn, focusNote, type FocusPart } from './focus.ts';
 import { COLUMN_IDS, LANES, PARKING_LOT, canDropInto, columnOf, laneSpec, type ColumnId } from './lanes.ts';
@@ -37,6 +39,8 @@ export class Board {
 	readonly view: BoardView;
 	readonly undo: BoardUndo;
 	readonly actions: BoardActions;
+	/** The diagram's items with their references (E1, F1, B1), for the element picker and chips. */
+	readonly diagram: DiagramIndex;
 	readonly feedback = new Feedback();
 	/** What the board may do now (reactive: it follows the facilitator). */
 	readonly policy: BoardPolicy;
@@ -45,7 +49,14 @@ export class Board {
 
 	/** The note whose link picker is open. */
 	linking = $state<string | null>(null);
+	/** The picker's tab (what to link the note to); null: the first tab for the note's kind. */
+	linkTab = $state<LinkTab | null>(null);
 	helpOpen = $state(false);
+	/**
+	 * The lanes shown whole on screen, when the board is too narrow for all of them (beside the
+	 * diagram): the lane switcher then offers the rest. Null while every lane fits.
+	 */
+	lanesInView = $state.raw<ReadonlySet<ColumnId> | null>(null);
 	/** A threat whose risk someone is accepting or transferring: the decision dialog asks who, why, until when. */
 	deciding = $state<{ id: string; status: DecidedStatus } | null>(null);
 	/** The note being dragged (drop targets check its kind), and where it would land now. */
@@ -86,6 +97,7 @@ export class Board {
 		this.view = new BoardView(this.store, policy.focus, () => policy.spotlight);
 		this.undo = new BoardUndo(session.doc);
 		this.actions = new BoardActions(session.doc, this.undo, voterId);
+		this.diagram = new DiagramIndex(session.doc);
 	}
 
 	/** Observers, people refused by the server, and everyone the facilitator's lock holds. */
@@ -107,6 +119,7 @@ export class Board {
 		this.setEditing(null);
 		this.undo.destroy();
 		this.store.destroy();
+		this.diagram.destroy();
 		this.feedback.dismiss();
 	}
 
@@ -143,6 +156,28 @@ export class Board {
 		this.feedback.showToast(label, { label: 'Undo', run: () => void this.#restore(removed.step, removed.deleted) });
 		if (neighbour) await this.#focus(neighbour.id);
 		else await focusColumn(column);
+	}
+
+	/** Opens the link picker on a note (at a tab), for people who may write. */
+	openLinks(id: string, tab: LinkTab | null = null): void {
+		if (!this.canWrite) return;
+		this.linkTab = tab;
+		this.linking = id;
+	}
+
+	/** A copy of a note right after it, with the same links; in a silent round a threat cannot be copied onto the board. */
+	async duplicateNote(id: string): Promise<void> {
+		const author = this.#author();
+		const note = this.store.cell(id)?.note;
+		if (!note || !author || !this.canWrite) return;
+		if (this.policy.becomesDraft({ kind: note.kind, question: note.question })) {
+			this.feedback.showToast('During a silent round new threats stay private: write it as a draft.');
+			return;
+		}
+		const copy = this.actions.duplicate(id, author);
+		if (!copy) return;
+		this.feedback.announce(`${NOTE_KIND_LABELS[note.kind]} duplicated with its links. Type to change its text.`);
+		await this.#focus(copy, 'text');
 	}
 
 	/**

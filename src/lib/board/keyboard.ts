@@ -97,7 +97,7 @@ export const SHORTCUTS: readonly ShortcutHelp[] = [
 	{ keys: 'Alt + ↑ ↓', action: 'Move the note up or down' },
 	{ keys: 'Alt + ← →', action: 'Move the note to another lane' },
 	{ keys: 'V  /  Shift + V', action: 'Add or take back a vote' },
-	{ keys: 'L', action: 'Link threats and mitigations' },
+	{ keys: 'L', action: 'Link the note to diagram elements or to other notes' },
 	{ keys: 'Delete', action: 'Delete the note (undo from the toast)' },
 	{ keys: 'Ctrl + Z', action: 'Undo your last change' },
 	{ keys: 'Ctrl + Shift + Z  /  Ctrl + Y', action: 'Redo' },

@@ -15,6 +15,8 @@ export class LaneWindow {
 	 */
 	scrollTop = $state(0);
 	viewport = $state(typeof window === 'undefined' ? 0 : window.innerHeight);
+	/** Height of what the scroller shows above the list (the first lane's scope), px. */
+	listTop = $state(0);
 	readonly #heights = new Map<string, number>();
 	#measured = $state(0);
 	#observer: ResizeObserver | undefined;
@@ -31,8 +33,8 @@ export class LaneWindow {
 		return computeWindow({
 			count: ids.length,
 			heightOf: (index) => this.#heights.get(ids[index]),
-			top: this.scrollTop,
-			bottom: this.scrollTop + this.viewport,
+			top: this.scrollTop - this.listTop,
+			bottom: this.scrollTop + this.viewport - this.listTop,
 			pinned: pins
 		});
 	}

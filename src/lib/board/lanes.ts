@@ -35,8 +35,8 @@ export const LANES: readonly LaneSpec[] = [
 		question: 2,
 		prompt: QUESTIONS[2],
 		short: 'Threats',
-		kinds: ['threat'],
-		summary: 'Threats',
+		kinds: ['threat', 'agent'],
+		summary: 'Threats · agents',
 		empty: 'List threats against each part. STRIDE helps you cover the ground.'
 	},
 	{

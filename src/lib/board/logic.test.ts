@@ -140,7 +140,7 @@ describe('link candidates', () => {
 	it('lists the other kind, linked first, filtered by text', () => {
 		const t = threat('t', 'a');
 		const notes = [mitigation('m1', 'a', 'Zeta'), mitigation('m2', 'b', 'Alpha'), threat('t2', 'b')];
-		expect(linkCandidates(t, notes, '', new Set(['m1'])).map((n) => n.id)).toEqual(['m1', 'm2']);
-		expect(linkCandidates(t, notes, 'alp', new Set()).map((n) => n.id)).toEqual(['m2']);
+		expect(linkCandidates(t, 'mitigates', notes, '', new Set(['m1'])).map((n) => n.id)).toEqual(['m1', 'm2']);
+		expect(linkCandidates(t, 'mitigates', notes, 'alp', new Set()).map((n) => n.id)).toEqual(['m2']);
 	});
 });

@@ -5,10 +5,11 @@
  * The canvas does not import the board: it tells whoever listens (onNoteAdded) about notes it adds.
  */
 import { createContext } from 'svelte';
-import { authorFields, readNote } from '#shared/board/doc';
+import { authorFields, isElementOnCanvas, readNote } from '#shared/board/doc';
+import { onCanvasChange } from '#shared/canvas/elements';
 import { addLink, createLinkedThreat, removeLink } from '#shared/board/links';
 import { linkId, type StrideLetter } from '#shared/board/schema';
-import type { DfdKind } from '#shared/canvas/dfd';
+import type { DfdElementKind, DfdKind } from '#shared/canvas/dfd';
 import type { Person } from '#shared/person';
 import { USER_ORIGIN } from '$lib/sync/origin.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
@@ -141,6 +142,44 @@ export class CanvasController {
 		}, USER_ORIGIN);
 		return changed;
 	}
+
+	/**
+	 * Places a board note on the diagram as a new element named after it (a component as a
+	 * process), and ties the note to it. Resolves with the element's id, or undefined when the
+	 * canvas is not there or read-only.
+	 */
+	async placeNote(noteId: string, kind: DfdElementKind, text: string): Promise<string | undefined> {
+		if (this.#session.readOnly || !this.#handle) return undefined;
+		const label = (text.trim().split('\n')[0] ?? '').slice(0, MAX_PLACED_LABEL_LENGTH);
+		this.onReveal?.();
+		const elementId = this.#handle.placeNamed(kind, label);
+		const doc = this.#session.doc;
+		if (!elementId || !(await onCanvasSoon(doc, elementId))) return undefined;
+		const linked = doc.transact(() => addLink(doc, { kind: 'canvas', noteId, elementId }), USER_ORIGIN);
+		return linked.ok ? elementId : undefined;
+	}
+}
+
+/** How long a placed shape may take to reach the document (tldraw hands changes over once per frame). */
+const PLACED_SHAPE_TIMEOUT_MS = 2_000;
+/** A note's text as a shape's label: its first line, cut to this many characters. */
+const MAX_PLACED_LABEL_LENGTH = 120;
+
+/** Resolves true once the element is in the document, false after the timeout. */
+function onCanvasSoon(doc: BoardSession['doc'], id: string): Promise<boolean> {
+	if (isElementOnCanvas(doc, id)) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const stop = onCanvasChange(doc, (changed) => {
+			if (!changed.has(id) || !isElementOnCanvas(doc, id)) return;
+			finish(true);
+		});
+		const timer = setTimeout(() => finish(false), PLACED_SHAPE_TIMEOUT_MS);
+		function finish(found: boolean) {
+			clearTimeout(timer);
+			stop();
+			resolve(found);
+		}
+	});
 }
 
 export const [getCanvasControllerOrThrow, setCanvasController] = createContext<CanvasController>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { fork, sync } from '../../helpers/ydocs.ts';
 import {
 	canvasMap,
 	createNote,
@@ -25,18 +26,6 @@ import { castVote, effectiveVotes, votesFor } from '../../../src/lib/shared/boar
 import { linkId } from '../../../src/lib/shared/board/schema.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
-
-function sync(...docs: Y.Doc[]): void {
-	for (const from of docs) {
-		for (const to of docs) if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
-	}
-}
-
-function fork(doc: Y.Doc): Y.Doc {
-	const copy = new Y.Doc();
-	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-	return copy;
-}
 
 function board() {
 	const doc = new Y.Doc();

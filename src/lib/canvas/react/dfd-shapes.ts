@@ -12,9 +12,10 @@ const LOOKS: Record<DfdElementKind, GeoProps> = DFD_LOOKS;
 
 /**
  * Places a new element of `kind` in free space near the centre of the view (a trust boundary goes
- * around the selected elements, if any), selected and ready to name.
+ * around the selected elements, if any), selected and ready to name; with a `label`, named so
+ * already (a board note placed on the diagram).
  */
-export function placeDfdElement(editor: Editor, kind: DfdElementKind): TLShapeId {
+export function placeDfdElement(editor: Editor, kind: DfdElementKind, label?: string): TLShapeId {
 	const id = createShapeId();
 	const look = LOOKS[kind];
 	// A boundary drawn while elements are selected goes around them: that is what it is for.
@@ -26,13 +27,14 @@ export function placeDfdElement(editor: Editor, kind: DfdElementKind): TLShapeId
 		type: 'geo',
 		x,
 		y,
-		props: { ...look, ...(around ? { w: around.w, h: around.h } : {}), richText: toRichText('') },
+		props: { ...look, ...(around ? { w: around.w, h: around.h } : {}), richText: toRichText(label ?? '') },
 		meta: { [DFD_META_KEY]: kind }
 	});
 	if (kind === 'trust-boundary') editor.sendToBack([id]);
 	// Straight into naming it: the caret is in the new shape's label.
 	editor.select(id);
 	editor.zoomToSelectionIfOffscreen(40);
+	if (label !== undefined) return id;
 	editor.focus();
 	startEditingShapeWithRichText(editor, id, { selectAll: true });
 	return id;

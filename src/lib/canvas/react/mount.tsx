@@ -75,6 +75,8 @@ export interface CanvasMountOptions {
 
 export interface CanvasHandle {
 	place(kind: DfdElementKind): void;
+	/** Places an element already named (a board note put on the diagram); its id, or undefined when read-only. */
+	placeNamed(kind: DfdElementKind, label: string): string | undefined;
 	/** Switches to the arrow tool: a data flow is an arrow between two elements. */
 	startDataFlow(): void;
 	tagSelection(kind: DfdElementKind | null): void;
@@ -174,6 +176,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	return {
 		place(kind) {
 			if (editor && !editor.getIsReadonly()) placeDfdElement(editor, kind);
+		},
+		placeNamed(kind, label) {
+			return editor && !editor.getIsReadonly() ? placeDfdElement(editor, kind, label) : undefined;
 		},
 		startDataFlow() {
 			editor?.setCurrentTool('arrow');

@@ -144,7 +144,17 @@ export function setTitle(doc: Y.Doc, title: string): void {
 	metaMap(doc).set('title', Title.parse(title));
 }
 
-/** The scope description of the workshop (what system, which boundaries). */
+/** The scope alone ('' when missing or invalid), for the scope editor. */
+export function readScope(doc: Y.Doc): string {
+	const parsed = Scope.safeParse(metaMap(doc).get('scope'));
+	return parsed.success ? parsed.data : '';
+}
+
+/**
+ * The scope description of the workshop (what system, which boundaries). One plain value: the
+ * last writer wins, so an editor writes the whole text as someone types and shows others' texts
+ * as they arrive.
+ */
 export function setScope(doc: Y.Doc, scope: string): void {
 	metaMap(doc).set('scope', Scope.parse(scope));
 }

@@ -136,3 +136,15 @@ export function createLinkedThreat(doc: Y.Doc, input: LinkedThreatInput, element
 	});
 	return id;
 }
+
+/** The key of a note-to-note link from its threat and the note at its other end. */
+export function noteLinkId(kind: NoteLinkKind, threatId: string, otherId: string): string {
+	switch (kind) {
+		case 'mitigates':
+			return linkId({ kind, threatId, mitigationId: otherId });
+		case 'endangers':
+			return linkId({ kind, threatId, assetId: otherId });
+		case 'agent':
+			return linkId({ kind, threatId, agentId: otherId });
+	}
+}
