@@ -12,7 +12,7 @@ import { toMarkdown } from '#shared/export/markdown';
 import type { RoomSnapshot } from '#shared/export/snapshot';
 import { diffRooms } from '#shared/iterations/diff';
 import type { IterationDiffResponse, IterationInfo, IterationListResponse } from '#shared/iterations/api';
-import { MAX_ITERATIONS_PER_ROOM } from '#shared/iterations/api';
+import { MAX_ITERATIONS_PER_ROOM, StartIterationRequest } from '#shared/iterations/api';
 import { identifyFacilitator } from '../facilitation/keys.ts';
 import { freezeIteration, iterationInfo, readIteration, snapshotRoomNow } from '../iterations/iterations.ts';
 import type { Logger } from '../log.ts';
@@ -97,7 +97,9 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 				res.setHeader('Retry-After', '2');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'An iteration was just started. Try again in a moment.');
 			}
-			frozen = await freezeIteration(store, room, identity, now());
+			const body = StartIterationRequest.safeParse(req.body ?? {});
+			if (!body.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid iteration request', body.error.issues);
+			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now());
 		} finally {
 			rooms.release(roomId);
 		}

@@ -39,7 +39,9 @@ export async function snapshotRoomNow(rooms: RoomManager, record: RoomRecord, ex
 	}
 }
 
-function facilitatorName(room: Room, identity: FacilitatorIdentity): string {
+/** The name the facilitator gave (as with the start command), else the one the room knows them by. */
+function facilitatorName(room: Room, identity: FacilitatorIdentity, given: string | undefined): string {
+	if (given) return given;
 	const control = room.docs.control.doc;
 	if (identity.kind === 'co-facilitator') return readGrants(control).find((g) => g.grantId === identity.grantId)?.name ?? 'Co-facilitator';
 	return readFacilitatorName(control) ?? 'Facilitator';
@@ -50,13 +52,18 @@ function facilitatorName(room: Room, identity: FacilitatorIdentity): string {
  * The snapshot is one synchronous read of the documents, so an edit arriving meanwhile is either
  * in it or in the room after it (the next diff), never half in.
  */
-export async function freezeIteration(store: DocStore, room: Room, identity: FacilitatorIdentity, now: number): Promise<IterationInfo | undefined> {
+export async function freezeIteration(
+	store: DocStore,
+	room: Room,
+	by: { identity: FacilitatorIdentity; name: string | undefined },
+	now: number
+): Promise<IterationInfo | undefined> {
 	const snapshot = await snapshotLiveRoom(room, now);
 	// The iteration must not hold an edit the room itself could still lose in a crash.
 	await Promise.all([room.committed('board'), room.committed('control')]);
 	const data = await compress(JSON.stringify(snapshot));
 	const counts = countIteration(snapshot);
-	const startedBy = facilitatorName(room, identity);
+	const startedBy = facilitatorName(room, by.identity, by.name);
 	const number = await store.addIteration(
 		{ roomId: room.record.roomId, createdAt: now, startedBy, summary: JSON.stringify(counts), data },
 		MAX_ITERATIONS_PER_ROOM

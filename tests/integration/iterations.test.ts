@@ -22,11 +22,11 @@ afterEach(() => {
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 
-function startIteration(baseUrl: string, roomId: string, key?: string): Promise<Response> {
+function startIteration(baseUrl: string, roomId: string, key?: string, body: unknown = {}): Promise<Response> {
 	return fetch(`${baseUrl}/api/rooms/${roomId}/iterations`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-		body: '{}'
+		body: JSON.stringify(body)
 	});
 }
 
@@ -100,7 +100,8 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		expect(await report.text()).toContain('| Changed | T1 Replay of a checkout request | status: Open → Mitigated |');
 
 		// The next freeze is iteration 2, numbered after the one that survived the kill.
-		expect(await json<IterationInfo>(await startIteration(server.url, room.roomId, room.facilitatorKey), 201)).toMatchObject({ number: 2, counts: { threats: 1, mitigations: 1 } });
+		const second = await startIteration(server.url, room.roomId, room.facilitatorKey, { name: 'Ada' });
+		expect(await json<IterationInfo>(second, 201)).toMatchObject({ number: 2, startedBy: 'Ada', counts: { threats: 1, mitigations: 1 } });
 	});
 });
 
@@ -126,6 +127,8 @@ describe('who may start and read iterations', () => {
 		// A plain POST without JSON is refused before anything else (a cross-site form cannot send it).
 		const form = await fetch(`${server.url}/api/rooms/${room.roomId}/iterations`, { method: 'POST', headers: { authorization: `Bearer ${room.facilitatorKey}` } });
 		expect(form.status).toBe(415);
+		const badName = await startIteration(server.url, room.roomId, room.facilitatorKey, { name: 'x'.repeat(500), extra: true });
+		expect((await json<{ error: { code: string } }>(badName, 400)).error.code).toBe('invalid_request');
 		expect(await json<IterationInfo>(await startIteration(server.url, room.roomId, room.facilitatorKey), 201)).toMatchObject({ number: 1 });
 	});
 

@@ -9,12 +9,18 @@
  *
  * <id> is the room id or the observer id: whoever may export the room may read its iterations.
  */
+import { z } from 'zod';
 import { readDiagram } from '../canvas/diagram.ts';
+import { DisplayName } from '../person.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import type { RoomDiff } from './diff.ts';
 
 /** At most this many frozen iterations per room: each is a whole (compressed) snapshot. */
 export const MAX_ITERATIONS_PER_ROOM = 200;
+
+/** The body of POST .../iterations: the facilitator's display name, as the start command carries it. */
+export const StartIterationRequest = z.strictObject({ name: DisplayName.optional() });
+export type StartIterationRequest = z.infer<typeof StartIterationRequest>;
 
 /** What an iteration holds, counted when it is frozen. */
 export interface IterationCounts {
