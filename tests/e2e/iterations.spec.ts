@@ -65,7 +65,8 @@ test('iteration 2: a status change and a new element show in the other browser\'
 	await expect(ben.page.getByRole('button', { name: 'Start iteration 3' })).toHaveCount(0);
 	for (const [width, height] of [
 		[1280, 720],
-		[1440, 900]
+		[1440, 900],
+		[820, 1180]
 	] as const) {
 		await ben.page.setViewportSize({ width, height });
 		await ben.page.screenshot({ path: path.join(SCREENSHOTS, `iterations-changes-${width}.png`) });
