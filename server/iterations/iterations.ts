@@ -23,17 +23,13 @@ import type { RoomManager } from '../rooms/room-manager.ts';
 const compress = promisify(gzip);
 const decompress = promisify(gunzip);
 
-/** The snapshot of a loaded room now, after taking in what other instances stored. */
-export async function snapshotLiveRoom(room: Room, exportedAt: number): Promise<RoomSnapshot> {
-	await Promise.all([room.refresh('board'), room.refresh('control')]);
-	return snapshotRoom(room.docs.board.doc, room.docs.control.doc, { exportedAt });
-}
+const snapshotLoaded = (room: Room, exportedAt: number) => snapshotRoom(room.docs.board.doc, room.docs.control.doc, { exportedAt });
 
-/** Loads a room, snapshots it and lets it go. Rejects when the room cannot be loaded. */
+/** Loads a room, snapshots it as this instance holds it, and lets it go. Rejects when it cannot be loaded. */
 export async function snapshotRoomNow(rooms: RoomManager, record: RoomRecord, exportedAt: number): Promise<RoomSnapshot> {
 	const room = await rooms.acquire(record);
 	try {
-		return await snapshotLiveRoom(room, exportedAt);
+		return snapshotLoaded(room, exportedAt);
 	} finally {
 		rooms.release(record.roomId);
 	}
@@ -58,7 +54,10 @@ export async function freezeIteration(
 	by: { identity: FacilitatorIdentity; name: string | undefined },
 	now: number
 ): Promise<IterationInfo | undefined> {
-	const snapshot = await snapshotLiveRoom(room, now);
+	// What other instances stored and have not fanned out yet belongs in the iteration too (an
+	// export may be a moment behind; a frozen iteration is kept for good).
+	await Promise.all([room.refresh('board'), room.refresh('control')]);
+	const snapshot = snapshotLoaded(room, now);
 	// The iteration must not hold an edit the room itself could still lose in a crash.
 	await Promise.all([room.committed('board'), room.committed('control')]);
 	const data = await compress(JSON.stringify(snapshot));
