@@ -105,6 +105,34 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 	});
 });
 
+it('freezes what another instance sharing the store has stored, though no fan-out brought it over', { timeout: 30_000 }, async () => {
+	const schema = testSchema('iterations_shared');
+	const instances: TestServer[] = [];
+	try {
+		// PostgreSQL without Redis: the instances share the store and nothing else.
+		for (let i = 0; i < 2; i++) instances.push(await startTestServer({ LOG_LEVEL: 'silent', ...schema.env() }));
+		const [a, b] = instances;
+		const room = await createRoom(a.url, 'Shared');
+		const onB = connectClient(b.wsUrl, room.roomId);
+		clients.push(onB);
+		await synced(onB);
+		const client = await writer(a, room.roomId);
+		const threat = createNote(client.doc, { kind: 'threat', question: 2, text: 'Written through instance A', ...AUTHOR });
+		// A second client of A holding it means A stored it (updates are committed before they are sent).
+		const reader = connectClient(a.wsUrl, room.roomId);
+		clients.push(reader);
+		await waitUntil(() => listNotes(reader.doc).some((n) => n.id === threat), 'A stored the note', { docs: [reader.doc] });
+		expect(listNotes(onB.doc)).toEqual([]);
+
+		await json<IterationInfo>(await startIteration(b.url, room.roomId, room.facilitatorKey), 201);
+		const exported = parseRoomExport(await (await fetch(`${b.url}/api/rooms/${room.roomId}/iterations/1/export.json`)).text());
+		expect(exported.ok && exported.snapshot.notes.map((n) => n.id)).toEqual([threat]);
+	} finally {
+		for (const server of instances) await server.close();
+		await schema.drop();
+	}
+});
+
 describe('who may start and read iterations', () => {
 	let server: TestServer;
 	let room: CreateRoomResponse;
