@@ -22,6 +22,7 @@ import { sendError } from './errors.ts';
 import { creationLimits, metricsAccess, requireContentType, sameSiteWrites } from './guards.ts';
 import { createExportRouter } from './export-routes.ts';
 import { createImportRouter } from './import-routes.ts';
+import { createIterationRouter } from './iteration-routes.ts';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -110,6 +111,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	});
 
 	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
+	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log }));
 	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.

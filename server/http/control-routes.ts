@@ -9,7 +9,7 @@
  * in URLs, bodies or logs).
  */
 import { createHash } from 'node:crypto';
-import express, { type Request } from 'express';
+import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { ControlCommand, type ControlCommandResponse, type ServerTimeResponse } from '#shared/control/commands';
 import { isRoomId } from '#shared/ids';
@@ -21,6 +21,7 @@ import type { DocStore } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
+import { bearerKey } from './facilitator-auth.ts';
 
 export interface ControlRouterDeps {
 	store: DocStore;
@@ -36,12 +37,6 @@ const COMMAND_BURST = 30;
 const MAX_RATE_KEYS = 10_000;
 /** Commands that read what participants handed in (ballots tallied at close, picks, poll answers). */
 const SEALED_READING_COMMANDS = new Set<string>(['voting', 'end', 'reveal-estimates', 'poll']);
-
-function bearerKey(req: Request): string | undefined {
-	const header = req.headers.authorization;
-	const match = header ? /^Bearer\s+(\S+)$/.exec(header) : null;
-	return match?.[1];
-}
 
 export function createControlRouter(deps: ControlRouterDeps): express.Router {
 	const { store, rooms, log } = deps;

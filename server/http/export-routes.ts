@@ -9,8 +9,8 @@
  */
 import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
-import { snapshotRoom } from '#shared/export/snapshot';
 import { exportFileName, isExportFormat, renderExport, EXPORT_FORMATS } from '#shared/export/formats';
+import { snapshotRoomNow } from '../iterations/iterations.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
@@ -52,20 +52,15 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
-		let room;
+		const exportedAt = now();
+		let snapshot;
 		try {
-			room = await rooms.acquire(record);
+			snapshot = await snapshotRoomNow(rooms, record, exportedAt);
 		} catch (err) {
 			log.error('export: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
 			return sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
 		}
-		let body: string;
-		const exportedAt = now();
-		try {
-			body = renderExport(snapshotRoom(room.docs.board.doc, room.docs.control.doc, { exportedAt }), format);
-		} finally {
-			rooms.release(record.roomId);
-		}
+		const body = renderExport(snapshot, format);
 		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
 		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, exportedAt, format)}"`);
 		res.send(body);

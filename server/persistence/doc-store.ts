@@ -42,6 +42,27 @@ export interface StoredLog {
 	entries: Array<{ seq: number; update: Uint8Array }>;
 }
 
+/**
+ * A frozen iteration of a room (issue 15): the room's export snapshot at one moment, compressed
+ * by server/iterations. The store keeps `summary` and `data` opaque.
+ */
+export interface IterationRecord {
+	roomId: string;
+	createdAt: number;
+	/** Display name of the facilitator who started the next iteration. */
+	startedBy: string;
+	/** What it holds, as JSON text (counts), so a list needs no decompression. */
+	summary: string;
+	data: Uint8Array;
+}
+
+export interface StoredIteration extends IterationRecord {
+	/** 1, 2, ...: numbered per room in the order they were frozen. */
+	number: number;
+}
+
+export type IterationListing = Omit<StoredIteration, 'data'> & { bytes: number };
+
 export interface DocStore {
 	readonly kind: string;
 	/** Creates a room and its initial documents atomically. */
@@ -63,6 +84,15 @@ export interface DocStore {
 	 * number of entries folded.
 	 */
 	compact(key: DocKey, fold: (stored: StoredLog) => Uint8Array): Promise<number>;
+	/**
+	 * Stores an iteration under the room's next number, atomically with several writers; resolves
+	 * with that number, or undefined when the room already holds `maxPerRoom` iterations.
+	 * Durable once resolved, like appendUpdates.
+	 */
+	addIteration(iteration: IterationRecord, maxPerRoom: number): Promise<number | undefined>;
+	/** A room's iterations without their data, oldest first. */
+	listIterations(roomId: string): Promise<IterationListing[]>;
+	getIteration(roomId: string, number: number): Promise<StoredIteration | undefined>;
 	/** Cheap liveness probe for /healthz. */
 	ping(): Promise<void>;
 	close(): Promise<void>;

@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type { DocKey, DocStore, PendingUpdate, StoredDoc, StoredLog } from './doc-store.ts';
-import { toRoom, type RoomRow } from './room-row.ts';
+import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
 
 export interface PostgresStoreOptions {
 	connectionString: string;
@@ -48,7 +48,8 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 	const t = {
 		rooms: `"${schema}".rooms`,
 		snapshots: `"${schema}".doc_snapshots`,
-		updates: `"${schema}".doc_updates`
+		updates: `"${schema}".doc_updates`,
+		iterations: `"${schema}".iterations`
 	};
 	const ddl = `
 		CREATE SCHEMA IF NOT EXISTS "${schema}";
@@ -71,7 +72,16 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 			doc_name text NOT NULL,
 			data bytea NOT NULL
 		);
-		CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t.updates} (room_id, doc_name, seq);`;
+		CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t.updates} (room_id, doc_name, seq);
+		CREATE TABLE IF NOT EXISTS ${t.iterations} (
+			room_id text NOT NULL,
+			number integer NOT NULL,
+			created_at bigint NOT NULL,
+			started_by text NOT NULL,
+			summary text NOT NULL,
+			data bytea NOT NULL,
+			PRIMARY KEY (room_id, number)
+		);`;
 
 	let closed = false;
 	let ready: Promise<void> | null = null;
@@ -116,6 +126,8 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 	}
 
 	const docLock = (key: DocKey) => `threatboard-doc:${schema}:${key.roomId}:${key.docName}`;
+	const iterationLock = (roomId: string) => `threatboard-iterations:${schema}:${roomId}`;
+	const iterationColumns = 'room_id, number, created_at, started_by, summary, octet_length(data) AS bytes';
 
 	return {
 		kind: 'postgres',
@@ -206,6 +218,31 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 				await client.query(`DELETE FROM ${t.updates} WHERE seq = ANY($1::bigint[])`, [entries.rows.map((r) => r.seq)]);
 				return entries.rows.length;
 			});
+		},
+		async addIteration(iteration, maxPerRoom) {
+			// Two instances freezing one room at once take turns, so each gets its own number.
+			return transaction(async (client) => {
+				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [iterationLock(iteration.roomId)]);
+				const last = await client.query<{ n: number }>(`SELECT coalesce(max(number), 0) AS n FROM ${t.iterations} WHERE room_id = $1`, [iteration.roomId]);
+				const number = Number(last.rows[0].n) + 1;
+				if (number > maxPerRoom) return undefined;
+				await client.query(
+					`INSERT INTO ${t.iterations} (room_id, number, created_at, started_by, summary, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+					[iteration.roomId, number, iteration.createdAt, iteration.startedBy, iteration.summary, bytes(iteration.data)]
+				);
+				return number;
+			});
+		},
+		async listIterations(roomId) {
+			const rows = await query<IterationRow>(`SELECT ${iterationColumns} FROM ${t.iterations} WHERE room_id = $1 ORDER BY number`, [roomId]);
+			return rows.map(toIterationListing);
+		},
+		async getIteration(roomId, number) {
+			const [row] = await query<IterationRow & { data: Buffer }>(
+				`SELECT ${iterationColumns}, data FROM ${t.iterations} WHERE room_id = $1 AND number = $2`,
+				[roomId, number]
+			);
+			return row && { ...toIterationListing(row), data: row.data };
 		},
 		async countRooms() {
 			return Number((await query<{ n: string }>(`SELECT count(*) AS n FROM ${t.rooms}`))[0].n);

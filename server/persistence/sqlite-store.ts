@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
+import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
-import { toRoom, type RoomRow } from './room-row.ts';
+import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -33,6 +33,15 @@ CREATE TABLE IF NOT EXISTS doc_updates (
 	data BLOB NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (room_id, doc_name, seq);
+CREATE TABLE IF NOT EXISTS iterations (
+	room_id TEXT NOT NULL,
+	number INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	started_by TEXT NOT NULL,
+	summary TEXT NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (room_id, number)
+) STRICT;
 `;
 
 /** Size the WAL file is truncated to after a checkpoint lets it restart. */
@@ -72,6 +81,16 @@ export function createSqliteStore(dataDir: string): DocStore {
 		'INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data'
 	);
 	const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND doc_name = ? AND seq <= ?');
+	const lastIteration = db.prepare<[string], { n: number }>('SELECT coalesce(max(number), 0) AS n FROM iterations WHERE room_id = ?');
+	const insertIteration = db.prepare(
+		'INSERT INTO iterations (room_id, number, created_at, started_by, summary, data) VALUES (?, ?, ?, ?, ?, ?)'
+	);
+	const selectIterations = db.prepare<[string], IterationRow>(
+		'SELECT room_id, number, created_at, started_by, summary, length(data) AS bytes FROM iterations WHERE room_id = ? ORDER BY number'
+	);
+	const selectIteration = db.prepare<[string, number], IterationRow & { data: Buffer }>(
+		'SELECT room_id, number, created_at, started_by, summary, length(data) AS bytes, data FROM iterations WHERE room_id = ? AND number = ?'
+	);
 	const ping = db.prepare('SELECT 1');
 	const countRooms = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rooms');
 
@@ -93,6 +112,14 @@ export function createSqliteStore(dataDir: string): DocStore {
 		upsertSnapshot.run(key.roomId, key.docName, fold({ snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) }));
 		deleteUpdates.run(key.roomId, key.docName, rows[rows.length - 1].seq);
 		return rows.length;
+	});
+
+	// Synchronous: nothing can take the same number in between.
+	const addIterationTx = db.transaction((it: IterationRecord, maxPerRoom: number): number | undefined => {
+		const last = lastIteration.get(it.roomId)!.n;
+		if (last >= maxPerRoom) return undefined;
+		insertIteration.run(it.roomId, last + 1, it.createdAt, it.startedBy, it.summary, it.data);
+		return last + 1;
 	});
 
 	let closed = false;
@@ -135,6 +162,19 @@ export function createSqliteStore(dataDir: string): DocStore {
 		async compact(key, fold) {
 			open();
 			return compactTx(key, fold);
+		},
+		async addIteration(iteration, maxPerRoom) {
+			open();
+			return addIterationTx(iteration, maxPerRoom);
+		},
+		async listIterations(roomId) {
+			open();
+			return selectIterations.all(roomId).map(toIterationListing);
+		},
+		async getIteration(roomId, number) {
+			open();
+			const row = selectIteration.get(roomId, number);
+			return row && { ...toIterationListing(row), data: row.data };
 		},
 		async countRooms() {
 			open();

@@ -33,6 +33,9 @@ export function unavailableOnFailure(store: DocStore): DocStore {
 		loadDoc: wrap(store.loadDoc.bind(store)),
 		appendUpdates: wrap(store.appendUpdates.bind(store)),
 		compact: wrap(store.compact.bind(store)),
+		addIteration: wrap(store.addIteration.bind(store)),
+		listIterations: wrap(store.listIterations.bind(store)),
+		getIteration: wrap(store.getIteration.bind(store)),
 		ping: wrap(store.ping.bind(store)),
 		close: store.close.bind(store)
 	};

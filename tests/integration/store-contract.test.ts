@@ -272,6 +272,42 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await keysOf(writers[0], key)).toEqual(expected);
 	});
 
+	it('numbers iterations per room, lists them without data and keeps them across reopen', async () => {
+		const store = openStore();
+		const [a, b] = [room(), room()];
+		await store.createRoom(a, []);
+		await store.createRoom(b, []);
+		const iteration = (roomId: string, n: number) => ({
+			roomId, createdAt: 1_700_000_000_000 + n, startedBy: `Facilitator ${n}`, summary: `{"notes":${n}}`, data: new Uint8Array([n, 0, 255])
+		});
+		expect(await store.addIteration(iteration(a.roomId, 1), 3)).toBe(1);
+		expect(await store.addIteration(iteration(b.roomId, 7), 3)).toBe(1);
+		expect(await store.addIteration(iteration(a.roomId, 2), 3)).toBe(2);
+		expect(await store.listIterations(a.roomId)).toEqual([
+			{ roomId: a.roomId, number: 1, createdAt: 1_700_000_000_001, startedBy: 'Facilitator 1', summary: '{"notes":1}', bytes: 3 },
+			{ roomId: a.roomId, number: 2, createdAt: 1_700_000_000_002, startedBy: 'Facilitator 2', summary: '{"notes":2}', bytes: 3 }
+		]);
+		await store.close();
+		const reopened = openStore();
+		const got = await reopened.getIteration(a.roomId, 2);
+		expect(got && { ...got, data: [...got.data] }).toEqual({ ...iteration(a.roomId, 2), number: 2, bytes: 3, data: [2, 0, 255] });
+		expect(await reopened.getIteration(b.roomId, 2)).toBeUndefined();
+		expect(await reopened.getIteration('no-such-room', 1)).toBeUndefined();
+		expect((await reopened.listIterations(b.roomId)).map((i) => i.startedBy)).toEqual(['Facilitator 7']);
+	});
+
+	it('gives concurrent iterations of one room distinct numbers, up to the limit per room', async () => {
+		const [one, two] = [openStore(), openStore()];
+		const record = room();
+		await one.createRoom(record, []);
+		const add = (store: DocStore, n: number) =>
+			store.addIteration({ roomId: record.roomId, createdAt: n, startedBy: 'F', summary: '{}', data: new Uint8Array([n]) }, 6);
+		const numbers = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => add(n % 2 ? one : two, n)));
+		expect(numbers.filter((n) => n !== undefined).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(numbers.filter((n) => n === undefined)).toHaveLength(2);
+		expect((await two.listIterations(record.roomId)).map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
 	it('answers ping while open', async () => {
 		const store = openStore();
 		await expect(store.ping()).resolves.toBeUndefined();

@@ -1,0 +1,152 @@
+/**
+ * Iterations over HTTP (issue 15; shapes and routes in src/lib/shared/iterations/api.ts). The
+ * facilitator starts the next iteration with the facilitator key; whoever may export the room
+ * (its room id or observer id, as export-routes.ts) may list, export and diff its iterations.
+ * Unknown rooms and iterations are 404 alike, so nothing tells one room's iterations from another's.
+ */
+import express, { type Request, type Response } from 'express';
+import { ApiErrorCode } from '#shared/wire/api';
+import { isRoomId } from '#shared/ids';
+import { EXPORT_FORMATS, exportFileName, isExportFormat, renderExport } from '#shared/export/formats';
+import { toMarkdown } from '#shared/export/markdown';
+import type { RoomSnapshot } from '#shared/export/snapshot';
+import { diffRooms } from '#shared/iterations/diff';
+import type { IterationDiffResponse, IterationInfo, IterationListResponse } from '#shared/iterations/api';
+import { MAX_ITERATIONS_PER_ROOM, StartIterationRequest } from '#shared/iterations/api';
+import { identifyFacilitator } from '../facilitation/keys.ts';
+import { freezeIteration, iterationInfo, readIteration, snapshotRoomNow } from '../iterations/iterations.ts';
+import type { Logger } from '../log.ts';
+import { errorMessage, roomTag } from '../log.ts';
+import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import { RateLimiter } from '../rate-limit.ts';
+import { resolveRoom } from '../rooms/resolve.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import { sendError } from './errors.ts';
+import { bearerKey } from './facilitator-auth.ts';
+
+export interface IterationRouterDeps {
+	store: DocStore;
+	rooms: RoomManager;
+	log: Logger;
+	/** The server clock (ms since the epoch); tests pass a fixed one. */
+	now?: () => number;
+}
+
+/** Reads per room per second (with bursts): each one decompresses or renders a whole room. */
+const READS_PER_SECOND = 5;
+const READ_BURST = 20;
+/** Freezes per room: a facilitator double-clicking gets one iteration, not a flood of them. */
+const FREEZES_PER_SECOND = 0.5;
+const FREEZE_BURST = 2;
+const MAX_RATE_KEYS = 10_000;
+/** 1 to 999,999,999: a whole number, no sign, no leading zero, no exponent. */
+const ITERATION_NUMBER = /^[1-9][0-9]{0,8}$/;
+
+const NO_WORKSHOP = 'no such workshop';
+
+export function createIterationRouter(deps: IterationRouterDeps): express.Router {
+	const { store, rooms, log } = deps;
+	const now = deps.now ?? Date.now;
+	const reads = new RateLimiter({ perSecond: READS_PER_SECOND, burst: READ_BURST, maxKeys: MAX_RATE_KEYS });
+	const freezes = new RateLimiter({ perSecond: FREEZES_PER_SECOND, burst: FREEZE_BURST, maxKeys: MAX_RATE_KEYS });
+	const router = express.Router();
+
+	/** The room `id` opens, within its read rate; else an error was sent and the result is undefined. */
+	async function readable(req: Request, res: Response): Promise<RoomRecord | undefined> {
+		const record = (await resolveRoom(store, String(req.params.id)))?.record;
+		if (!record) return void sendError(res, 404, ApiErrorCode.NotFound, NO_WORKSHOP);
+		if (!reads.take(record.roomId)) {
+			res.setHeader('Retry-After', '1');
+			return void sendError(res, 429, ApiErrorCode.RateLimited, 'Too many requests for this workshop at once. Try again in a moment.');
+		}
+		return record;
+	}
+
+	/** The iteration named by a path parameter, read and validated; else an error was sent. */
+	async function iteration(record: RoomRecord, value: string, res: Response): Promise<RoomSnapshot | undefined> {
+		if (!ITERATION_NUMBER.test(value)) return void sendError(res, 400, ApiErrorCode.InvalidRequest, 'An iteration is a whole number from 1.');
+		const snapshot = await readIteration(store, record.roomId, Number(value));
+		if (!snapshot) return void sendError(res, 404, ApiErrorCode.NotFound, `This workshop has no iteration ${value}.`);
+		return snapshot;
+	}
+
+	/** The room now; sends 503 and resolves undefined when it cannot be loaded. */
+	async function live(record: RoomRecord, res: Response): Promise<RoomSnapshot | undefined> {
+		try {
+			return await snapshotRoomNow(rooms, record, now());
+		} catch (err) {
+			log.error('iterations: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
+			return void sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
+		}
+	}
+
+	router.post('/rooms/:roomId/iterations', async (req, res) => {
+		const { roomId } = req.params;
+		if (!isRoomId(roomId)) return sendError(res, 404, ApiErrorCode.NotFound, NO_WORKSHOP);
+		const key = bearerKey(req);
+		if (!key) return sendError(res, 403, ApiErrorCode.Forbidden, 'Only a facilitator can start the next iteration, and this browser holds no facilitator key.');
+		const record = await store.getRoom(roomId);
+		if (!record) return sendError(res, 404, ApiErrorCode.NotFound, NO_WORKSHOP);
+		const room = await rooms.acquire(record);
+		let frozen: IterationInfo | undefined;
+		try {
+			const identity = identifyFacilitator(record, room.docs.control.doc, key);
+			if (!identity) return sendError(res, 403, ApiErrorCode.Forbidden, 'Only a facilitator can start the next iteration: your key is not (or no longer) a facilitator key of this workshop.');
+			// Counted once the key is good, so nobody without one can use up a facilitator's turns.
+			if (!freezes.take(roomId)) {
+				res.setHeader('Retry-After', '2');
+				return sendError(res, 429, ApiErrorCode.RateLimited, 'An iteration was just started. Try again in a moment.');
+			}
+			const body = StartIterationRequest.safeParse(req.body ?? {});
+			if (!body.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid iteration request', body.error.issues);
+			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now());
+		} finally {
+			rooms.release(roomId);
+		}
+		if (!frozen) return sendError(res, 409, ApiErrorCode.Conflict, `This workshop already keeps ${MAX_ITERATIONS_PER_ROOM} iterations, the most it may.`);
+		log.info('iteration frozen', { room: roomTag(roomId), number: frozen.number, bytes: frozen.bytes });
+		res.status(201).json(frozen satisfies IterationInfo);
+	});
+
+	router.get('/rooms/:id/iterations', async (req, res) => {
+		const record = await readable(req, res);
+		if (!record) return;
+		const iterations = (await store.listIterations(record.roomId)).map(iterationInfo);
+		res.json({ iterations, current: (iterations.at(-1)?.number ?? 0) + 1 } satisfies IterationListResponse);
+	});
+
+	router.get('/rooms/:id/iterations/:n/export.:format', async (req, res) => {
+		const { format } = req.params;
+		if (!isExportFormat(format)) {
+			return sendError(res, 404, ApiErrorCode.NotFound, `no such export format (use ${Object.keys(EXPORT_FORMATS).map((f) => `export.${f}`).join(', ')})`);
+		}
+		const record = await readable(req, res);
+		const snapshot = record && (await iteration(record, req.params.n, res));
+		if (!record || !snapshot) return;
+		const name = exportFileName(record.title, snapshot.exportedAt, format).replace(/(\.[a-z.]+)$/, `-iteration-${req.params.n}$1`);
+		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
+		res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+		res.send(renderExport(snapshot, format));
+	});
+
+	router.get('/rooms/:id/iterations/:n/diff', async (req, res) => {
+		const record = await readable(req, res);
+		const since = record && (await iteration(record, req.params.n, res));
+		const current = since && (await live(record, res));
+		if (!since || !current) return;
+		res.json({ since: Number(req.params.n), diff: diffRooms(since, current) } satisfies IterationDiffResponse);
+	});
+
+	router.get('/rooms/:id/iterations/:n/changes.md', async (req, res) => {
+		const record = await readable(req, res);
+		const since = record && (await iteration(record, req.params.n, res));
+		const current = since && (await live(record, res));
+		if (!record || !since || !current) return;
+		const number = Number(req.params.n);
+		res.setHeader('Content-Type', EXPORT_FORMATS.md.contentType);
+		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, current.exportedAt, 'md').replace(/\.md$/, `-since-iteration-${number}.md`)}"`);
+		res.send(toMarkdown(current, { changes: { iteration: number, diff: diffRooms(since, current) } }));
+	});
+
+	return router;
+}
