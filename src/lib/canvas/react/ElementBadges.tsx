@@ -66,6 +66,9 @@ export function createElementBadges(threatCounts: Atom<ReadonlyMap<string, numbe
 			},
 			[editor, threatCounts, marks]
 		);
+		// Zoomed out (a diagram beside the board on a laptop), a flow's mark shrinks to a symbol so it
+		// does not cover the shapes and labels around it.
+		const compact = useValue('compact flow marks', () => editor.getZoomLevel() < MIN_ZOOM_FOR_KIND_TAGS, [editor]);
 		return (
 			<div className="tb-badges" aria-hidden="true">
 				{badges.map((badge) => (
@@ -88,13 +91,13 @@ export function createElementBadges(threatCounts: Atom<ReadonlyMap<string, numbe
 						)}
 						{(badge.crossing > 0 || badge.incomplete) && (
 							<span
-								className={badge.incomplete ? 'tb-flow tb-incomplete' : 'tb-flow tb-crossing'}
+								className={`tb-flow ${badge.incomplete ? 'tb-incomplete' : 'tb-crossing'}${compact ? ' tb-compact' : ''}`}
 								data-flow-id={badge.id}
 								data-crossing={badge.crossing}
 								data-incomplete={badge.incomplete}
 								style={{ transform: `translate(calc(${(badge.x + badge.right) / 2}px - 50%), ${(badge.y + badge.bottom) / 2 + 6}px)` }}
 							>
-								{badge.incomplete ? 'loose end' : `crosses ${badge.crossing} boundar${badge.crossing === 1 ? 'y' : 'ies'}`}
+								{flowMark(badge, compact)}
 							</span>
 						)}
 						{badge.threats > 0 && (
@@ -112,4 +115,10 @@ export function createElementBadges(threatCounts: Atom<ReadonlyMap<string, numbe
 			</div>
 		);
 	};
+}
+
+/** A flow's mark: "crosses 2 boundaries" / "loose end", or "⇄2" / "⋯" when zoomed out. */
+function flowMark(badge: { crossing: number; incomplete: boolean }, compact: boolean): string {
+	if (badge.incomplete) return compact ? '⋯' : 'loose end';
+	return compact ? `⇄${badge.crossing}` : `crosses ${badge.crossing} boundar${badge.crossing === 1 ? 'y' : 'ies'}`;
 }
