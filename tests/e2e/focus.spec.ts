@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createNote } from '../../src/lib/shared/board/doc.ts';
-import { chooseName, connectionStatus, createRoom, joinBoard, lane, laneTexts, newUser, noteWithText, seedBoard } from './helpers.ts';
+import { chooseName, connectionStatus, createRoom, joinBoard, lane, laneTexts, newUser, noteWithText, publishScreenshot, seedBoard } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
 const WRONG = 'What can go wrong?';
@@ -24,6 +24,10 @@ test('the facilitator’s lane, pointer and sort reach every screen; a participa
 	await chooseName(ada.page, 'Ada');
 	await expect(connectionStatus(ada.page)).toContainText('Live');
 	await joinBoard(bo, room.links.participant, 'Bo');
+	// An observer follows the same focus, on a laptop screen.
+	const olivia = await newUser(browser);
+	await olivia.page.setViewportSize({ width: 1440, height: 900 });
+	await joinBoard(olivia, room.links.observer, 'Olivia');
 	const nowIn = (title: string) => lane(bo.page, title).getByTestId('lane-now');
 
 	// Nothing is marked before the workshop starts; then the current question's lane is.
@@ -35,6 +39,7 @@ test('the facilitator’s lane, pointer and sort reach every screen; a participa
 	await panel.getByTestId('next-question').click();
 	await expect(nowIn(WRONG)).toBeVisible();
 	await expect(bo.page.getByTestId('lane-now')).toHaveCount(1);
+	await expect(lane(olivia.page, WRONG).getByTestId('lane-now')).toBeVisible();
 
 	// The facilitator points everyone at the parking lot, which comes into view, and back.
 	await panel.getByRole('button', { name: 'Hide the facilitator panel' }).click();
@@ -55,6 +60,7 @@ test('the facilitator’s lane, pointer and sort reach every screen; a participa
 	await expect.poll(() => laneTexts(ada.page, WRONG)).toEqual(['Two votes', 'One vote', 'No votes']);
 	await expect.poll(() => laneTexts(bo.page, WRONG)).toEqual(['Two votes', 'One vote', 'No votes']);
 	await expect(bo.page.getByLabel(`Sort ${WRONG} by`)).toHaveValue('votes');
+	await expect.poll(() => laneTexts(olivia.page, WRONG)).toEqual(['Two votes', 'One vote', 'No votes']);
 
 	// Bo steps out by sorting for himself; the facilitator's screen stays as it was; Bo comes back.
 	await bo.page.getByLabel(`Sort ${WRONG} by`).selectOption('manual');
@@ -65,7 +71,8 @@ test('the facilitator’s lane, pointer and sort reach every screen; a participa
 	await expect.poll(() => laneTexts(bo.page, WRONG)).toEqual(['Two votes', 'One vote', 'No votes']);
 	await expect(bo.page.getByTestId('focus-rejoin')).toHaveCount(0);
 
-	for (const user of [ada, bo]) {
+	publishScreenshot('focus.png', await olivia.page.screenshot({ path: path.join(SCREENSHOTS, 'focus-observer.png') }));
+	for (const user of [ada, bo, olivia]) {
 		expect(user.errors, 'console errors').toEqual([]);
 		await user.context.close();
 	}

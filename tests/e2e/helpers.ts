@@ -19,6 +19,8 @@ export interface User {
 	page: Page;
 	/** Uncaught exceptions and console errors of this person's page, for tests that expect none. */
 	errors: string[];
+	/** Console warnings of this person's page (a normal load should log none). */
+	warnings: string[];
 }
 
 /** A separate browser context per person: own storage, own IndexedDB, no shared BroadcastChannel. */
@@ -30,11 +32,13 @@ export async function newUser(browser: Browser, base = baseUrl()): Promise<User>
 	});
 	const page = await context.newPage();
 	const errors: string[] = [];
+	const warnings: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
 	page.on('console', (message) => {
 		if (message.type() === 'error') errors.push(message.text());
+		if (message.type() === 'warning') warnings.push(message.text());
 	});
-	return { context, page, errors };
+	return { context, page, errors, warnings };
 }
 
 /** Seeds a room through the HTTP API (for tests where creating it through the UI is not the point). */

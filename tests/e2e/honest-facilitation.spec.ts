@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createNote } from '../../src/lib/shared/board/doc.ts';
-import { chooseName, connectionStatus, createRoom, joinBoard, newUser, noteWithText, seedBoard, type User } from './helpers.ts';
+import { chooseName, connectionStatus, createRoom, joinBoard, newUser, noteWithText, publishScreenshot, seedBoard, type User } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
 const WEBHOOK = 'Replay of the payment webhook';
@@ -171,7 +171,7 @@ test('a hidden voting round: every screen shows its own dots and how many have v
 		await expect(results.getByTestId('ranked-note').first()).toContainText(WEBHOOK);
 		await expect(results.getByTestId('ranked-note')).toHaveCount(2);
 	}
-	await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'voting-results.png') });
+	publishScreenshot('voting-results.png', await bo.page.screenshot({ path: path.join(SCREENSHOTS, 'voting-results.png') }));
 	await bo.page.getByTestId('voting-results').getByRole('button', { name: 'Hide' }).click();
 	await expect(bo.page.getByTestId('voting-results')).toHaveCount(0);
 	await expect(cem.page.getByTestId('voting-results')).toBeVisible();

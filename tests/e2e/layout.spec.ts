@@ -82,7 +82,31 @@ for (const size of SIZES) {
 			await expect(lane(ana.page, title)).toBeInViewport({ ratio: 0.99 });
 		}
 		await ana.page.screenshot({ path: test.info().outputPath(`workshop-${size.width}x${size.height}.png`) });
+
+		// The facilitator panel docks beside the board: it covers no card and no lane.
+		await ana.page.getByRole('button', { name: 'Facilitate' }).click();
+		const panel = ana.page.getByTestId('facilitator-panel');
+		await expect(panel).toBeVisible();
+		const covered = await ana.page.evaluate(() => {
+			const box = document.querySelector('[data-testid="facilitator-panel"]')!.getBoundingClientRect();
+			// What shows of a lane or card: its box clipped to the scrolled board.
+			const clip = document.querySelector('main.columns')!.getBoundingClientRect();
+			return [...document.querySelectorAll('[data-note-id], section[data-column]')]
+				.filter((el) => {
+					const r = el.getBoundingClientRect();
+					const left = Math.max(r.left, clip.left);
+					const right = Math.min(r.right, clip.right);
+					const top = Math.max(r.top, clip.top);
+					const bottom = Math.min(r.bottom, clip.bottom);
+					return left < right && top < bottom && left < box.right && right > box.left && top < box.bottom && bottom > box.top;
+				})
+				.map((el) => el.getAttribute('data-note-id') ?? `lane ${el.getAttribute('data-column')}`);
+		});
+		expect(covered).toEqual([]);
+		expect(await cutOff(ana.page)).toEqual([]);
+		await ana.page.screenshot({ path: test.info().outputPath(`workshop-panel-${size.width}x${size.height}.png`) });
 		expect(ana.errors).toEqual([]);
+		expect(ana.warnings, 'console warnings on a normal load').toEqual([]);
 		await ana.context.close();
 	});
 }
