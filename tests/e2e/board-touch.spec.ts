@@ -15,7 +15,7 @@ async function touchUser(browser: Parameters<Parameters<typeof test>[2]>[0]['bro
 	const page = await context.newPage();
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
-	return { context, page, errors };
+	return { context, page, errors, warnings: [] };
 }
 
 async function center(locator: Locator): Promise<{ x: number; y: number }> {

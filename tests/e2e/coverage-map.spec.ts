@@ -108,6 +108,9 @@ test('a lane threat attached to two shapes on the canvas shows in the other brow
 	// The cell lists its threats.
 	await mapCell(ben.page, 'shape:db', 'T').getByRole('button').click();
 	await expect(ben.page.getByTestId('cell-threats')).toContainText('T1 Order rows tampered in transit');
+	// A threat listed under a cell goes to its card on the board.
+	await ben.page.getByTestId('cell-threats').getByTestId('cell-threat').first().click();
+	await expect(ben.page.locator('[data-note-id]:focus')).toContainText('Order rows tampered in transit');
 
 	// Several shapes selected: one new threat linked to all of them.
 	await ana.page.getByRole('toolbar', { name: 'Selected shape' }).getByRole('button', { name: 'New threat for 2' }).click();
