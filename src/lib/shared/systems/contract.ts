@@ -10,7 +10,7 @@
  * every participant (and observer) of the referencing model reads the board, and a room id is the
  * edit link to that room.
  */
-import * as z from 'zod';
+import { z } from 'zod';
 import type * as Y from 'yjs';
 import { canvasMap } from '../board/doc.ts';
 import { DFD_META_KEY } from '../canvas/dfd.ts';
