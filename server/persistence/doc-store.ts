@@ -5,6 +5,7 @@
  * Contract: once appendUpdates resolves, the updates survive a crash of this process.
  */
 import type { DocName } from '#shared/wire/protocol';
+import type { SystemStore } from './system-store.ts';
 
 export interface RoomRecord {
 	roomId: string;
@@ -93,6 +94,8 @@ export interface DocStore {
 	/** A room's iterations without their data, oldest first. */
 	listIterations(roomId: string): Promise<IterationListing[]>;
 	getIteration(roomId: string, number: number): Promise<StoredIteration | undefined>;
+	/** Systems and their models (issue 15), in the same database. */
+	readonly systems: SystemStore;
 	/** Cheap liveness probe for /healthz. */
 	ping(): Promise<void>;
 	close(): Promise<void>;

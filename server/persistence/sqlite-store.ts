@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { createSqliteSystems } from './sqlite-systems.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -126,9 +127,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const open = () => {
 		if (closed) throw new Error('store is closed');
 	};
+	const systems = createSqliteSystems(db, open);
 
 	return {
 		kind: 'sqlite',
+		systems,
 		async createRoom(room, initialDocs) {
 			open();
 			createRoomTx(room, initialDocs);
