@@ -308,6 +308,46 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect((await two.listIterations(record.roomId)).map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
 	});
 
+	it('keeps systems and their models: one membership per room, a limit per system, removal kept across reopen', async () => {
+		const store = openStore();
+		const n = String(counter++).padStart(4, '0');
+		const system = { systemId: `sys-${n}-${'s'.repeat(15)}`, name: 'Shop', ownerKeyHash: `k${n}`.padEnd(64, 'c'), observerIdHash: `s${n}`.padEnd(64, 'd'), createdAt: 1 };
+		await store.systems.createSystem(system);
+		await expect(store.systems.createSystem({ ...system, systemId: `${system.systemId}x` })).rejects.toThrow();
+		expect(await store.systems.getSystem(system.systemId)).toEqual(system);
+		expect(await store.systems.getSystemByObserverHash(system.observerIdHash)).toEqual(system);
+		expect(await store.systems.renameSystem(system.systemId, 'Web shop')).toBe(true);
+		expect(await store.systems.renameSystem('no-such-system', 'x')).toBe(false);
+		const model = (ref: string, roomId: string, addedAt: number) => ({ systemId: system.systemId, modelRef: ref.padEnd(16, '0'), roomId, name: `Model ${ref}`, addedAt });
+		const other = { ...system, systemId: `${system.systemId}y`, observerIdHash: `t${n}`.padEnd(64, 'd') };
+		await store.systems.createSystem(other);
+
+		// Two writers adding at once: exactly two fit, and a room joins one system only.
+		const results = await Promise.all([
+			store.systems.addModel(model('a', `room-a-${n}`, 1), 2),
+			store.systems.addModel(model('b', `room-b-${n}`, 2), 2),
+			store.systems.addModel(model('c', `room-c-${n}`, 3), 2)
+		]);
+		expect(results.filter((r) => r === 'added')).toHaveLength(2);
+		expect(results.filter((r) => r === 'full')).toHaveLength(1);
+		const members = await store.systems.listModels(system.systemId);
+		expect(await store.systems.addModel({ ...model('d', members[0].roomId, 4), systemId: other.systemId }, 10)).toBe('taken');
+
+		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 99)).toBe(true);
+		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 100)).toBe(false);
+		expect(await store.systems.removeModel(other.systemId, members[1].modelRef, 100)).toBe(false);
+		expect(await store.systems.modelOfRoom(members[0].roomId)).toBeUndefined();
+		// Removed, the room may join a system again (under a new ref).
+		expect(await store.systems.addModel({ ...model('e', members[0].roomId, 5), systemId: other.systemId }, 10)).toBe('added');
+
+		await store.close();
+		const reopened = openStore();
+		expect((await reopened.systems.getSystem(system.systemId))?.name).toBe('Web shop');
+		expect(await reopened.systems.listModels(system.systemId)).toEqual([{ ...members[0], removedAt: 99 }, members[1]]);
+		expect(await reopened.systems.modelOfRoom(members[1].roomId)).toEqual(members[1]);
+		expect((await reopened.systems.modelOfRoom(members[0].roomId))?.systemId).toBe(other.systemId);
+	});
+
 	it('answers ping while open', async () => {
 		const store = openStore();
 		await expect(store.ping()).resolves.toBeUndefined();
