@@ -10,12 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { sleep } from './clients.ts';
+import { hocuspocusUrl } from './hocuspocus-wire.ts';
 
-export type ServerKind = 'ours' | 'reference';
-export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference'];
+/** ours; reference: the stock y-websocket server; hocuspocus: Hocuspocus 3.4 in memory. */
+export type ServerKind = 'ours' | 'reference' | 'hocuspocus';
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference', 'hocuspocus'];
+/** The main scenarios, which a default run also measures on Hocuspocus (all of them with --server=hocuspocus). */
+export const HOCUSPOCUS_SCENARIOS: ReadonlySet<string> = new Set(['edits-200', 'edits-100x5', 'edits-1000x5', 'cursors-50', 'cursors-200', 'late-join-10000', 'idle-1000']);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY: Record<ServerKind, string> = {
+	hocuspocus: path.join(ROOT, 'bench/hocuspocus-server.mjs'),
 	ours: path.join(ROOT, 'dist/server/index.js'),
 	reference: path.join(ROOT, 'bench/reference-server.mjs')
 };
@@ -84,7 +89,7 @@ const LOOPBACK_LOAD_ENV = {
 	MAX_CONNECTIONS_PER_IP: '1000000',
 	MAX_CONNECTIONS_PER_ROOM: '1000000',
 	MAX_HTTP_CONNECTIONS_PER_IP: '1000000',
-	ROOMS_PER_MINUTE_PER_IP: '1000000'
+	ROOMS_PER_MINUTE_PER_IP: '100000' // the most the server accepts
 };
 
 /**
@@ -168,7 +173,8 @@ export async function startServer(
 			const body = (await res.json()) as { roomId: string };
 			return body.roomId;
 		},
-		syncUrl: (roomId) => `ws://127.0.0.1:${port}/sync/${roomId}/board`,
+		syncUrl: (roomId) =>
+			kind === 'hocuspocus' ? hocuspocusUrl(`ws://127.0.0.1:${port}`, roomId) : `ws://127.0.0.1:${port}/sync/${roomId}/board`,
 		exited: () => exitCode !== undefined,
 		stop
 	};

@@ -1,5 +1,6 @@
 /** The scenario table: name, what it measures, how to run it in full and quick mode, and ratios. */
 import type { RunContext, Timing } from '../harness.ts';
+import { scaleOutScenarios } from './scale-out.ts';
 import { runCoverage } from './coverage.ts';
 import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
@@ -15,8 +16,11 @@ export interface Scenario {
 	ratioOf: string[];
 	/** Only our server can run it (several instances, long soak). */
 	oursOnly?: boolean;
-	/** Instances share PostgreSQL and Redis (a schema and channel prefix of the run's own). */
-	sharedServices?: boolean;
+	/**
+	 * Instances share PostgreSQL and Redis (a schema and channel prefix of the run's own); true is
+	 * 'postgres+redis', 'postgres' is the store alone.
+	 */
+	sharedServices?: boolean | 'postgres' | 'postgres+redis';
 	/** Runs only when asked for with --only. */
 	onlyOnRequest?: boolean;
 	/**
@@ -144,5 +148,6 @@ export const SCENARIOS: Scenario[] = [
 				rssSampleEverySeconds: 5
 			}),
 		ratioOf: []
-	}
+	},
+	...scaleOutScenarios(timing)
 ];
