@@ -214,7 +214,8 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 					snapshot: snapshotRows.rows[0]?.data ?? null,
 					entries: entries.rows.map((r) => ({ seq: Number(r.seq), update: r.data }))
 				};
-				const snapshot = fold(stored);
+				// The advisory lock is held while the fold runs (in a worker, for large documents).
+				const snapshot = await fold(stored);
 				await client.query(
 					`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
 					 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data`,

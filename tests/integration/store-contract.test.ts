@@ -234,6 +234,57 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await store.loadDoc(key)).toEqual(before);
 	});
 
+	it('compaction with a fold that takes its time keeps entries appended meanwhile in the log', async () => {
+		const store = openStore();
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		await store.appendUpdates([1, 2, 3].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		let folding!: () => void;
+		const foldStarted = new Promise<void>((resolve) => (folding = resolve));
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		const compaction = store.compact(key, async (stored) => {
+			folding();
+			await released; // as a fold in a worker thread: the store goes on meanwhile
+			return foldAll(stored);
+		});
+		await foldStarted;
+		await store.appendUpdates([{ ...key, update: setKey('during', 4) }]);
+		release();
+		expect(await compaction).toBe(3);
+		const after = await store.loadDoc(key);
+		expect(after.logLength).toBe(1);
+		expect(after.updates).toHaveLength(2);
+		expect(await keysOf(store, key)).toEqual(['during', 'k1', 'k2', 'k3']);
+	});
+
+	it('a slow fold overtaken by another writer\'s compaction loses nothing', async () => {
+		const [slow, fast] = [openStore(), openStore()];
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		await slow.appendUpdates([1, 2].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		let folding!: () => void;
+		const foldStarted = new Promise<void>((resolve) => (folding = resolve));
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let slowFolds = 0;
+		const slowCompaction = slow.compact(key, async (stored) => {
+			slowFolds++;
+			folding();
+			await released;
+			return foldAll(stored);
+		});
+		await foldStarted;
+		await fast.appendUpdates([{ ...key, update: setKey('k3', 3) }]);
+		// SQLite: the other writer folds now and the slow one finds the snapshot changed and folds
+		// again; PostgreSQL: the other writer waits for the slow one's lock.
+		const fastCompaction = fast.compact(key, foldAll);
+		release();
+		await Promise.all([slowCompaction, fastCompaction]);
+		expect(slowFolds).toBeGreaterThanOrEqual(1);
+		await fast.compact(key, foldAll);
+		expect((await slow.loadDoc(key)).logLength).toBe(0);
+		expect(await keysOf(slow, key)).toEqual(['k1', 'k2', 'k3']);
+	});
+
 	it('keeps everything across close and reopen', async () => {
 		const first = backend.open();
 		const record = room();
