@@ -7,11 +7,15 @@
  * The figures of a board are kept while the board is unchanged: decoding a stored board and
  * reading it costs milliseconds per model (a 100-threat board: ~5 ms on a quiet machine), which a
  * system page pays for every model on every refresh. A loaded board's version is counted from its
- * updates; a stored board's is its log position and its snapshot's checksum, read with it.
+ * updates; a stored board's is its log position and its snapshot's checksum, read with it. The
+ * stored boards' figures are also written to the store with their token (DocStore.systems
+ * getFigures/putFigures), so a restarted server does not decode every board of a system again.
  */
 import { crc32 } from 'node:zlib';
 import * as Y from 'yjs';
-import { readModelFigures, type ModelFigures } from '#shared/systems/status';
+import { ModelFigures, readModelFigures } from '#shared/systems/status';
+import type { Logger } from '../log.ts';
+import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 
@@ -26,7 +30,7 @@ export interface BoardReader {
 /** Stored boards' figures kept, at most (a system page holds up to 200 models). */
 const MAX_CACHED = 2_000;
 
-export function createBoardReader(store: DocStore, rooms: RoomManager): BoardReader {
+export function createBoardReader(store: DocStore, rooms: RoomManager, log: Logger): BoardReader {
 	/** Live documents: updates seen since the figures were read. */
 	const live = new WeakMap<Y.Doc, { version: number; figures?: ModelFigures; read?: number }>();
 	const stored = new Map<string, { token: string; figures: ModelFigures }>();
@@ -63,17 +67,38 @@ export function createBoardReader(store: DocStore, rooms: RoomManager): BoardRea
 			const token = `${doc.lastSeq}:${doc.logLength}:${snapshot ? `${snapshot.byteLength}:${crc32(snapshot)}` : '-'}`;
 			const cached = stored.get(roomId);
 			if (cached?.token === token) return cached.figures;
-			const board = new Y.Doc({ gc: true });
-			try {
-				Y.applyUpdate(board, doc.updates.length === 1 ? doc.updates[0] : Y.mergeUpdates(doc.updates));
-				const figures = readModelFigures(board, '');
+			const remember = (figures: ModelFigures) => {
 				stored.delete(roomId);
 				if (stored.size >= MAX_CACHED) stored.delete(stored.keys().next().value!);
 				stored.set(roomId, { token, figures });
 				return figures;
+			};
+			const kept = await store.systems.getFigures(roomId);
+			if (kept?.token === token) {
+				const parsed = ModelFigures.safeParse(parseJson(kept.figures));
+				if (parsed.success) return remember(parsed.data);
+			}
+			const board = new Y.Doc({ gc: true });
+			let figures: ModelFigures;
+			try {
+				Y.applyUpdate(board, doc.updates.length === 1 ? doc.updates[0] : Y.mergeUpdates(doc.updates));
+				figures = readModelFigures(board, '');
 			} finally {
 				board.destroy();
 			}
+			// A cache: a failed write costs the next reader a recomputation.
+			await store.systems.putFigures(roomId, token, JSON.stringify(figures)).catch((err: unknown) => {
+				log.warn('systems: figures could not be kept', { room: roomTag(roomId), error: errorMessage(err) });
+			});
+			return remember(figures);
 		}
 	};
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
 }
