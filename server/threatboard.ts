@@ -68,7 +68,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
 	// Systems read their models' boards through the store the routes use (503 when it cannot answer).
 	const systemStore = unavailableOnFailure(store);
-	const systemService = new SystemService(systemStore, createBoardReader(systemStore, rooms));
+	const systemService = new SystemService(systemStore, createBoardReader(systemStore, rooms, log));
 	const dependencyStreams = new DependencyStreams({
 		store: systemStore,
 		rooms,

@@ -20,7 +20,12 @@ export function postgresSystemsDdl(schema: string): string {
 			removed_at bigint,
 			PRIMARY KEY (system_id, model_ref)
 		);
-		CREATE UNIQUE INDEX IF NOT EXISTS system_models_member_room ON "${schema}".system_models (room_id) WHERE removed_at IS NULL;`;
+		CREATE UNIQUE INDEX IF NOT EXISTS system_models_member_room ON "${schema}".system_models (room_id) WHERE removed_at IS NULL;
+		CREATE TABLE IF NOT EXISTS "${schema}".model_figures (
+			room_id text PRIMARY KEY,
+			token text NOT NULL,
+			figures text NOT NULL
+		);`;
 }
 
 export interface PostgresAccess {
@@ -31,6 +36,7 @@ export interface PostgresAccess {
 export function createPostgresSystems(schema: string, db: PostgresAccess): SystemStore {
 	const systems = `"${schema}".systems`;
 	const models = `"${schema}".system_models`;
+	const figures = `"${schema}".model_figures`;
 	const systemLock = (systemId: string) => `threatboard-system:${schema}:${systemId}`;
 	const roomLock = (roomId: string) => `threatboard-system-room:${schema}:${roomId}`;
 	return {
@@ -85,6 +91,15 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 				[removedAt, systemId, modelRef]
 			);
 			return rows.length > 0;
+		},
+		async getFigures(roomId) {
+			return (await db.query<{ token: string; figures: string }>(`SELECT token, figures FROM ${figures} WHERE room_id = $1`, [roomId]))[0];
+		},
+		async putFigures(roomId, token, json) {
+			await db.query(
+				`INSERT INTO ${figures} (room_id, token, figures) VALUES ($1, $2, $3) ON CONFLICT (room_id) DO UPDATE SET token = excluded.token, figures = excluded.figures`,
+				[roomId, token, json]
+			);
 		}
 	};
 }

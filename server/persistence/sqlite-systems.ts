@@ -20,6 +20,11 @@ CREATE TABLE IF NOT EXISTS system_models (
 	PRIMARY KEY (system_id, model_ref)
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS system_models_member_room ON system_models (room_id) WHERE removed_at IS NULL;
+CREATE TABLE IF NOT EXISTS model_figures (
+	room_id TEXT PRIMARY KEY,
+	token TEXT NOT NULL,
+	figures TEXT NOT NULL
+) STRICT;
 `;
 
 /** `open` throws once the store is closed. */
@@ -33,6 +38,10 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 	const countMembers = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM system_models WHERE system_id = ? AND removed_at IS NULL');
 	const insertModel = db.prepare('INSERT INTO system_models (system_id, model_ref, room_id, name, added_at, removed_at) VALUES (?, ?, ?, ?, ?, NULL)');
 	const selectModels = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
+	const selectFigures = db.prepare<[string], { token: string; figures: string }>('SELECT token, figures FROM model_figures WHERE room_id = ?');
+	const upsertFigures = db.prepare(
+		'INSERT INTO model_figures (room_id, token, figures) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET token = excluded.token, figures = excluded.figures'
+	);
 	const remove = db.prepare('UPDATE system_models SET removed_at = ? WHERE system_id = ? AND model_ref = ? AND removed_at IS NULL');
 
 	// Synchronous: nothing can join the room or fill the system in between.
@@ -76,6 +85,14 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 		async removeModel(systemId, modelRef, removedAt) {
 			open();
 			return remove.run(removedAt, systemId, modelRef).changes > 0;
+		},
+		async getFigures(roomId) {
+			open();
+			return selectFigures.get(roomId);
+		},
+		async putFigures(roomId, token, figures) {
+			open();
+			upsertFigures.run(roomId, token, figures);
 		}
 	};
 }

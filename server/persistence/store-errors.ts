@@ -54,6 +54,8 @@ function wrapSystems(systems: SystemStore, wrap: Wrap): SystemStore {
 		addModel: wrap(systems.addModel.bind(systems)),
 		listModels: wrap(systems.listModels.bind(systems)),
 		modelOfRoom: wrap(systems.modelOfRoom.bind(systems)),
-		removeModel: wrap(systems.removeModel.bind(systems))
+		removeModel: wrap(systems.removeModel.bind(systems)),
+		getFigures: wrap(systems.getFigures.bind(systems)),
+		putFigures: wrap(systems.putFigures.bind(systems))
 	};
 }

@@ -47,6 +47,13 @@ export interface SystemStore {
 	modelOfRoom(roomId: string): Promise<SystemModelRecord | undefined>;
 	/** Marks a member model removed; resolves false when it is not a member of that system now. */
 	removeModel(systemId: string, modelRef: string, removedAt: number): Promise<boolean>;
+	/**
+	 * A room board's figures as last computed (server/systems/model-boards.ts), with the version
+	 * token of the board they were computed from; opaque JSON text to the store. A cache: losing
+	 * it costs a recomputation, nothing else.
+	 */
+	getFigures(roomId: string): Promise<{ token: string; figures: string } | undefined>;
+	putFigures(roomId: string, token: string, figures: string): Promise<void>;
 }
 
 /** The systems table row, as both SQL stores lay it out. */

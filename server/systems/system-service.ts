@@ -10,10 +10,9 @@
 import { isRoomId, isSecret } from '#shared/ids';
 import { HIGH_RISK_MIN_SCORE } from '#shared/board/coverage';
 import { participantPath } from '#shared/wire/api';
-import { readTitle } from '#shared/board/doc';
-import { readDependencyRefs, type DependencyStatus, type DependentsResponse, type ModelRef, type RoomSystemResponse } from '#shared/systems/contract';
+import type { DependencyStatus, DependentsResponse, ModelRef, RoomSystemResponse } from '#shared/systems/contract';
 import type { LaunchBlocker, ModelStatus, SystemView } from '#shared/systems/api';
-import { readModelFigures, type ModelFigures } from '#shared/systems/status';
+import type { ModelFigures } from '#shared/systems/status';
 import { hashSecret, secretMatches } from '../auth/secrets.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { SystemModelRecord, SystemRecord } from '../persistence/system-store.ts';
@@ -54,8 +53,10 @@ export class SystemService {
 		return ownerKey !== undefined && secretMatches(ownerKey, record.ownerKeyHash);
 	}
 
+	/** A model's figures, named by its board's title, else the name it joined with. */
 	async figures(model: SystemModelRecord): Promise<ModelFigures | undefined> {
-		return this.boards.read(model.roomId, (board) => readModelFigures(board, model.name));
+		const figures = await this.boards.figures(model.roomId);
+		return figures && { ...figures, title: figures.title || model.name };
 	}
 
 	/** GET /api/rooms/<id>/system. */
@@ -112,8 +113,8 @@ export class SystemService {
 		const others = (await this.store.systems.listModels(self.systemId)).filter((m) => m.removedAt === null && m.modelRef !== self.modelRef);
 		const found = await Promise.all(
 			others.map(async (m) => {
-				const read = await this.boards.read(m.roomId, (board) => ({ refs: readDependencyRefs(board), title: readTitle(board) || m.name }));
-				return read?.refs.includes(self.modelRef) ? { modelRef: m.modelRef, name: read.title } : undefined;
+				const figures = await this.figures(m);
+				return figures?.dependsOn.includes(self.modelRef) ? { modelRef: m.modelRef, name: figures.title } : undefined;
 			})
 		);
 		return found.filter((d) => d !== undefined);

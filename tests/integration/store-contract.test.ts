@@ -397,6 +397,12 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await reopened.systems.listModels(system.systemId)).toEqual([{ ...members[0], removedAt: 99 }, members[1]]);
 		expect(await reopened.systems.modelOfRoom(members[1].roomId)).toEqual(members[1]);
 		expect((await reopened.systems.modelOfRoom(members[0].roomId))?.systemId).toBe(other.systemId);
+
+		// The figures cache: one entry per room, replaced, kept across reopen.
+		expect(await reopened.systems.getFigures(members[1].roomId)).toBeUndefined();
+		await reopened.systems.putFigures(members[1].roomId, '1:1:-', '{"a":1}');
+		await reopened.systems.putFigures(members[1].roomId, '2:2:-', '{"a":2}');
+		expect(await reopened.systems.getFigures(members[1].roomId)).toEqual({ token: '2:2:-', figures: '{"a":2}' });
 	});
 
 	it('answers ping while open', async () => {

@@ -5,6 +5,7 @@
  * restart on both stores, the live dependency stream and its limits.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createNote } from '../../src/lib/shared/board/doc.ts';
 import { writeCanvasRecords } from '../../src/lib/shared/export/canvas-records.ts';
 import type { AddModelResponse, CreateSystemResponse, SystemView } from '../../src/lib/shared/systems/api.ts';
@@ -283,6 +284,39 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		const reportJson = await json<{ models: unknown[]; dependencies: unknown[] }>(await fetch(`${server.url}/api/systems/${shop.observerId}/report.json`));
 		expect(reportJson.dependencies).toEqual([{ from: checkout.modelRef, to: payments.modelRef }]);
 	});
+});
+
+it('reads a stored board again once it changed, and keeps its figures for a restarted server', { timeout: 30_000 }, async () => {
+	const dataDir = tempDataDir();
+	let server = await startTestServer({ LOG_LEVEL: 'silent' }, dataDir);
+	servers.push(server);
+	const shop = await createSystem(server.url, 'Shop');
+	const model = await newModel(server.url, shop, 'Checkout');
+	/** Appends one high-risk threat to the stored board, as another instance would (the room is not loaded here). */
+	const storeThreat = async (text: string) => {
+		const doc = new Y.Doc();
+		for (const update of (await server.store.loadDoc({ roomId: model.room.roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
+		const before = Y.encodeStateVector(doc);
+		createNote(doc, { kind: 'threat', question: 2, text, ...AUTHOR, likelihood: 5, impact: 5 });
+		await server.store.appendUpdates([{ roomId: model.room.roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
+		doc.destroy();
+	};
+	const highRisk = async () => (await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`))).models[0].openHighRiskCount;
+	expect(server.rooms.isLoaded(model.room.roomId)).toBe(false);
+	expect(await highRisk()).toBe(0);
+	await storeThreat('First');
+	expect(await highRisk()).toBe(1);
+	await storeThreat('Second');
+	expect(await highRisk()).toBe(2);
+	expect(server.rooms.isLoaded(model.room.roomId)).toBe(false);
+
+	await server.close();
+	servers.splice(servers.indexOf(server), 1);
+	server = await startTestServer({ LOG_LEVEL: 'silent' }, dataDir);
+	servers.push(server);
+	expect(await highRisk()).toBe(2);
+	await storeThreat('Third');
+	expect(await highRisk()).toBe(3);
 });
 
 describe('the live dependency stream', () => {

@@ -10,6 +10,7 @@
  *   threat is exactly "over the risk threshold with no accepted decision";
  * - coverage: the share of the diagram's elements and flows with at least one linked threat.
  */
+import { z } from 'zod';
 import type * as Y from 'yjs';
 import { canvasMap, listNotes, readTitle } from '../board/doc.ts';
 import { computeCoverage } from '../board/coverage.ts';
@@ -17,22 +18,23 @@ import { listLinks } from '../board/links.ts';
 import type { ThreatNote } from '../board/schema.ts';
 import { readDiagram } from '../canvas/diagram.ts';
 import { cleanText } from '../text.ts';
-import { readDependencyRefs, type DependencyThreat, type ModelRef } from './contract.ts';
+import { DependencyThreat, ModelRef, readDependencyRefs } from './contract.ts';
 
 /** A threat title as the system shows it: the note's first line, cut. */
 export const MAX_THREAT_TITLE = 200;
 
-export interface ModelFigures {
+export const ModelFigures = z.strictObject({
 	/** The workshop's title now. */
-	title: string;
-	threatCount: number;
+	title: z.string().max(500),
+	threatCount: z.number().int().min(0),
 	/** Open high-risk threats (the launch blockers), highest risk first, then by number. */
-	openHighRisk: DependencyThreat[];
+	openHighRisk: z.array(DependencyThreat),
 	/** Percent (0-100, whole) of diagram elements and flows with a threat; null with no diagram. */
-	coverage: number | null;
+	coverage: z.number().int().min(0).max(100).nullable(),
 	/** The models this one's diagram references (dependency elements). */
-	dependsOn: ModelRef[];
-}
+	dependsOn: z.array(ModelRef)
+});
+export type ModelFigures = z.infer<typeof ModelFigures>;
 
 /** Reads the figures of one model's board. Pure: the board is only read. */
 export function readModelFigures(board: Y.Doc, fallbackTitle: string): ModelFigures {
