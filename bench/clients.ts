@@ -3,10 +3,15 @@
  * sync step 1 on open, answers the server's step 1 with step 2, and sends only its own awareness.
  * It does not apply what it receives (that would make the load generator the bottleneck);
  * scenarios hook the raw frames instead.
+ *
+ * On a Hocuspocus URL (hocuspocus-wire.ts) it speaks Hocuspocus's framing: every frame sent
+ * carries the document's name first and an Auth message opens the document; received frames are
+ * unwrapped before the scenarios see them, so scenarios are the same for every server.
  */
 import * as Y from 'yjs';
 import { WebSocket, type RawData } from 'ws';
 import { MessageType, SyncStep } from '#shared/wire/protocol';
+import { documentPrefix, encodeAuth, hocuspocusDocumentOf, unwrapFrame } from './hocuspocus-wire.ts';
 import { EMPTY_STATE_VECTOR, EMPTY_UPDATE, FrameReader, encodeStep1, encodeStep2 } from './wire.ts';
 
 export interface SyncClientOptions {
@@ -40,8 +45,12 @@ export class SyncClient {
 	closeCode: number | null = null;
 	#closing = false;
 	#resolveSynced!: () => void;
+	/** Hocuspocus only: the document name that starts every frame. */
+	readonly #hocuspocusPrefix: Buffer | null;
 
 	constructor(private readonly options: SyncClientOptions) {
+		const hocuspocusDocument = hocuspocusDocumentOf(options.url);
+		this.#hocuspocusPrefix = hocuspocusDocument === null ? null : documentPrefix(hocuspocusDocument);
 		this.ws = new WebSocket(options.url, options.protocols ?? [], {
 			perMessageDeflate: false,
 			handshakeTimeout: CONNECT_TIMEOUT_MS
@@ -58,6 +67,7 @@ export class SyncClient {
 			this.closeCode = code;
 		});
 		this.ws.on('open', () => {
+			if (this.#hocuspocusPrefix) this.ws.send(encodeAuth(this.#hocuspocusPrefix));
 			if (!options.deferStep1) this.sendStep1();
 		});
 		this.ws.on('message', (data: RawData) => this.#onMessage(data as Buffer));
@@ -75,7 +85,8 @@ export class SyncClient {
 	}
 
 	send(frame: Uint8Array): void {
-		if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+		if (this.ws.readyState !== WebSocket.OPEN) return;
+		this.ws.send(this.#hocuspocusPrefix ? Buffer.concat([this.#hocuspocusPrefix, frame]) : frame);
 	}
 
 	close(): void {
@@ -83,10 +94,12 @@ export class SyncClient {
 		this.ws.terminate();
 	}
 
-	#onMessage(frame: Buffer): void {
+	#onMessage(received: Buffer): void {
 		const now = performance.now();
 		this.messages++;
-		this.bytes += frame.length;
+		this.bytes += received.length;
+		const frame = this.#hocuspocusPrefix ? unwrapFrame(received, this.#hocuspocusPrefix) : received;
+		if (!frame) return;
 		const type = frame[0];
 		if (type === MessageType.Sync) {
 			const step = frame[1];

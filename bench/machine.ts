@@ -66,7 +66,8 @@ export function machineInfo(pinning: Pinning) {
 			yjs: packageVersion('yjs'),
 			'y-protocols': packageVersion('y-protocols'),
 			ws: packageVersion('ws'),
-			'@y/websocket-server': packageVersion('@y/websocket-server')
+			'@y/websocket-server': packageVersion('@y/websocket-server'),
+			'@hocuspocus/server': packageVersion('@hocuspocus/server')
 		}
 	};
 }

@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: drives y-websocket-protocol clients against our server and the stock
- * reference server (@y/websocket-server) on loopback, with the same load, and prints one JSON
- * document (ours, reference, ratio, targets per scenario). Progress goes to stderr.
+ * `npm run bench`: drives y-websocket-protocol clients against our server, the stock reference
+ * server (@y/websocket-server) and, for the main scenarios, Hocuspocus 3.4 on loopback, with the
+ * same load, and prints one JSON document (ours, reference, hocuspocus, ratio, targets per
+ * scenario, and the scale-out comparisons). Progress goes to stderr.
  *
- *   npm run bench -- [--quick] [--only=edits-50,cursors] [--server=ours|reference] [--data-root=/dev/shm]
+ *   npm run bench -- [--quick] [--only=edits-50,cursors] [--server=ours,reference,hocuspocus] [--data-root=/dev/shm]
  *                    [--duration=<measured seconds of edits and cursors runs>] [--soak-minutes=<m>]
  *
  * The soak scenario runs only when asked for (--only=soak); two-instance-* and soak run ours only.
@@ -15,11 +16,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunContext } from './harness.ts';
+import { readServerEventLoop } from './event-loop.ts';
 import { waitForQuiet } from './interference.ts';
+import { compareScaleOut } from './comparisons.ts';
 import { machineInfo, pinLoadGenerator } from './machine.ts';
 import { ProcessMonitor } from './process-stats.ts';
 import { SCENARIOS, type Scenario } from './scenarios/index.ts';
-import { SERVER_KINDS, ourServerEntry, startServer, type BenchServer, type ServerKind } from './servers.ts';
+import { HOCUSPOCUS_SCENARIOS, SERVER_KINDS, ourServerEntry, startServer, type BenchServer, type ServerKind } from './servers.ts';
 import { prepareSharedServices, type SharedServices } from './shared-services.ts';
 import { evaluateTargets, getPath } from './targets.ts';
 
@@ -30,6 +33,8 @@ interface Args {
 	quick: boolean;
 	only: string[];
 	servers: ServerKind[];
+	/** --server was given: run exactly those servers (Hocuspocus on every scenario too). */
+	serversChosen: boolean;
 	/** Where the servers' fresh data directories go (default: the system temp dir). */
 	dataRoot: string | undefined;
 	/** Measured seconds for the timed scenarios (edits, cursors), replacing the mode's. */
@@ -43,6 +48,7 @@ function parseArgs(argv: string[]): Args {
 		quick: false,
 		only: [],
 		servers: [...SERVER_KINDS],
+		serversChosen: false,
 		dataRoot: undefined,
 		durationSeconds: undefined,
 		soakMinutes: undefined
@@ -51,9 +57,12 @@ function parseArgs(argv: string[]): Args {
 		if (arg === '--quick') args.quick = true;
 		else if (arg.startsWith('--only=')) args.only = arg.slice('--only='.length).split(',').filter(Boolean);
 		else if (arg.startsWith('--server=')) {
-			const kind = arg.slice('--server='.length);
-			if (kind !== 'ours' && kind !== 'reference') throw new Error(`--server must be ours or reference, not ${kind}`);
-			args.servers = [kind];
+			const kinds = arg.slice('--server='.length).split(',');
+			for (const kind of kinds) {
+				if (!(SERVER_KINDS as readonly string[]).includes(kind)) throw new Error(`--server takes ${SERVER_KINDS.join(', ')}, not ${kind}`);
+			}
+			args.servers = kinds as ServerKind[];
+			args.serversChosen = true;
 		} else if (arg.startsWith('--data-root=')) args.dataRoot = path.resolve(arg.slice('--data-root='.length));
 		else if (arg.startsWith('--duration=')) {
 			args.durationSeconds = Number(arg.slice('--duration='.length));
@@ -63,7 +72,7 @@ function parseArgs(argv: string[]): Args {
 			if (!(args.soakMinutes >= 0.5 && args.soakMinutes <= 240)) throw new Error('--soak-minutes must be 0.5..240');
 		} else {
 			throw new Error(
-				`unknown argument ${arg} (use --quick, --only=<scenario[,...]>, --server=ours|reference, --data-root=<dir>, --duration=<s>, --soak-minutes=<m>)`
+				`unknown argument ${arg} (use --quick, --only=<scenario[,...]>, --server=ours,reference,hocuspocus, --data-root=<dir>, --duration=<s>, --soak-minutes=<m>)`
 			);
 		}
 	}
@@ -113,7 +122,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	progress(`${scenario.name} / ${kind}: starting server`);
 	let services: SharedServices | undefined;
 	const peers: BenchServer[] = [];
-	if (scenario.sharedServices) services = await prepareSharedServices();
+	if (scenario.sharedServices) services = await prepareSharedServices({ redis: scenario.sharedServices !== 'postgres' });
 	const server = await startServer(kind, pinCore, args.dataRoot, services?.env);
 	const monitor = new ProcessMonitor(server.pid);
 	monitor.start();
@@ -133,7 +142,8 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	try {
 		const result = await scenario.run(ctx);
 		if (server.exited()) throw new Error('server process exited during the run');
-		return { ...result, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
+		const serverEventLoopDelay = await readServerEventLoop(server.pid, server.eventLoopFile);
+		return { ...result, serverEventLoopDelay, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
 	} catch (err) {
 		progress(`${scenario.name} / ${kind}: FAILED: ${(err as Error).message}`);
 		return {
@@ -190,13 +200,17 @@ async function main(): Promise<void> {
 			continue;
 		}
 		const byServer: Partial<Record<ServerKind, object>> = {};
-		const kinds = scenario.oursOnly ? args.servers.filter((k) => k === 'ours') : args.servers;
+		const kinds = args.servers.filter(
+			(k) => k === 'ours' || (!scenario.oursOnly && (k === 'reference' || args.serversChosen || HOCUSPOCUS_SCENARIOS.has(scenario.name)))
+		);
 		for (const kind of kinds) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
 		results[scenario.name] = {
 			description: scenario.description,
 			ours: byServer.ours ?? null,
 			reference: byServer.reference ?? null,
+			hocuspocus: byServer.hocuspocus ?? null,
 			ratio: byServer.ours && byServer.reference ? ratios(scenario.ratioOf, byServer.ours, byServer.reference) : null,
+			ratioToHocuspocus: byServer.ours && byServer.hocuspocus ? ratios(scenario.ratioOf, byServer.ours, byServer.hocuspocus) : null,
 			targets: evaluateTargets(scenario.name, byServer.ours, byServer.reference)
 		};
 	}
@@ -213,7 +227,9 @@ async function main(): Promise<void> {
 		notes: [
 			'Loopback only. Each scenario run gets a freshly started server process with a fresh temporary DATA_DIR; ours persists every update to SQLite before broadcasting, the reference keeps documents in memory only.',
 			'reference = @y/websocket-server 0.1.1 setupWSConnection on http + ws (bench/reference-server.mjs), run with plain node like our built server.',
-			'ratio = ours / reference for each listed metric: below 1 means ours is lower (faster, smaller).',
+			'hocuspocus = @hocuspocus/server 3.4.4 in memory, no extensions, on the same http + ws front (bench/hocuspocus-server.mjs, bench/reference-http.mjs); run on the scenarios in HOCUSPOCUS_SCENARIOS (bench/servers.ts) unless --server names it. Its clients speak its framing (the document name before every message, an Auth message first: bench/hocuspocus-wire.ts).',
+			'ratio = ours / reference for each listed metric: below 1 means ours is lower (faster, smaller); ratioToHocuspocus = ours / hocuspocus.',
+			'edits-100x5-postgres: ours on a fresh PostgreSQL schema, no Redis. edits-100x5-three-instances: one instance, then three (all pinned to the server core; PostgreSQL and Redis are not pinned), each with DATABASE_URL and REDIS_URL on a fresh schema and channel prefix; comparisons holds the ratios to one instance and to SQLite (edits-100x5 of the same run).',
 			'Clients behave like our browser client: sync step 1 on open, step 2 in answer to the server step 1, and each client sends only its own awareness state. Stock y-websocket providers also re-broadcast other clients\' awareness; these clients do not, so the reference is not loaded with that echo traffic.',
 			'Receivers do not apply updates: edits carry a unique marker found in the raw frame; cursor states carry their send time, decoded by 10 probe receivers per room, while all receivers track the latest awareness clock per peer.',
 			'Latencies are measured in one process with performance.now(); they include the load generator\'s own event-loop delay (reported per scenario as load.loadGeneratorEventLoopDelayP99Ms and loadGeneratorCpuCores; near 1 core means the load generator may be the bottleneck).',
@@ -221,13 +237,15 @@ async function main(): Promise<void> {
 			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update the server sends, before or after it, to complete it; complete once step 2 has arrived and the marker of the latest edit has been seen); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work is repeated once and the less disturbed attempt is kept (attempts: 2).',
+			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',
 			'edits-200x5: 1,000 connections (200 rooms x 5), each editing 1/s.',
 			'soak (only with --only=soak; --soak-minutes, default 10): rss.growthPct compares the mean RSS over 30 s at 20% of the run (minute 2 of 10) with the mean over the last 30 s.',
 			'coverage-300x1000: in this process, no server. ours = the live coverage tracker (src/lib/shared/board/coverage-live.ts), reference = a full recompute from the document per edit; afterEditMs runs from the start of the edit\'s transaction to the recomputed coverage in hand (the edit itself included).'
 		],
-		scenarios: results
+		scenarios: results,
+		comparisons: compareScaleOut(results)
 	};
 	const json = JSON.stringify(report, null, 2);
 	fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });

@@ -8,17 +8,25 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { sleep } from './clients.ts';
+import { hocuspocusUrl } from './hocuspocus-wire.ts';
 
-export type ServerKind = 'ours' | 'reference';
-export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference'];
+/** ours; reference: the stock y-websocket server; hocuspocus: Hocuspocus 3.4 in memory. */
+export type ServerKind = 'ours' | 'reference' | 'hocuspocus';
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference', 'hocuspocus'];
+/** The main scenarios, which a default run also measures on Hocuspocus (all of them with --server=hocuspocus). */
+export const HOCUSPOCUS_SCENARIOS: ReadonlySet<string> = new Set(['edits-200', 'edits-100x5', 'edits-1000x5', 'cursors-50', 'cursors-200', 'late-join-10000', 'idle-1000']);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY: Record<ServerKind, string> = {
+	hocuspocus: path.join(ROOT, 'bench/hocuspocus-server.mjs'),
 	ours: path.join(ROOT, 'dist/server/index.js'),
 	reference: path.join(ROOT, 'bench/reference-server.mjs')
 };
+/** Preloaded into every server: its event-loop delay histogram (bench/event-loop.ts). */
+const EVENT_LOOP_PROBE = path.join(ROOT, 'bench/event-loop-probe.mjs');
 const HEALTH_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** Log lines kept per server process for the report. */
@@ -55,6 +63,8 @@ export interface BenchServer {
 	/** Sub-protocols a client offers; ours selects `threatboard.v1` like the browser client. */
 	protocols: string[];
 	log: ServerLog;
+	/** Where the preloaded probe writes the server's event-loop delay histogram. */
+	eventLoopFile: string;
 	createRoom(): Promise<string>;
 	syncUrl(roomId: string): string;
 	exited(): boolean;
@@ -84,7 +94,7 @@ const LOOPBACK_LOAD_ENV = {
 	MAX_CONNECTIONS_PER_IP: '1000000',
 	MAX_CONNECTIONS_PER_ROOM: '1000000',
 	MAX_HTTP_CONNECTIONS_PER_IP: '1000000',
-	ROOMS_PER_MINUTE_PER_IP: '1000000'
+	ROOMS_PER_MINUTE_PER_IP: '100000' // the most the server accepts
 };
 
 /**
@@ -105,13 +115,14 @@ export async function startServer(
 		PORT: String(port),
 		HOST: '127.0.0.1',
 		DATA_DIR: dataDir,
+		BENCH_EVENT_LOOP_FILE: path.join(dataDir, 'bench-event-loop.json'),
 		LOG_LEVEL: 'warn',
 		...(kind === 'ours' ? { ...LOOPBACK_LOAD_ENV, ...extraEnv } : {})
 	};
 	delete env.NODE_OPTIONS; // the servers run plain node, without the bench's tsx loader
 	// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for diagnosing a run.
 	const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-	const command = [process.execPath, ...nodeFlags, ENTRY[kind]];
+	const command = [process.execPath, '--import', pathToFileURL(EVENT_LOOP_PROBE).href, ...nodeFlags, ENTRY[kind]];
 	if (pinCore !== null) command.unshift('taskset', '-c', String(pinCore));
 	const child = spawn(command[0], command.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
 	live.add(child);
@@ -158,6 +169,7 @@ export async function startServer(
 		baseUrl,
 		protocols: kind === 'ours' ? [SUBPROTOCOL] : [],
 		log,
+		eventLoopFile: env.BENCH_EVENT_LOOP_FILE!,
 		async createRoom() {
 			const res = await fetch(`${baseUrl}/api/rooms`, {
 				method: 'POST',
@@ -168,7 +180,8 @@ export async function startServer(
 			const body = (await res.json()) as { roomId: string };
 			return body.roomId;
 		},
-		syncUrl: (roomId) => `ws://127.0.0.1:${port}/sync/${roomId}/board`,
+		syncUrl: (roomId) =>
+			kind === 'hocuspocus' ? hocuspocusUrl(`ws://127.0.0.1:${port}`, roomId) : `ws://127.0.0.1:${port}/sync/${roomId}/board`,
 		exited: () => exitCode !== undefined,
 		stop
 	};

@@ -15,11 +15,16 @@ export interface SharedServices {
 	cleanup(): Promise<void>;
 }
 
-export async function prepareSharedServices(): Promise<SharedServices> {
+/** With redis false, the instances get PostgreSQL only (one instance needs no fan-out). */
+export async function prepareSharedServices({ redis = true } = {}): Promise<SharedServices> {
 	const suffix = randomBytes(6).toString('hex');
 	const schema = `tb_bench_${suffix}`;
 	return {
-		env: { DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_CHANNEL_PREFIX: `tb-bench-${suffix}` },
+		env: {
+			DATABASE_URL,
+			DATABASE_SCHEMA: schema,
+			...(redis ? { REDIS_URL, REDIS_CHANNEL_PREFIX: `tb-bench-${suffix}` } : {})
+		},
 		async cleanup() {
 			const client = new pg.Client({ connectionString: DATABASE_URL });
 			await client.connect();

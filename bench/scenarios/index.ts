@@ -1,10 +1,12 @@
 /** The scenario table: name, what it measures, how to run it in full and quick mode, and ratios. */
 import type { RunContext, Timing } from '../harness.ts';
+import { scaleOutScenarios } from './scale-out.ts';
 import { runCoverage } from './coverage.ts';
 import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
 import { runIdle } from './idle.ts';
 import { runLateJoin } from './late-join.ts';
+import { SERVER_PERF_SCENARIOS } from './server-perf.ts';
 import { runSoak } from './soak.ts';
 
 export interface Scenario {
@@ -15,8 +17,11 @@ export interface Scenario {
 	ratioOf: string[];
 	/** Only our server can run it (several instances, long soak). */
 	oursOnly?: boolean;
-	/** Instances share PostgreSQL and Redis (a schema and channel prefix of the run's own). */
-	sharedServices?: boolean;
+	/**
+	 * Instances share PostgreSQL and Redis (a schema and channel prefix of the run's own); true is
+	 * 'postgres+redis', 'postgres' is the store alone.
+	 */
+	sharedServices?: boolean | 'postgres' | 'postgres+redis';
 	/** Runs only when asked for with --only. */
 	onlyOnRequest?: boolean;
 	/**
@@ -110,6 +115,7 @@ export const SCENARIOS: Scenario[] = [
 	cursors(200),
 	lateJoin(1_000),
 	lateJoin(10_000),
+	...SERVER_PERF_SCENARIOS,
 	{
 		name: 'idle-1000',
 		description: '1,000 synced idle connections (200 rooms x 5): server RSS above the same server with one room loaded',
@@ -144,5 +150,6 @@ export const SCENARIOS: Scenario[] = [
 				rssSampleEverySeconds: 5
 			}),
 		ratioOf: []
-	}
+	},
+	...scaleOutScenarios(timing)
 ];

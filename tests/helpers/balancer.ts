@@ -1,7 +1,10 @@
 /**
  * A tiny TCP load balancer on 127.0.0.1, port 0: each new connection goes to the next backend in
  * turn, skipping backends that refuse. Enough to put real clients in front of several server
- * instances and let them fail over when one dies.
+ * instances and let them fail over when one dies. With `inOrder`, every connection tries the
+ * backends in the listed order instead: the first is the home of this balancer's clients and the
+ * others are where they go when it is gone (one such balancer per group of clients pins each
+ * group to its own instance).
  */
 import net from 'node:net';
 
@@ -17,7 +20,7 @@ export interface Balancer {
 	close(): Promise<void>;
 }
 
-export async function startBalancer(backends: number[]): Promise<Balancer> {
+export async function startBalancer(backends: number[], options: { inOrder?: boolean } = {}): Promise<Balancer> {
 	const sockets = new Set<net.Socket>();
 	let next = 0;
 	const balancer: Balancer = {
@@ -44,7 +47,7 @@ export async function startBalancer(backends: number[]): Promise<Balancer> {
 			client.destroy();
 			return;
 		}
-		const port = ports[next++ % ports.length];
+		const port = options.inOrder ? ports[attempt] : ports[next++ % ports.length];
 		const upstream = net.connect({ host: '127.0.0.1', port });
 		track(upstream);
 		let connected = false;

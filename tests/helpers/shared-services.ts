@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
+import * as Y from 'yjs';
+import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
 
 export const TEST_DATABASE_URL = process.env.THREATBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.THREATBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,6 +40,31 @@ export function testSchema(label = 'test'): TestSchema {
 			}
 		}
 	};
+}
+
+/** Stored updates applied between two turns of the event loop (see storedNoteKeys). */
+const APPLY_BATCH = 100;
+
+/**
+ * The keys of the board's `notes` root as stored in PostgreSQL (snapshot and log), read directly.
+ * The updates are applied a batch at a time, yielding in between, so that clients in this process
+ * that measure their inter-arrival times are not blocked by the read.
+ */
+export async function storedNoteKeys(schema: string, roomId: string): Promise<Set<string>> {
+	const store = createPostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 1 });
+	try {
+		const doc = new Y.Doc();
+		const { updates } = await store.loadDoc({ roomId, docName: 'board' });
+		for (let i = 0; i < updates.length; i++) {
+			Y.applyUpdate(doc, updates[i]);
+			if (i % APPLY_BATCH === APPLY_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+		}
+		const keys = new Set(doc.getMap('notes').keys());
+		doc.destroy();
+		return keys;
+	} finally {
+		await store.close();
+	}
 }
 
 /** A private redis-server on a spare loopback port, for tests that stop and restart Redis. */

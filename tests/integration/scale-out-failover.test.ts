@@ -5,12 +5,10 @@
  * on every edit (nothing acknowledged is lost, and writers' own edits come back with them).
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
 import { startBalancer, type Balancer } from '../helpers/balancer.ts';
 import { canonicalJson, connectClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, spawnServer, tempDataDir, type ChildServer } from '../helpers/server.ts';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, testSchema } from '../helpers/shared-services.ts';
+import { TEST_REDIS_URL, storedNoteKeys, testSchema } from '../helpers/shared-services.ts';
 
 const schema = testSchema('failover');
 const children: ChildServer[] = [];
@@ -25,18 +23,7 @@ afterAll(() => schema.drop());
 
 const portOf = (server: ChildServer) => Number(new URL(server.url).port);
 
-async function storedKeys(roomId: string): Promise<Set<string>> {
-	const store = createPostgresStore({ connectionString: TEST_DATABASE_URL, schema: schema.schema, poolSize: 1 });
-	try {
-		const doc = new Y.Doc();
-		for (const update of (await store.loadDoc({ roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
-		const keys = new Set(doc.getMap('notes').keys());
-		doc.destroy();
-		return keys;
-	} finally {
-		await store.close();
-	}
-}
+const storedKeys = (roomId: string) => storedNoteKeys(schema.schema, roomId);
 
 it('survives SIGKILL of one instance mid-edit: nothing acknowledged lost, its clients move over', { timeout: 90_000 }, async () => {
 	const env = { ...schema.env(TEST_REDIS_URL), COMPACT_AFTER_UPDATES: '50' };
