@@ -15,6 +15,9 @@ import { dependencyRefOfRecord, type DependencyStatus, type ModelRef, type RoomS
 import { createDependencyFeed, type DependencyFeed } from './dependency-feed.ts';
 import { fetchDependents, fetchRoomSystem } from './systems-client.ts';
 
+/** How often the system and its dependents are read again while the workshop is open. */
+const SYSTEM_REFRESH_MS = 60_000;
+
 export type RoomSystem = NonNullable<RoomSystemResponse['system']>;
 
 export class ModelDependencies {
@@ -29,6 +32,7 @@ export class ModelDependencies {
 	/** Canvas record id → the ref of the dependency element it is. */
 	readonly #refsById = new Map<string, ModelRef>();
 	readonly #stopCanvas: () => void;
+	readonly #timer: ReturnType<typeof setInterval>;
 
 	constructor(id: string, doc: Y.Doc) {
 		this.#id = id;
@@ -49,6 +53,9 @@ export class ModelDependencies {
 		// Only the records that changed are looked at: a drag writes one record many times a second.
 		this.#stopCanvas = onCanvasChange(doc, read);
 		void this.refresh();
+		// Models join and leave the system, and start or stop using this one, rarely: a read a
+		// minute keeps "Used by" and the picker current without a stream per page.
+		this.#timer = setInterval(() => void this.refresh(), SYSTEM_REFRESH_MS);
 	}
 
 	/** Asks the server again for the system and the dependents (when the picker opens, say). */
@@ -65,6 +72,7 @@ export class ModelDependencies {
 	}
 
 	destroy(): void {
+		clearInterval(this.#timer);
 		this.#stopCanvas();
 		this.#feed.close();
 	}
