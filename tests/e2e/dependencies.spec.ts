@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createNote } from '../../src/lib/shared/board/doc.ts';
 import type { AddModelResponse, CreateSystemResponse } from '../../src/lib/shared/systems/api.ts';
 import { canvasReady } from './canvas-helpers.ts';
-import { addNote, baseUrl, joinBoard, newUser, noteWithText, seedBoard } from './helpers.ts';
+import { addNote, baseUrl, chooseName, joinBoard, newUser, noteWithText, seedBoard } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
 const AUTHOR = { author: 'Seed', authorColor: '#2563eb' } as const;
@@ -39,9 +39,9 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 	const [ben, ada, olga] = await Promise.all([newUser(browser), newUser(browser), newUser(browser)]);
 	await joinBoard(ben, checkout.room.links.participant, 'Ben');
 	await canvasReady(ben.page);
-	await ben.page.getByRole('button', { name: 'Add a Model…' }).click();
-	const picker = ben.page.getByRole('dialog', { name: 'Add a model of Web shop' });
-	await expect(picker.getByRole('button')).toHaveText(['Payments', 'Cancel']);
+	await ben.page.getByRole('button', { name: 'Models…' }).click();
+	const picker = ben.page.getByRole('dialog', { name: 'Models of Web shop' });
+	await expect(picker.getByRole('button')).toHaveText(['Payments', 'Close']);
 	await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'dependencies-picker-1280.png') });
 	await picker.getByRole('button', { name: 'Payments' }).click();
 	await expect(picker).toBeHidden();
@@ -80,9 +80,19 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 	await ben.page.getByRole('button', { name: 'Threat for “model dependency: Payments”' }).click();
 	await expect(ben.page.locator(`.tb-threats`)).toHaveText('1');
 
-	// An observer of Checkout sees the card too.
+	// An observer of Checkout sees the card too, and the same threats as a list (read-only).
 	await olga.page.goto(checkout.room.links.observer);
 	await expect(card(olga.page)).toContainText('2 open high-risk threats', { timeout: 20_000 });
+	await chooseName(olga.page, 'Olga');
+	await olga.page.getByRole('button', { name: 'Models…' }).click();
+	const list = olga.page.getByRole('dialog', { name: 'Models of Web shop' });
+	await expect(list.getByRole('list', { name: 'Open high-risk threats of Payments' }).getByRole('listitem')).toHaveText([
+		/25\s*T3\s*Refunds issued twice/,
+		/20\s*T1\s*Card data replayed to the PSP\s*ST · open/
+	]);
+	await expect(list.getByRole('button')).toHaveText(['Close']);
+	await olga.page.screenshot({ path: path.join(SCREENSHOTS, 'dependencies-observer-list-1280.png') });
+	await list.getByRole('button', { name: 'Close' }).click();
 
 	// The owner archives Payments: the element stays, as a clear placeholder with the name kept.
 	const archived = await fetch(`${baseUrl()}/api/systems/${system.systemId}/models/${payments.modelRef}`, {
