@@ -94,6 +94,14 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 	await olga.page.screenshot({ path: path.join(SCREENSHOTS, 'dependencies-observer-list-1280.png') });
 	await list.getByRole('button', { name: 'Close' }).click();
 
+	// Zoomed out, the card becomes a pill with the count.
+	const host = (await ben.page.getByTestId('canvas-host').boundingBox())!;
+	await ben.page.mouse.click(host.x + host.width - 30, host.y + host.height - 120);
+	await ben.page.keyboard.press('-');
+	await ben.page.keyboard.press('-');
+	await expect(ben.page.locator('.tb-dep-pill')).toHaveText(/Payments\s*2/);
+	await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'dependencies-pill-1280.png') });
+
 	// The owner archives Payments: the element stays, as a clear placeholder with the name kept.
 	const archived = await fetch(`${baseUrl()}/api/systems/${system.systemId}/models/${payments.modelRef}`, {
 		method: 'DELETE',
@@ -101,6 +109,8 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 	});
 	expect(archived.ok).toBe(true);
 	await expect(benCard).toHaveAttribute('data-state', 'removed');
+	await expect(benCard).toHaveText(/Payments\s*removed/);
+	await ben.page.keyboard.press('Shift+0');
 	await expect(benCard).toContainText('Model removed');
 	await expect(benCard.locator('.tb-dep-name')).toHaveText('Payments');
 	await expect(benCard.locator('.tb-dep-name')).toHaveCSS('text-decoration-line', 'line-through');

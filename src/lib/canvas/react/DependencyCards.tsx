@@ -62,7 +62,7 @@ function DependencyCard({ card, status }: { card: Card; status: DependencyStatus
 	const state = !card.ref ? 'unknown' : (status?.state ?? 'loading');
 	const count = status?.state === 'ok' ? status.openHighRiskCount : 0;
 	if (card.zoom < MIN_ZOOM_FOR_CARDS) {
-		const mark = state === 'ok' ? String(count) : state === 'removed' ? 'removed' : state === 'unknown' ? '?' : '…';
+		const mark = state === 'ok' ? `${count} high-risk` : state === 'removed' ? 'removed' : state === 'unknown' ? '?' : '…';
 		return (
 			<div
 				className={`tb-dep-pill tb-dep-${state}`}
