@@ -68,7 +68,8 @@ function DependencyCard({ card, status }: { card: Card; status: DependencyStatus
 				className={`tb-dep-pill tb-dep-${state}`}
 				data-dependency-id={card.id}
 				data-state={state}
-				style={{ transform: `translate(${card.x}px, ${card.y - 22}px)` }}
+				// Under the element: its top-right corner carries the threat count badge.
+				style={{ transform: `translate(${card.x}px, ${card.y + card.h * card.zoom + 4}px)` }}
 				title={`${name}: ${state === 'ok' ? `${count} open high-risk threat${count === 1 ? '' : 's'}` : state}`}
 			>
 				<span className="tb-dep-pill-name">{name}</span> <span className="tb-dep-pill-count">{mark}</span>
