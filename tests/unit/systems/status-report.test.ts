@@ -58,7 +58,8 @@ describe('readModelFigures', () => {
 		const t = createNote(doc, { kind: 'threat', question: 2, text: 'Spoofed web', ...AUTHOR });
 		addLink(doc, { kind: 'canvas', noteId: t, elementId: 'shape:web' });
 		const figures = readModelFigures(doc, 'fallback');
-		expect(figures.coverage).toBe(50);
+		// Dependency elements are elements (issue 15 item 3): one of the four has a threat.
+		expect(figures.coverage).toBe(25);
 		expect(figures.dependsOn).toEqual([REF_B]);
 	});
 

@@ -38,8 +38,9 @@ import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { threatCountsByElement } from '#shared/canvas/elements';
 import { CREATED_META_KEY, DFD_META_KEY, MODEL_DEPENDENCY_KIND, isDfdElementKind, modelDependencyLabel, modelNameOf, type DfdKind, type DfdPaletteKind } from '#shared/canvas/dfd';
-import type { ModelRef } from '#shared/systems/contract';
+import type { DependencyStatus, ModelRef } from '#shared/systems/contract';
 import { NO_MARKS, type CanvasMarks } from '../canvas-marks.ts';
+import { createDependencyCards } from './DependencyCards.tsx';
 import { createElementBadges } from './ElementBadges.tsx';
 import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
 import { placeDfdElement, placeModelDependency, tagSelection } from './dfd-shapes.ts';
@@ -90,6 +91,8 @@ export interface CanvasHandle {
 	/** The top shape under a point of the viewport (client coordinates), for drops from the board. */
 	shapeAt(clientX: number, clientY: number): string | undefined;
 	setMarks(marks: CanvasMarks): void;
+	/** The live status of the models the diagram's dependency elements stand for. */
+	setDependencies(statuses: ReadonlyMap<ModelRef, DependencyStatus>): void;
 	follow(clientId: number | null): void;
 	setReadOnly(readOnly: boolean): void;
 	/** Shows or hides tldraw's style panel (colour, fill, dash, size), closed until asked for. */
@@ -115,10 +118,21 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	);
 
 	const marks = atom<CanvasMarks>('canvas marks', NO_MARKS);
+	const dependencies = atom<ReadonlyMap<ModelRef, DependencyStatus>>('dependency statuses', new Map());
+	const DependencyCards = createDependencyCards(dependencies);
+	const ElementBadges = createElementBadges(threatCounts, marks);
 	const panelsShown = atom('tldraw panels shown', false);
 	const stylesShown = atom('style panel shown', false);
 	const components: TLComponents = {
-		InFrontOfTheCanvas: createElementBadges(threatCounts, marks),
+		// The cards first: an element's threat count and the spotlight ring stay on top of its card.
+		InFrontOfTheCanvas: function InFront() {
+			return (
+				<>
+					<DependencyCards />
+					<ElementBadges />
+				</>
+			);
+		},
 		MenuPanel: afterFirstPaint(panelsShown, DefaultMenuPanel),
 		Toolbar: afterFirstPaint(panelsShown, DiagramToolbar),
 		NavigationPanel: afterFirstPaint(panelsShown, DefaultNavigationPanel),
@@ -214,6 +228,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		},
 		setMarks(next) {
 			marks.set(next);
+		},
+		setDependencies(statuses) {
+			dependencies.set(statuses);
 		},
 		follow(clientId) {
 			if (!editor) return;
