@@ -36,6 +36,7 @@ function heldFolder() {
 			const copy = [...updates];
 			return new Promise((resolve) => waiting.push(() => resolve(foldInline(copy))));
 		},
+		foldHashed: () => Promise.reject(new Error('the joiner cache does not hash')),
 		close: async () => {}
 	};
 	return { folder, folds: () => folds, release: () => waiting.splice(0).forEach((go) => go()) };
