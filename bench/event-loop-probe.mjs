@@ -5,7 +5,7 @@
  * can measure exactly its load window (bench/event-loop.ts).
  */
 import fs from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const file = process.env.BENCH_EVENT_LOOP_FILE;
 /** Sampling period; every sample includes it, so it is subtracted from what is reported. */
@@ -15,6 +15,17 @@ if (file) {
 	const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 	histogram.enable();
 	let seq = 0;
+	// Garbage collection pauses: a long one shows as an event-loop stall with little CPU used.
+	let gcCount = 0;
+	let gcTotalMs = 0;
+	let gcMaxMs = 0;
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			gcCount++;
+			gcTotalMs += entry.duration;
+			gcMaxMs = Math.max(gcMaxMs, entry.duration);
+		}
+	}).observe({ entryTypes: ['gc'] });
 	const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 	process.on('SIGUSR2', () => {
 		const report = {
@@ -24,9 +35,13 @@ if (file) {
 			p50Ms: ms(histogram.percentile(50)),
 			p99Ms: ms(histogram.percentile(99)),
 			p999Ms: ms(histogram.percentile(99.9)),
-			maxMs: ms(histogram.max)
+			maxMs: ms(histogram.max),
+			gc: { count: gcCount, totalMs: Math.round(gcTotalMs), maxMs: Math.round(gcMaxMs * 10) / 10 }
 		};
 		histogram.reset();
+		gcCount = 0;
+		gcTotalMs = 0;
+		gcMaxMs = 0;
 		fs.writeFileSync(`${file}.tmp`, JSON.stringify(report));
 		fs.renameSync(`${file}.tmp`, file);
 	});

@@ -14,6 +14,8 @@ export interface ServerEventLoop {
 	p99Ms: number;
 	p999Ms: number;
 	maxMs: number;
+	/** Garbage-collection pauses over the same window. */
+	gc: { count: number; totalMs: number; maxMs: number };
 }
 
 const READ_TIMEOUT_MS = 5_000;

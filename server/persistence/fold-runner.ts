@@ -7,9 +7,10 @@
  * One worker per process (tests start several servers in one), started on the first large fold
  * and stopped after a minute without one.
  */
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { createTaskWorker } from '../worker-entry.ts';
-import type { FoldTask } from './fold-worker.ts';
+import type { FoldAnswer, FoldTask } from './fold-worker.ts';
 
 /** Inputs smaller than this are folded on the calling thread (a few hundred microseconds). */
 export const INLINE_FOLD_BYTES = 64 * 1024;
@@ -21,7 +22,24 @@ const WORKER_HEAP_MB = 1024;
 export interface FoldRunner {
 	/** The state of `updates` applied in order, encoded as one update. */
 	fold(updates: readonly Uint8Array[]): Promise<Uint8Array>;
+	/** The same, with the SHA-1 of the result and of the first input (hashed where it is folded). */
+	foldHashed(updates: readonly Uint8Array[]): Promise<HashedFold>;
 	close(): Promise<void>;
+}
+
+export interface HashedFold {
+	update: Uint8Array;
+	sha1: string;
+	firstSha1: string | null;
+}
+
+export const sha1 = (data: Uint8Array) => createHash('sha1').update(data).digest('hex');
+
+/** The fold on this thread, hashed when asked (compaction compares snapshots by hash). */
+export function foldTask(task: FoldTask): FoldAnswer {
+	const update = foldInline(task.updates);
+	if (!task.hash) return { update };
+	return { update, sha1: sha1(update), firstSha1: task.updates.length > 0 ? sha1(task.updates[0]) : null };
 }
 
 /** The fold on this thread. */
@@ -38,20 +56,27 @@ export function foldInline(updates: readonly Uint8Array[]): Uint8Array {
 }
 
 export function createFoldRunner(inlineBelowBytes = INLINE_FOLD_BYTES): FoldRunner {
-	const worker = createTaskWorker<FoldTask, Uint8Array>({
+	const worker = createTaskWorker<FoldTask, FoldAnswer>({
 		entry: { source: 'persistence/fold-worker.ts', bundled: 'fold-worker.js' },
 		heapMb: WORKER_HEAP_MB,
 		timeoutMs: FOLD_TIMEOUT_MS,
 		idleMs: WORKER_IDLE_MS,
 		name: 'compaction'
 	});
+	const run = (updates: readonly Uint8Array[], hash: boolean): Promise<FoldAnswer> | FoldAnswer => {
+		let bytes = 0;
+		for (const update of updates) bytes += update.length;
+		if (bytes < inlineBelowBytes) return foldTask({ updates: [...updates], hash });
+		// Copied, not transferred: stored rows may share an ArrayBuffer with other data.
+		return worker.run({ updates: [...updates], hash });
+	};
 	return {
 		async fold(updates) {
-			let bytes = 0;
-			for (const update of updates) bytes += update.length;
-			if (bytes < inlineBelowBytes) return foldInline(updates);
-			// Copied, not transferred: stored rows may share an ArrayBuffer with other data.
-			return worker.run({ updates: [...updates] });
+			return (await run(updates, false)).update;
+		},
+		async foldHashed(updates) {
+			const answer = await run(updates, true);
+			return { update: answer.update, sha1: answer.sha1!, firstSha1: answer.firstSha1 ?? null };
 		},
 		close: () => worker.close()
 	};

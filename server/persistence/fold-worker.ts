@@ -4,14 +4,22 @@
  * encodes large documents' joiner snapshots, off the event loop. Started by fold-runner.ts.
  */
 import { answerTasks } from '../worker-entry.ts';
-import { foldInline } from './fold-runner.ts';
+import { foldTask } from './fold-runner.ts';
 
 export interface FoldTask {
 	/** Applied in order: a snapshot first, then updates. */
 	updates: Uint8Array[];
+	/** Also hash the result and the first input (SHA-1, hex). */
+	hash: boolean;
+}
+
+export interface FoldAnswer {
+	update: Uint8Array;
+	sha1?: string;
+	firstSha1?: string | null;
 }
 
 answerTasks((task: FoldTask) => {
-	const result = foldInline(task.updates);
-	return { result, transfer: [result.buffer as ArrayBuffer] };
+	const result = foldTask(task);
+	return { result, transfer: [result.update.buffer as ArrayBuffer] };
 }, 'compaction');

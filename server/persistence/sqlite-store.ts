@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS iterations (
 ) STRICT;
 `;
 
+/** Rows per INSERT statement of a group commit (3 parameters each, well under SQLite's limit). */
+const APPEND_CHUNK = 64;
+
 /** Attempts of a compaction whose snapshot changed under it (only another writer can do that). */
 const COMPACT_ATTEMPTS = 3;
 
@@ -109,9 +112,29 @@ export function createSqliteStore(dataDir: string): DocStore {
 			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
 		}
 	);
-	const appendTx = db.transaction((batch: readonly PendingUpdate[]) =>
-		batch.map((u) => Number(insertUpdate.run(u.roomId, u.docName, u.update).lastInsertRowid))
-	);
+	// Group commit writes a batch with as few statements as it can: one multi-row INSERT per
+	// APPEND_CHUNK updates (statements prepared once per row count). One INSERT numbers its rows
+	// one after another (AUTOINCREMENT, nothing interleaves), so the last rowid gives them all.
+	const insertRows = new Map<number, Database.Statement>();
+	const insertStatement = (rows: number) => {
+		let statement = insertRows.get(rows);
+		if (!statement) {
+			statement = rows === 1 ? insertUpdate : db.prepare(`INSERT INTO doc_updates (room_id, doc_name, data) VALUES ${'(?, ?, ?), '.repeat(rows - 1)}(?, ?, ?)`);
+			insertRows.set(rows, statement);
+		}
+		return statement;
+	};
+	const appendTx = db.transaction((batch: readonly PendingUpdate[]) => {
+		const seqs: number[] = [];
+		for (let from = 0; from < batch.length; from += APPEND_CHUNK) {
+			const chunk = batch.slice(from, from + APPEND_CHUNK);
+			const params: unknown[] = [];
+			for (const u of chunk) params.push(u.roomId, u.docName, u.update);
+			const last = Number(insertStatement(chunk.length).run(...params).lastInsertRowid);
+			for (let i = chunk.length - 1; i >= 0; i--) seqs.push(last - i);
+		}
+		return seqs;
+	});
 	// Compaction in two short transactions, so that the fold (in a worker, for large documents)
 	// does not hold the database: read the snapshot and the log up to its last entry N; fold; then
 	// store the snapshot and delete the entries <= N, unless the snapshot changed in between.

@@ -3,26 +3,60 @@
  * whole committed state at some moment (the snapshot), plus the updates committed since (the
  * tail). Snapshot + merged tail = the current committed state, so edits do not force
  * re-encoding the whole document for the next joiner, and concurrent joiners share one encoding.
+ *
+ * The snapshot is seeded from the stored snapshot bytes when the document loads (nothing to
+ * encode), and a large document's snapshot is rebuilt in the fold worker from the old snapshot and
+ * the tail (issue 17: encoding a 10,000-note board took tens of ms of the event loop); meanwhile
+ * joiners get the old snapshot and the longer tail. Small documents re-encode on demand.
  */
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import { encodeSyncMessage } from '#shared/wire/messages';
 import { SyncStep } from '#shared/wire/protocol';
+import type { FoldRunner } from '../persistence/fold-runner.ts';
 
 /** Committed updates kept after the snapshot before it is rebuilt (also capped at 1/4 of its size). */
 const MAX_TAIL_UPDATES = 256;
+/** Snapshots at least this large are rebuilt in the worker instead of re-encoded on demand. */
+export const REBUILD_IN_WORKER_BYTES = 256 * 1024;
+/** While a rebuild runs the tail may grow this many times past its cap before the cache gives up. */
+const REBUILD_TAIL_SLACK = 4;
 
 export class JoinerCache {
 	#snapshotMessage: Uint8Array | null = null;
 	#tail: Uint8Array[] = [];
 	#tailBytes = 0;
 	#tailMessage: Uint8Array | null = null;
+	/** Bumped whenever the snapshot is replaced or dropped: a rebuild of an older one is discarded. */
+	#generation = 0;
+	#rebuilding = false;
 
-	/** @param encodeCommitted encodes the document; only called when it holds committed state only. */
-	constructor(private readonly encodeCommitted: () => Uint8Array) {}
+	/**
+	 * @param encodeCommitted encodes the document; only called when it holds committed state only.
+	 * @param folder rebuilds large snapshots off the event loop; without one they re-encode on demand.
+	 */
+	constructor(
+		private readonly encodeCommitted: () => Uint8Array,
+		private readonly folder?: FoldRunner
+	) {}
 
 	/** True when a snapshot is cached: a fresh joiner can be answered without waiting for commits. */
 	get ready(): boolean {
 		return this.#snapshotMessage !== null;
+	}
+
+	/** True while a rebuild of the snapshot runs in the worker. */
+	get rebuilding(): boolean {
+		return this.#rebuilding;
+	}
+
+	/**
+	 * Starts from committed state the caller already holds as bytes: the stored snapshot and the
+	 * log entries after it, as loaded.
+	 */
+	seed(snapshot: Uint8Array, tail: readonly Uint8Array[]): void {
+		this.#replace(encodeSyncMessage(SyncStep.Step2, snapshot));
+		for (const update of tail) this.committed(update);
 	}
 
 	/**
@@ -33,24 +67,24 @@ export class JoinerCache {
 	 * is waiting for the store (or when `ready`).
 	 */
 	framesForJoiner(): Uint8Array[] {
-		if (!this.#snapshotMessage) {
-			this.#snapshotMessage = encodeSyncMessage(SyncStep.Step2, this.encodeCommitted());
-			this.#tail = [];
-			this.#tailBytes = 0;
-			this.#tailMessage = null;
-		}
-		if (this.#tail.length === 0) return [this.#snapshotMessage];
+		if (!this.#snapshotMessage) this.#replace(encodeSyncMessage(SyncStep.Step2, this.encodeCommitted()));
+		const snapshotMessage = this.#snapshotMessage!;
+		if (this.#tail.length === 0) return [snapshotMessage];
 		this.#tailMessage ??= encodeSyncMessage(SyncStep.Update, this.#tail.length === 1 ? this.#tail[0] : Y.mergeUpdates(this.#tail));
-		return [this.#tailMessage, this.#snapshotMessage];
+		return [this.#tailMessage, snapshotMessage];
 	}
 
-	/** Extends the cache with a committed update, or drops it once the tail is long. */
+	/** Extends the cache with a committed update; a long tail rebuilds or drops the snapshot. */
 	committed(update: Uint8Array): void {
 		if (!this.#snapshotMessage) return;
 		this.#tail.push(update);
 		this.#tailBytes += update.length;
 		this.#tailMessage = null;
-		if (this.#tail.length > MAX_TAIL_UPDATES || this.#tailBytes > this.#snapshotMessage.length / 4) this.clear();
+		const snapshotBytes = this.#snapshotMessage.length;
+		const slack = this.#rebuilding ? REBUILD_TAIL_SLACK : 1;
+		if (this.#tail.length <= MAX_TAIL_UPDATES * slack && this.#tailBytes <= (snapshotBytes / 4) * slack) return;
+		if (this.#rebuilding || !this.folder || snapshotBytes < REBUILD_IN_WORKER_BYTES) this.clear();
+		else this.#rebuild(this.folder);
 	}
 
 	/** Forgets the cache (rebuilt by the next fresh joiner). */
@@ -59,5 +93,40 @@ export class JoinerCache {
 		this.#tail = [];
 		this.#tailBytes = 0;
 		this.#tailMessage = null;
+		this.#generation++;
 	}
+
+	#replace(snapshotMessage: Uint8Array): void {
+		this.clear();
+		this.#snapshotMessage = snapshotMessage;
+	}
+
+	/** Folds the snapshot and the tail so far into a new snapshot, in the worker. */
+	#rebuild(folder: FoldRunner): void {
+		const generation = this.#generation;
+		const covered = this.#tail.length;
+		this.#rebuilding = true;
+		folder.fold([step2Payload(this.#snapshotMessage!), ...this.#tail]).then(
+			(snapshot) => {
+				this.#rebuilding = false;
+				if (generation !== this.#generation) return;
+				const rest = this.#tail.slice(covered);
+				this.#replace(encodeSyncMessage(SyncStep.Step2, snapshot));
+				for (const update of rest) this.committed(update);
+			},
+			() => {
+				// The worker failed (or the server is stopping): re-encode on demand instead.
+				this.#rebuilding = false;
+				if (generation === this.#generation) this.clear();
+			}
+		);
+	}
+}
+
+/** The update inside a step-2 message (a view, not a copy). */
+function step2Payload(message: Uint8Array): Uint8Array {
+	const decoder = decoding.createDecoder(message);
+	decoding.readVarUint(decoder); // message type
+	decoding.readVarUint(decoder); // sync step
+	return decoding.readVarUint8Array(decoder);
 }

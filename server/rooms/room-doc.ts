@@ -15,6 +15,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { StoredLog } from '../persistence/doc-store.ts';
+import { sharedFoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
 import type { DocPeers, PeeredDoc } from '../scale-out/room-peering.ts';
 import { CommitPipeline, type CommitPipelineOptions } from './commit-pipeline.ts';
@@ -77,7 +78,7 @@ export class RoomDoc implements PeeredDoc {
 		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
-		this.#joiners = new JoinerCache(() => Y.encodeStateAsUpdate(this.doc));
+		this.#joiners = new JoinerCache(() => Y.encodeStateAsUpdate(this.doc), options.folder ?? sharedFoldRunner());
 		this.pipeline = new CommitPipeline(
 			{
 				roomId,
@@ -102,6 +103,9 @@ export class RoomDoc implements PeeredDoc {
 	/** Applies stored state without persisting or broadcasting it again. */
 	loadStored(updates: Uint8Array[], lastSeq: number, logLength: number, seqs: readonly number[] = []): void {
 		this.pipeline.loadStored(updates, lastSeq, logLength, seqs);
+		// The stored snapshot and log are committed state already encoded: the first joiner of a
+		// large board need not wait for the whole document to be encoded again.
+		if (updates.length > logLength) this.#joiners.seed(updates[0], updates.slice(1));
 	}
 
 	applyFromPeer(update: Uint8Array, seqs: readonly number[]): void {

@@ -111,6 +111,16 @@ export function createSyncServer(deps: {
 		return undefined;
 	}
 
+	function forget(conn: Connection): void {
+		connections.delete(conn);
+		metrics.connections.set(connections.size);
+	}
+
+	// One function for every socket: a closure made in onConnection would keep its scope alive.
+	function onSocketError(err: Error): void {
+		log.debug('socket error', { error: errorMessage(err) });
+	}
+
 	/** Closes a socket that never got as far as a Connection. */
 	function refuse(ws: WebSocket, code: CloseCode, reason: string, fields: Record<string, string>): void {
 		metrics.connectionsClosed.inc({ code: String(code) });
@@ -128,7 +138,7 @@ export function createSyncServer(deps: {
 			else early.push(toBytes(data));
 		};
 		ws.on('message', buffer);
-		ws.on('error', (err) => log.debug('socket error', { error: errorMessage(err) }));
+		ws.on('error', onSocketError);
 
 		if (!target) return refuse(ws, CloseCode.MalformedMessage, 'malformed sync path', {});
 		if (!accepting) return refuse(ws, CloseCode.TryAgainLater, 'server shutting down', {});
@@ -165,16 +175,12 @@ export function createSyncServer(deps: {
 		);
 		connections.set(conn, ws);
 		metrics.connections.set(connections.size);
-		const forget = () => {
-			connections.delete(conn);
-			metrics.connections.set(connections.size);
-		};
 
 		let room: Room;
 		try {
 			room = await rooms.acquire(record);
 		} catch (err) {
-			forget();
+			forget(conn);
 			log.error('room load failed', { room: tag, error: errorMessage(err) });
 			conn.close(CloseCode.StorageUnavailable, 'room could not be loaded');
 			return;
@@ -184,25 +190,41 @@ export function createSyncServer(deps: {
 			participant: subprotocolValue(req, PARTICIPANT_SUBPROTOCOL_PREFIX)
 		});
 		if (refusal) {
-			forget();
+			forget(conn);
 			rooms.release(record.roomId);
 			conn.close(refusal.code, refusal.reason);
 			return;
 		}
-		const doc = room.docs[target.docName];
-
-		const onClose = () => {
-			forget();
+		if (ws.readyState !== ws.OPEN) {
+			forget(conn);
 			conn.closed = true;
 			room.disconnect(conn, target.docName);
 			rooms.release(record.roomId);
-		};
-		if (ws.readyState !== ws.OPEN) return onClose();
-		ws.on('close', onClose);
+			return;
+		}
+		ws.off('message', buffer);
+		const handle = serve(ws, conn, room, target.docName, record.roomId);
+		if (overflow) return conn.close(CloseCode.RateLimited, 'too many messages before sync');
+		for (const frame of early.splice(0)) handle(frame);
+		log.debug('connection opened', { room: tag, conn: conn.id, role: conn.role, doc: target.docName });
+	}
+
+	/**
+	 * A connection's handlers for its lifetime. Built outside onConnection on purpose: closures
+	 * created there would keep its whole scope alive with the socket (the upgrade request and its
+	 * headers among it), a few KB per idle connection.
+	 */
+	function serve(ws: WebSocket, conn: Connection, room: Room, docName: SyncDocName, roomId: string): (frame: Uint8Array) => void {
+		const doc = room.docs[docName];
+		ws.on('close', () => {
+			forget(conn);
+			conn.closed = true;
+			room.disconnect(conn, docName);
+			rooms.release(roomId);
+		});
 		ws.on('pong', () => {
 			conn.alive = true;
 		});
-
 		const handle = (frame: Uint8Array) => {
 			if (conn.closed) return;
 			conn.alive = true;
@@ -212,18 +234,14 @@ export function createSyncServer(deps: {
 			} catch (err) {
 				if (err instanceof ProtocolError) conn.close(err.code, err.message);
 				else {
-					log.error('message handling failed', { room: tag, conn: conn.id, error: errorMessage(err) });
+					log.error('message handling failed', { room: conn.roomTag, conn: conn.id, error: errorMessage(err) });
 					conn.close(CloseCode.MalformedMessage, 'message could not be processed');
 				}
 			}
 		};
-
-		ws.off('message', buffer);
-		room.connect(conn, target.docName);
-		if (overflow) return conn.close(CloseCode.RateLimited, 'too many messages before sync');
-		for (const frame of early) handle(frame);
-		ws.on('message', (data) => handle(toBytes(data)));
-		log.debug('connection opened', { room: tag, conn: conn.id, role: conn.role, doc: target.docName });
+		ws.on('message', (data: RawData) => handle(toBytes(data)));
+		room.connect(conn, docName);
+		return handle;
 	}
 
 	/** Answers an upgrade with a plain HTTP error, before any WebSocket work (floods stay cheap). */

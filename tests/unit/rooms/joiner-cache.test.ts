@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { foldInline, type FoldRunner } from '../../../server/persistence/fold-runner.ts';
+import { JoinerCache, REBUILD_IN_WORKER_BYTES } from '../../../server/rooms/joiner-cache.ts';
+
+/** A document and the committed updates it has made, one per edit. */
+function editor() {
+	const doc = new Y.Doc();
+	const updates: Uint8Array[] = [];
+	doc.on('update', (update: Uint8Array) => updates.push(update));
+	return { doc, updates, notes: doc.getMap<unknown>('notes') };
+}
+
+/** What a fresh client holds after applying the frames, in order. */
+function joinerState(frames: Uint8Array[]): Y.Doc {
+	const doc = new Y.Doc();
+	for (const frame of frames) {
+		const decoder = decoding.createDecoder(frame);
+		decoding.readVarUint(decoder);
+		decoding.readVarUint(decoder);
+		Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+	}
+	return doc;
+}
+
+const json = (doc: Y.Doc) => JSON.stringify(Object.entries(doc.getMap('notes').toJSON()).sort(([a], [b]) => a.localeCompare(b)));
+
+/** A fold runner whose folds wait until released, counting them. */
+function heldFolder() {
+	const waiting: Array<() => void> = [];
+	let folds = 0;
+	const folder: FoldRunner = {
+		fold(updates) {
+			folds++;
+			const copy = [...updates];
+			return new Promise((resolve) => waiting.push(() => resolve(foldInline(copy))));
+		},
+		foldHashed: () => Promise.reject(new Error('the joiner cache does not hash')),
+		close: async () => {}
+	};
+	return { folder, folds: () => folds, release: () => waiting.splice(0).forEach((go) => go()) };
+}
+
+describe('JoinerCache', () => {
+	it('is ready from seeded bytes without encoding the document, and serves them with the tail', () => {
+		const { doc, notes } = editor();
+		for (let i = 0; i < 20; i++) notes.set(`n${i}`, i);
+		const stored = Y.encodeStateAsUpdate(doc);
+		const later = editor();
+		Y.applyUpdate(later.doc, stored);
+		later.updates.length = 0;
+		later.notes.set('after', 1);
+		let encodes = 0;
+		const cache = new JoinerCache(() => {
+			encodes++;
+			return Y.encodeStateAsUpdate(later.doc);
+		});
+		cache.seed(stored, later.updates);
+		expect(cache.ready).toBe(true);
+		const frames = cache.framesForJoiner();
+		expect(encodes).toBe(0);
+		expect(frames).toHaveLength(2); // the tail first, then the snapshot
+		expect(json(joinerState(frames))).toBe(json(later.doc));
+	});
+
+	it('drops a small document\'s snapshot once the tail is long, and encodes it again on demand', () => {
+		const { doc, notes, updates } = editor();
+		notes.set('seed', 'x');
+		let encodes = 0;
+		const cache = new JoinerCache(() => {
+			encodes++;
+			return Y.encodeStateAsUpdate(doc);
+		}, heldFolder().folder);
+		cache.seed(Y.encodeStateAsUpdate(doc), []);
+		updates.length = 0;
+		for (let i = 0; i < 300; i++) notes.set(`k${i}`, i);
+		for (const update of updates) cache.committed(update);
+		expect(cache.ready).toBe(false);
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+		expect(encodes).toBe(1);
+	});
+
+	it('rebuilds a large document\'s snapshot in the folder, serving the old one and the tail meanwhile', async () => {
+		const { doc, notes, updates } = editor();
+		doc.transact(() => {
+			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
+		});
+		const stored = Y.encodeStateAsUpdate(doc);
+		expect(stored.length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
+		const held = heldFolder();
+		let encodes = 0;
+		const cache = new JoinerCache(() => {
+			encodes++;
+			return Y.encodeStateAsUpdate(doc);
+		}, held.folder);
+		cache.seed(stored, []);
+		updates.length = 0;
+		for (let i = 0; i < 300; i++) notes.set(`edit-${i}`, i);
+		for (const update of updates) cache.committed(update);
+		expect(held.folds()).toBe(1);
+		expect(cache.rebuilding).toBe(true);
+		// While the worker folds, joiners get the old snapshot and the whole tail.
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+		updates.length = 0;
+		notes.set('during', true);
+		for (const update of updates) cache.committed(update);
+		held.release();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(cache.rebuilding).toBe(false);
+		const frames = cache.framesForJoiner();
+		expect(frames).toHaveLength(2); // the new snapshot, and what came during the rebuild
+		expect(json(joinerState(frames))).toBe(json(doc));
+		expect(encodes).toBe(0);
+	});
+
+	it('discards a rebuild of a snapshot it has dropped meanwhile', async () => {
+		const { doc, notes, updates } = editor();
+		doc.transact(() => {
+			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
+		});
+		const held = heldFolder();
+		const cache = new JoinerCache(() => Y.encodeStateAsUpdate(doc), held.folder);
+		cache.seed(Y.encodeStateAsUpdate(doc), []);
+		updates.length = 0;
+		for (let i = 0; i < 300; i++) notes.set(`edit-${i}`, i);
+		for (const update of updates) cache.committed(update);
+		cache.clear();
+		held.release();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(cache.ready).toBe(false);
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+	});
+});
