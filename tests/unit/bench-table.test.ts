@@ -48,6 +48,16 @@ describe('benchTable', () => {
 		);
 		expect(table).not.toContain('cursors, 50 clients');
 		expect(table).not.toContain('on PostgreSQL');
+		// Measured by nobody: no row.
+		const noProbe = report();
+		delete (noProbe.scenarios['edits-100x5'].ours as { serverEventLoopDelay?: unknown }).serverEventLoopDelay;
+		expect(benchTable(noProbe)).not.toContain('event-loop delay');
+	});
+
+	it('keeps small ratios readable', () => {
+		const lopsided = report();
+		(lopsided.scenarios['edits-100x5'].reference as { latencyMs: { p99: number } }).latencyMs.p99 = 4_000;
+		expect(rowOf(benchTable(lopsided), 'same: p99')).toBe('| same: p99 | 12.5 ms | 4000.0 ms | 18.9 ms | 0.003 |');
 	});
 
 	it('lists the scale-out figures and the comparisons', () => {
