@@ -1,5 +1,6 @@
 /** What every scenario gets, and the load-window measurements common to all of them. */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { resetServerEventLoop } from './event-loop.ts';
 import { readMachineCpu } from './interference.ts';
 import { readCpuSeconds } from './process-stats.ts';
 import type { BenchServer } from './servers.ts';
@@ -42,9 +43,13 @@ export interface LoadWindow {
 /** Event-loop delay sampling period; the histogram's values include it. */
 const DELAY_RESOLUTION_MS = 2;
 
-/** Starts measuring the server's and our own CPU, and our event-loop delay. */
+/**
+ * Starts measuring the server's and our own CPU, and our event-loop delay; also restarts the
+ * server's event-loop histogram, read when the scenario ends (run.ts: serverEventLoopDelay).
+ */
 export function startLoadWindow(server: BenchServer): () => LoadWindow {
 	const wallStart = performance.now();
+	resetServerEventLoop(server.pid);
 	const serverCpuStart = readCpuSeconds(server.pid);
 	const ownCpuStart = process.cpuUsage();
 	const machineStart = readMachineCpu();

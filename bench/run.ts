@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunContext } from './harness.ts';
+import { readServerEventLoop } from './event-loop.ts';
 import { waitForQuiet } from './interference.ts';
 import { compareScaleOut } from './comparisons.ts';
 import { machineInfo, pinLoadGenerator } from './machine.ts';
@@ -141,7 +142,8 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	try {
 		const result = await scenario.run(ctx);
 		if (server.exited()) throw new Error('server process exited during the run');
-		return { ...result, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
+		const serverEventLoopDelay = await readServerEventLoop(server.pid, server.eventLoopFile);
+		return { ...result, serverEventLoopDelay, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
 	} catch (err) {
 		progress(`${scenario.name} / ${kind}: FAILED: ${(err as Error).message}`);
 		return {
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
 			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update the server sends, before or after it, to complete it; complete once step 2 has arrived and the marker of the latest edit has been seen); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work is repeated once and the less disturbed attempt is kept (attempts: 2).',
+			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',
 			'edits-200x5: 1,000 connections (200 rooms x 5), each editing 1/s.',

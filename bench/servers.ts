@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SUBPROTOCOL } from '#shared/wire/protocol';
 import { sleep } from './clients.ts';
 import { hocuspocusUrl } from './hocuspocus-wire.ts';
@@ -24,6 +25,8 @@ const ENTRY: Record<ServerKind, string> = {
 	ours: path.join(ROOT, 'dist/server/index.js'),
 	reference: path.join(ROOT, 'bench/reference-server.mjs')
 };
+/** Preloaded into every server: its event-loop delay histogram (bench/event-loop.ts). */
+const EVENT_LOOP_PROBE = path.join(ROOT, 'bench/event-loop-probe.mjs');
 const HEALTH_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** Log lines kept per server process for the report. */
@@ -60,6 +63,8 @@ export interface BenchServer {
 	/** Sub-protocols a client offers; ours selects `threatboard.v1` like the browser client. */
 	protocols: string[];
 	log: ServerLog;
+	/** Where the preloaded probe writes the server's event-loop delay histogram. */
+	eventLoopFile: string;
 	createRoom(): Promise<string>;
 	syncUrl(roomId: string): string;
 	exited(): boolean;
@@ -110,13 +115,14 @@ export async function startServer(
 		PORT: String(port),
 		HOST: '127.0.0.1',
 		DATA_DIR: dataDir,
+		BENCH_EVENT_LOOP_FILE: path.join(dataDir, 'bench-event-loop.json'),
 		LOG_LEVEL: 'warn',
 		...(kind === 'ours' ? { ...LOOPBACK_LOAD_ENV, ...extraEnv } : {})
 	};
 	delete env.NODE_OPTIONS; // the servers run plain node, without the bench's tsx loader
 	// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for diagnosing a run.
 	const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-	const command = [process.execPath, ...nodeFlags, ENTRY[kind]];
+	const command = [process.execPath, '--import', pathToFileURL(EVENT_LOOP_PROBE).href, ...nodeFlags, ENTRY[kind]];
 	if (pinCore !== null) command.unshift('taskset', '-c', String(pinCore));
 	const child = spawn(command[0], command.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
 	live.add(child);
@@ -163,6 +169,7 @@ export async function startServer(
 		baseUrl,
 		protocols: kind === 'ours' ? [SUBPROTOCOL] : [],
 		log,
+		eventLoopFile: env.BENCH_EVENT_LOOP_FILE!,
 		async createRoom() {
 			const res = await fetch(`${baseUrl}/api/rooms`, {
 				method: 'POST',

@@ -43,6 +43,13 @@ export const TARGETS: Record<string, Target[]> = {
 		{ metric: 'latencyMs.p99', max: 50, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } },
 		{ metric: 'server.rssPeakKB', max: 400 * 1024, unit: 'KB', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
 	],
+	// Issue 17.
+	'edits-1000x5': [
+		{ metric: 'latencyMs.p99', max: 50, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } },
+		{ metric: 'verified.lost', max: 0, unit: 'editors', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
+	],
+	'stalls-10000': [{ metric: 'serverEventLoopDelay.maxMs', max: 20, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } }],
+	'idle-1room-1000': [{ metric: 'kbPerConnection', max: 15, unit: 'KB/conn', published: { stockYWebsocket: '14 KB/conn', hocuspocus34: '27 KB/conn' } }],
 	'two-instance-50': [
 		{ metric: 'crossInstanceLatencyMs.p99', max: 30, unit: 'ms', published: { stockYWebsocket: '-', hocuspocus34: '-' } }
 	],

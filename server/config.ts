@@ -140,6 +140,10 @@ const EnvSchema = z.object({
 	HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
 	/** Open HTTP connections (sync sockets included) per client address; more are closed at once. */
 	MAX_HTTP_CONNECTIONS_PER_IP: int(1, 1_000_000).default(600),
+	/** Live dependency streams (GET /api/rooms/<id>/dependencies/events) per workshop, per client address and in all. */
+	DEPENDENCY_STREAMS_PER_ROOM: int(1, 100_000).default(32),
+	DEPENDENCY_STREAMS_PER_IP: int(1, 100_000).default(16),
+	MAX_DEPENDENCY_STREAMS: int(1, 1_000_000).default(2000),
 	/** Bearer token for /metrics; without one, /metrics answers loopback clients only. */
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()
 }).superRefine((env, ctx) => {

@@ -33,6 +33,11 @@ export function createMetrics() {
 			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 			registers
 		}),
+		compactions: new Counter({
+			name: 'threatboard_compactions_total',
+			help: 'Update logs folded into a snapshot',
+			registers
+		}),
 		storeFailures: new Counter({ name: 'threatboard_store_failures_total', help: 'Failed store operations', registers }),
 		roomLoadSeconds: new Histogram({
 			name: 'threatboard_room_load_seconds',

@@ -25,6 +25,10 @@ import { createRoomQuota } from './rooms/room-quota.ts';
 import { noFanout } from './scale-out/fanout.ts';
 import { createRedisFanout } from './scale-out/redis-fanout.ts';
 import { createSyncServer } from './sync/sync-server.ts';
+import { DependencyStreams } from './systems/dependency-streams.ts';
+import { createBoardReader } from './systems/model-boards.ts';
+import { SystemService } from './systems/system-service.ts';
+import { unavailableOnFailure } from './persistence/store-errors.ts';
 
 /** How long shutdown waits for the store before giving up on queued writes. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
@@ -62,6 +66,16 @@ export function createThreatboard(options: ThreatboardOptions) {
 		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createRoundHooks(), createBoardLock()]
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
+	// Systems read their models' boards through the store the routes use (503 when it cannot answer).
+	const systemStore = unavailableOnFailure(store);
+	const systemService = new SystemService(systemStore, createBoardReader(systemStore, rooms));
+	const dependencyStreams = new DependencyStreams({
+		store: systemStore,
+		rooms,
+		service: systemService,
+		log,
+		limits: { perRoom: config.DEPENDENCY_STREAMS_PER_ROOM, perAddress: config.DEPENDENCY_STREAMS_PER_IP, total: config.MAX_DEPENDENCY_STREAMS }
+	});
 	const app = createHttpApp({
 		store,
 		guards: {
@@ -73,6 +87,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 		},
 		persister,
 		rooms,
+		systems: { service: systemService, streams: dependencyStreams },
 		log,
 		metrics,
 		webHandler: options.webHandler,
@@ -87,6 +102,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 			const started = performance.now();
 			sync.stopHeartbeat();
 			sync.closeAll();
+			dependencyStreams.closeAll();
 			const flushed = Promise.race([
 				(async () => {
 					await persister.flushNow();

@@ -2,7 +2,9 @@
  * Edit fan-out: every client edits at a fixed rate; latency is measured from one client's send
  * until each other client in the room has the update.
  *
- * Each edit writes a unique marker `@e<id>;` into the client's own key of a Y.Map. Receivers do
+ * Each edit writes a unique marker `@e<id>;` into the client's own key of the board's `notes`
+ * root (the root the server's write rules accept; any other root is refused with 4406, which
+ * made every edit before this measure a refusal). Receivers do
  * not apply updates: they find the marker in the raw frame (Buffer.indexOf) and look the send
  * time up in a table shared in this process (same clock: performance.now()).
  *
@@ -10,10 +12,13 @@
  * reported split by whether sender and receiver are on the same instance.
  */
 import * as Y from 'yjs';
+import { CloseCode } from '#shared/wire/protocol';
+import { notesMap } from '../../src/lib/shared/board/doc.ts';
 import { SyncClient, closeAll, connectAll, dropsByCode } from '../clients.ts';
 import type { BenchServer } from '../servers.ts';
 import { schedulePeriodic, startLoadWindow, waitUntil, type RunContext, type Timing } from '../harness.ts';
 import { Samples, round, summarize } from '../stats.ts';
+import { verifyRooms } from '../verify-rooms.ts';
 import { encodeUpdate } from '../wire.ts';
 
 export interface EditFanoutOptions extends Timing {
@@ -22,6 +27,8 @@ export interface EditFanoutOptions extends Timing {
 	editsPerSecond: number;
 	/** Instances to spread the clients over (default: ctx.server alone). */
 	servers?: BenchServer[];
+	/** After the load, a fresh client checks every room holds each editor's last edit. */
+	verify?: boolean;
 }
 
 const MARKER_PREFIX = Buffer.from('@e');
@@ -121,8 +128,16 @@ export class EditClient extends SyncClient {
 	}
 
 	/** One edit: replaces this client's value with the marker, then sends and stamps it. */
+	/** The value of this client's last edit. */
+	lastValue: string | null = null;
+
+	get key(): string {
+		return `bench-c${this.index}`;
+	}
+
 	edit(tracker: EditTracker, id: number): void {
-		this.doc.getMap('bench').set(`c${this.index}`, `@e${id};`);
+		this.lastValue = `@e${id};`;
+		notesMap(this.doc).set(this.key, this.lastValue);
 		const update = this.#lastUpdate;
 		if (!update) return;
 		this.#lastUpdate = null;
@@ -176,8 +191,25 @@ export async function runEditFanout(ctx: RunContext, opts: EditFanoutOptions) {
 		else untilAll.push(tracker.lastArrival[id] - tracker.sentAt[id]);
 	}
 	const drops = dropsByCode(clients);
+	let verified;
+	if (opts.verify) {
+		ctx.progress(`verifying ${opts.rooms} room(s)`);
+		const expected = roomIds.map(() => new Map<string, string>());
+		for (const client of clients) {
+			if (client.lastValue !== null) expected[Math.floor(client.index / opts.clientsPerRoom)].set(client.key, client.lastValue);
+		}
+		verified = await verifyRooms(
+			roomIds.map((id) => server.syncUrl(id)),
+			server.protocols,
+			expected
+		);
+	}
 	closeAll(clients);
 	for (const client of clients) client.doc.destroy();
+	// A refused edit is not an edit delivered late: the figures would measure refusals.
+	const refused = drops[String(CloseCode.UpdateRefused)] ?? 0;
+	if (refused > 0) throw new Error(`${refused} client(s) closed with ${CloseCode.UpdateRefused} (update refused): the edits are not ones the server accepts`);
+	if (verified && verified.lost > 0) throw new Error(`${verified.lost} editor(s)' last edit missing afterwards: ${JSON.stringify(verified.examples)}`);
 
 	return {
 		clients: total,
@@ -208,6 +240,7 @@ export async function runEditFanout(ctx: RunContext, opts: EditFanoutOptions) {
 		worstPerSecondMs: Array.from(tracker.worstPerSecond, (v) => round(v ?? NaN, 1)),
 		settleWaitMs: round(settleWaitMs),
 		droppedConnections: drops,
+		...(verified ? { verified } : {}),
 		load
 	};
 }

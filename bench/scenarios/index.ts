@@ -6,6 +6,7 @@ import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
 import { runIdle } from './idle.ts';
 import { runLateJoin } from './late-join.ts';
+import { SERVER_PERF_SCENARIOS } from './server-perf.ts';
 import { runSoak } from './soak.ts';
 
 export interface Scenario {
@@ -114,6 +115,7 @@ export const SCENARIOS: Scenario[] = [
 	cursors(200),
 	lateJoin(1_000),
 	lateJoin(10_000),
+	...SERVER_PERF_SCENARIOS,
 	{
 		name: 'idle-1000',
 		description: '1,000 synced idle connections (200 rooms x 5): server RSS above the same server with one room loaded',

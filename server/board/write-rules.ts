@@ -9,10 +9,14 @@
  * - meta.schemaVersion: set by migrations to this code's version; a higher one would make the
  *   server refuse the room as written by newer code.
  * Removing one of these entries (a delete without a new value) is refused likewise.
+ * - A dependency element (a canvas record tagged model-dependency) names another model of the
+ *   system by its model ref and nothing else: a malformed ref, or anything in it that looks like
+ *   a room id, a key or a room link, is refused (see systems/dependency-record.ts).
  */
 import { BOARD_ROOTS, CANVAS_SCHEMA_KEY } from '#shared/board/doc';
 import { SCHEMA_VERSION } from '#shared/board/schema';
 import { isCurrentCanvasSchema } from '#shared/canvas/tldraw-schema';
+import { dependencyRecordProblem } from '#shared/systems/dependency-record';
 import { CloseCode } from '#shared/wire/protocol';
 import type { RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
 import type { EntryRef, UpdateSummary } from '../rooms/update-scan.ts';
@@ -33,7 +37,11 @@ export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefine
 		if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
 	}
 	const setValues = new Map<string, unknown>();
-	for (const { root, key, value } of summary.values) setValues.set(entryId({ root, key }), value);
+	for (const { root, key, value } of summary.values) {
+		setValues.set(entryId({ root, key }), value);
+		const problem = root === BOARD_ROOTS.canvas ? dependencyRecordProblem(value) : undefined;
+		if (problem) return refuse(`writes ${problem}`);
+	}
 	for (const entry of summary.written) {
 		const rule = GUARDED[entry.root];
 		if (!rule) continue;

@@ -23,6 +23,10 @@ import { creationLimits, metricsAccess, requireContentType, sameSiteWrites } fro
 import { createExportRouter } from './export-routes.ts';
 import { createImportRouter } from './import-routes.ts';
 import { createIterationRouter } from './iteration-routes.ts';
+import { createRoomSystemRouter } from './room-system-routes.ts';
+import { createSystemRouter } from './system-routes.ts';
+import type { DependencyStreams } from '../systems/dependency-streams.ts';
+import type { SystemService } from '../systems/system-service.ts';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -45,6 +49,8 @@ export interface AppDeps {
 	webHandler?: RequestHandler;
 	/** State of the link to other instances (server/scale-out); reported, never a reason for 503. */
 	fanoutStatus?: () => 'off' | 'ok' | 'down';
+	/** Systems (server/systems/): with rooms, the systems API and the workshops' system routes. */
+	systems?: { service: SystemService; streams: DependencyStreams };
 	/** What GET /api/config tells browsers. */
 	clientConfig?: ClientConfigResponse;
 }
@@ -80,7 +86,8 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	app.use(['/api', '/healthz', '/metrics'], strictCsp);
 
 	app.use('/api', sameSiteWrites(guards.originAllowed));
-	app.post(['/api/rooms', '/api/rooms/import'], creationLimits(limitsOf(guards)));
+	// Systems and workshops created inside them count with the rooms: one limit per address.
+	app.post(['/api/rooms', '/api/rooms/import', '/api/systems', '/api/systems/:id/models'], creationLimits(limitsOf(guards)));
 	// An import is a file: JSON, or bytes as a file picker sends them; never a form.
 	app.post('/api/rooms/import', requireContentType(['application/json', 'application/octet-stream']));
 	const api = express.Router();
@@ -113,6 +120,11 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
 	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log }));
 	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
+	if (deps.rooms && deps.systems) {
+		const { service, streams } = deps.systems;
+		api.use(createRoomSystemRouter({ store, service, streams, clientAddressOf: guards.clientAddressOf }));
+		api.use(createSystemRouter({ store, rooms: deps.rooms, service, streams, log }));
+	}
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
 	app.use('/api', createImportRouter({ store, log }));

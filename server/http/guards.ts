@@ -30,10 +30,13 @@ export function sameSiteWrites(originAllowed: OriginCheck): RequestHandler {
 	};
 }
 
-/** A body-carrying request must say it is JSON (or one of `types`). */
+/**
+ * A body-carrying request must say it is JSON (or one of `types`). A DELETE carries no body and,
+ * not being a "simple" method, cannot be sent cross-site without a preflight anyway.
+ */
 export function requireContentType(types: readonly string[] = ['application/json']): RequestHandler {
 	return (req, res, next) => {
-		if (SAFE_METHODS.has(req.method)) return next();
+		if (SAFE_METHODS.has(req.method) || req.method === 'DELETE') return next();
 		const type = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
 		if (!types.includes(type)) {
 			return sendError(res, 415, ApiErrorCode.UnsupportedMediaType, `Send the body as ${types.join(' or ')}.`);

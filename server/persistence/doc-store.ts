@@ -5,6 +5,7 @@
  * Contract: once appendUpdates resolves, the updates survive a crash of this process.
  */
 import type { DocName } from '#shared/wire/protocol';
+import type { SystemStore } from './system-store.ts';
 
 export interface RoomRecord {
 	roomId: string;
@@ -77,13 +78,13 @@ export interface DocStore {
 	/** Appends a batch in one transaction; returns the sequence number given to each update. */
 	appendUpdates(batch: readonly PendingUpdate[]): Promise<number[]>;
 	/**
-	 * Folds the log into the snapshot, in one transaction that is safe with several writers
-	 * (instances sharing the store): reads the stored snapshot and log entries, asks fold for a
-	 * snapshot covering them, stores it and deletes exactly the entries it read. Entries appended
-	 * meanwhile stay. Concurrent compactions of one document are serialised. Resolves with the
-	 * number of entries folded.
+	 * Folds the log into the snapshot, safely with several writers (instances sharing the
+	 * store): reads the stored snapshot and log entries, asks fold for a snapshot covering them
+	 * (fold may take its time, e.g. in a worker thread: appends go on meanwhile), stores it and
+	 * deletes exactly the entries it read. Entries appended meanwhile stay. Concurrent
+	 * compactions of one document are serialised. Resolves with the number of entries folded.
 	 */
-	compact(key: DocKey, fold: (stored: StoredLog) => Uint8Array): Promise<number>;
+	compact(key: DocKey, fold: (stored: StoredLog) => Uint8Array | Promise<Uint8Array>): Promise<number>;
 	/**
 	 * Stores an iteration under the room's next number, atomically with several writers; resolves
 	 * with that number, or undefined when the room already holds `maxPerRoom` iterations.
@@ -93,6 +94,8 @@ export interface DocStore {
 	/** A room's iterations without their data, oldest first. */
 	listIterations(roomId: string): Promise<IterationListing[]>;
 	getIteration(roomId: string, number: number): Promise<StoredIteration | undefined>;
+	/** Systems and their models (issue 15), in the same database. */
+	readonly systems: SystemStore;
 	/** Cheap liveness probe for /healthz. */
 	ping(): Promise<void>;
 	close(): Promise<void>;

@@ -15,6 +15,7 @@
 import pg from 'pg';
 import type { DocKey, DocStore, PendingUpdate, StoredDoc, StoredLog } from './doc-store.ts';
 import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { createPostgresSystems, postgresSystemsDdl } from './postgres-systems.ts';
 
 export interface PostgresStoreOptions {
 	connectionString: string;
@@ -81,7 +82,8 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 			summary text NOT NULL,
 			data bytea NOT NULL,
 			PRIMARY KEY (room_id, number)
-		);`;
+		);
+		${postgresSystemsDdl(schema)}`;
 
 	let closed = false;
 	let ready: Promise<void> | null = null;
@@ -129,8 +131,11 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 	const iterationLock = (roomId: string) => `threatboard-iterations:${schema}:${roomId}`;
 	const iterationColumns = 'room_id, number, created_at, started_by, summary, octet_length(data) AS bytes';
 
+	const systems = createPostgresSystems(schema, { query, transaction });
+
 	return {
 		kind: 'postgres',
+		systems,
 		async createRoom(room, initialDocs) {
 			await transaction(async (client) => {
 				await client.query(
@@ -209,7 +214,8 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 					snapshot: snapshotRows.rows[0]?.data ?? null,
 					entries: entries.rows.map((r) => ({ seq: Number(r.seq), update: r.data }))
 				};
-				const snapshot = fold(stored);
+				// The advisory lock is held while the fold runs (in a worker, for large documents).
+				const snapshot = await fold(stored);
 				await client.query(
 					`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
 					 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data`,

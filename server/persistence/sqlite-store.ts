@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { createSqliteSystems } from './sqlite-systems.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -43,6 +44,14 @@ CREATE TABLE IF NOT EXISTS iterations (
 	PRIMARY KEY (room_id, number)
 ) STRICT;
 `;
+
+/** Attempts of a compaction whose snapshot changed under it (only another writer can do that). */
+const COMPACT_ATTEMPTS = 3;
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+	if (a === null || b === null) return a === b;
+	return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
 
 /** Size the WAL file is truncated to after a checkpoint lets it restart. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -103,16 +112,33 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const appendTx = db.transaction((batch: readonly PendingUpdate[]) =>
 		batch.map((u) => Number(insertUpdate.run(u.roomId, u.docName, u.update).lastInsertRowid))
 	);
-	// One synchronous transaction: nothing can append in between, so "every entry up to the
-	// last one read" is exactly the entries read.
-	const compactTx = db.transaction((key: DocKey, fold: (stored: StoredLog) => Uint8Array) => {
+	// Compaction in two short transactions, so that the fold (in a worker, for large documents)
+	// does not hold the database: read the snapshot and the log up to its last entry N; fold; then
+	// store the snapshot and delete the entries <= N, unless the snapshot changed in between.
+	const readLogTx = db.transaction((key: DocKey) => {
 		const snapshot = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
 		const rows = selectUpdates.all(key.roomId, key.docName);
-		if (rows.length === 0) return 0;
-		upsertSnapshot.run(key.roomId, key.docName, fold({ snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) }));
-		deleteUpdates.run(key.roomId, key.docName, rows[rows.length - 1].seq);
-		return rows.length;
+		return { snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) };
 	});
+	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, lastSeq: number) => {
+		const current = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
+		if (!sameBytes(current, read)) return false;
+		upsertSnapshot.run(key.roomId, key.docName, folded);
+		deleteUpdates.run(key.roomId, key.docName, lastSeq);
+		return true;
+	});
+	/** Compactions in progress, by document: one at a time per document. */
+	const compacting = new Map<string, Promise<unknown>>();
+	async function compactOnce(key: DocKey, fold: (stored: StoredLog) => Uint8Array | Promise<Uint8Array>): Promise<number> {
+		for (let attempt = 1; ; attempt++) {
+			const stored = readLogTx(key);
+			if (stored.entries.length === 0) return 0;
+			const folded = await fold(stored);
+			open();
+			if (writeFoldTx(key, stored.snapshot, folded, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
+			if (attempt >= COMPACT_ATTEMPTS) throw new Error('the snapshot kept changing during compaction');
+		}
+	}
 
 	// Synchronous: nothing can take the same number in between.
 	const addIterationTx = db.transaction((it: IterationRecord, maxPerRoom: number): number | undefined => {
@@ -126,9 +152,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const open = () => {
 		if (closed) throw new Error('store is closed');
 	};
+	const systems = createSqliteSystems(db, open);
 
 	return {
 		kind: 'sqlite',
+		systems,
 		async createRoom(room, initialDocs) {
 			open();
 			createRoomTx(room, initialDocs);
@@ -161,7 +189,15 @@ export function createSqliteStore(dataDir: string): DocStore {
 		},
 		async compact(key, fold) {
 			open();
-			return compactTx(key, fold);
+			const id = `${key.roomId}\u0000${key.docName}`;
+			const before = compacting.get(id) ?? Promise.resolve();
+			const run = before.catch(() => {}).then(() => compactOnce(key, fold));
+			compacting.set(id, run);
+			try {
+				return await run;
+			} finally {
+				if (compacting.get(id) === run) compacting.delete(id);
+			}
 		},
 		async addIteration(iteration, maxPerRoom) {
 			open();

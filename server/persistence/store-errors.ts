@@ -4,6 +4,7 @@
  * a StoreUnavailableError, which the API answers with 503 and Retry-After.
  */
 import type { DocStore } from './doc-store.ts';
+import type { SystemStore } from './system-store.ts';
 
 export class StoreUnavailableError extends Error {
 	override readonly name = 'StoreUnavailableError';
@@ -36,7 +37,23 @@ export function unavailableOnFailure(store: DocStore): DocStore {
 		addIteration: wrap(store.addIteration.bind(store)),
 		listIterations: wrap(store.listIterations.bind(store)),
 		getIteration: wrap(store.getIteration.bind(store)),
+		systems: wrapSystems(store.systems, wrap),
 		ping: wrap(store.ping.bind(store)),
 		close: store.close.bind(store)
+	};
+}
+
+type Wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => (...args: A) => Promise<R>;
+
+function wrapSystems(systems: SystemStore, wrap: Wrap): SystemStore {
+	return {
+		createSystem: wrap(systems.createSystem.bind(systems)),
+		getSystem: wrap(systems.getSystem.bind(systems)),
+		getSystemByObserverHash: wrap(systems.getSystemByObserverHash.bind(systems)),
+		renameSystem: wrap(systems.renameSystem.bind(systems)),
+		addModel: wrap(systems.addModel.bind(systems)),
+		listModels: wrap(systems.listModels.bind(systems)),
+		modelOfRoom: wrap(systems.modelOfRoom.bind(systems)),
+		removeModel: wrap(systems.removeModel.bind(systems))
 	};
 }

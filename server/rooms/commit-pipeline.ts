@@ -13,6 +13,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { StoredLog } from '../persistence/doc-store.ts';
+import { sharedFoldRunner, type FoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
 import type { Connection } from './connection.ts';
 import { DocSizeBudget } from './doc-size.ts';
@@ -39,6 +40,8 @@ export interface CommitPipelineOptions {
 	compactAfterUpdates: number;
 	/** MAX_DOC_BYTES: client updates that would grow the document past it are refused. */
 	maxDocBytes?: number;
+	/** Folds the log into snapshots (default: the process's worker-backed runner). */
+	folder?: FoldRunner;
 }
 
 /** What the pipeline needs from the document around it. */
@@ -83,6 +86,7 @@ export class CommitPipeline {
 	#knownSnapshot: string | null = null;
 	/** Store log entries (by seq) this document is known to contain: loaded, committed here, or from peers. */
 	#knownSeqs = new Set<number>();
+	readonly #folder: FoldRunner;
 
 	constructor(
 		private readonly target: CommitTarget,
@@ -94,6 +98,7 @@ export class CommitPipeline {
 		private readonly metrics: Metrics
 	) {
 		this.compactAt = compactThreshold(options.compactAfterUpdates);
+		this.#folder = options.folder ?? sharedFoldRunner();
 		this.#size = new DocSizeBudget(options.maxDocBytes ?? Infinity, () => Y.encodeStateAsUpdate(target.doc).length);
 		target.doc.on('update', this.#onDocUpdate);
 	}
@@ -142,17 +147,23 @@ export class CommitPipeline {
 
 	/**
 	 * Compaction's fold: takes in whatever the store holds that this document lacks (entries or a
-	 * snapshot written by another instance), then returns the whole document as the new snapshot.
-	 * What it already holds is skipped: applying a large known snapshot costs as much as loading it.
+	 * snapshot written by another instance), then folds the stored snapshot and entries into the
+	 * new snapshot: in a worker thread when they are large (fold-runner.ts), so a 10,000-note
+	 * document no longer stalls the event loop for 100+ ms. What the document already holds is
+	 * not applied again: applying a large known snapshot costs as much as loading it.
 	 */
-	foldStored(stored: StoredLog): Uint8Array {
+	async foldStored(stored: StoredLog): Promise<Uint8Array> {
 		const missing = stored.entries.filter((e) => !this.#knownSeqs.has(e.seq)).map((e) => e.update);
 		if (stored.snapshot && this.#knownSnapshot !== snapshotHash(stored.snapshot)) missing.unshift(stored.snapshot);
 		this.applyFromStore(missing);
-		const snapshot = Y.encodeStateAsUpdate(this.target.doc);
+		const estimateBefore = this.#size.estimate;
+		const inputs = stored.entries.map((e) => e.update);
+		if (stored.snapshot) inputs.unshift(stored.snapshot);
+		const snapshot = await this.#folder.fold(inputs);
 		this.#knownSnapshot = snapshotHash(snapshot);
 		for (const entry of stored.entries) this.#knownSeqs.delete(entry.seq); // no longer in the log
-		this.#size.measured(snapshot.length);
+		// The snapshot, plus what the document took in while the worker folded.
+		this.#size.measured(snapshot.length + Math.max(0, this.#size.estimate - estimateBefore));
 		return snapshot;
 	}
 

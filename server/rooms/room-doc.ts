@@ -112,7 +112,7 @@ export class RoomDoc implements PeeredDoc {
 		this.pipeline.applyFromStore(updates);
 	}
 
-	foldStored(stored: StoredLog): Uint8Array {
+	foldStored(stored: StoredLog): Promise<Uint8Array> {
 		return this.pipeline.foldStored(stored);
 	}
 

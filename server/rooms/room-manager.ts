@@ -162,6 +162,7 @@ export class RoomManager {
 		if (counted === 0) return true;
 		try {
 			await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, (stored) => doc.foldStored(stored));
+			this.metrics.compactions.inc();
 			pipeline.logLength = Math.max(0, pipeline.logLength - counted);
 			return true;
 		} catch (err) {

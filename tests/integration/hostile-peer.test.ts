@@ -13,6 +13,8 @@ import { CANVAS_SCHEMA_KEY, canvasMap, canvasSchemaMap, metaMap, notesMap } from
 import { controlPath } from '../../src/lib/shared/control/commands.ts';
 import { TLDRAW_SCHEMA } from '../../src/lib/shared/canvas/tldraw-schema.ts';
 import { encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
+import { createRoomId } from '../../src/lib/shared/ids.ts';
+import { dependencyShape } from '../fixtures/export/canvas.ts';
 import { readGrants } from '../../src/lib/shared/control/doc.ts';
 import { readFacilitatorKeyMessage } from '../../src/lib/shared/wire/facilitator-key.ts';
 import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
@@ -89,7 +91,12 @@ describe('poison updates are refused before anything is stored or relayed', () =
 		['a canvas schema "from the future" (the canvas kill switch)', (doc: Y.Doc) =>
 			canvasSchemaMap(doc).set(CANVAS_SCHEMA_KEY, { schemaVersion: 2, sequences: { 'com.tldraw.store': 999 } })],
 		['a board schema version from the future', (doc: Y.Doc) => metaMap(doc).set('schemaVersion', 999)],
-		['removing the canvas schema', (doc: Y.Doc) => canvasSchemaMap(doc).delete(CANVAS_SCHEMA_KEY)]
+		['removing the canvas schema', (doc: Y.Doc) => canvasSchemaMap(doc).delete(CANVAS_SCHEMA_KEY)],
+		// Every reader of this board (observers too) would get the other room's edit link.
+		['a dependency element naming a model by its room id', (doc: Y.Doc) =>
+			canvasMap(doc).set('shape:bomb', dependencyShape('shape:bomb', createRoomId(), 'Payments', { x: 0, y: 0 }))],
+		['a dependency element with a room id in its name', (doc: Y.Doc) =>
+			canvasMap(doc).set('shape:bomb', dependencyShape('shape:bomb', 'AbCdEfGhIjKlMn_-', `Payments ${createRoomId()}`, { x: 0, y: 0 }))]
 	])('%s', async (_name, change) => {
 		const { room, alice, bob } = await roomWithTwo();
 		// The canvas has its schema, as after the first visit.

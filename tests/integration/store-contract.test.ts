@@ -234,6 +234,57 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await store.loadDoc(key)).toEqual(before);
 	});
 
+	it('compaction with a fold that takes its time keeps entries appended meanwhile in the log', async () => {
+		const store = openStore();
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		await store.appendUpdates([1, 2, 3].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		let folding!: () => void;
+		const foldStarted = new Promise<void>((resolve) => (folding = resolve));
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		const compaction = store.compact(key, async (stored) => {
+			folding();
+			await released; // as a fold in a worker thread: the store goes on meanwhile
+			return foldAll(stored);
+		});
+		await foldStarted;
+		await store.appendUpdates([{ ...key, update: setKey('during', 4) }]);
+		release();
+		expect(await compaction).toBe(3);
+		const after = await store.loadDoc(key);
+		expect(after.logLength).toBe(1);
+		expect(after.updates).toHaveLength(2);
+		expect(await keysOf(store, key)).toEqual(['during', 'k1', 'k2', 'k3']);
+	});
+
+	it('a slow fold overtaken by another writer\'s compaction loses nothing', async () => {
+		const [slow, fast] = [openStore(), openStore()];
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		await slow.appendUpdates([1, 2].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		let folding!: () => void;
+		const foldStarted = new Promise<void>((resolve) => (folding = resolve));
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let slowFolds = 0;
+		const slowCompaction = slow.compact(key, async (stored) => {
+			slowFolds++;
+			folding();
+			await released;
+			return foldAll(stored);
+		});
+		await foldStarted;
+		await fast.appendUpdates([{ ...key, update: setKey('k3', 3) }]);
+		// SQLite: the other writer folds now and the slow one finds the snapshot changed and folds
+		// again; PostgreSQL: the other writer waits for the slow one's lock.
+		const fastCompaction = fast.compact(key, foldAll);
+		release();
+		await Promise.all([slowCompaction, fastCompaction]);
+		expect(slowFolds).toBeGreaterThanOrEqual(1);
+		await fast.compact(key, foldAll);
+		expect((await slow.loadDoc(key)).logLength).toBe(0);
+		expect(await keysOf(slow, key)).toEqual(['k1', 'k2', 'k3']);
+	});
+
 	it('keeps everything across close and reopen', async () => {
 		const first = backend.open();
 		const record = room();
@@ -306,6 +357,46 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(numbers.filter((n) => n !== undefined).sort()).toEqual([1, 2, 3, 4, 5, 6]);
 		expect(numbers.filter((n) => n === undefined)).toHaveLength(2);
 		expect((await two.listIterations(record.roomId)).map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
+	it('keeps systems and their models: one membership per room, a limit per system, removal kept across reopen', async () => {
+		const store = openStore();
+		const n = String(counter++).padStart(4, '0');
+		const system = { systemId: `sys-${n}-${'s'.repeat(15)}`, name: 'Shop', ownerKeyHash: `k${n}`.padEnd(64, 'c'), observerIdHash: `s${n}`.padEnd(64, 'd'), createdAt: 1 };
+		await store.systems.createSystem(system);
+		await expect(store.systems.createSystem({ ...system, systemId: `${system.systemId}x` })).rejects.toThrow();
+		expect(await store.systems.getSystem(system.systemId)).toEqual(system);
+		expect(await store.systems.getSystemByObserverHash(system.observerIdHash)).toEqual(system);
+		expect(await store.systems.renameSystem(system.systemId, 'Web shop')).toBe(true);
+		expect(await store.systems.renameSystem('no-such-system', 'x')).toBe(false);
+		const model = (ref: string, roomId: string, addedAt: number) => ({ systemId: system.systemId, modelRef: ref.padEnd(16, '0'), roomId, name: `Model ${ref}`, addedAt });
+		const other = { ...system, systemId: `${system.systemId}y`, observerIdHash: `t${n}`.padEnd(64, 'd') };
+		await store.systems.createSystem(other);
+
+		// Two writers adding at once: exactly two fit, and a room joins one system only.
+		const results = await Promise.all([
+			store.systems.addModel(model('a', `room-a-${n}`, 1), 2),
+			store.systems.addModel(model('b', `room-b-${n}`, 2), 2),
+			store.systems.addModel(model('c', `room-c-${n}`, 3), 2)
+		]);
+		expect(results.filter((r) => r === 'added')).toHaveLength(2);
+		expect(results.filter((r) => r === 'full')).toHaveLength(1);
+		const members = await store.systems.listModels(system.systemId);
+		expect(await store.systems.addModel({ ...model('d', members[0].roomId, 4), systemId: other.systemId }, 10)).toBe('taken');
+
+		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 99)).toBe(true);
+		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 100)).toBe(false);
+		expect(await store.systems.removeModel(other.systemId, members[1].modelRef, 100)).toBe(false);
+		expect(await store.systems.modelOfRoom(members[0].roomId)).toBeUndefined();
+		// Removed, the room may join a system again (under a new ref).
+		expect(await store.systems.addModel({ ...model('e', members[0].roomId, 5), systemId: other.systemId }, 10)).toBe('added');
+
+		await store.close();
+		const reopened = openStore();
+		expect((await reopened.systems.getSystem(system.systemId))?.name).toBe('Web shop');
+		expect(await reopened.systems.listModels(system.systemId)).toEqual([{ ...members[0], removedAt: 99 }, members[1]]);
+		expect(await reopened.systems.modelOfRoom(members[1].roomId)).toEqual(members[1]);
+		expect((await reopened.systems.modelOfRoom(members[0].roomId))?.systemId).toBe(other.systemId);
 	});
 
 	it('answers ping while open', async () => {

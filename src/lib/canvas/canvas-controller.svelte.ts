@@ -9,7 +9,7 @@ import { authorFields, isElementOnCanvas, readNote } from '#shared/board/doc';
 import { onCanvasChange } from '#shared/canvas/elements';
 import { addLink, createLinkedThreat, removeLink } from '#shared/board/links';
 import { linkId, type StrideLetter } from '#shared/board/schema';
-import type { DfdElementKind, DfdKind } from '#shared/canvas/dfd';
+import type { DfdKind, DfdPaletteKind } from '#shared/canvas/dfd';
 import type { Person } from '#shared/person';
 import { USER_ORIGIN } from '$lib/sync/origin.ts';
 import type { BoardSession } from '$lib/sync/board-session.svelte.ts';
@@ -148,7 +148,7 @@ export class CanvasController {
 	 * process), and ties the note to it. Resolves with the element's id, or undefined when the
 	 * canvas is not there or read-only.
 	 */
-	async placeNote(noteId: string, kind: DfdElementKind, text: string): Promise<string | undefined> {
+	async placeNote(noteId: string, kind: DfdPaletteKind, text: string): Promise<string | undefined> {
 		if (this.#session.readOnly || !this.#handle) return undefined;
 		const label = (text.trim().split('\n')[0] ?? '').slice(0, MAX_PLACED_LABEL_LENGTH);
 		this.onReveal?.();
@@ -198,6 +198,7 @@ export const ELEMENT_KIND_HINT: Record<DfdKind, string> = {
 	process: 'process',
 	'data-store': 'data store',
 	'trust-boundary': 'trust boundary',
+	'model-dependency': 'model of this system',
 	'data-flow': 'data flow',
 	other: 'shape'
 };

@@ -27,3 +27,8 @@ export function draftsKey(roomId: string): string {
 export function participantKey(roomId: string): string {
 	return `threatboard.participant.${roomId}`;
 }
+
+/** localStorage: the links of a system created or opened as owner in this browser (JSON { ownerKey, observerId? }). */
+export function systemKeysKey(systemId: string): string {
+	return `threatboard.system.${systemId}`;
+}

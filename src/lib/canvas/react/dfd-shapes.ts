@@ -3,7 +3,8 @@
  * importers), tagged in `meta` (dfd.ts).
  */
 import { createShapeId, startEditingShapeWithRichText, toRichText, type Editor, type TLGeoShape, type TLShapeId } from 'tldraw';
-import { DFD_META_KEY, type DfdElementKind } from '#shared/canvas/dfd';
+import { DFD_META_KEY, MODEL_DEPENDENCY_KIND, MODEL_NAME_META_KEY, type DfdElementKind, type DfdPaletteKind } from '#shared/canvas/dfd';
+import { MODEL_REF_META_KEY, type ModelRef } from '#shared/systems/contract';
 import { DFD_LOOKS } from '#shared/canvas/dfd-looks';
 
 type GeoProps = Partial<TLGeoShape['props']>;
@@ -15,7 +16,7 @@ const LOOKS: Record<DfdElementKind, GeoProps> = DFD_LOOKS;
  * around the selected elements, if any), selected and ready to name; with a `label`, named so
  * already (a board note placed on the diagram).
  */
-export function placeDfdElement(editor: Editor, kind: DfdElementKind, label?: string): TLShapeId {
+export function placeDfdElement(editor: Editor, kind: DfdPaletteKind, label?: string): TLShapeId {
 	const id = createShapeId();
 	const look = LOOKS[kind];
 	// A boundary drawn while elements are selected goes around them: that is what it is for.
@@ -37,6 +38,29 @@ export function placeDfdElement(editor: Editor, kind: DfdElementKind, label?: st
 	if (label !== undefined) return id;
 	editor.focus();
 	startEditingShapeWithRichText(editor, id, { selectAll: true });
+	return id;
+}
+
+/**
+ * Places another model of the system as a dependency element: a geo box tagged with the model's
+ * ref and its name (meta), with no text of its own; the live card over it (DependencyCards.tsx)
+ * shows the name and the model's open high-risk threats.
+ */
+export function placeModelDependency(editor: Editor, modelRef: ModelRef, modelName: string): TLShapeId {
+	const id = createShapeId();
+	const look = DFD_LOOKS[MODEL_DEPENDENCY_KIND];
+	const { x, y } = freeSpot(editor, look.w, look.h, false);
+	editor.markHistoryStoppingPoint('place model dependency');
+	editor.createShape<TLGeoShape>({
+		id,
+		type: 'geo',
+		x,
+		y,
+		props: { ...look, richText: toRichText('') },
+		meta: { [DFD_META_KEY]: MODEL_DEPENDENCY_KIND, [MODEL_REF_META_KEY]: modelRef, [MODEL_NAME_META_KEY]: modelName }
+	});
+	editor.select(id);
+	editor.zoomToSelectionIfOffscreen(40);
 	return id;
 }
 
@@ -90,8 +114,9 @@ function freeSpot(editor: Editor, w: number, h: number, isBoundary: boolean): { 
 }
 
 /** Tags (or untags, with null) the selected shapes as DFD elements, keeping their look. */
-export function tagSelection(editor: Editor, kind: DfdElementKind | null): void {
-	const shapes = editor.getSelectedShapes().filter((shape) => shape.type !== 'arrow');
+export function tagSelection(editor: Editor, kind: DfdPaletteKind | null): void {
+	// A dependency element stays one: retagged, it would be a box that names another model.
+	const shapes = editor.getSelectedShapes().filter((shape) => shape.type !== 'arrow' && shape.meta?.[DFD_META_KEY] !== MODEL_DEPENDENCY_KIND);
 	if (!shapes.length) return;
 	editor.markHistoryStoppingPoint('tag dfd');
 	editor.updateShapes(

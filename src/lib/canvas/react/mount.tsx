@@ -37,11 +37,12 @@ import type * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { onBoardChange } from '#shared/board/doc';
 import { threatCountsByElement } from '#shared/canvas/elements';
-import { CREATED_META_KEY, DFD_META_KEY, isDfdElementKind, type DfdElementKind, type DfdKind } from '#shared/canvas/dfd';
+import { CREATED_META_KEY, DFD_META_KEY, MODEL_DEPENDENCY_KIND, isDfdElementKind, modelDependencyLabel, modelNameOf, type DfdKind, type DfdPaletteKind } from '#shared/canvas/dfd';
+import type { ModelRef } from '#shared/systems/contract';
 import { NO_MARKS, type CanvasMarks } from '../canvas-marks.ts';
 import { createElementBadges } from './ElementBadges.tsx';
 import { BatchedGeoShapeUtil } from './geo-label-sizes.ts';
-import { placeDfdElement, tagSelection } from './dfd-shapes.ts';
+import { placeDfdElement, placeModelDependency, tagSelection } from './dfd-shapes.ts';
 import { bindPresence, presenceUserId } from './presence-binding.ts';
 import { bindCanvasStore, type CanvasBindingProblem } from './yjs-binding.ts';
 
@@ -74,12 +75,14 @@ export interface CanvasMountOptions {
 }
 
 export interface CanvasHandle {
-	place(kind: DfdElementKind): void;
+	place(kind: DfdPaletteKind): void;
 	/** Places an element already named (a board note put on the diagram); its id, or undefined when read-only. */
-	placeNamed(kind: DfdElementKind, label: string): string | undefined;
+	placeNamed(kind: DfdPaletteKind, label: string): string | undefined;
+	/** Places another model of the system as a dependency element; its id, or undefined when read-only. */
+	placeDependency(modelRef: ModelRef, modelName: string): string | undefined;
 	/** Switches to the arrow tool: a data flow is an arrow between two elements. */
 	startDataFlow(): void;
-	tagSelection(kind: DfdElementKind | null): void;
+	tagSelection(kind: DfdPaletteKind | null): void;
 	/** Zooms to an element and selects it; false when it is not on the canvas. */
 	focusElement(id: string): boolean;
 	/** Brings an element into view without selecting it (a spotlight); false when it is gone. */
@@ -179,6 +182,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 		},
 		placeNamed(kind, label) {
 			return editor && !editor.getIsReadonly() ? placeDfdElement(editor, kind, label) : undefined;
+		},
+		placeDependency(modelRef, modelName) {
+			return editor && !editor.getIsReadonly() ? placeModelDependency(editor, modelRef, modelName) : undefined;
 		},
 		startDataFlow() {
 			editor?.setCurrentTool('arrow');
@@ -289,6 +295,7 @@ function watchSelection(editor: Editor, onSelection: CanvasMountOptions['onSelec
 function describe(editor: Editor, shape: TLShape): SelectedElement {
 	const tag = shape.meta?.[DFD_META_KEY];
 	const kind: DfdKind = isDfdElementKind(tag) ? tag : shape.type === 'arrow' ? 'data-flow' : 'other';
+	if (kind === MODEL_DEPENDENCY_KIND) return { id: shape.id, kind, label: modelDependencyLabel(modelNameOf(shape.meta ?? {})) };
 	const props = shape.props as { richText?: Parameters<typeof renderPlaintextFromRichText>[1] };
 	const label = props.richText ? renderPlaintextFromRichText(editor, props.richText).trim().slice(0, 200) : '';
 	return { id: shape.id, kind, label };

@@ -4,7 +4,8 @@
  */
 import type * as Y from 'yjs';
 import { canvasMap } from '../board/doc.ts';
-import { isObject, readDiagram } from './diagram.ts';
+import { readDiagram } from './diagram.ts';
+import { isObject } from './plain.ts';
 import { onCanvasChange } from './elements.ts';
 import { diagramRefs, type DiagramRef } from './refs.ts';
 

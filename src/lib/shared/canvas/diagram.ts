@@ -14,7 +14,8 @@
  * page whose bounds contain the element's centre, edges included; boundaries nest by the same
  * rule. A rotated boundary therefore claims its whole bounding box (crossings.ts uses the same).
  */
-import { CREATED_META_KEY, DFD_META_KEY, isDfdElementKind, type DfdElementKind } from './dfd.ts';
+import { CREATED_META_KEY, DFD_META_KEY, MODEL_DEPENDENCY_KIND, isDfdElementKind, modelDependencyLabel, modelNameOf, type DfdElementKind } from './dfd.ts';
+import { clip, isObject } from './plain.ts';
 import { CanvasElementId, type StrideLetter } from '../board/schema.ts';
 
 /** Kinds a diagram node can have: a tagged DFD element, or an untagged shape a flow touches. */
@@ -280,7 +281,8 @@ function parseShape(record: Record<string, unknown>): ShapeInfo | undefined {
 		rotation: isFiniteNumber(record.rotation) ? record.rotation : 0,
 		start: localPoint(props.start),
 		end: localPoint(props.end),
-		label: shapeLabel(type, props),
+		// A dependency element is named after the model it stands for, whatever its own text says.
+		label: tag === MODEL_DEPENDENCY_KIND ? modelDependencyLabel(modelNameOf(meta)) : shapeLabel(type, props),
 		dfd: isDfdElementKind(tag) ? tag : undefined,
 		createdAt: isFiniteNumber(meta[CREATED_META_KEY]) && (meta[CREATED_META_KEY] as number) >= 0 ? (meta[CREATED_META_KEY] as number) : null
 	};
@@ -445,11 +447,6 @@ function compareByArea(a: Placed, b: Placed): number {
 
 // ---- Small helpers ----------------------------------------------------------------------------
 
-/** A plain object read from a peer (not null, not an array); its fields are still unknown. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isFiniteNumber(value: unknown): value is number {
 	return typeof value === 'number' && Number.isFinite(value);
 }
@@ -466,13 +463,6 @@ function localPoint(value: unknown): Point {
 /** A finite size, else 0 (a shape without a size is placed as a point). */
 function size(value: unknown): number {
 	return isFiniteNumber(value) ? value : 0;
-}
-
-/** Cuts text to `max` code units without splitting a surrogate pair. */
-function clip(text: string, max: number): string {
-	if (text.length <= max) return text;
-	const cut = text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
-	return `${text.slice(0, cut)}…`;
 }
 
 function byDrawingOrder(a: { id: string; createdAt: number | null }, b: { id: string; createdAt: number | null }): number {
@@ -497,6 +487,8 @@ function byId(a: { id: string }, b: { id: string }): number {
  */
 export const APPLICABLE_STRIDE = {
 	'external-entity': ['S', 'R'],
+	// Another model is outside this one, like an external entity, and this one depends on it being there.
+	'model-dependency': ['S', 'R', 'D'],
 	process: ['S', 'T', 'R', 'I', 'D', 'E'],
 	'data-store': ['T', 'R', 'I', 'D'],
 	'data-flow': ['T', 'I', 'D'],

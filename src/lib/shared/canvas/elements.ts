@@ -5,8 +5,9 @@
  */
 import type * as Y from 'yjs';
 import { canvasMap, linksMap, readNote } from '../board/doc.ts';
-import { DFD_META_KEY, isDfdElementKind, type DfdKind } from './dfd.ts';
-import { isObject, richTextToPlain } from './diagram.ts';
+import { DFD_META_KEY, MODEL_DEPENDENCY_KIND, isDfdElementKind, modelDependencyLabel, modelNameOf, type DfdKind } from './dfd.ts';
+import { richTextToPlain } from './diagram.ts';
+import { isObject } from './plain.ts';
 import { parseLink } from '../board/schema.ts';
 
 export interface CanvasElementSummary {
@@ -19,8 +20,10 @@ export interface CanvasElementSummary {
 export function readCanvasElement(doc: Y.Doc, id: string): CanvasElementSummary | undefined {
 	const record = canvasMap(doc).get(id);
 	if (!isObject(record) || record.typeName !== 'shape' || record.id !== id) return undefined;
-	const tag = isObject(record.meta) ? record.meta[DFD_META_KEY] : undefined;
+	const meta = isObject(record.meta) ? record.meta : {};
+	const tag = meta[DFD_META_KEY];
 	const kind: DfdKind = isDfdElementKind(tag) ? tag : record.type === 'arrow' ? 'data-flow' : 'other';
+	if (kind === MODEL_DEPENDENCY_KIND) return { id, kind, label: modelDependencyLabel(modelNameOf(meta)) };
 	const props = isObject(record.props) ? record.props : {};
 	const label = richTextToPlain(props.richText) || (typeof props.name === 'string' ? props.name.slice(0, 200) : '');
 	return { id, kind, label };

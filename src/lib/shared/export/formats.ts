@@ -32,7 +32,13 @@ export function renderExport(snapshot: RoomSnapshot, format: ExportFormat): stri
  * dashes only (so it needs no quoting in Content-Disposition and is valid on every file system).
  */
 export function exportFileName(title: string, exportedAt: number, format: ExportFormat): string {
-	const slug = title
+	const date = new Date(exportedAt).toISOString().slice(0, 10);
+	return `threat-model-${fileSlug(title) || 'workshop'}-${date}.${format}`;
+}
+
+/** A title as a file name part: ASCII letters and digits joined by hyphens, at most 60 characters. */
+export function fileSlug(title: string): string {
+	return title
 		.normalize('NFKD')
 		.replace(/[\u0300-\u036f]/g, '')
 		.toLowerCase()
@@ -40,6 +46,4 @@ export function exportFileName(title: string, exportedAt: number, format: Export
 		.replace(/^-+|-+$/g, '')
 		.slice(0, 60)
 		.replace(/-+$/, '');
-	const date = new Date(exportedAt).toISOString().slice(0, 10);
-	return `threat-model-${slug || 'workshop'}-${date}.${format}`;
 }

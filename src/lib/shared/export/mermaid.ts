@@ -16,6 +16,7 @@ export const MAX_MERMAID_LABEL_CHARS = 80;
 /** Opening and closing brackets per node kind: DFD notation as far as Mermaid allows. */
 const NODE_SHAPES: Record<DiagramNodeKind, [string, string]> = {
 	'external-entity': ['[', ']'], // rectangle
+	'model-dependency': ['[[', ']]'], // subroutine: another model
 	process: ['((', '))'], // circle
 	'data-store': ['[(', ')]'], // cylinder
 	other: ['(', ')'] // rounded rectangle

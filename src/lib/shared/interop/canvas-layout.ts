@@ -8,7 +8,7 @@
  * puts them into a real tldraw store), so an import can never write a record the canvas refuses.
  * Callers give page coordinates; children of a frame are stored relative to it, as tldraw wants.
  */
-import { DFD_META_KEY, type DfdElementKind } from '../canvas/dfd.ts';
+import { DFD_META_KEY, type DfdPaletteKind } from '../canvas/dfd.ts';
 import { ARROW_DEFAULT_PROPS, DFD_LOOKS, GEO_DEFAULT_PROPS } from '../canvas/dfd-looks.ts';
 import type { CanvasRecord } from '../export/canvas-records.ts';
 import type { JsonObject } from '../export/json-value.ts';
@@ -72,7 +72,7 @@ export interface CanvasBuilder {
 	/** A frame holding one diagram of a model with several; returns its id. */
 	frame(name: string, box: Box): string;
 	/** A DFD element (or a trust boundary box) as the palette draws it. */
-	element(kind: DfdElementKind, label: string, box: Box, parentId?: string): string;
+	element(kind: DfdPaletteKind, label: string, box: Box, parentId?: string): string;
 	/** A trust boundary drawn as an open line through `points` (Threat Dragon's curve boundaries). */
 	boundaryLine(points: readonly Point[], smooth: boolean, parentId?: string): string;
 	text(text: string, box: Box, parentId?: string): string;

@@ -5,7 +5,7 @@
  * from the OTM JSON Schema Threat Dragon ships (../shared/interop/schemas) and its sample.
  */
 import { z } from 'zod';
-import type { DfdElementKind } from '../canvas/dfd.ts';
+import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import type { MitigationStatus, ThreatStatus } from '../board/schema.ts';
 import { Coordinate, FileText, MAX_CELLS, MAX_DIAGRAMS, MAX_ITEMS } from './limits.ts';
 
@@ -103,7 +103,7 @@ export const OtmModel = z.object({
 const STORE_WORDS = /database|\bdb\b|-db|db-|storage|store|bucket|\bs3\b|blob|queue|cache|table|file|disk|vault|repositor|sql|redis|dynamo|cosmos|mongo|elastic/i;
 const ENTITY_WORDS = /client|user|browser|device|actor|external|mobile|person|customer|human|partner|third.?party|android|\bios\b|desktop|operator|admin/i;
 
-export function guessKind(component: OtmComponent): Exclude<DfdElementKind, 'trust-boundary'> {
+export function guessKind(component: OtmComponent): Exclude<DfdPaletteKind, 'trust-boundary'> {
 	for (const text of [component.type ?? '', component.name ?? '']) {
 		if (STORE_WORDS.test(text)) return 'data-store';
 		if (ENTITY_WORDS.test(text)) return 'external-entity';

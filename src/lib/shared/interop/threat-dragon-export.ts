@@ -9,8 +9,9 @@
  *
  * Deterministic: the same workshop gives the same bytes (ids are derived from record ids).
  */
-import { readDiagram, readPlacedShapes, isObject, type PlacedShape } from '../canvas/diagram.ts';
-import type { DfdElementKind } from '../canvas/dfd.ts';
+import { readDiagram, readPlacedShapes, type PlacedShape } from '../canvas/diagram.ts';
+import { isObject } from '../canvas/plain.ts';
+import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
 import { STRIDE, type ThreatNote } from '../board/schema.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
@@ -124,7 +125,8 @@ function writeNodeCells({ index, records, placed, diagram, groups, cellIds }: Ca
 		cellIds.set(boundary.id, uuid(boundary.id));
 	}
 	for (const element of diagram.elements.filter((e) => inGroup(e.id))) {
-		const kind = element.kind === 'other' ? 'process' : element.kind;
+		// Threat Dragon has no dependency element: another model is outside this one, an actor.
+		const kind = element.kind === 'other' ? 'process' : element.kind === 'model-dependency' ? 'external-entity' : element.kind;
 		const cell = nodeCell(uuid(element.id), kind, element.label, tdBox(placed.get(element.id)!), describe(index, element.id, element.label), group.cells.length + 1);
 		group.cells.push(cell);
 		group.holders.set(element.id, cell);
@@ -230,7 +232,7 @@ function arrowEnds(record: Json | undefined, shape: PlacedShape): { start: Point
 
 // ---- Cells -------------------------------------------------------------------------------------
 
-const DATA_DEFAULTS: Record<Exclude<DfdElementKind, 'trust-boundary'>, Json> = {
+const DATA_DEFAULTS: Record<Exclude<DfdPaletteKind, 'trust-boundary'>, Json> = {
 	'external-entity': { outOfScope: false, reasonOutOfScope: '', providesAuthentication: false },
 	process: { outOfScope: false, reasonOutOfScope: '', handlesCardPayment: false, handlesGoodsOrServices: false, isWebApplication: false, privilegeLevel: '' },
 	'data-store': { outOfScope: false, reasonOutOfScope: '', isALog: false, isEncrypted: false, isSigned: false, storesCredentials: false, storesInventory: false }
@@ -246,7 +248,7 @@ function ports(cellId: string): Json {
 	};
 }
 
-function nodeCell(id: string, kind: Exclude<DfdElementKind, 'trust-boundary'>, label: string, box: Json, described: Described, zIndex: number): Json {
+function nodeCell(id: string, kind: Exclude<DfdPaletteKind, 'trust-boundary'>, label: string, box: Json, described: Described, zIndex: number): Json {
 	const { shape, type } = TD_ELEMENT_SHAPES[kind];
 	const attrs = kind === 'data-store' ? { text: { text: label }, topLine: STROKE_PLAIN, bottomLine: STROKE_PLAIN } : { text: { text: label }, body: STROKE_PLAIN };
 	return {

@@ -10,7 +10,7 @@
  * optional parts may be missing, and one malformed cell is skipped and reported, not fatal.
  */
 import { z } from 'zod';
-import type { DfdElementKind } from '../canvas/dfd.ts';
+import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import type { ThreatStatus } from '../board/schema.ts';
 import { Coordinate, FileText, MAX_CELLS, MAX_DIAGRAMS, MAX_ITEMS, MAX_VERTICES } from './limits.ts';
 
@@ -106,7 +106,7 @@ export const TdModel = z.object({
 
 /** What a cell becomes on the canvas. */
 export type TdCellRole =
-	| { role: 'element'; kind: Exclude<DfdElementKind, 'trust-boundary'> }
+	| { role: 'element'; kind: Exclude<DfdPaletteKind, 'trust-boundary'> }
 	| { role: 'boundary-box' }
 	| { role: 'boundary-curve' }
 	| { role: 'flow' }

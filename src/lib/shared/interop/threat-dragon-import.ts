@@ -8,7 +8,7 @@
  * Element descriptions and properties become a component note linked to the element. The summary
  * gives the title and the scope. docs/INTEROP.md lists what is not carried over.
  */
-import type { DfdElementKind } from '../canvas/dfd.ts';
+import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import type { StrideLetter, ThreatStatus } from '../board/schema.ts';
 import { boundsOf, createCanvasBuilder, FRAME_PADDING, sideBySide, unionOf, type Box, type CanvasBuilder, type FlowEnd, type Point } from './canvas-layout.ts';
 import { inputError } from './json-input.ts';
@@ -219,7 +219,7 @@ function drawCell(item: ParsedCell, context: DrawContext, move: (p: Point) => Po
 		case 'element':
 			return canvas.element(role.kind, label, at(nodeBox(cell, role)), parent);
 		case 'boundary-box':
-			return canvas.element('trust-boundary' satisfies DfdElementKind, label, at(nodeBox(cell, role)), parent);
+			return canvas.element('trust-boundary' satisfies DfdPaletteKind, label, at(nodeBox(cell, role)), parent);
 		case 'text':
 			return canvas.text(label, at(nodeBox(cell, role)), parent);
 		case 'boundary-curve': {

@@ -13,11 +13,11 @@
 import { z } from 'zod';
 import type * as Y from 'yjs';
 import { canvasMap } from '../board/doc.ts';
-import { DFD_META_KEY } from '../canvas/dfd.ts';
-import { isObject } from '../canvas/diagram.ts';
+import { DFD_META_KEY, MODEL_DEPENDENCY_KIND } from '../canvas/dfd.ts';
+import { isObject } from '../canvas/plain.ts';
 
 /** The `meta.dfd` value of a dependency element: a shape standing for another model of the system. */
-export const MODEL_DEPENDENCY_KIND = 'model-dependency';
+export { MODEL_DEPENDENCY_KIND };
 /** The `meta` key holding the referenced model's `modelRef`. */
 export const MODEL_REF_META_KEY = 'modelRef';
 

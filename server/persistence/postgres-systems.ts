@@ -1,0 +1,90 @@
+/** Systems in the PostgreSQL store (system-store.ts), in the store's schema. */
+import type pg from 'pg';
+import { toSystem, toSystemModel, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+
+export function postgresSystemsDdl(schema: string): string {
+	return `
+		CREATE TABLE IF NOT EXISTS "${schema}".systems (
+			system_id text PRIMARY KEY,
+			name text NOT NULL,
+			owner_key_hash text NOT NULL,
+			observer_id_hash text NOT NULL UNIQUE,
+			created_at bigint NOT NULL
+		);
+		CREATE TABLE IF NOT EXISTS "${schema}".system_models (
+			system_id text NOT NULL,
+			model_ref text NOT NULL,
+			room_id text NOT NULL,
+			name text NOT NULL,
+			added_at bigint NOT NULL,
+			removed_at bigint,
+			PRIMARY KEY (system_id, model_ref)
+		);
+		CREATE UNIQUE INDEX IF NOT EXISTS system_models_member_room ON "${schema}".system_models (room_id) WHERE removed_at IS NULL;`;
+}
+
+export interface PostgresAccess {
+	query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+	transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+export function createPostgresSystems(schema: string, db: PostgresAccess): SystemStore {
+	const systems = `"${schema}".systems`;
+	const models = `"${schema}".system_models`;
+	const systemLock = (systemId: string) => `threatboard-system:${schema}:${systemId}`;
+	const roomLock = (roomId: string) => `threatboard-system-room:${schema}:${roomId}`;
+	return {
+		async createSystem(s) {
+			await db.query(`INSERT INTO ${systems} (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+				s.systemId,
+				s.name,
+				s.ownerKeyHash,
+				s.observerIdHash,
+				s.createdAt
+			]);
+		},
+		async getSystem(systemId) {
+			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE system_id = $1`, [systemId]))[0]);
+		},
+		async getSystemByObserverHash(hash) {
+			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE observer_id_hash = $1`, [hash]))[0]);
+		},
+		async renameSystem(systemId, name) {
+			return (await db.query<{ system_id: string }>(`UPDATE ${systems} SET name = $1 WHERE system_id = $2 RETURNING system_id`, [name, systemId])).length > 0;
+		},
+		async addModel(model, maxModels) {
+			// Two instances adding to one system (or one room to two systems) take turns.
+			return db.transaction(async (client) => {
+				const [first, second] = [systemLock(model.systemId), roomLock(model.roomId)].sort();
+				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [first]);
+				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [second]);
+				const taken = await client.query(`SELECT 1 FROM ${models} WHERE room_id = $1 AND removed_at IS NULL`, [model.roomId]);
+				if (taken.rows.length > 0) return 'taken' as const;
+				const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${models} WHERE system_id = $1 AND removed_at IS NULL`, [model.systemId]);
+				if (Number(count.rows[0].n) >= maxModels) return 'full' as const;
+				await client.query(`INSERT INTO ${models} (system_id, model_ref, room_id, name, added_at, removed_at) VALUES ($1, $2, $3, $4, $5, NULL)`, [
+					model.systemId,
+					model.modelRef,
+					model.roomId,
+					model.name,
+					model.addedAt
+				]);
+				return 'added' as const;
+			});
+		},
+		async listModels(systemId) {
+			return (await db.query<SystemModelRow>(`SELECT * FROM ${models} WHERE system_id = $1 ORDER BY added_at, model_ref`, [systemId])).map(toSystemModel);
+		},
+		async modelOfRoom(roomId) {
+			const row = (await db.query<SystemModelRow>(`SELECT * FROM ${models} WHERE room_id = $1 AND removed_at IS NULL`, [roomId]))[0];
+			return row && toSystemModel(row);
+		},
+		async removeModel(systemId, modelRef, removedAt) {
+			const rows = await db.query<{ model_ref: string }>(
+				`UPDATE ${models} SET removed_at = $1 WHERE system_id = $2 AND model_ref = $3 AND removed_at IS NULL RETURNING model_ref`,
+				[removedAt, systemId, modelRef]
+			);
+			return rows.length > 0;
+		}
+	};
+}

@@ -1,0 +1,81 @@
+/** Systems in the SQLite store (system-store.ts); the tables live in the same file as the rooms. */
+import type Database from 'better-sqlite3';
+import { toSystem, toSystemModel, type AddModelResult, type SystemModelRecord, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+
+export const SQLITE_SYSTEMS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS systems (
+	system_id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	owner_key_hash TEXT NOT NULL,
+	observer_id_hash TEXT NOT NULL UNIQUE,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS system_models (
+	system_id TEXT NOT NULL,
+	model_ref TEXT NOT NULL,
+	room_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	added_at INTEGER NOT NULL,
+	removed_at INTEGER,
+	PRIMARY KEY (system_id, model_ref)
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS system_models_member_room ON system_models (room_id) WHERE removed_at IS NULL;
+`;
+
+/** `open` throws once the store is closed. */
+export function createSqliteSystems(db: Database.Database, open: () => void): SystemStore {
+	db.exec(SQLITE_SYSTEMS_SCHEMA);
+	const insertSystem = db.prepare('INSERT INTO systems (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+	const selectSystem = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE system_id = ?');
+	const selectByObserver = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE observer_id_hash = ?');
+	const rename = db.prepare('UPDATE systems SET name = ? WHERE system_id = ?');
+	const memberOfRoom = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE room_id = ? AND removed_at IS NULL');
+	const countMembers = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM system_models WHERE system_id = ? AND removed_at IS NULL');
+	const insertModel = db.prepare('INSERT INTO system_models (system_id, model_ref, room_id, name, added_at, removed_at) VALUES (?, ?, ?, ?, ?, NULL)');
+	const selectModels = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
+	const remove = db.prepare('UPDATE system_models SET removed_at = ? WHERE system_id = ? AND model_ref = ? AND removed_at IS NULL');
+
+	// Synchronous: nothing can join the room or fill the system in between.
+	const addTx = db.transaction((model: Omit<SystemModelRecord, 'removedAt'>, maxModels: number): AddModelResult => {
+		if (memberOfRoom.get(model.roomId)) return 'taken';
+		if (countMembers.get(model.systemId)!.n >= maxModels) return 'full';
+		insertModel.run(model.systemId, model.modelRef, model.roomId, model.name, model.addedAt);
+		return 'added';
+	});
+
+	return {
+		async createSystem(s) {
+			open();
+			insertSystem.run(s.systemId, s.name, s.ownerKeyHash, s.observerIdHash, s.createdAt);
+		},
+		async getSystem(systemId) {
+			open();
+			return toSystem(selectSystem.get(systemId));
+		},
+		async getSystemByObserverHash(hash) {
+			open();
+			return toSystem(selectByObserver.get(hash));
+		},
+		async renameSystem(systemId, name) {
+			open();
+			return rename.run(name, systemId).changes > 0;
+		},
+		async addModel(model, maxModels) {
+			open();
+			return addTx(model, maxModels);
+		},
+		async listModels(systemId) {
+			open();
+			return selectModels.all(systemId).map(toSystemModel);
+		},
+		async modelOfRoom(roomId) {
+			open();
+			const row = memberOfRoom.get(roomId);
+			return row && toSystemModel(row);
+		},
+		async removeModel(systemId, modelRef, removedAt) {
+			open();
+			return remove.run(removedAt, systemId, modelRef).changes > 0;
+		}
+	};
+}

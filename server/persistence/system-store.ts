@@ -1,0 +1,90 @@
+/**
+ * Systems (issue 15, item 2): a system groups the threat models (rooms) of one product. Its links
+ * are capabilities as a room's are: the system id is the member link, the observer id and the
+ * owner key are stored only as hashes. A model is a room joined to the system under a random
+ * model ref (src/lib/shared/systems/contract.ts); removing it keeps the row, with its name, so
+ * references to it read "removed" rather than vanish.
+ */
+
+export interface SystemRecord {
+	systemId: string;
+	name: string;
+	/** SHA-256 (hex) of the owner key; the key itself is never stored. */
+	ownerKeyHash: string;
+	/** SHA-256 (hex) of the observer id, which is looked up by hash. */
+	observerIdHash: string;
+	createdAt: number;
+}
+
+export interface SystemModelRecord {
+	systemId: string;
+	modelRef: string;
+	roomId: string;
+	/** The workshop's title when it joined (kept so a removed model still has a name). */
+	name: string;
+	addedAt: number;
+	/** When it was removed (archived) from the system; null while it is a member. */
+	removedAt: number | null;
+}
+
+export type AddModelResult = 'added' | 'taken' | 'full';
+
+export interface SystemStore {
+	createSystem(system: SystemRecord): Promise<void>;
+	getSystem(systemId: string): Promise<SystemRecord | undefined>;
+	getSystemByObserverHash(observerIdHash: string): Promise<SystemRecord | undefined>;
+	/** Resolves false when there is no such system. */
+	renameSystem(systemId: string, name: string): Promise<boolean>;
+	/**
+	 * Joins a room to a system, atomically with several writers: `taken` when the room is already
+	 * a member of a system (this one or another), `full` when the system holds `maxModels` models
+	 * that are not removed.
+	 */
+	addModel(model: Omit<SystemModelRecord, 'removedAt'>, maxModels: number): Promise<AddModelResult>;
+	/** Every model the system ever held, removed ones included, in the order they joined. */
+	listModels(systemId: string): Promise<SystemModelRecord[]>;
+	/** The membership of a room that is a member now (not removed), if any. */
+	modelOfRoom(roomId: string): Promise<SystemModelRecord | undefined>;
+	/** Marks a member model removed; resolves false when it is not a member of that system now. */
+	removeModel(systemId: string, modelRef: string, removedAt: number): Promise<boolean>;
+}
+
+/** The systems table row, as both SQL stores lay it out. */
+export interface SystemRow {
+	system_id: string;
+	name: string;
+	owner_key_hash: string;
+	observer_id_hash: string;
+	created_at: number | string;
+}
+
+export interface SystemModelRow {
+	system_id: string;
+	model_ref: string;
+	room_id: string;
+	name: string;
+	added_at: number | string;
+	removed_at: number | string | null;
+}
+
+export function toSystem(row: SystemRow | undefined): SystemRecord | undefined {
+	if (!row) return undefined;
+	return {
+		systemId: row.system_id,
+		name: row.name,
+		ownerKeyHash: row.owner_key_hash,
+		observerIdHash: row.observer_id_hash,
+		createdAt: Number(row.created_at)
+	};
+}
+
+export function toSystemModel(row: SystemModelRow): SystemModelRecord {
+	return {
+		systemId: row.system_id,
+		modelRef: row.model_ref,
+		roomId: row.room_id,
+		name: row.name,
+		addedAt: Number(row.added_at),
+		removedAt: row.removed_at === null ? null : Number(row.removed_at)
+	};
+}

@@ -1,0 +1,151 @@
+/**
+ * Systems and the models in them (issue 15, item 2): resolving a system's links, the models'
+ * live status, what a workshop learns about the models it references and which models reference
+ * it. Routes (server/http/system-routes.ts, room-system-routes.ts) stay thin over this.
+ *
+ * What never leaks: a workshop only ever learns about models of its own system, by model ref. A
+ * ref that is not in its system (another system's, a forged one, one never drawn) answers
+ * `unknown`, the same answer with the same work behind it, so a workshop cannot tell them apart.
+ */
+import { isRoomId, isSecret } from '#shared/ids';
+import { HIGH_RISK_MIN_SCORE } from '#shared/board/coverage';
+import { participantPath } from '#shared/wire/api';
+import { readTitle } from '#shared/board/doc';
+import { readDependencyRefs, type DependencyStatus, type DependentsResponse, type ModelRef, type RoomSystemResponse } from '#shared/systems/contract';
+import type { LaunchBlocker, ModelStatus, SystemView } from '#shared/systems/api';
+import { readModelFigures, type ModelFigures } from '#shared/systems/status';
+import { hashSecret, secretMatches } from '../auth/secrets.ts';
+import type { DocStore } from '../persistence/doc-store.ts';
+import type { SystemModelRecord, SystemRecord } from '../persistence/system-store.ts';
+import type { BoardReader } from './model-boards.ts';
+
+/** Open high-risk threats a dependency status lists (the count covers the rest). */
+export const MAX_LISTED_THREATS = 20;
+
+export type SystemAccess = 'owner' | 'member' | 'observer';
+
+export interface ResolvedSystem {
+	record: SystemRecord;
+	/** What the link grants; the owner key raises a member or observer link to owner. */
+	access: SystemAccess;
+}
+
+export class SystemService {
+	constructor(
+		private readonly store: DocStore,
+		private readonly boards: BoardReader
+	) {}
+
+	/** The system a link opens (member id or observer id), raised to owner by a matching owner key. */
+	async resolve(id: string, ownerKey: string | undefined): Promise<ResolvedSystem | undefined> {
+		let resolved: ResolvedSystem | undefined;
+		if (isRoomId(id)) {
+			const record = await this.store.systems.getSystem(id);
+			resolved = record && { record, access: 'member' };
+		} else if (isSecret(id)) {
+			const record = await this.store.systems.getSystemByObserverHash(hashSecret(id));
+			resolved = record && { record, access: 'observer' };
+		}
+		if (resolved && ownerKey !== undefined && secretMatches(ownerKey, resolved.record.ownerKeyHash)) resolved.access = 'owner';
+		return resolved;
+	}
+
+	isOwner(record: SystemRecord, ownerKey: string | undefined): boolean {
+		return ownerKey !== undefined && secretMatches(ownerKey, record.ownerKeyHash);
+	}
+
+	async figures(model: SystemModelRecord): Promise<ModelFigures | undefined> {
+		return this.boards.read(model.roomId, (board) => readModelFigures(board, model.name));
+	}
+
+	/** GET /api/rooms/<id>/system. */
+	async roomSystem(roomId: string): Promise<RoomSystemResponse> {
+		const self = await this.store.systems.modelOfRoom(roomId);
+		if (!self) return { system: null };
+		const system = await this.store.systems.getSystem(self.systemId);
+		if (!system) return { system: null };
+		const models = await this.store.systems.listModels(self.systemId);
+		return {
+			system: {
+				name: system.name,
+				modelRef: self.modelRef,
+				models: models.map((m) => ({ modelRef: m.modelRef, name: m.name, self: m.modelRef === self.modelRef, removed: m.removedAt !== null }))
+			}
+		};
+	}
+
+	/** GET /api/rooms/<id>/dependencies: the status of each ref, in the order asked. */
+	async dependencies(roomId: string, refs: readonly ModelRef[]): Promise<DependencyStatus[]> {
+		const self = await this.store.systems.modelOfRoom(roomId);
+		const models = self ? await this.store.systems.listModels(self.systemId) : [];
+		const byRef = new Map(models.map((m) => [m.modelRef, m]));
+		return Promise.all(
+			refs.map(async (modelRef): Promise<DependencyStatus> => {
+				const model = byRef.get(modelRef);
+				if (!model) return { modelRef, state: 'unknown' };
+				if (model.removedAt !== null) return { modelRef, state: 'removed', name: model.name };
+				const figures = await this.figures(model);
+				if (!figures) return { modelRef, state: 'removed', name: model.name };
+				return {
+					modelRef,
+					state: 'ok',
+					name: figures.title,
+					openHighRisk: figures.openHighRisk.slice(0, MAX_LISTED_THREATS),
+					openHighRiskCount: figures.openHighRisk.length
+				};
+			})
+		);
+	}
+
+	/** The rooms whose boards `dependencies(roomId, refs)` reads (members of the room's system only). */
+	async watchedRooms(roomId: string, refs: readonly ModelRef[]): Promise<string[]> {
+		const self = await this.store.systems.modelOfRoom(roomId);
+		if (!self) return [];
+		const wanted = new Set(refs);
+		return (await this.store.systems.listModels(self.systemId)).filter((m) => m.removedAt === null && wanted.has(m.modelRef)).map((m) => m.roomId);
+	}
+
+	/** GET /api/rooms/<id>/dependents: the member models whose diagram references this room. */
+	async dependents(roomId: string): Promise<DependentsResponse['dependents']> {
+		const self = await this.store.systems.modelOfRoom(roomId);
+		if (!self) return [];
+		const others = (await this.store.systems.listModels(self.systemId)).filter((m) => m.removedAt === null && m.modelRef !== self.modelRef);
+		const found = await Promise.all(
+			others.map(async (m) => {
+				const read = await this.boards.read(m.roomId, (board) => ({ refs: readDependencyRefs(board), title: readTitle(board) || m.name }));
+				return read?.refs.includes(self.modelRef) ? { modelRef: m.modelRef, name: read.title } : undefined;
+			})
+		);
+		return found.filter((d) => d !== undefined);
+	}
+
+	/** GET /api/systems/<id>: every model with its live status, and the launch blockers. */
+	async view(resolved: ResolvedSystem, now: number): Promise<SystemView> {
+		const { record, access } = resolved;
+		const models = await this.store.systems.listModels(record.systemId);
+		const blockers: LaunchBlocker[] = [];
+		const statuses = await Promise.all(
+			models.map(async (model): Promise<ModelStatus> => {
+				const live = model.removedAt === null ? await this.figures(model) : undefined;
+				const iterations = live ? await this.store.listIterations(model.roomId) : [];
+				const last = iterations.at(-1);
+				const name = live?.title ?? model.name;
+				for (const threat of live?.openHighRisk ?? []) blockers.push({ modelRef: model.modelRef, modelName: name, threat });
+				return {
+					modelRef: model.modelRef,
+					name,
+					removed: !live,
+					...(access === 'owner' && live ? { link: participantPath(model.roomId) } : {}),
+					threatCount: live?.threatCount ?? 0,
+					openHighRiskCount: live?.openHighRisk.length ?? 0,
+					coverage: live?.coverage ?? null,
+					lastIteration: last ? { number: last.number, createdAt: last.createdAt } : null,
+					dependsOn: live?.dependsOn ?? []
+				};
+			})
+		);
+		// Highest risk first; a stable sort keeps the models' order within one risk.
+		blockers.sort((a, b) => b.threat.risk - a.threat.risk);
+		return { name: record.name, createdAt: record.createdAt, access, highRiskMin: HIGH_RISK_MIN_SCORE, models: statuses, blockers, readAt: now };
+	}
+}

@@ -1,0 +1,155 @@
+/**
+ * One task worker thread, shared by the import (server/import/) and compaction
+ * (server/persistence/fold-runner.ts) runners: starts the worker from the sources or from the
+ * bundle, runs tasks one message each with a timeout, stops the worker when idle, and fails the
+ * tasks of a worker that dies (the next task starts a fresh one).
+ *
+ * The worker module answers each `{ id, ...task }` message with `{ id, result }` or
+ * `{ id, failure }` (see answerTasks).
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { parentPort, Worker, type Transferable } from 'node:worker_threads';
+
+export interface WorkerEntry {
+	/** Path from server/ to the worker's source module (tests, `npm run dev`). */
+	source: string;
+	/** File name of the bundled worker beside dist/server/index.js (scripts/build-server.mjs). */
+	bundled: string;
+}
+
+export interface TaskWorkerOptions {
+	entry: WorkerEntry;
+	/** Heap of the worker: a hostile input runs it out of memory, not the server. */
+	heapMb: number;
+	/** Longest one task may take; the worker is then stopped. */
+	timeoutMs: number;
+	/** Idle time after which the worker is stopped. */
+	idleMs: number;
+	/** Short name for error messages. */
+	name: string;
+}
+
+export interface TaskWorker<Task, Result> {
+	/** Tasks waiting or running. */
+	readonly pending: number;
+	run(task: Task, transfer?: Transferable[]): Promise<Result>;
+	close(): Promise<void>;
+}
+
+type Answer<Result> = { id: number; result: Result } | { id: number; failure: string };
+
+interface Pending<Result> {
+	resolve(result: Result): void;
+	reject(error: Error): void;
+	timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Under `npm start` the worker is the bundled file beside dist/server/index.js. From the sources
+ * it is the .ts module, loaded through tsx's loader, which a worker must register itself (it
+ * does not inherit the parent's).
+ */
+function startWorker(entry: WorkerEntry, heapMb: number): Worker {
+	const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+	if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${entry.bundled}`, import.meta.url), options);
+	// tsx's ESM API (import.meta.resolve would go through the loader thread and keep a port open).
+	const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+	const source = new URL(`./${entry.source}`, import.meta.url).href;
+	const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+	return new Worker(boot, { ...options, eval: true, execArgv: [] });
+}
+
+export function createTaskWorker<Task extends object, Result>(options: TaskWorkerOptions): TaskWorker<Task, Result> {
+	let worker: Worker | undefined;
+	let nextId = 1;
+	let idleTimer: ReturnType<typeof setTimeout> | undefined;
+	const pending = new Map<number, Pending<Result>>();
+
+	const failAll = (error: Error) => {
+		for (const task of pending.values()) {
+			clearTimeout(task.timer);
+			task.reject(error);
+		}
+		pending.clear();
+	};
+
+	function start(): Worker {
+		const started = startWorker(options.entry, options.heapMb);
+		started.on('message', (answer: Answer<Result>) => {
+			const task = pending.get(answer.id);
+			if (!task) return;
+			pending.delete(answer.id);
+			clearTimeout(task.timer);
+			if ('failure' in answer) task.reject(new Error(answer.failure));
+			else task.resolve(answer.result);
+			scheduleIdle();
+		});
+		started.on('error', (err) => failAll(err));
+		started.on('exit', (code) => {
+			if (worker === started) worker = undefined;
+			failAll(new Error(`the ${options.name} worker stopped (exit code ${code})`));
+		});
+		// After the listeners: an idle worker must not keep the process alive.
+		started.unref();
+		return started;
+	}
+
+	function scheduleIdle(): void {
+		if (idleTimer) clearTimeout(idleTimer);
+		if (pending.size > 0) return;
+		idleTimer = setTimeout(() => {
+			if (pending.size === 0) void worker?.terminate();
+		}, options.idleMs);
+		idleTimer.unref();
+	}
+
+	return {
+		get pending() {
+			return pending.size;
+		},
+		run(task, transfer = []) {
+			if (idleTimer) clearTimeout(idleTimer);
+			worker ??= start();
+			const id = nextId++;
+			const running = worker;
+			return new Promise<Result>((resolve, reject) => {
+				const timer = setTimeout(() => {
+					// A stuck worker holds every task behind it: stop it; the next task starts another.
+					pending.delete(id);
+					reject(new Error(`the ${options.name} took longer than ${options.timeoutMs} ms`));
+					void running.terminate();
+				}, options.timeoutMs);
+				pending.set(id, { resolve, reject, timer });
+				running.postMessage({ ...task, id }, transfer);
+			});
+		},
+		async close() {
+			if (idleTimer) clearTimeout(idleTimer);
+			failAll(new Error('the server is shutting down'));
+			await worker?.terminate();
+			worker = undefined;
+		}
+	};
+}
+
+/**
+ * The worker side: answers each task with `work`'s result (and the buffers to transfer), or with
+ * its error message (never the input's content).
+ */
+export function answerTasks<Task, Result>(work: (task: Task) => { result: Result; transfer?: Transferable[] }, what: string): void {
+	const port = parentPort;
+	if (!port) throw new Error(`the ${what} worker runs as a worker thread`);
+	port.on('message', (task: Task & { id: number }) => {
+		let answer: Answer<Result>;
+		let transfer: Transferable[] = [];
+		try {
+			const done = work(task);
+			answer = { id: task.id, result: done.result };
+			transfer = done.transfer ?? [];
+		} catch (err) {
+			answer = { id: task.id, failure: err instanceof Error ? err.message.slice(0, 300) : `${what} failed` };
+		}
+		port.postMessage(answer, transfer);
+	});
+}
