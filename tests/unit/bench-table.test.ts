@@ -43,8 +43,8 @@ describe('benchTable', () => {
 	it('shows "-" for a server that did not run and leaves out scenarios the report lacks', () => {
 		const table = benchTable(report());
 		expect(rowOf(table, 'same: server event-loop delay max')).toBe('| same: server event-loop delay max | 18.0 ms | - | - | - |');
-		expect(rowOf(table, '1,000 idle connections: RSS per connection')).toBe(
-			'| 1,000 idle connections: RSS per connection | 14.2 KB | 13.9 KB | - | 1.02 |'
+		expect(rowOf(table, '1,000 idle connections (200 rooms x 5): RSS per connection')).toBe(
+			'| 1,000 idle connections (200 rooms x 5): RSS per connection | 14.2 KB | 13.9 KB | - | 1.02 |'
 		);
 		expect(table).not.toContain('cursors, 50 clients');
 		expect(table).not.toContain('on PostgreSQL');
