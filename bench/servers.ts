@@ -17,7 +17,7 @@ import { hocuspocusUrl } from './hocuspocus-wire.ts';
 export type ServerKind = 'ours' | 'reference' | 'hocuspocus';
 export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'reference', 'hocuspocus'];
 /** The main scenarios, which a default run also measures on Hocuspocus (all of them with --server=hocuspocus). */
-export const HOCUSPOCUS_SCENARIOS: ReadonlySet<string> = new Set(['edits-200', 'edits-100x5', 'edits-1000x5', 'cursors-50', 'cursors-200', 'late-join-10000', 'idle-1000']);
+export const HOCUSPOCUS_SCENARIOS: ReadonlySet<string> = new Set(['edits-200', 'edits-100x5', 'edits-1000x5', 'cursors-50', 'cursors-200', 'late-join-10000', 'idle-1000', 'idle-1room-1000']);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY: Record<ServerKind, string> = {

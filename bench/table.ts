@@ -5,8 +5,8 @@
  *   node --import tsx bench/table.ts [bench/results/latest.json] [--write]
  *
  * Prints the Markdown block; with --write it replaces the block between the markers in
- * docs/BENCHMARKS.md. Rows whose scenario is not in the report are left out, and a server that
- * did not run a scenario shows "-". A quick run, or one where other work disturbed the machine,
+ * docs/BENCHMARKS.md. Rows no server reported (scenario not run, figure not measured) are left
+ * out, and a server that did not run a scenario shows "-". A quick run, or one where other work disturbed the machine,
  * is labelled as such above the table.
  */
 import fs from 'node:fs';
@@ -43,7 +43,9 @@ const SIDE_BY_SIDE: Row[] = [
 	{ label: 'cursors, 50 clients at 20 Hz: p99', scenario: 'cursors-50', metric: 'latencyMs.p99', unit: 'ms' },
 	{ label: 'cursors, 200 clients at 20 Hz: p99', scenario: 'cursors-200', metric: 'latencyMs.p99', unit: 'ms' },
 	{ label: 'late join, 10,000 notes: first reply, median', scenario: 'late-join-10000', metric: 'firstReplyMs.median', unit: 'ms' },
-	{ label: '1,000 idle connections: RSS per connection', scenario: 'idle-1000', metric: 'kbPerConnection', unit: 'KB' }
+	{ label: '1,000 idle connections (200 rooms x 5): RSS per connection', scenario: 'idle-1000', metric: 'kbPerConnection', unit: 'KB' },
+	{ label: '1,000 idle connections in one room: RSS per connection', scenario: 'idle-1room-1000', metric: 'kbPerConnection', unit: 'KB' },
+	{ label: '10,000-note room under edits and joins: server event-loop delay max', scenario: 'stalls-10000', metric: 'serverEventLoopDelay.maxMs', unit: 'ms' }
 ];
 
 /** Threatboard only: PostgreSQL, and three instances with PostgreSQL and Redis. */
@@ -52,8 +54,8 @@ const SCALE_OUT: Row[] = [
 	{ label: 'same load, one instance with PostgreSQL + Redis: p99', scenario: 'edits-100x5-three-instances', metric: 'singleInstance.latencyMs.p99', unit: 'ms' },
 	{ label: 'same load over three instances (rooms spread over all): p99', scenario: 'edits-100x5-three-instances', metric: 'threeInstances.latencyMs.p99', unit: 'ms' },
 	{ label: 'same: p99 of deliveries across instances', scenario: 'edits-100x5-three-instances', metric: 'threeInstances.crossInstanceLatencyMs.p99', unit: 'ms' },
-	{ label: 'same: CPU of the three instances, in all', scenario: 'edits-100x5-three-instances', metric: 'threeInstances.instancesCpu.totalSeconds', unit: 's' },
-	{ label: 'one instance, same load: CPU', scenario: 'edits-100x5-three-instances', metric: 'singleInstance.instancesCpu.totalSeconds', unit: 's' }
+	{ label: 'same: CPU of the three instances during the load, in all', scenario: 'edits-100x5-three-instances', metric: 'threeInstances.instancesCpu.loadTotalSeconds', unit: 's' },
+	{ label: 'one instance, same load: CPU during the load', scenario: 'edits-100x5-three-instances', metric: 'singleInstance.instancesCpu.loadTotalSeconds', unit: 's' }
 ];
 
 const SERVERS = ['ours', 'reference', 'hocuspocus'] as const;
@@ -75,7 +77,9 @@ function format(value: number | undefined, unit: Unit): string {
 }
 
 function ratio(ours: number | undefined, other: number | undefined): string {
-	return ours === undefined || other === undefined || !(other > 0) ? '-' : `${(ours / other).toFixed(2)}`;
+	if (ours === undefined || other === undefined || !(other > 0)) return '-';
+	const r = ours / other;
+	return r < 0.1 ? r.toPrecision(1) : r.toFixed(2);
 }
 
 /** Runs disturbed by other work on the machine, and how many runs there were. */
@@ -110,7 +114,10 @@ export function benchTable(report: BenchReport): string {
 				'. Regenerate on a quiet machine before comparing.'
 		);
 	}
-	const sideBySide = SIDE_BY_SIDE.filter((row) => report.scenarios[row.scenario]);
+	// A row is left out when its scenario did not run or no server reported the figure.
+	const reported = (row: Row, servers: readonly string[]) =>
+		servers.some((server) => getPath(report.scenarios[row.scenario]?.[server], row.metric) !== undefined);
+	const sideBySide = SIDE_BY_SIDE.filter((row) => reported(row, SERVERS));
 	if (sideBySide.length > 0) {
 		lines.push('', '| scenario | Threatboard | stock y-websocket server | Hocuspocus 3.4 | Threatboard / stock |', '|---|---|---|---|---|');
 		for (const row of sideBySide) {
@@ -118,7 +125,7 @@ export function benchTable(report: BenchReport): string {
 			lines.push(`| ${row.label} | ${values.map((v) => format(v, row.unit)).join(' | ')} | ${ratio(values[0], values[1])} |`);
 		}
 	}
-	const scaleOut = SCALE_OUT.filter((row) => report.scenarios[row.scenario]);
+	const scaleOut = SCALE_OUT.filter((row) => reported(row, ['ours']));
 	if (scaleOut.length > 0) {
 		lines.push('', '| scale-out (Threatboard only) | value |', '|---|---|');
 		for (const row of scaleOut) lines.push(`| ${row.label} | ${format(getPath(report.scenarios[row.scenario].ours, row.metric), row.unit)} |`);

@@ -20,18 +20,44 @@ const ROOMS = 100;
 const CLIENTS_PER_ROOM = 5;
 const INSTANCES = 3;
 
-/** Runs the edit load over `servers` and adds each instance's CPU over the run (connects included). */
+/** How often each instance's CPU time is read, to cut the load window out of the run. */
+const CPU_SAMPLE_EVERY_MS = 200;
+
+/**
+ * Runs the edit load over `servers` and adds each instance's CPU: over the whole run (connecting,
+ * warm-up, measuring, settling) and over the load window (sampled every 200 ms; the window is the
+ * run's last `load.wallSeconds`, as runEditFanout measures it for the first instance).
+ */
 async function editsWithCpu(ctx: RunContext, timing: Timing, servers: BenchServer[]) {
-	const cpuBefore = servers.map((s) => readCpuSeconds(s.pid));
-	const wallStart = performance.now();
-	const result = await runEditFanout(ctx, { ...timing, rooms: ROOMS, clientsPerRoom: CLIENTS_PER_ROOM, editsPerSecond: 1, servers });
-	const wall = (performance.now() - wallStart) / 1000;
-	const cpuSeconds = servers.map((s, i) => round(readCpuSeconds(s.pid) - cpuBefore[i]));
-	const total = cpuSeconds.reduce((a, b) => a + b, 0);
+	const samples: Array<{ at: number; cpu: number[] }> = [];
+	const sample = () => samples.push({ at: performance.now(), cpu: servers.map((s) => readCpuSeconds(s.pid)) });
+	sample();
+	const timer = setInterval(sample, CPU_SAMPLE_EVERY_MS);
+	let result;
+	try {
+		result = await runEditFanout(ctx, { ...timing, rooms: ROOMS, clientsPerRoom: CLIENTS_PER_ROOM, editsPerSecond: 1, servers });
+	} finally {
+		clearInterval(timer);
+	}
+	sample();
+	const first = samples[0];
+	const last = samples[samples.length - 1];
+	const windowStart = last.at - result.load.wallSeconds * 1000;
+	const atWindowStart = samples.findLast((s) => s.at <= windowStart) ?? first;
+	const perInstance = (from: { cpu: number[] }) => servers.map((_, i) => round(last.cpu[i] - from.cpu[i]));
+	const sum = (values: number[]) => round(values.reduce((a, b) => a + b, 0));
+	const loadSeconds = perInstance(atWindowStart);
 	return {
 		...result,
-		/** Per instance, over the whole run of the load (connecting, warm-up, measuring, settling). */
-		instancesCpu: { seconds: cpuSeconds, totalSeconds: round(total), totalCores: round(total / wall), wallSeconds: round(wall) }
+		instancesCpu: {
+			/** Per instance over the whole run, and in all. */
+			seconds: perInstance(first),
+			totalSeconds: sum(perInstance(first)),
+			/** Per instance over the load window, in all, and in cores. */
+			loadSeconds,
+			loadTotalSeconds: sum(loadSeconds),
+			loadTotalCores: round(sum(loadSeconds) / ((last.at - atWindowStart.at) / 1000))
+		}
 	};
 }
 

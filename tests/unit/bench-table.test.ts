@@ -18,8 +18,8 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
 			'idle-1000': { ours: { kbPerConnection: 14.2, load: quiet }, reference: { kbPerConnection: 13.9, load: quiet }, hocuspocus: null },
 			'edits-100x5-three-instances': {
 				ours: {
-					singleInstance: { latencyMs: { p99: 20 }, load: quiet, instancesCpu: { totalSeconds: 4 } },
-					threeInstances: { latencyMs: { p99: 30 }, crossInstanceLatencyMs: { p99: 31 }, instancesCpu: { totalSeconds: 6.5 } }
+					singleInstance: { latencyMs: { p99: 20 }, load: quiet, instancesCpu: { loadTotalSeconds: 4 } },
+					threeInstances: { latencyMs: { p99: 30 }, crossInstanceLatencyMs: { p99: 31 }, instancesCpu: { loadTotalSeconds: 6.5 } }
 				}
 			}
 		},
@@ -43,11 +43,21 @@ describe('benchTable', () => {
 	it('shows "-" for a server that did not run and leaves out scenarios the report lacks', () => {
 		const table = benchTable(report());
 		expect(rowOf(table, 'same: server event-loop delay max')).toBe('| same: server event-loop delay max | 18.0 ms | - | - | - |');
-		expect(rowOf(table, '1,000 idle connections: RSS per connection')).toBe(
-			'| 1,000 idle connections: RSS per connection | 14.2 KB | 13.9 KB | - | 1.02 |'
+		expect(rowOf(table, '1,000 idle connections (200 rooms x 5): RSS per connection')).toBe(
+			'| 1,000 idle connections (200 rooms x 5): RSS per connection | 14.2 KB | 13.9 KB | - | 1.02 |'
 		);
 		expect(table).not.toContain('cursors, 50 clients');
 		expect(table).not.toContain('on PostgreSQL');
+		// Measured by nobody: no row.
+		const noProbe = report();
+		delete (noProbe.scenarios['edits-100x5'].ours as { serverEventLoopDelay?: unknown }).serverEventLoopDelay;
+		expect(benchTable(noProbe)).not.toContain('event-loop delay');
+	});
+
+	it('keeps small ratios readable', () => {
+		const lopsided = report();
+		(lopsided.scenarios['edits-100x5'].reference as { latencyMs: { p99: number } }).latencyMs.p99 = 4_000;
+		expect(rowOf(benchTable(lopsided), 'same: p99')).toBe('| same: p99 | 12.5 ms | 4000.0 ms | 18.9 ms | 0.003 |');
 	});
 
 	it('lists the scale-out figures and the comparisons', () => {
@@ -55,7 +65,9 @@ describe('benchTable', () => {
 		expect(rowOf(table, 'same load over three instances (rooms spread over all): p99')).toBe(
 			'| same load over three instances (rooms spread over all): p99 | 30.0 ms |'
 		);
-		expect(rowOf(table, 'same: CPU of the three instances, in all')).toBe('| same: CPU of the three instances, in all | 6.50 s |');
+		expect(rowOf(table, 'same: CPU of the three instances during the load, in all')).toBe(
+			'| same: CPU of the three instances during the load, in all | 6.50 s |'
+		);
 		expect(rowOf(table, 'fan-out p99 across three instances / one instance')).toBe(
 			'| fan-out p99 across three instances / one instance | 1.50 | <= 2x | yes |'
 		);
