@@ -158,6 +158,18 @@ export function createSystemRouter(deps: SystemRouterDeps): express.Router {
 		res.status(204).end();
 	});
 
+	router.post('/systems/:id/models/:modelRef/restore', async (req, res) => {
+		const record = await owned(req, res);
+		if (!record) return;
+		const ref = ModelRef.safeParse(req.params.modelRef);
+		const restored = ref.success ? await store.systems.restoreModel(record.systemId, ref.data, MAX_MODELS_PER_SYSTEM) : 'missing';
+		if (restored === 'missing') return sendError(res, 404, ApiErrorCode.NotFound, 'This system has no such archived model.');
+		if (restored === 'taken') return sendError(res, 409, ApiErrorCode.Conflict, 'This workshop has joined a system since it was archived. Remove it there first.');
+		if (restored === 'full') return sendError(res, 409, ApiErrorCode.Conflict, `This system already holds ${MAX_MODELS_PER_SYSTEM} models, the most it may.`);
+		streams.systemChanged();
+		res.status(204).end();
+	});
+
 	router.get('/systems/:id/report.:format', async (req, res) => {
 		const { format } = req.params;
 		if (format !== 'md' && format !== 'json') return sendError(res, 404, ApiErrorCode.NotFound, 'no such report format (use report.md or report.json)');

@@ -39,6 +39,19 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 	const figures = `"${schema}".model_figures`;
 	const systemLock = (systemId: string) => `threatboard-system:${schema}:${systemId}`;
 	const roomLock = (roomId: string) => `threatboard-system-room:${schema}:${roomId}`;
+	/**
+	 * Two instances adding to one system (or one room to two systems) take turns: locks the pair,
+	 * then says why the room may not become a member of the system now, if it may not.
+	 */
+	async function lockAndCheck(client: pg.PoolClient, systemId: string, roomId: string, maxModels: number): Promise<'taken' | 'full' | undefined> {
+		const [first, second] = [systemLock(systemId), roomLock(roomId)].sort();
+		await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [first]);
+		await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [second]);
+		const taken = await client.query(`SELECT 1 FROM ${models} WHERE room_id = $1 AND removed_at IS NULL`, [roomId]);
+		if (taken.rows.length > 0) return 'taken';
+		const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${models} WHERE system_id = $1 AND removed_at IS NULL`, [systemId]);
+		return Number(count.rows[0].n) >= maxModels ? 'full' : undefined;
+	}
 	return {
 		async createSystem(s) {
 			await db.query(`INSERT INTO ${systems} (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`, [
@@ -59,15 +72,9 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 			return (await db.query<{ system_id: string }>(`UPDATE ${systems} SET name = $1 WHERE system_id = $2 RETURNING system_id`, [name, systemId])).length > 0;
 		},
 		async addModel(model, maxModels) {
-			// Two instances adding to one system (or one room to two systems) take turns.
 			return db.transaction(async (client) => {
-				const [first, second] = [systemLock(model.systemId), roomLock(model.roomId)].sort();
-				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [first]);
-				await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [second]);
-				const taken = await client.query(`SELECT 1 FROM ${models} WHERE room_id = $1 AND removed_at IS NULL`, [model.roomId]);
-				if (taken.rows.length > 0) return 'taken' as const;
-				const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${models} WHERE system_id = $1 AND removed_at IS NULL`, [model.systemId]);
-				if (Number(count.rows[0].n) >= maxModels) return 'full' as const;
+				const refused = await lockAndCheck(client, model.systemId, model.roomId, maxModels);
+				if (refused) return refused;
 				await client.query(`INSERT INTO ${models} (system_id, model_ref, room_id, name, added_at, removed_at) VALUES ($1, $2, $3, $4, $5, NULL)`, [
 					model.systemId,
 					model.modelRef,
@@ -91,6 +98,17 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 				[removedAt, systemId, modelRef]
 			);
 			return rows.length > 0;
+		},
+		async restoreModel(systemId, modelRef, maxModels) {
+			return db.transaction(async (client) => {
+				const removed = `SELECT room_id FROM ${models} WHERE system_id = $1 AND model_ref = $2 AND removed_at IS NOT NULL`;
+				const row = (await client.query<{ room_id: string }>(removed, [systemId, modelRef])).rows[0];
+				if (!row) return 'missing' as const;
+				const refused = await lockAndCheck(client, systemId, row.room_id, maxModels);
+				if (refused) return refused;
+				await client.query(`UPDATE ${models} SET removed_at = NULL WHERE system_id = $1 AND model_ref = $2`, [systemId, modelRef]);
+				return 'restored' as const;
+			});
 		},
 		async getFigures(roomId) {
 			return (await db.query<{ token: string; figures: string }>(`SELECT token, figures FROM ${figures} WHERE room_id = $1`, [roomId]))[0];

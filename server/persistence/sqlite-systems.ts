@@ -1,6 +1,6 @@
 /** Systems in the SQLite store (system-store.ts); the tables live in the same file as the rooms. */
 import type Database from 'better-sqlite3';
-import { toSystem, toSystemModel, type AddModelResult, type SystemModelRecord, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+import { toSystem, toSystemModel, type AddModelResult, type RestoreModelResult, type SystemModelRecord, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
 
 export const SQLITE_SYSTEMS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS systems (
@@ -43,13 +43,29 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 		'INSERT INTO model_figures (room_id, token, figures) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET token = excluded.token, figures = excluded.figures'
 	);
 	const remove = db.prepare('UPDATE system_models SET removed_at = ? WHERE system_id = ? AND model_ref = ? AND removed_at IS NULL');
+	const selectRemoved = db.prepare<[string, string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? AND model_ref = ? AND removed_at IS NOT NULL');
+	const restore = db.prepare('UPDATE system_models SET removed_at = NULL WHERE system_id = ? AND model_ref = ?');
 
+	/** Why a room may not become a member of a system now, if it may not. */
+	const refusal = (systemId: string, roomId: string, maxModels: number): 'taken' | 'full' | undefined => {
+		if (memberOfRoom.get(roomId)) return 'taken';
+		if (countMembers.get(systemId)!.n >= maxModels) return 'full';
+		return undefined;
+	};
 	// Synchronous: nothing can join the room or fill the system in between.
 	const addTx = db.transaction((model: Omit<SystemModelRecord, 'removedAt'>, maxModels: number): AddModelResult => {
-		if (memberOfRoom.get(model.roomId)) return 'taken';
-		if (countMembers.get(model.systemId)!.n >= maxModels) return 'full';
+		const refused = refusal(model.systemId, model.roomId, maxModels);
+		if (refused) return refused;
 		insertModel.run(model.systemId, model.modelRef, model.roomId, model.name, model.addedAt);
 		return 'added';
+	});
+	const restoreTx = db.transaction((systemId: string, modelRef: string, maxModels: number): RestoreModelResult => {
+		const row = selectRemoved.get(systemId, modelRef);
+		if (!row) return 'missing';
+		const refused = refusal(systemId, row.room_id, maxModels);
+		if (refused) return refused;
+		restore.run(systemId, modelRef);
+		return 'restored';
 	});
 
 	return {
@@ -85,6 +101,10 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 		async removeModel(systemId, modelRef, removedAt) {
 			open();
 			return remove.run(removedAt, systemId, modelRef).changes > 0;
+		},
+		async restoreModel(systemId, modelRef, maxModels) {
+			open();
+			return restoreTx(systemId, modelRef, maxModels);
 		},
 		async getFigures(roomId) {
 			open();

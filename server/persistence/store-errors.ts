@@ -55,6 +55,7 @@ function wrapSystems(systems: SystemStore, wrap: Wrap): SystemStore {
 		listModels: wrap(systems.listModels.bind(systems)),
 		modelOfRoom: wrap(systems.modelOfRoom.bind(systems)),
 		removeModel: wrap(systems.removeModel.bind(systems)),
+		restoreModel: wrap(systems.restoreModel.bind(systems)),
 		getFigures: wrap(systems.getFigures.bind(systems)),
 		putFigures: wrap(systems.putFigures.bind(systems))
 	};

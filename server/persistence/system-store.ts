@@ -28,6 +28,8 @@ export interface SystemModelRecord {
 }
 
 export type AddModelResult = 'added' | 'taken' | 'full';
+/** `missing` when the system has no removed model of that ref; `taken` and `full` as for adding. */
+export type RestoreModelResult = 'restored' | 'missing' | 'taken' | 'full';
 
 export interface SystemStore {
 	createSystem(system: SystemRecord): Promise<void>;
@@ -47,6 +49,11 @@ export interface SystemStore {
 	modelOfRoom(roomId: string): Promise<SystemModelRecord | undefined>;
 	/** Marks a member model removed; resolves false when it is not a member of that system now. */
 	removeModel(systemId: string, modelRef: string, removedAt: number): Promise<boolean>;
+	/**
+	 * Makes a removed model a member again under its own ref (so the dependency elements naming it
+	 * come back to life), atomically with several writers, on the same terms as `addModel`.
+	 */
+	restoreModel(systemId: string, modelRef: string, maxModels: number): Promise<RestoreModelResult>;
 	/**
 	 * A room board's figures as last computed (server/systems/model-boards.ts), with the version
 	 * token of the board they were computed from; opaque JSON text to the store. A cache: losing

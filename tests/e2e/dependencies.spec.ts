@@ -72,6 +72,26 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 	// One row: the palette, "Model…" and "Follow" fit without wrapping at 1280 x 720.
 	await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'dependencies-card-1280.png') });
 	expect(box.height).toBeLessThan(50);
+	// At the other usual sizes (a tablet shows the diagram beside the board in a 370 px pane): the
+	// card's lines stay inside it, and the tools wrap inside their bar rather than run under the board.
+	for (const [width, height] of [[1440, 900], [1920, 1080], [820, 1180]]) {
+		await ben.page.setViewportSize({ width, height });
+		const cut = await ben.page.evaluate(() => {
+			const inside = (el: Element, box: DOMRect) => {
+				const r = el.getBoundingClientRect();
+				return r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
+			};
+			const card = document.querySelector('.tb-dep-card')!;
+			const bar = document.querySelector('[aria-label="Diagram tools"]')!;
+			return [
+				...[...card.children].filter((line) => !inside(line, card.getBoundingClientRect())).map((line) => line.className),
+				...[...bar.querySelectorAll('button, select')].filter((tool) => !inside(tool, bar.getBoundingClientRect())).map((tool) => tool.textContent)
+			];
+		});
+		expect(cut, `${width}x${height}`).toEqual([]);
+		await ben.page.screenshot({ path: path.join(SCREENSHOTS, `dependencies-card-${width}x${height}.png`) });
+	}
+	await ben.page.setViewportSize({ width: 1280, height: 720 });
 
 	// A threat links to the dependency element like to any element.
 	// The card lets pointers through to the element under it (it never catches them).

@@ -359,7 +359,7 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect((await two.listIterations(record.roomId)).map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
 	});
 
-	it('keeps systems and their models: one membership per room, a limit per system, removal kept across reopen', async () => {
+	it('keeps systems and their models: one membership per room, a limit per system, removal and restoring kept across reopen', async () => {
 		const store = openStore();
 		const n = String(counter++).padStart(4, '0');
 		const system = { systemId: `sys-${n}-${'s'.repeat(15)}`, name: 'Shop', ownerKeyHash: `k${n}`.padEnd(64, 'c'), observerIdHash: `s${n}`.padEnd(64, 'd'), createdAt: 1 };
@@ -387,9 +387,17 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 99)).toBe(true);
 		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 100)).toBe(false);
 		expect(await store.systems.removeModel(other.systemId, members[1].modelRef, 100)).toBe(false);
+		// Restored under its ref, only when removed, within the limit; then removed again for what follows.
+		expect(await store.systems.restoreModel(system.systemId, members[1].modelRef, 10)).toBe('missing');
+		expect(await store.systems.restoreModel(other.systemId, members[0].modelRef, 10)).toBe('missing');
+		expect(await store.systems.restoreModel(system.systemId, members[0].modelRef, 1)).toBe('full');
+		expect(await store.systems.restoreModel(system.systemId, members[0].modelRef, 10)).toBe('restored');
+		expect(await store.systems.modelOfRoom(members[0].roomId)).toEqual(members[0]);
+		expect(await store.systems.removeModel(system.systemId, members[0].modelRef, 99)).toBe(true);
 		expect(await store.systems.modelOfRoom(members[0].roomId)).toBeUndefined();
 		// Removed, the room may join a system again (under a new ref).
 		expect(await store.systems.addModel({ ...model('e', members[0].roomId, 5), systemId: other.systemId }, 10)).toBe('added');
+		expect(await store.systems.restoreModel(system.systemId, members[0].modelRef, 10)).toBe('taken');
 
 		await store.close();
 		const reopened = openStore();

@@ -1,7 +1,7 @@
 /**
  * Systems on a real server (issue 15, items 2 and 4): creating a system and workshops in it,
  * adding an existing workshop with both keys, what one model learns of another (and of models of
- * other systems: nothing), the removed placeholder, the dependents list, durability across a
+ * other systems: nothing), the removed placeholder and restoring, the dependents list, durability across a
  * restart on both stores, the live dependency stream and its limits.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -253,6 +253,17 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		expect((await archive(other.ownerKey)).status).toBe(403);
 		expect((await archive(shop.ownerKey)).status).toBe(204);
 		expect((await archive(shop.ownerKey)).status).toBe(404);
+		// Restoring needs the owner key too, and brings the model back under its ref, for its dependents as well.
+		const restore = (key: string, ref = payments.modelRef) =>
+			fetch(`${url}/api/systems/${shop.systemId}/models/${ref}/restore`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(key) }, body: '{}' });
+		expect((await restore(forgedOwner)).status).toBe(403);
+		expect((await restore(other.ownerKey)).status).toBe(403);
+		expect((await restore(shop.ownerKey, 'not-a-model-ref')).status).toBe(404);
+		expect((await restore(shop.ownerKey, checkout.modelRef)).status).toBe(404);
+		expect((await restore(shop.ownerKey)).status).toBe(204);
+		expect((await restore(shop.ownerKey)).status).toBe(404);
+		expect((await dependencies(url, checkout.room.roomId, refs)).dependencies[0]).toMatchObject({ modelRef: payments.modelRef, state: 'ok', name: 'Payments' });
+		expect((await archive(shop.ownerKey)).status).toBe(204);
 		const afterRemoval = await dependencies(url, checkout.room.roomId, refs);
 		expect(afterRemoval.dependencies[0]).toEqual({ modelRef: payments.modelRef, state: 'removed', name: 'Payments' });
 		// The removed workshop is no longer in a system: it learns nothing of Checkout.

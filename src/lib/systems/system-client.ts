@@ -99,3 +99,8 @@ export function addExistingModel(id: string, ownerKey: string | undefined, link:
 export function archiveModel(id: string, ownerKey: string | undefined, modelRef: string): Promise<Outcome<true>> {
 	return call(`/api/systems/${id}/models/${modelRef}`, { method: 'DELETE', headers: owner(ownerKey) }, () => true);
 }
+
+/** Brings an archived model back under its ref (409 when its workshop joined a system since). */
+export function restoreModel(id: string, ownerKey: string | undefined, modelRef: string): Promise<Outcome<true>> {
+	return call(`/api/systems/${id}/models/${modelRef}/restore`, json('POST', {}, owner(ownerKey)), () => true);
+}

@@ -83,18 +83,21 @@ function DependencyCard({ card, status }: { card: Card; status: DependencyStatus
 			data-state={state}
 			style={{ transform: `translate(${card.x}px, ${card.y}px) scale(${card.zoom})`, width: `${card.w}px`, height: `${card.h}px` }}
 		>
+			{/* The name on its own lines, the card's full width: beside the tag, a 28-character name was cut. */}
+			<p className="tb-dep-name">{name}</p>
 			<div className="tb-dep-head">
 				<span className="tb-dep-tag">Model</span>
-				<span className="tb-dep-name">{name}</span>
-			</div>
-			{state === 'removed' && <p className="tb-dep-note">Model removed: it is no longer in this system.</p>}
-			{state === 'unknown' && <p className="tb-dep-note">Model not found in this system.</p>}
-			{state === 'loading' && <p className="tb-dep-note">Loading its threats…</p>}
-			{status?.state === 'ok' && (
-				<>
+				{state === 'removed' && <p className="tb-dep-note">Model removed: it is no longer in this system.</p>}
+				{state === 'unknown' && <p className="tb-dep-note">Model not found in this system.</p>}
+				{state === 'loading' && <p className="tb-dep-note">Loading its threats…</p>}
+				{status?.state === 'ok' && (
 					<p className="tb-dep-count">
 						{count === 0 ? 'No open high-risk threats' : `${count} open high-risk threat${count === 1 ? '' : 's'}`}
 					</p>
+				)}
+			</div>
+			{status?.state === 'ok' && (
+				<>
 					<ul className="tb-dep-threats">
 						{status.openHighRisk.slice(0, THREATS_ON_CARD).map((threat) => (
 							<li key={threat.id} data-threat-ref={threat.ref}>

@@ -8,6 +8,9 @@
  *                                                   key), or an existing one (owner key AND the room's
  *                                                   facilitator key in X-Facilitator-Key)
  *   DELETE /api/systems/<systemId>/models/<ref>     archive a model (owner key): dependents see "removed"
+ *   POST   /api/systems/<systemId>/models/<ref>/restore  un-archive it (owner key), under the same ref:
+ *                                                   409 if its workshop joined a system since, or the
+ *                                                   system is full
  *   GET    /api/systems/<id>/report.md|report.json  the system report
  *
  * Who sees what: the observer link and the member link see names and status only. Only the owner

@@ -9,15 +9,45 @@ import { DFD_META_KEY, MAX_MODEL_NAME_LENGTH, MODEL_DEPENDENCY_KIND, MODEL_NAME_
 import { isObject } from '../canvas/plain.ts';
 import { MODEL_REF_META_KEY, ModelRef } from './contract.ts';
 
+/** A run of base64url characters: the alphabet of every id, key and secret (ids.ts). */
+const TOKEN_RUN = /[A-Za-z0-9_-]+/g;
+/** A room id (or a system id): 18 random bytes, 24 base64url characters, any of the 64 in any place. */
+const ROOM_ID_LENGTH = 24;
 /**
- * A capability as a word in text: 24 (room id) or 43 (secret) base64url characters with both
- * cases, as random tokens have (an English word or a kebab-case name has not), or a workshop link.
+ * A secret (facilitator, owner and participant keys, observer ids, co-facilitator keys: 32 bytes of
+ * randomness or an HMAC-SHA256) is 43 characters whose last one carries 4 bits, so it is one of
+ * these 16.
  */
-const CAPABILITY_LIKE = /(?:^|[^A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])(?:[A-Za-z0-9_-]{24}|[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])|\/w\/[A-Za-z0-9_-]/;
+const SECRET_LENGTH = 43;
+const SECRET_LAST_CHARACTER = /[AEIMQUYcgkosw048]$/;
+/** A link to a workshop or a system, whatever follows it. */
+const ROOM_LINK = /\/[ws]\/[A-Za-z0-9_-]/;
+/**
+ * A run that reads as a name rather than a random token: words of two or more letters each with
+ * a vowel (CamelCase, kebab-case or snake_case: "CheckoutServiceFrontend2", "Checkout-Frontend-
+ * Mobile"), with at most two digits at the end. A random room id reads so with probability 4.0e-7
+ * and a secret with 6.4e-12 (exact counts over the 64^n tokens, by a dynamic programme over this
+ * pattern, 2026-12-06), so exempting such runs lets a name through and practically never an id.
+ */
+const CAP_WORD = '[A-Z](?=[a-z]*[aeiouy])[a-z]{2,}';
+const LOWER_WORD = '(?=[a-z]*[aeiouy])[a-z]{2,}';
+const WORD_SHAPED = new RegExp(`^(?:${CAP_WORD}|${LOWER_WORD})(?:[-_]?${CAP_WORD}|[-_]${LOWER_WORD})*(?:[-_]?[0-9]{1,2})?$`);
 
-/** Whether a model name (or any text) looks like it carries a room id, a secret or a room link. */
+/** Whether a run of base64url characters standing alone has the shape of a room id or a secret. */
+function isCapabilityShaped(run: string): boolean {
+	const shaped = run.length === ROOM_ID_LENGTH || (run.length === SECRET_LENGTH && SECRET_LAST_CHARACTER.test(run));
+	return shaped && !WORD_SHAPED.test(run);
+}
+
+/**
+ * Whether a model name (or any text) carries a room id, a secret or a link to a room or system:
+ * a run of exactly 24 or 43 base64url characters (not part of a longer run) that does not read as
+ * words, or "/w/…" or "/s/…".
+ */
 export function looksLikeCapability(text: string): boolean {
-	return CAPABILITY_LIKE.test(text);
+	if (ROOM_LINK.test(text)) return true;
+	for (const [run] of text.matchAll(TOKEN_RUN)) if (isCapabilityShaped(run)) return true;
+	return false;
 }
 
 /** Strings walked in one record at most (an honest dependency element has a dozen). */
