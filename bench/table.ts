@@ -45,6 +45,8 @@ const SIDE_BY_SIDE: Row[] = [
 	{ label: 'late join, 10,000 notes: first reply, median', scenario: 'late-join-10000', metric: 'firstReplyMs.median', unit: 'ms' },
 	{ label: '1,000 idle connections (200 rooms x 5): RSS per connection', scenario: 'idle-1000', metric: 'kbPerConnection', unit: 'KB' },
 	{ label: '1,000 idle connections in one room: RSS per connection', scenario: 'idle-1room-1000', metric: 'kbPerConnection', unit: 'KB' },
+	{ label: 'same, without the young generation\'s growth', scenario: 'idle-1room-1000', metric: 'kbPerConnectionOutsideYoungGeneration', unit: 'KB' },
+	{ label: 'same: JS heap kept per connection', scenario: 'idle-1room-1000', metric: 'heapUsedKbPerConnection', unit: 'KB' },
 	{ label: '10,000-note room under edits and joins: server event-loop delay max', scenario: 'stalls-10000', metric: 'serverEventLoopDelay.maxMs', unit: 'ms' }
 ];
 
