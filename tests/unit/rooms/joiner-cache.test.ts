@@ -81,6 +81,30 @@ describe('JoinerCache', () => {
 		expect(encodes).toBe(1);
 	});
 
+	it('rebuilds in the folder when a small snapshot gets a large tail (a board filled in one go)', async () => {
+		const { doc, notes, updates } = editor();
+		notes.set('seed', 'x');
+		const held = heldFolder();
+		let encodes = 0;
+		const cache = new JoinerCache(() => {
+			encodes++;
+			return Y.encodeStateAsUpdate(doc);
+		}, held.folder);
+		cache.seed(Y.encodeStateAsUpdate(doc), []);
+		updates.length = 0;
+		doc.transact(() => {
+			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
+		});
+		expect(updates[0].length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
+		for (const update of updates) cache.committed(update);
+		expect(held.folds()).toBe(1);
+		expect(cache.ready).toBe(true);
+		held.release();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+		expect(encodes).toBe(0);
+	});
+
 	it('rebuilds a large document\'s snapshot in the folder, serving the old one and the tail meanwhile', async () => {
 		const { doc, notes, updates } = editor();
 		doc.transact(() => {
