@@ -24,6 +24,13 @@ function joinerState(frames: Uint8Array[]): Y.Doc {
 	return doc;
 }
 
+/** 4,000 notes in one transaction: a document past REBUILD_IN_WORKER_BYTES. */
+function fillLarge(doc: Y.Doc, notes: Y.Map<unknown>): void {
+	doc.transact(() => {
+		for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
+	});
+}
+
 const json = (doc: Y.Doc) => JSON.stringify(Object.entries(doc.getMap('notes').toJSON()).sort(([a], [b]) => a.localeCompare(b)));
 
 /** A fold runner whose folds wait until released, counting them. */
@@ -92,9 +99,7 @@ describe('JoinerCache', () => {
 		}, held.folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
 		updates.length = 0;
-		doc.transact(() => {
-			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
-		});
+		fillLarge(doc, notes);
 		expect(updates[0].length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
 		for (const update of updates) cache.committed(update);
 		expect(held.folds()).toBe(1);
@@ -107,9 +112,7 @@ describe('JoinerCache', () => {
 
 	it('rebuilds a large document\'s snapshot in the folder, serving the old one and the tail meanwhile', async () => {
 		const { doc, notes, updates } = editor();
-		doc.transact(() => {
-			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
-		});
+		fillLarge(doc, notes);
 		const stored = Y.encodeStateAsUpdate(doc);
 		expect(stored.length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
 		const held = heldFolder();
@@ -140,9 +143,7 @@ describe('JoinerCache', () => {
 
 	it('discards a rebuild of a snapshot it has dropped meanwhile', async () => {
 		const { doc, notes, updates } = editor();
-		doc.transact(() => {
-			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
-		});
+		fillLarge(doc, notes);
 		const held = heldFolder();
 		const cache = new JoinerCache(() => Y.encodeStateAsUpdate(doc), held.folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
