@@ -56,7 +56,8 @@ export interface PackedUpdates {
  * (77 ms against 1.6 ms packed, measured for a 2.4 MB snapshot and 1,000 row-sized updates).
  */
 export function packUpdates(updates: readonly Uint8Array[], totalBytes: number): PackedUpdates {
-	const bytes = new Uint8Array(totalBytes);
+	// Its own ArrayBuffer (never a pool slab: it is transferred), not zero-filled: every byte is written.
+	const bytes = Buffer.allocUnsafeSlow(totalBytes);
 	const ends = new Uint32Array(updates.length);
 	let at = 0;
 	for (let i = 0; i < updates.length; i++) {

@@ -30,6 +30,8 @@ export class JoinerCache {
 	/** Bumped whenever the snapshot is replaced or dropped: a rebuild of an older one is discarded. */
 	#generation = 0;
 	#rebuilding = false;
+	/** While rebuilding: the bytes being folded (old snapshot and tail), about the new snapshot's size. */
+	#rebuildingBytes = 0;
 
 	/**
 	 * @param encodeCommitted encodes the document; only called when it holds committed state only.
@@ -82,7 +84,12 @@ export class JoinerCache {
 		this.#tailMessage = null;
 		const snapshotBytes = this.#snapshotMessage.length;
 		const slack = this.#rebuilding ? REBUILD_TAIL_SLACK : 1;
-		if (this.#tail.length <= MAX_TAIL_UPDATES * slack && this.#tailBytes <= (snapshotBytes / 4) * slack) return;
+		// During a rebuild the tail is measured against the snapshot on its way: against the old one,
+		// a small snapshot given a large update would be dropped by the next commit, and the next
+		// joiner would encode the whole document on the event loop.
+		const baseBytes = this.#rebuilding ? this.#rebuildingBytes : snapshotBytes;
+		const newTailBytes = this.#tailBytes - (this.#rebuilding ? this.#rebuildingBytes - snapshotBytes : 0);
+		if (this.#tail.length <= MAX_TAIL_UPDATES * slack && newTailBytes <= (baseBytes / 4) * slack) return;
 		// By the size of what the rebuild folds: a small snapshot with a large tail (a board
 		// imported or pasted in one go) is a large document, which the next joiner would otherwise
 		// encode on the event loop (48 ms at 10,000 notes, seen in the stalls-10000 profile).
@@ -109,6 +116,7 @@ export class JoinerCache {
 		const generation = this.#generation;
 		const covered = this.#tail.length;
 		this.#rebuilding = true;
+		this.#rebuildingBytes = this.#snapshotMessage!.length + this.#tailBytes;
 		folder.fold([step2Payload(this.#snapshotMessage!), ...this.#tail]).then(
 			(snapshot) => {
 				this.#rebuilding = false;
