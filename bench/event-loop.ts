@@ -30,15 +30,27 @@ export function resetServerEventLoop(pid: number): void {
 }
 
 /** The histogram since the last reset; null if the server did not answer. */
-export async function readServerEventLoop(pid: number, file: string): Promise<ServerEventLoop | null> {
+export function readServerEventLoop(pid: number, file: string): Promise<ServerEventLoop | null> {
+	return signalAndRead<ServerEventLoop>(pid, 'SIGUSR2', file);
+}
+
+/**
+ * Sends a preloaded probe its signal and waits for the report it writes to `file` (JSON with a
+ * `seq` that changes with every report); null if the server did not answer.
+ */
+export async function signalAndRead<T extends object>(pid: number, signal: NodeJS.Signals, file: string): Promise<T | null> {
 	const seqBefore = readSeq(file);
-	resetServerEventLoop(pid);
+	try {
+		process.kill(pid, signal);
+	} catch {
+		return null; // gone: the run reports the exit
+	}
 	const deadline = performance.now() + READ_TIMEOUT_MS;
 	while (performance.now() < deadline) {
 		const seq = readSeq(file);
 		if (seq !== null && seq !== seqBefore) {
-			const { seq: _seq, ...histogram } = JSON.parse(fs.readFileSync(file, 'utf8')) as ServerEventLoop & { seq: number };
-			return histogram;
+			const { seq: _seq, ...report } = JSON.parse(fs.readFileSync(file, 'utf8')) as T & { seq: number };
+			return report as unknown as T;
 		}
 		await sleep(20);
 	}

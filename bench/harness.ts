@@ -31,7 +31,7 @@ export interface LoadWindow {
 	/** Server CPU over the load window, in cores (1 = its whole core). */
 	serverCpuCores: number;
 	serverCpuSeconds: number;
-	/** The load generator's own CPU, in cores: near 1 means it may be the bottleneck. */
+	/** The load generator's own CPU (its child processes included), in cores: near 1 means it may be the bottleneck. */
 	loadGeneratorCpuCores: number;
 	loadGeneratorEventLoopDelayP99Ms: number;
 	/** CPU used on the machine by neither the server nor the load generator, in cores. */
@@ -46,11 +46,14 @@ const DELAY_RESOLUTION_MS = 2;
 /**
  * Starts measuring the server's and our own CPU, and our event-loop delay; also restarts the
  * server's event-loop histogram, read when the scenario ends (run.ts: serverEventLoopDelay).
+ * `generatorPids`: the load generator's child processes, whose CPU counts as the generator's.
  */
-export function startLoadWindow(server: BenchServer): () => LoadWindow {
+export function startLoadWindow(server: BenchServer, generatorPids: readonly number[] = []): () => LoadWindow {
 	const wallStart = performance.now();
 	resetServerEventLoop(server.pid);
 	const serverCpuStart = readCpuSeconds(server.pid);
+	const childrenCpu = () => generatorPids.reduce((sum, pid) => sum + (readCpuSeconds(pid) || 0), 0);
+	const childrenCpuStart = childrenCpu();
 	const ownCpuStart = process.cpuUsage();
 	const machineStart = readMachineCpu();
 	const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
@@ -60,7 +63,7 @@ export function startLoadWindow(server: BenchServer): () => LoadWindow {
 		const wall = (performance.now() - wallStart) / 1000;
 		const own = process.cpuUsage(ownCpuStart);
 		const serverCpu = readCpuSeconds(server.pid) - serverCpuStart;
-		const ownCpu = (own.user + own.system) / 1e6;
+		const ownCpu = (own.user + own.system) / 1e6 + (childrenCpu() - childrenCpuStart);
 		const machine = readMachineCpu();
 		const otherCpu = machine.busySeconds - machineStart.busySeconds - serverCpu - ownCpu;
 		return {

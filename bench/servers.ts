@@ -27,6 +27,8 @@ const ENTRY: Record<ServerKind, string> = {
 };
 /** Preloaded into every server: its event-loop delay histogram (bench/event-loop.ts). */
 const EVENT_LOOP_PROBE = path.join(ROOT, 'bench/event-loop-probe.mjs');
+/** Preloaded into every server: its memory after a forced full GC (bench/memory.ts). */
+const MEMORY_PROBE = path.join(ROOT, 'bench/memory-probe.mjs');
 const HEALTH_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** Log lines kept per server process for the report. */
@@ -65,6 +67,8 @@ export interface BenchServer {
 	log: ServerLog;
 	/** Where the preloaded probe writes the server's event-loop delay histogram. */
 	eventLoopFile: string;
+	/** Where the preloaded probe writes the server's memory after a forced GC. */
+	memoryFile: string;
 	createRoom(): Promise<string>;
 	syncUrl(roomId: string): string;
 	exited(): boolean;
@@ -116,13 +120,15 @@ export async function startServer(
 		HOST: '127.0.0.1',
 		DATA_DIR: dataDir,
 		BENCH_EVENT_LOOP_FILE: path.join(dataDir, 'bench-event-loop.json'),
+		BENCH_MEMORY_FILE: path.join(dataDir, 'bench-memory.json'),
 		LOG_LEVEL: 'warn',
 		...(kind === 'ours' ? { ...LOOPBACK_LOAD_ENV, ...extraEnv } : {})
 	};
 	delete env.NODE_OPTIONS; // the servers run plain node, without the bench's tsx loader
 	// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for diagnosing a run.
 	const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-	const command = [process.execPath, '--import', pathToFileURL(EVENT_LOOP_PROBE).href, ...nodeFlags, ENTRY[kind]];
+	const probes = [EVENT_LOOP_PROBE, MEMORY_PROBE].flatMap((probe) => ['--import', pathToFileURL(probe).href]);
+	const command = [process.execPath, ...probes, ...nodeFlags, ENTRY[kind]];
 	if (pinCore !== null) command.unshift('taskset', '-c', String(pinCore));
 	const child = spawn(command[0], command.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
 	live.add(child);
@@ -170,6 +176,7 @@ export async function startServer(
 		protocols: kind === 'ours' ? [SUBPROTOCOL] : [],
 		log,
 		eventLoopFile: env.BENCH_EVENT_LOOP_FILE!,
+		memoryFile: env.BENCH_MEMORY_FILE!,
 		async createRoom() {
 			const res = await fetch(`${baseUrl}/api/rooms`, {
 				method: 'POST',

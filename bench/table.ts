@@ -42,9 +42,12 @@ const SIDE_BY_SIDE: Row[] = [
 	{ label: 'same: server RSS, peak', scenario: 'edits-1000x5', metric: 'server.rssPeakKB', unit: 'MB' },
 	{ label: 'cursors, 50 clients at 20 Hz: p99', scenario: 'cursors-50', metric: 'latencyMs.p99', unit: 'ms' },
 	{ label: 'cursors, 200 clients at 20 Hz: p99', scenario: 'cursors-200', metric: 'latencyMs.p99', unit: 'ms' },
+	{ label: 'same: load generator, worst process\'s event-loop delay p99', scenario: 'cursors-200', metric: 'generatorEventLoopDelayMs.p99', unit: 'ms' },
 	{ label: 'late join, 10,000 notes: first reply, median', scenario: 'late-join-10000', metric: 'firstReplyMs.median', unit: 'ms' },
 	{ label: '1,000 idle connections (200 rooms x 5): RSS per connection', scenario: 'idle-1000', metric: 'kbPerConnection', unit: 'KB' },
 	{ label: '1,000 idle connections in one room: RSS per connection', scenario: 'idle-1room-1000', metric: 'kbPerConnection', unit: 'KB' },
+	{ label: 'same, without the young generation\'s growth', scenario: 'idle-1room-1000', metric: 'kbPerConnectionOutsideYoungGeneration', unit: 'KB' },
+	{ label: 'same: JS heap kept per connection', scenario: 'idle-1room-1000', metric: 'heapUsedKbPerConnection', unit: 'KB' },
 	{ label: '10,000-note room under edits and joins: server event-loop delay max', scenario: 'stalls-10000', metric: 'serverEventLoopDelay.maxMs', unit: 'ms' }
 ];
 

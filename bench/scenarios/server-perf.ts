@@ -34,6 +34,6 @@ export const SERVER_PERF_SCENARIOS: Scenario[] = [
 		name: 'idle-1room-1000',
 		description: '1,000 synced idle connections in one room: server RSS above the same server with that room loaded and one client',
 		run: (ctx) => runIdle(ctx, { rooms: 1, perRoom: 1_000, baselineSettleMs: ctx.quick ? 1_000 : 10_000, settleMs: ctx.quick ? 500 : 5_000 }),
-		ratioOf: ['kbPerConnection', 'server.rssPeakKB']
+		ratioOf: ['kbPerConnection', 'kbPerConnectionOutsideYoungGeneration', 'heapUsedKbPerConnection', 'server.rssPeakKB']
 	}
 ];

@@ -4,11 +4,10 @@
  * encodes large documents' joiner snapshots, off the event loop. Started by fold-runner.ts.
  */
 import { answerTasks } from '../worker-entry.ts';
-import { foldTask } from './fold-runner.ts';
+import { foldTask, unpackUpdates, type PackedUpdates } from './fold-runner.ts';
 
-export interface FoldTask {
-	/** Applied in order: a snapshot first, then updates. */
-	updates: Uint8Array[];
+/** The updates come packed into one transferred buffer (fold-runner.ts: packUpdates). */
+export interface FoldTask extends PackedUpdates {
 	/** Also hash the result and the first input (SHA-1, hex). */
 	hash: boolean;
 }
@@ -20,6 +19,6 @@ export interface FoldAnswer {
 }
 
 answerTasks((task: FoldTask) => {
-	const result = foldTask(task);
+	const result = foldTask(unpackUpdates(task), task.hash);
 	return { result, transfer: [result.update.buffer as ArrayBuffer] };
 }, 'compaction');

@@ -19,14 +19,23 @@ export interface AdmissionOptions {
 	trustedProxies: readonly string[];
 }
 
-export type Admitted = { ok: true; clientAddress: string; release: () => void };
+export type Admitted = { ok: true; clientAddress: string };
 export type Refused = { ok: false; status: 429 | 503; reason: string };
 
+/**
+ * Releases are methods rather than a function per socket: a closure per connection (and its
+ * `once` wrapper) cost about half a KB of every idle connection (issue 17). Each admit or
+ * enterRoom that succeeded must be released exactly once, when its socket closes.
+ */
 export interface Admission {
-	/** Counts a socket against the caps; release() must run when it closes. */
+	/** Counts a socket against the caps. */
 	admit(req: IncomingMessage): Admitted | Refused;
-	/** Takes a place in a room, or undefined when it is full; the function gives it back. */
-	enterRoom(roomId: string): (() => void) | undefined;
+	/** Gives back what admit() took for this client address. */
+	release(clientAddress: string): void;
+	/** Takes a place in a room; false when it is full. */
+	enterRoom(roomId: string): boolean;
+	/** Gives back a place that enterRoom() took. */
+	leaveRoom(roomId: string): void;
 	originAllowed(req: IncomingMessage): boolean;
 	readonly total: number;
 }
@@ -36,16 +45,6 @@ function decrement(map: Map<string, number>, key: string): void {
 	const n = (map.get(key) ?? 0) - 1;
 	if (n <= 0) map.delete(key);
 	else map.set(key, n);
-}
-
-/** Runs fn at most once. */
-function once(fn: () => void): () => void {
-	let done = false;
-	return () => {
-		if (done) return;
-		done = true;
-		fn();
-	};
 }
 
 export function createAdmission(options: AdmissionOptions): Admission {
@@ -68,20 +67,20 @@ export function createAdmission(options: AdmissionOptions): Admission {
 			}
 			total++;
 			perAddress.set(clientAddress, mine + 1);
-			return {
-				ok: true,
-				clientAddress,
-				release: once(() => {
-					total--;
-					decrement(perAddress, clientAddress);
-				})
-			};
+			return { ok: true, clientAddress };
+		},
+		release(clientAddress) {
+			total--;
+			decrement(perAddress, clientAddress);
 		},
 		enterRoom(roomId) {
 			const inRoom = perRoom.get(roomId) ?? 0;
-			if (inRoom >= options.maxConnectionsPerRoom) return undefined;
+			if (inRoom >= options.maxConnectionsPerRoom) return false;
 			perRoom.set(roomId, inRoom + 1);
-			return once(() => decrement(perRoom, roomId));
+			return true;
+		},
+		leaveRoom(roomId) {
+			decrement(perRoom, roomId);
 		},
 		originAllowed
 	};

@@ -51,6 +51,14 @@ export function parseSyncPath(url: string | undefined): SyncTarget | undefined {
 	return { id, docName: docName as SyncDocName };
 }
 
+/** A socket that took a place in a room; `conn` and `room` are set once it is served. */
+interface Session {
+	readonly roomId: string;
+	readonly docName: SyncDocName;
+	conn: Connection | null;
+	room: Room | null;
+}
+
 export interface SyncServer {
 	/** Takes every upgrade on this server: /sync/ paths are served, others refused. */
 	attach(server: HttpServer): void;
@@ -116,9 +124,46 @@ export function createSyncServer(deps: {
 		metrics.connections.set(connections.size);
 	}
 
-	// One function for every socket: a closure made in onConnection would keep its scope alive.
+	// The socket handlers are shared by every socket (`this` is the socket) and find what they
+	// need in these maps: a closure per handler and connection, with its scope, cost about 1 KB of
+	// every idle connection (issue 17, bench/heap-per-connection.ts).
+	/** Sockets that passed admission, with the client address to give back when they close. */
+	const admittedAddresses = new WeakMap<Duplex, string>();
+	/** Sockets that took a place in a room; `conn` and `room` once served. */
+	const sessions = new WeakMap<WebSocket, Session>();
+
 	function onSocketError(err: Error): void {
 		log.debug('socket error', { error: errorMessage(err) });
+	}
+
+	function onAdmittedSocketClose(this: Duplex): void {
+		const clientAddress = admittedAddresses.get(this);
+		if (clientAddress === undefined) return;
+		admittedAddresses.delete(this);
+		admission.release(clientAddress);
+	}
+
+	function onSessionClose(this: WebSocket): void {
+		const session = sessions.get(this);
+		if (!session) return;
+		sessions.delete(this);
+		admission.leaveRoom(session.roomId);
+		const { conn, room } = session;
+		if (!conn || !room) return;
+		forget(conn);
+		conn.closed = true;
+		room.disconnect(conn, session.docName);
+		rooms.release(session.roomId);
+	}
+
+	function onSessionPong(this: WebSocket): void {
+		const conn = sessions.get(this)?.conn;
+		if (conn) conn.alive = true;
+	}
+
+	function onSessionMessage(this: WebSocket, data: RawData): void {
+		const session = sessions.get(this);
+		if (session) handleFrame(session, toBytes(data));
 	}
 
 	/** Closes a socket that never got as far as a Connection. */
@@ -155,10 +200,13 @@ export function createSyncServer(deps: {
 		const { record, access } = resolved;
 		const tag = roomTag(record.roomId);
 
-		const leaveRoom = admission.enterRoom(record.roomId);
-		if (!leaveRoom) return refuse(ws, CloseCode.RoomFull, 'room is full', { room: tag });
-		ws.once('close', leaveRoom);
-		if (ws.readyState === ws.CLOSED) leaveRoom(); // closed during the lookup: no close event comes
+		if (!admission.enterRoom(record.roomId)) return refuse(ws, CloseCode.RoomFull, 'room is full', { room: tag });
+		const session: Session = { roomId: record.roomId, docName: target.docName, conn: null, room: null };
+		if (ws.readyState === ws.CLOSED) admission.leaveRoom(record.roomId); // closed during the lookup: no close event comes
+		else {
+			sessions.set(ws, session);
+			ws.on('close', onSessionClose);
+		}
 
 		const conn = new Connection(
 			ws,
@@ -203,45 +251,31 @@ export function createSyncServer(deps: {
 			return;
 		}
 		ws.off('message', buffer);
-		const handle = serve(ws, conn, room, target.docName, record.roomId);
+		// From here the session's close handler disconnects and releases the room.
+		session.conn = conn;
+		session.room = room;
+		ws.on('pong', onSessionPong);
+		ws.on('message', onSessionMessage);
+		room.connect(conn, target.docName);
 		if (overflow) return conn.close(CloseCode.RateLimited, 'too many messages before sync');
-		for (const frame of early.splice(0)) handle(frame);
+		for (const frame of early.splice(0)) handleFrame(session, frame);
 		log.debug('connection opened', { room: tag, conn: conn.id, role: conn.role, doc: target.docName });
 	}
 
-	/**
-	 * A connection's handlers for its lifetime. Built outside onConnection on purpose: closures
-	 * created there would keep its whole scope alive with the socket (the upgrade request and its
-	 * headers among it), a few KB per idle connection.
-	 */
-	function serve(ws: WebSocket, conn: Connection, room: Room, docName: SyncDocName, roomId: string): (frame: Uint8Array) => void {
-		const doc = room.docs[docName];
-		ws.on('close', () => {
-			forget(conn);
-			conn.closed = true;
-			room.disconnect(conn, docName);
-			rooms.release(roomId);
-		});
-		ws.on('pong', () => {
-			conn.alive = true;
-		});
-		const handle = (frame: Uint8Array) => {
-			if (conn.closed) return;
-			conn.alive = true;
-			if (!conn.takeMessageToken(frame.length)) return conn.close(CloseCode.RateLimited, 'message rate exceeded');
-			try {
-				doc.handleMessage(conn, frame);
-			} catch (err) {
-				if (err instanceof ProtocolError) conn.close(err.code, err.message);
-				else {
-					log.error('message handling failed', { room: conn.roomTag, conn: conn.id, error: errorMessage(err) });
-					conn.close(CloseCode.MalformedMessage, 'message could not be processed');
-				}
+	function handleFrame(session: Session, frame: Uint8Array): void {
+		const { conn, room } = session;
+		if (!conn || !room || conn.closed) return;
+		conn.alive = true;
+		if (!conn.takeMessageToken(frame.length)) return conn.close(CloseCode.RateLimited, 'message rate exceeded');
+		try {
+			room.docs[session.docName].handleMessage(conn, frame);
+		} catch (err) {
+			if (err instanceof ProtocolError) conn.close(err.code, err.message);
+			else {
+				log.error('message handling failed', { room: conn.roomTag, conn: conn.id, error: errorMessage(err) });
+				conn.close(CloseCode.MalformedMessage, 'message could not be processed');
 			}
-		};
-		ws.on('message', (data: RawData) => handle(toBytes(data)));
-		room.connect(conn, docName);
-		return handle;
+		}
 	}
 
 	/** Answers an upgrade with a plain HTTP error, before any WebSocket work (floods stay cheap). */
@@ -264,7 +298,8 @@ export function createSyncServer(deps: {
 			rejectUpgrade(socket, admitted.status, admitted.reason);
 			return true;
 		}
-		socket.once('close', admitted.release);
+		admittedAddresses.set(socket, admitted.clientAddress);
+		socket.on('close', onAdmittedSocketClose);
 		const target = parseSyncPath(req.url);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			onConnection(ws, req, target).catch((err: unknown) => {

@@ -24,6 +24,13 @@ function joinerState(frames: Uint8Array[]): Y.Doc {
 	return doc;
 }
 
+/** 4,000 notes in one transaction: a document past REBUILD_IN_WORKER_BYTES. */
+function fillLarge(doc: Y.Doc, notes: Y.Map<unknown>): void {
+	doc.transact(() => {
+		for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
+	});
+}
+
 const json = (doc: Y.Doc) => JSON.stringify(Object.entries(doc.getMap('notes').toJSON()).sort(([a], [b]) => a.localeCompare(b)));
 
 /** A fold runner whose folds wait until released, counting them. */
@@ -81,11 +88,35 @@ describe('JoinerCache', () => {
 		expect(encodes).toBe(1);
 	});
 
+	it('rebuilds in the folder when a small snapshot gets a large tail (a board filled in one go), and keeps serving', async () => {
+		const { doc, notes, updates } = editor();
+		notes.set('seed', 'x');
+		const held = heldFolder();
+		let encodes = 0;
+		const cache = new JoinerCache(() => {
+			encodes++;
+			return Y.encodeStateAsUpdate(doc);
+		}, held.folder);
+		cache.seed(Y.encodeStateAsUpdate(doc), []);
+		updates.length = 0;
+		fillLarge(doc, notes);
+		expect(updates[0].length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
+		for (const update of updates) cache.committed(update);
+		expect(held.folds()).toBe(1);
+		// Edits during the rebuild are measured against the snapshot on its way, not the small old one.
+		updates.length = 0;
+		for (let i = 0; i < 20; i++) notes.set(`during-${i}`, 'edited while the worker folds');
+		for (const update of updates) cache.committed(update);
+		expect(cache.ready).toBe(true);
+		held.release();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+		expect(encodes).toBe(0);
+	});
+
 	it('rebuilds a large document\'s snapshot in the folder, serving the old one and the tail meanwhile', async () => {
 		const { doc, notes, updates } = editor();
-		doc.transact(() => {
-			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
-		});
+		fillLarge(doc, notes);
 		const stored = Y.encodeStateAsUpdate(doc);
 		expect(stored.length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
 		const held = heldFolder();
@@ -116,9 +147,7 @@ describe('JoinerCache', () => {
 
 	it('discards a rebuild of a snapshot it has dropped meanwhile', async () => {
 		const { doc, notes, updates } = editor();
-		doc.transact(() => {
-			for (let i = 0; i < 4_000; i++) notes.set(`note-${i}`, `Attacker replays session token #${i} `.repeat(3));
-		});
+		fillLarge(doc, notes);
 		const held = heldFolder();
 		const cache = new JoinerCache(() => Y.encodeStateAsUpdate(doc), held.folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
