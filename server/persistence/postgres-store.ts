@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type { DocKey, DocStore, PendingUpdate, StoredDoc, StoredLog } from './doc-store.ts';
-import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createPostgresSystems, postgresSystemsDdl } from './postgres-systems.ts';
 
 export interface PostgresStoreOptions {
@@ -138,10 +138,7 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 		systems,
 		async createRoom(room, initialDocs) {
 			await transaction(async (client) => {
-				await client.query(
-					`INSERT INTO ${t.rooms} (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-					[room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt]
-				);
+				await client.query(ROOM_ROW.insert(t.rooms, 'postgres'), ROOM_ROW.values(room));
 				for (const doc of initialDocs) {
 					await client.query(
 						`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
@@ -152,10 +149,10 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 			});
 		},
 		async getRoom(roomId) {
-			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE room_id = $1`, [roomId]))[0]);
+			return ROOM_ROW.read((await query(`SELECT * FROM ${t.rooms} WHERE room_id = $1`, [roomId]))[0]);
 		},
 		async getRoomByObserverHash(hash) {
-			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE observer_id_hash = $1`, [hash]))[0]);
+			return ROOM_ROW.read((await query(`SELECT * FROM ${t.rooms} WHERE observer_id_hash = $1`, [hash]))[0]);
 		},
 		async loadDoc(key): Promise<StoredDoc> {
 			// One statement, so one consistent view: a compaction committing between reading the

@@ -1,6 +1,6 @@
 /** Systems in the PostgreSQL store (system-store.ts), in the store's schema. */
 import type pg from 'pg';
-import { toSystem, toSystemModel, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+import { SYSTEM_ROW, toSystemModel, type SystemModelRow, type SystemStore } from './system-store.ts';
 
 export function postgresSystemsDdl(schema: string): string {
 	return `
@@ -41,19 +41,13 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 	const roomLock = (roomId: string) => `threatboard-system-room:${schema}:${roomId}`;
 	return {
 		async createSystem(s) {
-			await db.query(`INSERT INTO ${systems} (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-				s.systemId,
-				s.name,
-				s.ownerKeyHash,
-				s.observerIdHash,
-				s.createdAt
-			]);
+			await db.query(SYSTEM_ROW.insert(systems, 'postgres'), SYSTEM_ROW.values(s));
 		},
 		async getSystem(systemId) {
-			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE system_id = $1`, [systemId]))[0]);
+			return SYSTEM_ROW.read((await db.query(`SELECT * FROM ${systems} WHERE system_id = $1`, [systemId]))[0]);
 		},
 		async getSystemByObserverHash(hash) {
-			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE observer_id_hash = $1`, [hash]))[0]);
+			return SYSTEM_ROW.read((await db.query(`SELECT * FROM ${systems} WHERE observer_id_hash = $1`, [hash]))[0]);
 		},
 		async renameSystem(systemId, name) {
 			return (await db.query<{ system_id: string }>(`UPDATE ${systems} SET name = $1 WHERE system_id = $2 RETURNING system_id`, [name, systemId])).length > 0;

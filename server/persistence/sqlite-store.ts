@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
-import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createSqliteSystems } from './sqlite-systems.ts';
 
 const SCHEMA = `
@@ -77,11 +77,9 @@ export function createSqliteStore(dataDir: string): DocStore {
 		if (!closed) db.pragma('wal_autocheckpoint = 1000');
 	});
 
-	const insertRoom = db.prepare(
-		'INSERT INTO rooms (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)'
-	);
-	const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?');
-	const selectRoomByObserver = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE observer_id_hash = ?');
+	const insertRoom = db.prepare(ROOM_ROW.insert('rooms', 'sqlite'));
+	const selectRoom = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE room_id = ?');
+	const selectRoomByObserver = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE observer_id_hash = ?');
 	const selectSnapshot = db.prepare<[string, string], { data: Buffer }>(
 		'SELECT data FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
 	);
@@ -108,7 +106,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 
 	const createRoomTx = db.transaction(
 		(room: RoomRecord, docs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>) => {
-			insertRoom.run(room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt);
+			insertRoom.run(...ROOM_ROW.values(room));
 			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
 		}
 	);
@@ -186,11 +184,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 		},
 		async getRoom(roomId) {
 			open();
-			return toRoom(selectRoom.get(roomId));
+			return ROOM_ROW.read(selectRoom.get(roomId));
 		},
 		async getRoomByObserverHash(hash) {
 			open();
-			return toRoom(selectRoomByObserver.get(hash));
+			return ROOM_ROW.read(selectRoomByObserver.get(hash));
 		},
 		async loadDoc(key): Promise<StoredDoc> {
 			open();

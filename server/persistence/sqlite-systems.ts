@@ -1,6 +1,6 @@
 /** Systems in the SQLite store (system-store.ts); the tables live in the same file as the rooms. */
 import type Database from 'better-sqlite3';
-import { toSystem, toSystemModel, type AddModelResult, type SystemModelRecord, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+import { SYSTEM_ROW, toSystemModel, type AddModelResult, type SystemModelRecord, type SystemModelRow, type SystemStore } from './system-store.ts';
 
 export const SQLITE_SYSTEMS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS systems (
@@ -30,9 +30,9 @@ CREATE TABLE IF NOT EXISTS model_figures (
 /** `open` throws once the store is closed. */
 export function createSqliteSystems(db: Database.Database, open: () => void): SystemStore {
 	db.exec(SQLITE_SYSTEMS_SCHEMA);
-	const insertSystem = db.prepare('INSERT INTO systems (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)');
-	const selectSystem = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE system_id = ?');
-	const selectByObserver = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE observer_id_hash = ?');
+	const insertSystem = db.prepare(SYSTEM_ROW.insert('systems', 'sqlite'));
+	const selectSystem = db.prepare<[string], unknown>('SELECT * FROM systems WHERE system_id = ?');
+	const selectByObserver = db.prepare<[string], unknown>('SELECT * FROM systems WHERE observer_id_hash = ?');
 	const rename = db.prepare('UPDATE systems SET name = ? WHERE system_id = ?');
 	const memberOfRoom = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE room_id = ? AND removed_at IS NULL');
 	const countMembers = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM system_models WHERE system_id = ? AND removed_at IS NULL');
@@ -55,15 +55,15 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 	return {
 		async createSystem(s) {
 			open();
-			insertSystem.run(s.systemId, s.name, s.ownerKeyHash, s.observerIdHash, s.createdAt);
+			insertSystem.run(...SYSTEM_ROW.values(s));
 		},
 		async getSystem(systemId) {
 			open();
-			return toSystem(selectSystem.get(systemId));
+			return SYSTEM_ROW.read(selectSystem.get(systemId));
 		},
 		async getSystemByObserverHash(hash) {
 			open();
-			return toSystem(selectByObserver.get(hash));
+			return SYSTEM_ROW.read(selectByObserver.get(hash));
 		},
 		async renameSystem(systemId, name) {
 			open();

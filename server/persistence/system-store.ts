@@ -5,6 +5,7 @@
  * model ref (src/lib/shared/systems/contract.ts); removing it keeps the row, with its name, so
  * references to it read "removed" rather than vanish.
  */
+import { capabilityTable } from './capability-row.ts';
 
 export interface SystemRecord {
 	systemId: string;
@@ -57,13 +58,13 @@ export interface SystemStore {
 }
 
 /** The systems table row, as both SQL stores lay it out. */
-export interface SystemRow {
-	system_id: string;
-	name: string;
-	owner_key_hash: string;
-	observer_id_hash: string;
-	created_at: number | string;
-}
+export const SYSTEM_ROW = capabilityTable<SystemRecord>({
+	systemId: 'system_id',
+	name: 'name',
+	ownerKeyHash: 'owner_key_hash',
+	observerIdHash: 'observer_id_hash',
+	createdAt: 'created_at'
+});
 
 export interface SystemModelRow {
 	system_id: string;
@@ -72,17 +73,6 @@ export interface SystemModelRow {
 	name: string;
 	added_at: number | string;
 	removed_at: number | string | null;
-}
-
-export function toSystem(row: SystemRow | undefined): SystemRecord | undefined {
-	if (!row) return undefined;
-	return {
-		systemId: row.system_id,
-		name: row.name,
-		ownerKeyHash: row.owner_key_hash,
-		observerIdHash: row.observer_id_hash,
-		createdAt: Number(row.created_at)
-	};
 }
 
 export function toSystemModel(row: SystemModelRow): SystemModelRecord {
