@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS doc_snapshots (
 	room_id TEXT NOT NULL,
 	doc_name TEXT NOT NULL,
 	data BLOB NOT NULL,
+	folded_updates INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (room_id, doc_name)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS doc_updates (
@@ -70,6 +71,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 	// it, one burst (401 MiB seen in a room-creation flood) stays on disk while the server runs.
 	db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 	db.exec(SCHEMA);
+	// Files written before snapshots counted their folded updates (StoredDoc.version).
+	if (!(db.pragma('table_info(doc_snapshots)') as Array<{ name: string }>).some((column) => column.name === 'folded_updates')) {
+		db.exec('ALTER TABLE doc_snapshots ADD COLUMN folded_updates INTEGER NOT NULL DEFAULT 0');
+	}
 	// Checkpoints (and their fsyncs) happen in a worker; if it fails, SQLite does them again.
 	db.pragma('wal_autocheckpoint = 0');
 	const checkpointer = startCheckpointer(file, (reason) => {
@@ -80,8 +85,8 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const insertRoom = db.prepare(ROOM_ROW.insert('rooms', 'sqlite'));
 	const selectRoom = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE room_id = ?');
 	const selectRoomByObserver = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE observer_id_hash = ?');
-	const selectSnapshot = db.prepare<[string, string], { data: Buffer }>(
-		'SELECT data FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
+	const selectSnapshot = db.prepare<[string, string], { data: Buffer; folded_updates: number }>(
+		'SELECT data, folded_updates FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
 	);
 	const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
 		'SELECT seq, data FROM doc_updates WHERE room_id = ? AND doc_name = ? ORDER BY seq'
@@ -90,6 +95,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const upsertSnapshot = db.prepare(
 		'INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data'
 	);
+	const storeFold = db.prepare(
+		'UPDATE doc_snapshots SET data = ?, folded_updates = folded_updates + ? WHERE room_id = ? AND doc_name = ?'
+	);
+	const insertFold = db.prepare('INSERT INTO doc_snapshots (room_id, doc_name, data, folded_updates) VALUES (?, ?, ?, ?)');
 	const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND doc_name = ? AND seq <= ?');
 	const lastIteration = db.prepare<[string], { n: number }>('SELECT coalesce(max(number), 0) AS n FROM iterations WHERE room_id = ?');
 	const insertIteration = db.prepare(
@@ -141,10 +150,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 		const rows = selectUpdates.all(key.roomId, key.docName);
 		return { snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) };
 	});
-	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, lastSeq: number) => {
+	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, entries: number, lastSeq: number) => {
 		const current = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
 		if (!sameBytes(current, read)) return false;
-		upsertSnapshot.run(key.roomId, key.docName, folded);
+		if (current) storeFold.run(folded, entries, key.roomId, key.docName);
+		else insertFold.run(key.roomId, key.docName, folded, entries);
 		deleteUpdates.run(key.roomId, key.docName, lastSeq);
 		return true;
 	});
@@ -156,7 +166,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 			if (stored.entries.length === 0) return 0;
 			const folded = await fold(stored);
 			open();
-			if (writeFoldTx(key, stored.snapshot, folded, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
+			if (writeFoldTx(key, stored.snapshot, folded, stored.entries.length, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
 			if (attempt >= COMPACT_ATTEMPTS) throw new Error('the snapshot kept changing during compaction');
 		}
 	}
@@ -202,7 +212,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 				lastSeq = row.seq;
 				seqs.push(row.seq);
 			}
-			return { updates, lastSeq, logLength: seqs.length, seqs };
+			return { updates, lastSeq, logLength: seqs.length, seqs, version: (snapshot?.folded_updates ?? 0) + seqs.length };
 		},
 		async appendUpdates(batch) {
 			open();

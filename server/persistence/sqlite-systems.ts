@@ -1,6 +1,15 @@
 /** Systems in the SQLite store (system-store.ts); the tables live in the same file as the rooms. */
 import type Database from 'better-sqlite3';
-import { SYSTEM_ROW, toSystemModel, type AddModelResult, type SystemModelRecord, type SystemModelRow, type SystemStore } from './system-store.ts';
+import {
+	SYSTEM_ROW,
+	toStoredModels,
+	toSystemModel,
+	type AddModelResult,
+	type StoredModelRow,
+	type SystemModelRecord,
+	type SystemModelRow,
+	type SystemStore
+} from './system-store.ts';
 
 export const SQLITE_SYSTEMS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS systems (
@@ -37,8 +46,18 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 	const memberOfRoom = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE room_id = ? AND removed_at IS NULL');
 	const countMembers = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM system_models WHERE system_id = ? AND removed_at IS NULL');
 	const insertModel = db.prepare('INSERT INTO system_models (system_id, model_ref, room_id, name, added_at, removed_at) VALUES (?, ?, ?, ?, ?, NULL)');
-	const selectModels = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
-	const selectFigures = db.prepare<[string], { token: string; figures: string }>('SELECT token, figures FROM model_figures WHERE room_id = ?');
+	const selectMembers = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
+	// The rooms' ids as one JSON array parameter; every part is an indexed lookup per room.
+	const selectModels = db.prepare<[string], StoredModelRow>(`
+		SELECT r.value AS room_id,
+			(SELECT folded_updates FROM doc_snapshots WHERE room_id = r.value AND doc_name = 'board') AS folded,
+			(SELECT count(*) FROM doc_updates WHERE room_id = r.value AND doc_name = 'board') AS logged,
+			f.token AS token, f.figures AS figures,
+			i.number AS iteration, i.created_at AS iteration_at
+		FROM json_each(?) AS r
+		JOIN rooms ON rooms.room_id = r.value
+		LEFT JOIN model_figures AS f ON f.room_id = r.value
+		LEFT JOIN iterations AS i ON i.room_id = r.value AND i.number = (SELECT max(number) FROM iterations WHERE room_id = r.value)`);
 	const upsertFigures = db.prepare(
 		'INSERT INTO model_figures (room_id, token, figures) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET token = excluded.token, figures = excluded.figures'
 	);
@@ -75,7 +94,7 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 		},
 		async listModels(systemId) {
 			open();
-			return selectModels.all(systemId).map(toSystemModel);
+			return selectMembers.all(systemId).map(toSystemModel);
 		},
 		async modelOfRoom(roomId) {
 			open();
@@ -86,9 +105,9 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 			open();
 			return remove.run(removedAt, systemId, modelRef).changes > 0;
 		},
-		async getFigures(roomId) {
+		async readModels(roomIds) {
 			open();
-			return selectFigures.get(roomId);
+			return toStoredModels(selectModels.all(JSON.stringify(roomIds)));
 		},
 		async putFigures(roomId, token, figures) {
 			open();

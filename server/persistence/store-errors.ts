@@ -55,7 +55,7 @@ function wrapSystems(systems: SystemStore, wrap: Wrap): SystemStore {
 		listModels: wrap(systems.listModels.bind(systems)),
 		modelOfRoom: wrap(systems.modelOfRoom.bind(systems)),
 		removeModel: wrap(systems.removeModel.bind(systems)),
-		getFigures: wrap(systems.getFigures.bind(systems)),
+		readModels: wrap(systems.readModels.bind(systems)),
 		putFigures: wrap(systems.putFigures.bind(systems))
 	};
 }
