@@ -69,7 +69,7 @@ async function seed(server: RunningServer, through: 'rooms' | 'store'): Promise<
 			server.rooms.release(roomId);
 		}
 	}
-	// The figures computed where the boards changed (a second after each room's last commit).
+	// The figures computed where the boards changed (due 2 s after each room's commit; run now).
 	await server.figures.flush();
 	return system.systemId;
 }

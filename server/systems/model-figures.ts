@@ -5,7 +5,8 @@
  * threats on a busy machine (bench/system-page.ts; 3.5-11 s reported), against a target of 1 s.
  *
  * - After a board commit on this instance (the afterCommit hook), the room's figures are computed
- *   again once FIGURES_DELAY_MS has passed, from the stored board, in the figures worker
+ *   again once FIGURES_DELAY_MS has passed (whether or not the room is still loaded), from the
+ *   stored board, in the figures worker
  *   (figures-runner.ts), and kept in `model_figures` with a token naming the board's version
  *   (StoredDoc.version: updates ever appended; compaction leaves it alone). Many commits in that
  *   time cost one computation. Only members of a system are computed; joining a system computes
@@ -34,8 +35,12 @@ import { sharedFiguresRunner, type FiguresRunner } from './figures-runner.ts';
  * what it reports, and every kept figure is computed again on its next read.
  */
 export const FIGURES_FORMAT = 'f1';
-/** Time after a board's first uncomputed commit before its figures are computed (at most one per room in it). */
-export const FIGURES_DELAY_MS = 1_000;
+/**
+ * Time after a board's first uncomputed commit before its figures are computed: one computation
+ * for every commit in it (a 100-threat board costs the worker 5-45 ms), so a room edited without
+ * pause costs at most one every 2 s. A page read in between computes that room itself.
+ */
+export const FIGURES_DELAY_MS = 2_000;
 
 export const figuresToken = (boardVersion: number) => `${FIGURES_FORMAT}:${boardVersion}`;
 
@@ -119,13 +124,18 @@ export function createModelFiguresKeeper(deps: {
 
 	async function current(roomId: string, model: StoredModel): Promise<ModelFigures | undefined> {
 		if (model.boardVersion === undefined) return undefined;
-		if (model.kept?.token === figuresToken(model.boardVersion)) {
-			const parsed = ModelFigures.safeParse(parseJson(model.kept.figures));
-			if (parsed.success) return parsed.data;
-		}
+		const kept = model.kept && ModelFigures.safeParse(parseJson(model.kept.figures));
+		if (kept?.success && model.kept?.token === figuresToken(model.boardVersion)) return kept.data;
 		const under = await running.get(roomId)?.catch(() => undefined);
 		if (under && under.version >= model.boardVersion) return under.figures;
-		return (await start(roomId, 'on-read'))?.figures;
+		try {
+			return (await start(roomId, 'on-read'))?.figures;
+		} catch (err) {
+			// A board the worker could not read (too slow, out of memory): its last figures, if any.
+			if (!kept?.success) throw err;
+			log.warn('systems: stale figures shown', { room: roomTag(roomId), error: errorMessage(err) });
+			return kept.data;
+		}
 	}
 
 	const keeper: ModelFiguresKeeper = {
