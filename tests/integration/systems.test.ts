@@ -14,7 +14,9 @@ import type { AddModelResponse, CreateSystemResponse, SystemView } from '../../s
 import { MODEL_DEPENDENCY_KIND, MODEL_REF_META_KEY, type DependenciesResponse, type DependentsResponse, type RoomSystemResponse } from '../../src/lib/shared/systems/contract.ts';
 import { ModelFigures } from '../../src/lib/shared/systems/status.ts';
 import { figuresToken } from '../../server/systems/model-figures.ts';
+import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { connectClient, registerParticipant, synced, type TestClient } from '../helpers/clients.ts';
+import { readSample } from '../helpers/interop-samples.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { testSchema } from '../helpers/shared-services.ts';
 import { geoShape } from '../fixtures/export/canvas.ts';
@@ -367,6 +369,21 @@ it('computes on read only the figures that are missing or stale: a change not co
 	await storeThreat('Third');
 	expect(await highRisk()).toBe(3);
 	expect(await figuresComputed(server, 'on-read')).toBe(2);
+});
+
+it('keeps the figures of an imported workshop once it joins a system, before any page read', { timeout: 30_000 }, async () => {
+	const server = await startTestServer({ LOG_LEVEL: 'silent' });
+	servers.push(server);
+	const shop = await createSystem(server.url, 'Shop');
+	const res = await fetch(`${server.url}/api/rooms/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readSample('threat-dragon/v2-threat-model.json') });
+	const imported = await json<CreateRoomResponse>(res, 201);
+	const join = await post(`${server.url}/api/systems/${shop.systemId}/models`, { roomId: imported.roomId }, { ...bearer(shop.ownerKey), 'x-facilitator-key': imported.facilitatorKey });
+	expect(join.status).toBe(200);
+	const kept = await until(() => storedFigures(server, imported.roomId), (f) => f !== undefined, 'the imported board\'s figures kept');
+	expect(kept?.threatCount).toBeGreaterThan(0);
+	const view = await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`));
+	expect(view.models[0]).toMatchObject({ threatCount: kept?.threatCount, openHighRiskCount: kept?.openHighRisk.length });
+	expect(await figuresComputed(server, 'on-read')).toBe(0);
 });
 
 describe('the live dependency stream', () => {
