@@ -6,11 +6,15 @@
  *   node --import tsx bench/system-page.ts            # both stores (PostgreSQL at BENCH_DATABASE_URL)
  *   node --import tsx bench/system-page.ts --sqlite   # SQLite only
  *
- * Per store: `firstMs`, the first request ever (every board decoded and read), `coldMs`, the first
- * request after the server restarted (nothing loaded, nothing compiled, the figures kept in the
- * store still good), and `warmMs` (median, p95) over 15 more; then the same with every model's room
- * loaded on the server (`loadedMs`, read from the live documents instead of the store). The server
- * runs in this process on a free loopback port, its data in a temporary directory or schema.
+ * The boards are written through their rooms, as workshops write them, so their figures are
+ * computed where they changed (server/systems/model-figures.ts). Per store: `firstMs`, the first
+ * request for the new system once those computations are done; `staleFirstMs`, the first request
+ * for a second such system whose boards were appended straight to the store (as by a build that
+ * kept no figures, or a kill -9 before they were computed): every model computed on the read, in
+ * the figures worker; `coldMs`, the first request after the server restarted (nothing loaded,
+ * nothing compiled); `warmMs` (median, p95) over 15 more; then the same with every model's room
+ * loaded on the server (`loadedMs`). The server runs in this process on a free loopback port, its
+ * data in a temporary directory or schema.
  */
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
@@ -37,16 +41,36 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 	return (await res.json()) as T;
 }
 
-/** Builds the system: 50 workshops created through the API, each board seeded in the store. */
-async function seed(server: RunningServer): Promise<string> {
+/**
+ * Builds a system: 50 workshops created through the API, each board written through its room
+ * (`through: 'rooms'`, committed as a client's edit is) or appended straight to the store.
+ */
+async function seed(server: RunningServer, through: 'rooms' | 'store'): Promise<string> {
 	const system = await post<CreateSystemResponse>(`${server.url}/api/systems`, { name: 'Bench system' });
 	const board = buildCoverageBoard({ elements: 20, threats: THREATS });
 	const update = Y.encodeStateAsUpdate(board.doc);
 	board.doc.destroy();
+	const roomIds: string[] = [];
 	for (let i = 0; i < MODELS; i++) {
-		const model = await post<{ room: { roomId: string } }>(`${server.url}/api/systems/${system.systemId}/models`, { title: `Model ${i}` });
-		await server.store.appendUpdates([{ roomId: model.room.roomId, docName: 'board', update }]);
+		roomIds.push((await post<{ room: { roomId: string } }>(`${server.url}/api/systems/${system.systemId}/models`, { title: `Model ${i}` })).room.roomId);
 	}
+	// Joining computes each new workshop's (empty) figures.
+	await server.figures.flush();
+	for (const roomId of roomIds) {
+		if (through === 'store') {
+			await server.store.appendUpdates([{ roomId, docName: 'board', update }]);
+			continue;
+		}
+		const room = await server.rooms.acquire((await server.store.getRoom(roomId))!);
+		try {
+			Y.applyUpdate(room.docs.board.doc, update, 'bench');
+			await room.committed('board');
+		} finally {
+			server.rooms.release(roomId);
+		}
+	}
+	// The figures computed where the boards changed (due 2 s after each room's commit; run now).
+	await server.figures.flush();
 	return system.systemId;
 }
 
@@ -76,21 +100,23 @@ async function runs(server: RunningServer, systemId: string): Promise<{ medianMs
 async function measure(store: string, env: Record<string, string>) {
 	const dataDir = tempDataDir('tb-bench-system-');
 	let server = await start(env, dataDir);
-	const systemId = await seed(server);
-	// The first read of a new system decodes every board; its figures are kept in the store.
-	const firstMs = Math.round((await timeView(server, systemId)) * 10) / 10;
+	const systemId = await seed(server, 'rooms');
+	const round = (ms: number) => Math.round(ms * 10) / 10;
+	const firstMs = round(await timeView(server, systemId));
+	const staleFirstMs = round(await timeView(server, await seed(server, 'store')));
 	await server.close();
 	// A fresh server over the same data: nothing loaded, nothing compiled.
 	server = await start(env, dataDir);
 	try {
-		const coldMs = Math.round((await timeView(server, systemId)) * 10) / 10;
+		const coldMs = round(await timeView(server, systemId));
 		const warm = await runs(server, systemId);
 		// Every model's room loaded (as when their workshops are open): live documents instead of the store.
 		const models = await server.store.systems.listModels(systemId);
 		for (const m of models) await server.rooms.acquire((await server.store.getRoom(m.roomId))!);
 		const loaded = await runs(server, systemId);
 		for (const m of models) server.rooms.release(m.roomId);
-		return { store, models: MODELS, threatsPerModel: THREATS, firstMs, coldMs, warmMs: warm, loadedMs: loaded };
+		const computedOnRead = (await server.metrics.modelFiguresComputed.get()).values.find((v) => v.labels.when === 'on-read')?.value ?? 0;
+		return { store, models: MODELS, threatsPerModel: THREATS, firstMs, staleFirstMs, coldMs, warmMs: warm, loadedMs: loaded, computedOnReadAfterRestart: computedOnRead };
 	} finally {
 		await server.close();
 	}

@@ -6,27 +6,33 @@
 // whole when each ends, not interleaved.
 import { spawn } from 'node:child_process';
 
+/** @type {Array<{ script: string; seconds: number; code: number | string }>} */
 const timings = [];
 
-/** Runs `npm run <script>`; with `buffered`, prints its output in one piece when it ends. */
+/**
+ * Runs `npm run <script>`; with `buffered`, prints its output in one piece when it ends.
+ * @param {string} script
+ * @param {{ buffered?: boolean }} [options]
+ * @returns {Promise<number>}
+ */
 function run(script, { buffered = false } = {}) {
 	const started = performance.now();
 	return new Promise((resolve) => {
 		const child = spawn('npm', ['run', '--silent', script], { stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		/** @type {Buffer[]} */
 		const chunks = [];
-		if (buffered) {
-			child.stdout.on('data', (chunk) => chunks.push(chunk));
-			child.stderr.on('data', (chunk) => chunks.push(chunk));
-		}
+		child.stdout?.on('data', (chunk) => chunks.push(chunk));
+		child.stderr?.on('data', (chunk) => chunks.push(chunk));
 		child.on('close', (code, signal) => {
 			if (buffered) process.stdout.write(Buffer.concat(chunks));
 			const seconds = (performance.now() - started) / 1000;
-			timings.push({ script, seconds, code: code ?? signal });
+			timings.push({ script, seconds, code: code ?? signal ?? 'killed' });
 			resolve(code ?? 1);
 		});
 	});
 }
 
+/** @param {...string} scripts */
 async function sequence(...scripts) {
 	for (const script of scripts) {
 		const code = await run(script, { buffered: true });
@@ -35,6 +41,7 @@ async function sequence(...scripts) {
 	return 0;
 }
 
+/** @param {number} totalStarted */
 function report(totalStarted) {
 	const lines = timings.map((t) => `  ${t.script.padEnd(10)} ${t.seconds.toFixed(0).padStart(5)} s${t.code === 0 ? '' : `  (failed: ${t.code})`}`);
 	console.log(`\nnpm test, step times:\n${lines.join('\n')}\n  ${'total'.padEnd(10)} ${((performance.now() - totalStarted) / 1000).toFixed(0).padStart(5)} s`);

@@ -38,6 +38,12 @@ export function createMetrics() {
 			help: 'Update logs folded into a snapshot',
 			registers
 		}),
+		modelFiguresComputed: new Counter({
+			name: 'threatboard_model_figures_computed_total',
+			help: 'Boards read for their system figures: after a change on this instance, or on a read that found them missing or stale',
+			labelNames: ['when'] as const,
+			registers
+		}),
 		storeFailures: new Counter({ name: 'threatboard_store_failures_total', help: 'Failed store operations', registers }),
 		roomLoadSeconds: new Histogram({
 			name: 'threatboard_room_load_seconds',

@@ -27,6 +27,7 @@ import { createRedisFanout } from './scale-out/redis-fanout.ts';
 import { createSyncServer } from './sync/sync-server.ts';
 import { DependencyStreams } from './systems/dependency-streams.ts';
 import { createBoardReader } from './systems/model-boards.ts';
+import { createModelFiguresKeeper } from './systems/model-figures.ts';
 import { SystemService } from './systems/system-service.ts';
 import { unavailableOnFailure } from './persistence/store-errors.ts';
 
@@ -49,6 +50,9 @@ export function createThreatboard(options: ThreatboardOptions) {
 		? createRedisFanout({ url: config.REDIS_URL, channelPrefix: config.REDIS_CHANNEL_PREFIX, log, registry: metrics.registry })
 		: noFanout;
 	const persister = new Persister(store, log, metrics);
+	// Systems read their models' boards through the store the routes use (503 when it cannot answer).
+	const systemStore = unavailableOnFailure(store);
+	const figures = createModelFiguresKeeper({ store: systemStore, log, metrics });
 	const rooms = new RoomManager(
 		store,
 		persister,
@@ -63,12 +67,10 @@ export function createThreatboard(options: ThreatboardOptions) {
 		metrics,
 		fanout,
 		// The features every room runs with, in order (server/rooms/hooks.ts).
-		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createRoundHooks(), createBoardLock()]
+		[createBoardMaintenance(log), boardWriteRules, createFacilitatorKeys(), createRoundHooks(), createBoardLock(), figures.hooks]
 	);
 	const sync = createSyncServer({ config, store, rooms, log, metrics });
-	// Systems read their models' boards through the store the routes use (503 when it cannot answer).
-	const systemStore = unavailableOnFailure(store);
-	const systemService = new SystemService(systemStore, createBoardReader(systemStore, rooms, log));
+	const systemService = new SystemService(systemStore, createBoardReader(systemStore, rooms, figures), figures);
 	const dependencyStreams = new DependencyStreams({
 		store: systemStore,
 		rooms,
@@ -107,10 +109,13 @@ export function createThreatboard(options: ThreatboardOptions) {
 				(async () => {
 					await persister.flushNow();
 					await rooms.closeAll();
+					// What the last commits changed is kept for the next start's system pages.
+					await figures.flush();
 				})(),
 				new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_TIMEOUT_MS).unref())
 			]);
 			if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
+			figures.close();
 			await fanout.close();
 			await store.close();
 			log.info('rooms written out and store closed', { durationMs: Math.round(performance.now() - started) });
@@ -118,7 +123,7 @@ export function createThreatboard(options: ThreatboardOptions) {
 		return closing;
 	}
 
-	return { config, log, metrics, store, fanout, persister, rooms, sync, app, close };
+	return { config, log, metrics, store, fanout, persister, rooms, figures, sync, app, close };
 }
 
 export type Threatboard = ReturnType<typeof createThreatboard>;

@@ -11,21 +11,22 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, Worker, type Transferable } from 'node:worker_threads';
 
-export interface WorkerEntry {
-	/** Path from server/ to the worker's source module (tests, `npm run dev`). */
-	source: string;
-	/** File name of the bundled worker beside dist/server/index.js (scripts/build-server.mjs). */
-	bundled: string;
-}
+/** Idle time after which a worker is stopped (its heap is a few tens of MB). */
+export const WORKER_IDLE_MS = 60_000;
 
 export interface TaskWorkerOptions {
-	entry: WorkerEntry;
+	/**
+	 * Path from server/ to the worker's source module (tests, `npm run dev`); under `npm start`
+	 * the bundled file of the same base name (`.js`) beside dist/server/index.js is started
+	 * instead (scripts/build-server.mjs).
+	 */
+	source: string;
 	/** Heap of the worker: a hostile input runs it out of memory, not the server. */
 	heapMb: number;
 	/** Longest one task may take; the worker is then stopped. */
 	timeoutMs: number;
-	/** Idle time after which the worker is stopped. */
-	idleMs: number;
+	/** Idle time after which the worker is stopped (default WORKER_IDLE_MS). */
+	idleMs?: number;
 	/** Short name for error messages. */
 	name: string;
 }
@@ -50,13 +51,14 @@ interface Pending<Result> {
  * it is the .ts module, loaded through tsx's loader, which a worker must register itself (it
  * does not inherit the parent's).
  */
-function startWorker(entry: WorkerEntry, heapMb: number): Worker {
+function startWorker(source: string, heapMb: number): Worker {
 	const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-	if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${entry.bundled}`, import.meta.url), options);
+	const bundled = source.slice(source.lastIndexOf('/') + 1).replace(/\.ts$/, '.js');
+	if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${bundled}`, import.meta.url), options);
 	// tsx's ESM API (import.meta.resolve would go through the loader thread and keep a port open).
 	const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-	const source = new URL(`./${entry.source}`, import.meta.url).href;
-	const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+	const url = new URL(`./${source}`, import.meta.url).href;
+	const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`;
 	return new Worker(boot, { ...options, eval: true, execArgv: [] });
 }
 
@@ -75,7 +77,7 @@ export function createTaskWorker<Task extends object, Result>(options: TaskWorke
 	};
 
 	function start(): Worker {
-		const started = startWorker(options.entry, options.heapMb);
+		const started = startWorker(options.source, options.heapMb);
 		started.on('message', (answer: Answer<Result>) => {
 			const task = pending.get(answer.id);
 			if (!task) return;
@@ -100,7 +102,7 @@ export function createTaskWorker<Task extends object, Result>(options: TaskWorke
 		if (pending.size > 0) return;
 		idleTimer = setTimeout(() => {
 			if (pending.size === 0) void worker?.terminate();
-		}, options.idleMs);
+		}, options.idleMs ?? WORKER_IDLE_MS);
 		idleTimer.unref();
 	}
 
@@ -131,6 +133,15 @@ export function createTaskWorker<Task extends object, Result>(options: TaskWorke
 			worker = undefined;
 		}
 	};
+}
+
+/**
+ * One runner per process, made on first use: tests and the dev server start several servers in
+ * one process, and each worker thread should serve them all.
+ */
+export function perProcess<T>(create: () => T): () => T {
+	let made: T | undefined;
+	return () => (made ??= create());
 }
 
 /**

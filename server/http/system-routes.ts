@@ -115,6 +115,7 @@ export function createSystemRouter(deps: SystemRouterDeps): express.Router {
 			const room: CreateRoomResponse = await createRoom(store, { title: parsed.data.title });
 			const added = await store.systems.addModel({ systemId: record.systemId, modelRef, roomId: room.roomId, name: room.title, addedAt: now() }, MAX_MODELS_PER_SYSTEM);
 			if (added !== 'added') return sendError(res, 409, ApiErrorCode.Conflict, `This system already holds ${MAX_MODELS_PER_SYSTEM} models, the most it may.`);
+			service.joined(room.roomId);
 			streams.systemChanged();
 			log.info('system model created', { models: 1 });
 			return res.status(201).json({ modelRef, name: room.title, room } satisfies AddModelResponse);
@@ -143,6 +144,7 @@ export function createSystemRouter(deps: SystemRouterDeps): express.Router {
 		const added = await store.systems.addModel({ systemId: record.systemId, modelRef, roomId: roomRecord.roomId, name: title, addedAt: now() }, MAX_MODELS_PER_SYSTEM);
 		if (added === 'taken') return sendError(res, 409, ApiErrorCode.Conflict, 'This workshop already belongs to a system. Remove it there first.');
 		if (added === 'full') return sendError(res, 409, ApiErrorCode.Conflict, `This system already holds ${MAX_MODELS_PER_SYSTEM} models, the most it may.`);
+		service.joined(roomRecord.roomId);
 		streams.systemChanged();
 		res.status(200).json({ modelRef, name: title } satisfies AddModelResponse);
 	});

@@ -8,7 +8,7 @@
  * A task that runs too long, or a worker that dies (out of memory on a hostile file), fails that
  * task and the next import starts a fresh worker.
  */
-import { createTaskWorker } from '../worker-entry.ts';
+import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { BuildResult } from './build-room.ts';
 import type { ImportTask } from './import-worker.ts';
 
@@ -16,8 +16,6 @@ import type { ImportTask } from './import-worker.ts';
 export const IMPORT_TIMEOUT_MS = 30_000;
 /** Imports waiting or running at once; beyond it the server answers 503 at once. */
 export const MAX_PENDING_IMPORTS = 4;
-/** Idle time after which the worker is stopped (its heap is a few tens of MB). */
-const WORKER_IDLE_MS = 60_000;
 /** Heap of the worker: a hostile file runs it out of memory, not the server. */
 const WORKER_HEAP_MB = 512;
 
@@ -29,13 +27,7 @@ export interface ImportRunner {
 }
 
 export function createImportRunner(): ImportRunner {
-	const worker = createTaskWorker<ImportTask, BuildResult>({
-		entry: { source: 'import/import-worker.ts', bundled: 'import-worker.js' },
-		heapMb: WORKER_HEAP_MB,
-		timeoutMs: IMPORT_TIMEOUT_MS,
-		idleMs: WORKER_IDLE_MS,
-		name: 'import'
-	});
+	const worker = createTaskWorker<ImportTask, BuildResult>({ source: 'import/import-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: IMPORT_TIMEOUT_MS, name: 'import' });
 	return {
 		run(bytes, now) {
 			if (worker.pending >= MAX_PENDING_IMPORTS) return Promise.reject(new ImportBusyError('too many imports at once'));
@@ -45,10 +37,5 @@ export function createImportRunner(): ImportRunner {
 	};
 }
 
-let shared: ImportRunner | undefined;
-
-/** The process's import runner: one worker serves every server in the process (tests start several). */
-export function sharedImportRunner(): ImportRunner {
-	shared ??= createImportRunner();
-	return shared;
-}
+/** The process's import runner. */
+export const sharedImportRunner = perProcess(createImportRunner);

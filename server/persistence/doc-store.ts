@@ -35,6 +35,12 @@ export interface StoredDoc {
 	logLength: number;
 	/** Sequence number of each log entry (the last logLength of updates), in the same order. */
 	seqs: number[];
+	/**
+	 * How many updates were ever appended to the document: those folded into the snapshot and
+	 * those still in the log. It grows with every append and compaction leaves it alone, so it
+	 * names the document's content (server/systems/model-figures.ts keys figures by it).
+	 */
+	version: number;
 }
 
 /** What compaction reads: the current snapshot (if any) and the log entries after it. */

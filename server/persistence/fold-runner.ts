@@ -9,14 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import { createTaskWorker } from '../worker-entry.ts';
+import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { FoldAnswer, FoldTask } from './fold-worker.ts';
 
 /** Inputs smaller than this are folded on the calling thread (a few hundred microseconds). */
 export const INLINE_FOLD_BYTES = 64 * 1024;
 /** A fold of a document at the size limit (64 MiB) takes seconds; this is far beyond. */
 const FOLD_TIMEOUT_MS = 60_000;
-const WORKER_IDLE_MS = 60_000;
 const WORKER_HEAP_MB = 1024;
 
 export interface FoldRunner {
@@ -93,13 +92,7 @@ export function foldInline(updates: readonly Uint8Array[]): Uint8Array {
 }
 
 export function createFoldRunner(inlineBelowBytes = INLINE_FOLD_BYTES): FoldRunner {
-	const worker = createTaskWorker<FoldTask, FoldAnswer>({
-		entry: { source: 'persistence/fold-worker.ts', bundled: 'fold-worker.js' },
-		heapMb: WORKER_HEAP_MB,
-		timeoutMs: FOLD_TIMEOUT_MS,
-		idleMs: WORKER_IDLE_MS,
-		name: 'compaction'
-	});
+	const worker = createTaskWorker<FoldTask, FoldAnswer>({ source: 'persistence/fold-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: FOLD_TIMEOUT_MS, name: 'compaction' });
 	const run = (updates: readonly Uint8Array[], hash: boolean): Promise<FoldAnswer> | FoldAnswer => {
 		let bytes = 0;
 		for (const update of updates) bytes += update.length;
@@ -119,10 +112,5 @@ export function createFoldRunner(inlineBelowBytes = INLINE_FOLD_BYTES): FoldRunn
 	};
 }
 
-let shared: FoldRunner | undefined;
-
 /** The process's fold runner. */
-export function sharedFoldRunner(): FoldRunner {
-	shared ??= createFoldRunner();
-	return shared;
-}
+export const sharedFoldRunner = perProcess(() => createFoldRunner());

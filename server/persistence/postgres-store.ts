@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type { DocKey, DocStore, PendingUpdate, StoredDoc, StoredLog } from './doc-store.ts';
-import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createPostgresSystems, postgresSystemsDdl } from './postgres-systems.ts';
 
 export interface PostgresStoreOptions {
@@ -67,6 +67,15 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 			data bytea NOT NULL,
 			PRIMARY KEY (room_id, doc_name)
 		);
+		-- Schemas written before snapshots counted their folded updates (StoredDoc.version). Altered
+		-- only when the column is missing: ALTER TABLE waits for every open transaction on the table
+		-- (a compaction holding its lock while another instance's compaction runs, for one).
+		DO $$ BEGIN
+			IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+				WHERE table_schema = '${schema}' AND table_name = 'doc_snapshots' AND column_name = 'folded_updates') THEN
+				ALTER TABLE ${t.snapshots} ADD COLUMN folded_updates bigint NOT NULL DEFAULT 0;
+			END IF;
+		END $$;
 		CREATE TABLE IF NOT EXISTS ${t.updates} (
 			seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 			room_id text NOT NULL,
@@ -138,10 +147,7 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 		systems,
 		async createRoom(room, initialDocs) {
 			await transaction(async (client) => {
-				await client.query(
-					`INSERT INTO ${t.rooms} (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-					[room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt]
-				);
+				await client.query(ROOM_ROW.insert(t.rooms, 'postgres'), ROOM_ROW.values(room));
 				for (const doc of initialDocs) {
 					await client.query(
 						`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
@@ -152,24 +158,25 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 			});
 		},
 		async getRoom(roomId) {
-			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE room_id = $1`, [roomId]))[0]);
+			return ROOM_ROW.read((await query(`SELECT * FROM ${t.rooms} WHERE room_id = $1`, [roomId]))[0]);
 		},
 		async getRoomByObserverHash(hash) {
-			return toRoom((await query<RoomRow>(`SELECT * FROM ${t.rooms} WHERE observer_id_hash = $1`, [hash]))[0]);
+			return ROOM_ROW.read((await query(`SELECT * FROM ${t.rooms} WHERE observer_id_hash = $1`, [hash]))[0]);
 		},
 		async loadDoc(key): Promise<StoredDoc> {
 			// One statement, so one consistent view: a compaction committing between reading the
 			// snapshot and reading the log cannot make entries disappear from both.
-			const rows = await query<{ seq: string; data: Buffer }>(
-				`SELECT 0::bigint AS seq, data FROM ${t.snapshots} WHERE room_id = $1 AND doc_name = $2
+			const rows = await query<{ seq: string; data: Buffer; folded: string }>(
+				`SELECT 0::bigint AS seq, data, folded_updates AS folded FROM ${t.snapshots} WHERE room_id = $1 AND doc_name = $2
 				 UNION ALL
-				 SELECT seq, data FROM ${t.updates} WHERE room_id = $1 AND doc_name = $2
+				 SELECT seq, data, 0::bigint FROM ${t.updates} WHERE room_id = $1 AND doc_name = $2
 				 ORDER BY seq`,
 				[key.roomId, key.docName]
 			);
 			const seqs = rows.map((r) => Number(r.seq)).filter((seq) => seq !== 0);
 			const lastSeq = seqs.reduce((max, seq) => Math.max(max, seq), 0);
-			return { updates: rows.map((r) => r.data), lastSeq, logLength: seqs.length, seqs };
+			const folded = rows.length > seqs.length ? Number(rows[0].folded) : 0;
+			return { updates: rows.map((r) => r.data), lastSeq, logLength: seqs.length, seqs, version: folded + seqs.length };
 		},
 		async appendUpdates(batch) {
 			if (batch.length === 0) return [];
@@ -217,9 +224,9 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 				// The advisory lock is held while the fold runs (in a worker, for large documents).
 				const snapshot = await fold(stored);
 				await client.query(
-					`INSERT INTO ${t.snapshots} (room_id, doc_name, data) VALUES ($1, $2, $3)
-					 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data`,
-					[key.roomId, key.docName, bytes(snapshot)]
+					`INSERT INTO ${t.snapshots} (room_id, doc_name, data, folded_updates) VALUES ($1, $2, $3, $4)
+					 ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data, folded_updates = ${t.snapshots}.folded_updates + excluded.folded_updates`,
+					[key.roomId, key.docName, bytes(snapshot), entries.rows.length]
 				);
 				await client.query(`DELETE FROM ${t.updates} WHERE seq = ANY($1::bigint[])`, [entries.rows.map((r) => r.seq)]);
 				return entries.rows.length;

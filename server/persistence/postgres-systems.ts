@@ -1,6 +1,6 @@
 /** Systems in the PostgreSQL store (system-store.ts), in the store's schema. */
 import type pg from 'pg';
-import { toSystem, toSystemModel, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+import { SYSTEM_ROW, toStoredModels, toSystemModel, type StoredModelRow, type SystemModelRow, type SystemStore } from './system-store.ts';
 
 export function postgresSystemsDdl(schema: string): string {
 	return `
@@ -54,19 +54,13 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 	}
 	return {
 		async createSystem(s) {
-			await db.query(`INSERT INTO ${systems} (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-				s.systemId,
-				s.name,
-				s.ownerKeyHash,
-				s.observerIdHash,
-				s.createdAt
-			]);
+			await db.query(SYSTEM_ROW.insert(systems, 'postgres'), SYSTEM_ROW.values(s));
 		},
 		async getSystem(systemId) {
-			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE system_id = $1`, [systemId]))[0]);
+			return SYSTEM_ROW.read((await db.query(`SELECT * FROM ${systems} WHERE system_id = $1`, [systemId]))[0]);
 		},
 		async getSystemByObserverHash(hash) {
-			return toSystem((await db.query<SystemRow>(`SELECT * FROM ${systems} WHERE observer_id_hash = $1`, [hash]))[0]);
+			return SYSTEM_ROW.read((await db.query(`SELECT * FROM ${systems} WHERE observer_id_hash = $1`, [hash]))[0]);
 		},
 		async renameSystem(systemId, name) {
 			return (await db.query<{ system_id: string }>(`UPDATE ${systems} SET name = $1 WHERE system_id = $2 RETURNING system_id`, [name, systemId])).length > 0;
@@ -110,8 +104,20 @@ export function createPostgresSystems(schema: string, db: PostgresAccess): Syste
 				return 'restored' as const;
 			});
 		},
-		async getFigures(roomId) {
-			return (await db.query<{ token: string; figures: string }>(`SELECT token, figures FROM ${figures} WHERE room_id = $1`, [roomId]))[0];
+		async readModels(roomIds) {
+			// One statement: the board's version, its kept figures and the last iteration agree.
+			const rows = await db.query<StoredModelRow>(
+				`SELECT r.room_id,
+					(SELECT folded_updates FROM "${schema}".doc_snapshots WHERE room_id = r.room_id AND doc_name = 'board') AS folded,
+					(SELECT count(*) FROM "${schema}".doc_updates WHERE room_id = r.room_id AND doc_name = 'board') AS logged,
+					f.token, f.figures, i.number AS iteration, i.created_at AS iteration_at
+				FROM unnest($1::text[]) AS r(room_id)
+				JOIN "${schema}".rooms ON rooms.room_id = r.room_id
+				LEFT JOIN ${figures} AS f ON f.room_id = r.room_id
+				LEFT JOIN LATERAL (SELECT number, created_at FROM "${schema}".iterations WHERE room_id = r.room_id ORDER BY number DESC LIMIT 1) AS i ON true`,
+				[roomIds]
+			);
+			return toStoredModels(rows);
 		},
 		async putFigures(roomId, token, json) {
 			await db.query(

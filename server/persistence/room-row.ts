@@ -1,25 +1,14 @@
-/** The rooms table row, as both SQL stores lay it out. */
+/** The rooms and iterations tables' rows, as both SQL stores lay them out. */
+import { capabilityTable } from './capability-row.ts';
 import type { IterationListing, RoomRecord } from './doc-store.ts';
 
-export interface RoomRow {
-	room_id: string;
-	title: string;
-	facilitator_key_hash: string;
-	observer_id_hash: string;
-	/** A number from SQLite; PostgreSQL's bigint arrives as a string. */
-	created_at: number | string;
-}
-
-export function toRoom(row: RoomRow | undefined): RoomRecord | undefined {
-	if (!row) return undefined;
-	return {
-		roomId: row.room_id,
-		title: row.title,
-		facilitatorKeyHash: row.facilitator_key_hash,
-		observerIdHash: row.observer_id_hash,
-		createdAt: Number(row.created_at)
-	};
-}
+export const ROOM_ROW = capabilityTable<RoomRecord>({
+	roomId: 'room_id',
+	title: 'title',
+	facilitatorKeyHash: 'facilitator_key_hash',
+	observerIdHash: 'observer_id_hash',
+	createdAt: 'created_at'
+});
 
 /** The iterations table row without its data, as both SQL stores list it. */
 export interface IterationRow {

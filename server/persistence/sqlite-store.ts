@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
-import { toIterationListing, toRoom, type IterationRow, type RoomRow } from './room-row.ts';
+import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createSqliteSystems } from './sqlite-systems.ts';
 
 const SCHEMA = `
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS doc_snapshots (
 	room_id TEXT NOT NULL,
 	doc_name TEXT NOT NULL,
 	data BLOB NOT NULL,
+	folded_updates INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (room_id, doc_name)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS doc_updates (
@@ -70,6 +71,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 	// it, one burst (401 MiB seen in a room-creation flood) stays on disk while the server runs.
 	db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 	db.exec(SCHEMA);
+	// Files written before snapshots counted their folded updates (StoredDoc.version).
+	if (!(db.pragma('table_info(doc_snapshots)') as Array<{ name: string }>).some((column) => column.name === 'folded_updates')) {
+		db.exec('ALTER TABLE doc_snapshots ADD COLUMN folded_updates INTEGER NOT NULL DEFAULT 0');
+	}
 	// Checkpoints (and their fsyncs) happen in a worker; if it fails, SQLite does them again.
 	db.pragma('wal_autocheckpoint = 0');
 	const checkpointer = startCheckpointer(file, (reason) => {
@@ -77,13 +82,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 		if (!closed) db.pragma('wal_autocheckpoint = 1000');
 	});
 
-	const insertRoom = db.prepare(
-		'INSERT INTO rooms (room_id, title, facilitator_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)'
-	);
-	const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?');
-	const selectRoomByObserver = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE observer_id_hash = ?');
-	const selectSnapshot = db.prepare<[string, string], { data: Buffer }>(
-		'SELECT data FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
+	const insertRoom = db.prepare(ROOM_ROW.insert('rooms', 'sqlite'));
+	const selectRoom = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE room_id = ?');
+	const selectRoomByObserver = db.prepare<[string], unknown>('SELECT * FROM rooms WHERE observer_id_hash = ?');
+	const selectSnapshot = db.prepare<[string, string], { data: Buffer; folded_updates: number }>(
+		'SELECT data, folded_updates FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
 	);
 	const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
 		'SELECT seq, data FROM doc_updates WHERE room_id = ? AND doc_name = ? ORDER BY seq'
@@ -92,6 +95,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const upsertSnapshot = db.prepare(
 		'INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data'
 	);
+	const storeFold = db.prepare(
+		'UPDATE doc_snapshots SET data = ?, folded_updates = folded_updates + ? WHERE room_id = ? AND doc_name = ?'
+	);
+	const insertFold = db.prepare('INSERT INTO doc_snapshots (room_id, doc_name, data, folded_updates) VALUES (?, ?, ?, ?)');
 	const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND doc_name = ? AND seq <= ?');
 	const lastIteration = db.prepare<[string], { n: number }>('SELECT coalesce(max(number), 0) AS n FROM iterations WHERE room_id = ?');
 	const insertIteration = db.prepare(
@@ -108,7 +115,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 
 	const createRoomTx = db.transaction(
 		(room: RoomRecord, docs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>) => {
-			insertRoom.run(room.roomId, room.title, room.facilitatorKeyHash, room.observerIdHash, room.createdAt);
+			insertRoom.run(...ROOM_ROW.values(room));
 			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
 		}
 	);
@@ -143,10 +150,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 		const rows = selectUpdates.all(key.roomId, key.docName);
 		return { snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) };
 	});
-	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, lastSeq: number) => {
+	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, entries: number, lastSeq: number) => {
 		const current = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
 		if (!sameBytes(current, read)) return false;
-		upsertSnapshot.run(key.roomId, key.docName, folded);
+		if (current) storeFold.run(folded, entries, key.roomId, key.docName);
+		else insertFold.run(key.roomId, key.docName, folded, entries);
 		deleteUpdates.run(key.roomId, key.docName, lastSeq);
 		return true;
 	});
@@ -158,7 +166,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 			if (stored.entries.length === 0) return 0;
 			const folded = await fold(stored);
 			open();
-			if (writeFoldTx(key, stored.snapshot, folded, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
+			if (writeFoldTx(key, stored.snapshot, folded, stored.entries.length, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
 			if (attempt >= COMPACT_ATTEMPTS) throw new Error('the snapshot kept changing during compaction');
 		}
 	}
@@ -186,11 +194,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 		},
 		async getRoom(roomId) {
 			open();
-			return toRoom(selectRoom.get(roomId));
+			return ROOM_ROW.read(selectRoom.get(roomId));
 		},
 		async getRoomByObserverHash(hash) {
 			open();
-			return toRoom(selectRoomByObserver.get(hash));
+			return ROOM_ROW.read(selectRoomByObserver.get(hash));
 		},
 		async loadDoc(key): Promise<StoredDoc> {
 			open();
@@ -204,7 +212,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 				lastSeq = row.seq;
 				seqs.push(row.seq);
 			}
-			return { updates, lastSeq, logLength: seqs.length, seqs };
+			return { updates, lastSeq, logLength: seqs.length, seqs, version: (snapshot?.folded_updates ?? 0) + seqs.length };
 		},
 		async appendUpdates(batch) {
 			open();

@@ -1,6 +1,16 @@
 /** Systems in the SQLite store (system-store.ts); the tables live in the same file as the rooms. */
 import type Database from 'better-sqlite3';
-import { toSystem, toSystemModel, type AddModelResult, type RestoreModelResult, type SystemModelRecord, type SystemModelRow, type SystemRow, type SystemStore } from './system-store.ts';
+import {
+	SYSTEM_ROW,
+	toStoredModels,
+	toSystemModel,
+	type AddModelResult,
+	type RestoreModelResult,
+	type StoredModelRow,
+	type SystemModelRecord,
+	type SystemModelRow,
+	type SystemStore
+} from './system-store.ts';
 
 export const SQLITE_SYSTEMS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS systems (
@@ -30,15 +40,25 @@ CREATE TABLE IF NOT EXISTS model_figures (
 /** `open` throws once the store is closed. */
 export function createSqliteSystems(db: Database.Database, open: () => void): SystemStore {
 	db.exec(SQLITE_SYSTEMS_SCHEMA);
-	const insertSystem = db.prepare('INSERT INTO systems (system_id, name, owner_key_hash, observer_id_hash, created_at) VALUES (?, ?, ?, ?, ?)');
-	const selectSystem = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE system_id = ?');
-	const selectByObserver = db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE observer_id_hash = ?');
+	const insertSystem = db.prepare(SYSTEM_ROW.insert('systems', 'sqlite'));
+	const selectSystem = db.prepare<[string], unknown>('SELECT * FROM systems WHERE system_id = ?');
+	const selectByObserver = db.prepare<[string], unknown>('SELECT * FROM systems WHERE observer_id_hash = ?');
 	const rename = db.prepare('UPDATE systems SET name = ? WHERE system_id = ?');
 	const memberOfRoom = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE room_id = ? AND removed_at IS NULL');
 	const countMembers = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM system_models WHERE system_id = ? AND removed_at IS NULL');
 	const insertModel = db.prepare('INSERT INTO system_models (system_id, model_ref, room_id, name, added_at, removed_at) VALUES (?, ?, ?, ?, ?, NULL)');
-	const selectModels = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
-	const selectFigures = db.prepare<[string], { token: string; figures: string }>('SELECT token, figures FROM model_figures WHERE room_id = ?');
+	const selectMembers = db.prepare<[string], SystemModelRow>('SELECT * FROM system_models WHERE system_id = ? ORDER BY added_at, model_ref');
+	// The rooms' ids as one JSON array parameter; every part is an indexed lookup per room.
+	const selectModels = db.prepare<[string], StoredModelRow>(`
+		SELECT r.value AS room_id,
+			(SELECT folded_updates FROM doc_snapshots WHERE room_id = r.value AND doc_name = 'board') AS folded,
+			(SELECT count(*) FROM doc_updates WHERE room_id = r.value AND doc_name = 'board') AS logged,
+			f.token AS token, f.figures AS figures,
+			i.number AS iteration, i.created_at AS iteration_at
+		FROM json_each(?) AS r
+		JOIN rooms ON rooms.room_id = r.value
+		LEFT JOIN model_figures AS f ON f.room_id = r.value
+		LEFT JOIN iterations AS i ON i.room_id = r.value AND i.number = (SELECT max(number) FROM iterations WHERE room_id = r.value)`);
 	const upsertFigures = db.prepare(
 		'INSERT INTO model_figures (room_id, token, figures) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET token = excluded.token, figures = excluded.figures'
 	);
@@ -71,15 +91,15 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 	return {
 		async createSystem(s) {
 			open();
-			insertSystem.run(s.systemId, s.name, s.ownerKeyHash, s.observerIdHash, s.createdAt);
+			insertSystem.run(...SYSTEM_ROW.values(s));
 		},
 		async getSystem(systemId) {
 			open();
-			return toSystem(selectSystem.get(systemId));
+			return SYSTEM_ROW.read(selectSystem.get(systemId));
 		},
 		async getSystemByObserverHash(hash) {
 			open();
-			return toSystem(selectByObserver.get(hash));
+			return SYSTEM_ROW.read(selectByObserver.get(hash));
 		},
 		async renameSystem(systemId, name) {
 			open();
@@ -91,7 +111,7 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 		},
 		async listModels(systemId) {
 			open();
-			return selectModels.all(systemId).map(toSystemModel);
+			return selectMembers.all(systemId).map(toSystemModel);
 		},
 		async modelOfRoom(roomId) {
 			open();
@@ -106,9 +126,9 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 			open();
 			return restoreTx(systemId, modelRef, maxModels);
 		},
-		async getFigures(roomId) {
+		async readModels(roomIds) {
 			open();
-			return selectFigures.get(roomId);
+			return toStoredModels(selectModels.all(JSON.stringify(roomIds)));
 		},
 		async putFigures(roomId, token, figures) {
 			open();

@@ -56,7 +56,7 @@ function wrapSystems(systems: SystemStore, wrap: Wrap): SystemStore {
 		modelOfRoom: wrap(systems.modelOfRoom.bind(systems)),
 		removeModel: wrap(systems.removeModel.bind(systems)),
 		restoreModel: wrap(systems.restoreModel.bind(systems)),
-		getFigures: wrap(systems.getFigures.bind(systems)),
+		readModels: wrap(systems.readModels.bind(systems)),
 		putFigures: wrap(systems.putFigures.bind(systems))
 	};
 }

@@ -5,6 +5,7 @@
  * model ref (src/lib/shared/systems/contract.ts); removing it keeps the row, with its name, so
  * references to it read "removed" rather than vanish.
  */
+import { capabilityTable } from './capability-row.ts';
 
 export interface SystemRecord {
 	systemId: string;
@@ -55,22 +56,36 @@ export interface SystemStore {
 	 */
 	restoreModel(systemId: string, modelRef: string, maxModels: number): Promise<RestoreModelResult>;
 	/**
-	 * A room board's figures as last computed (server/systems/model-boards.ts), with the version
-	 * token of the board they were computed from; opaque JSON text to the store. A cache: losing
-	 * it costs a recomputation, nothing else.
+	 * What a system page shows of these rooms, in one consistent read: each board's version
+	 * (StoredDoc.version), the figures kept for it and the last iteration. Rooms the store does
+	 * not know are left out.
 	 */
-	getFigures(roomId: string): Promise<{ token: string; figures: string } | undefined>;
+	readModels(roomIds: readonly string[]): Promise<Map<string, StoredModel>>;
+	/**
+	 * Keeps a room board's figures (server/systems/model-figures.ts), with the token of the board
+	 * version they were computed from; opaque JSON text to the store. Figures whose token does not
+	 * match the board's version are computed again, so losing or overtaking a write costs a
+	 * recomputation, nothing else.
+	 */
 	putFigures(roomId: string, token: string, figures: string): Promise<void>;
 }
 
-/** The systems table row, as both SQL stores lay it out. */
-export interface SystemRow {
-	system_id: string;
-	name: string;
-	owner_key_hash: string;
-	observer_id_hash: string;
-	created_at: number | string;
+export interface StoredModel {
+	/** The board's StoredDoc.version; undefined when the room has no board document. */
+	boardVersion: number | undefined;
+	/** The figures last kept for the board, if any. */
+	kept: { token: string; figures: string } | undefined;
+	lastIteration: { number: number; createdAt: number } | null;
 }
+
+/** The systems table row, as both SQL stores lay it out. */
+export const SYSTEM_ROW = capabilityTable<SystemRecord>({
+	systemId: 'system_id',
+	name: 'name',
+	ownerKeyHash: 'owner_key_hash',
+	observerIdHash: 'observer_id_hash',
+	createdAt: 'created_at'
+});
 
 export interface SystemModelRow {
 	system_id: string;
@@ -81,15 +96,30 @@ export interface SystemModelRow {
 	removed_at: number | string | null;
 }
 
-export function toSystem(row: SystemRow | undefined): SystemRecord | undefined {
-	if (!row) return undefined;
-	return {
-		systemId: row.system_id,
-		name: row.name,
-		ownerKeyHash: row.owner_key_hash,
-		observerIdHash: row.observer_id_hash,
-		createdAt: Number(row.created_at)
-	};
+/** The row of readModels, as both SQL stores select it. */
+export interface StoredModelRow {
+	room_id: string;
+	/** The board snapshot's folded_updates; null without a snapshot. */
+	folded: number | string | null;
+	/** The board's log entries. */
+	logged: number | string;
+	token: string | null;
+	figures: string | null;
+	iteration: number | string | null;
+	iteration_at: number | string | null;
+}
+
+export function toStoredModels(rows: readonly StoredModelRow[]): Map<string, StoredModel> {
+	const models = new Map<string, StoredModel>();
+	for (const row of rows) {
+		const logged = Number(row.logged);
+		models.set(row.room_id, {
+			boardVersion: row.folded === null && logged === 0 ? undefined : Number(row.folded ?? 0) + logged,
+			kept: row.token === null || row.figures === null ? undefined : { token: row.token, figures: row.figures },
+			lastIteration: row.iteration === null ? null : { number: Number(row.iteration), createdAt: Number(row.iteration_at) }
+		});
+	}
+	return models;
 }
 
 export function toSystemModel(row: SystemModelRow): SystemModelRecord {

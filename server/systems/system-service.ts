@@ -17,6 +17,7 @@ import { hashSecret, secretMatches } from '../auth/secrets.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import type { SystemModelRecord, SystemRecord } from '../persistence/system-store.ts';
 import type { BoardReader } from './model-boards.ts';
+import type { KeptModel, ModelFiguresKeeper } from './model-figures.ts';
 
 /** Open high-risk threats a dependency status lists (the count covers the rest). */
 export const MAX_LISTED_THREATS = 20;
@@ -32,7 +33,8 @@ export interface ResolvedSystem {
 export class SystemService {
 	constructor(
 		private readonly store: DocStore,
-		private readonly boards: BoardReader
+		private readonly boards: BoardReader,
+		private readonly kept: ModelFiguresKeeper
 	) {}
 
 	/** The system a link opens (member id or observer id), raised to owner by a matching owner key. */
@@ -53,10 +55,26 @@ export class SystemService {
 		return ownerKey !== undefined && secretMatches(ownerKey, record.ownerKeyHash);
 	}
 
-	/** A model's figures, named by its board's title, else the name it joined with. */
+	/** A model's figures, live where its room is loaded here, named by its board's title, else the name it joined with. */
 	async figures(model: SystemModelRecord): Promise<ModelFigures | undefined> {
-		const figures = await this.boards.figures(model.roomId);
-		return figures && { ...figures, title: figures.title || model.name };
+		return named(model, await this.boards.figures(model.roomId));
+	}
+
+	/** A room joined a system: its figures are computed for the system's readers. */
+	joined(roomId: string): void {
+		this.kept.changed(roomId);
+	}
+
+	/** The member models' figures as kept in the store (computed only where stale), and their last iterations. */
+	async #keptFigures(models: readonly SystemModelRecord[]): Promise<Map<string, KeptModel>> {
+		const members = models.filter((m) => m.removedAt === null);
+		const kept = await this.kept.read(members.map((m) => m.roomId));
+		const namedKept = new Map<string, KeptModel>();
+		for (const m of members) {
+			const entry = kept.get(m.roomId);
+			if (entry) namedKept.set(m.roomId, { ...entry, figures: named(m, entry.figures) });
+		}
+		return namedKept;
 	}
 
 	/** GET /api/rooms/<id>/system. */
@@ -111,12 +129,11 @@ export class SystemService {
 		const self = await this.store.systems.modelOfRoom(roomId);
 		if (!self) return [];
 		const others = (await this.store.systems.listModels(self.systemId)).filter((m) => m.removedAt === null && m.modelRef !== self.modelRef);
-		const found = await Promise.all(
-			others.map(async (m) => {
-				const figures = await this.figures(m);
-				return figures?.dependsOn.includes(self.modelRef) ? { modelRef: m.modelRef, name: figures.title } : undefined;
-			})
-		);
+		const kept = await this.#keptFigures(others);
+		const found = others.map((m) => {
+			const figures = kept.get(m.roomId)?.figures;
+			return figures?.dependsOn.includes(self.modelRef) ? { modelRef: m.modelRef, name: figures.title } : undefined;
+		});
 		return found.filter((d) => d !== undefined);
 	}
 
@@ -124,29 +141,31 @@ export class SystemService {
 	async view(resolved: ResolvedSystem, now: number): Promise<SystemView> {
 		const { record, access } = resolved;
 		const models = await this.store.systems.listModels(record.systemId);
+		const kept = await this.#keptFigures(models);
 		const blockers: LaunchBlocker[] = [];
-		const statuses = await Promise.all(
-			models.map(async (model): Promise<ModelStatus> => {
-				const live = model.removedAt === null ? await this.figures(model) : undefined;
-				const iterations = live ? await this.store.listIterations(model.roomId) : [];
-				const last = iterations.at(-1);
-				const name = live?.title ?? model.name;
-				for (const threat of live?.openHighRisk ?? []) blockers.push({ modelRef: model.modelRef, modelName: name, threat });
-				return {
-					modelRef: model.modelRef,
-					name,
-					removed: !live,
-					...(access === 'owner' && live ? { link: participantPath(model.roomId) } : {}),
-					threatCount: live?.threatCount ?? 0,
-					openHighRiskCount: live?.openHighRisk.length ?? 0,
-					coverage: live?.coverage ?? null,
-					lastIteration: last ? { number: last.number, createdAt: last.createdAt } : null,
-					dependsOn: live?.dependsOn ?? []
-				};
-			})
-		);
+		const statuses = models.map((model): ModelStatus => {
+			const entry = model.removedAt === null ? kept.get(model.roomId) : undefined;
+			const figures = entry?.figures;
+			const name = figures?.title ?? model.name;
+			for (const threat of figures?.openHighRisk ?? []) blockers.push({ modelRef: model.modelRef, modelName: name, threat });
+			return {
+				modelRef: model.modelRef,
+				name,
+				removed: !figures,
+				...(access === 'owner' && figures ? { link: participantPath(model.roomId) } : {}),
+				threatCount: figures?.threatCount ?? 0,
+				openHighRiskCount: figures?.openHighRisk.length ?? 0,
+				coverage: figures?.coverage ?? null,
+				lastIteration: figures ? entry.lastIteration : null,
+				dependsOn: figures?.dependsOn ?? []
+			};
+		});
 		// Highest risk first; a stable sort keeps the models' order within one risk.
 		blockers.sort((a, b) => b.threat.risk - a.threat.risk);
 		return { name: record.name, createdAt: record.createdAt, access, highRiskMin: HIGH_RISK_MIN_SCORE, models: statuses, blockers, readAt: now };
 	}
+}
+
+function named(model: SystemModelRecord, figures: ModelFigures | undefined): ModelFigures | undefined {
+	return figures && { ...figures, title: figures.title || model.name };
 }

@@ -119,14 +119,14 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		await expect(
 			store.createRoom(clash, [{ roomId: clash.roomId, docName: 'board', snapshot: setKey('orphan', 1) }])
 		).rejects.toThrow();
-		expect(await store.loadDoc({ roomId: clash.roomId, docName: 'board' })).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [] });
+		expect(await store.loadDoc({ roomId: clash.roomId, docName: 'board' })).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [], version: 0 });
 	});
 
 	it('loads a document as its snapshot, then its log in commit order', async () => {
 		const store = openStore();
 		const record = room();
 		const key: DocKey = { roomId: record.roomId, docName: 'board' };
-		expect(await store.loadDoc(key)).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [] });
+		expect(await store.loadDoc(key)).toEqual({ updates: [], lastSeq: 0, logLength: 0, seqs: [], version: 0 });
 		const snapshot = setKey('initial', 0);
 		await store.createRoom(record, [{ ...key, snapshot }]);
 		const first = await store.appendUpdates([{ ...key, update: setKey('one', 1) }]);
@@ -143,6 +143,7 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(loaded.logLength).toBe(3);
 		expect(loaded.lastSeq).toBe(seqs[2]);
 		expect(loaded.seqs).toEqual(seqs);
+		expect(loaded.version).toBe(3);
 		expect(loaded.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(
 			[snapshot, setKey('one', 1), setKey('two', 2), setKey('three', 3)].map((u) => Buffer.from(u).toString('hex'))
 		);
@@ -406,11 +407,45 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await reopened.systems.modelOfRoom(members[1].roomId)).toEqual(members[1]);
 		expect((await reopened.systems.modelOfRoom(members[0].roomId))?.systemId).toBe(other.systemId);
 
-		// The figures cache: one entry per room, replaced, kept across reopen.
-		expect(await reopened.systems.getFigures(members[1].roomId)).toBeUndefined();
-		await reopened.systems.putFigures(members[1].roomId, '1:1:-', '{"a":1}');
-		await reopened.systems.putFigures(members[1].roomId, '2:2:-', '{"a":2}');
-		expect(await reopened.systems.getFigures(members[1].roomId)).toEqual({ token: '2:2:-', figures: '{"a":2}' });
+	});
+
+	it("reads a system's models in one go: each board's version (appends count, compaction does not), kept figures, last iteration", async () => {
+		const store = openStore();
+		const [a, b, bare] = [room(), room(), room()];
+		const board = (record: RoomRecord): DocKey => ({ roomId: record.roomId, docName: 'board' });
+		await store.createRoom(a, [{ ...board(a), snapshot: setKey('initial', 0) }]);
+		await store.createRoom(b, [{ ...board(b), snapshot: setKey('initial', 0) }]);
+		await store.createRoom(bare, []);
+		const versions = async () => {
+			const read = await store.systems.readModels([a.roomId, b.roomId, bare.roomId, 'no-such-room']);
+			return Object.fromEntries([...read].map(([id, m]) => [id, m.boardVersion]));
+		};
+		expect(await versions()).toEqual({ [a.roomId]: 0, [b.roomId]: 0, [bare.roomId]: undefined });
+
+		await store.appendUpdates([1, 2, 3].map((n) => ({ ...board(a), update: setKey(`a${n}`, n) })));
+		await store.appendUpdates([{ ...board(b), update: setKey('b1', 1) }, { roomId: b.roomId, docName: 'control', update: setKey('c', 1) }]);
+		expect(await versions()).toEqual({ [a.roomId]: 3, [b.roomId]: 1, [bare.roomId]: undefined });
+		expect(await store.compact(board(a), foldAll)).toBe(3);
+		await store.appendUpdates([{ ...board(a), update: setKey('a4', 4) }]);
+		expect(await store.compact(board(b), foldAll)).toBe(1);
+		expect(await versions()).toEqual({ [a.roomId]: 4, [b.roomId]: 1, [bare.roomId]: undefined });
+		expect((await store.loadDoc(board(a))).version).toBe(4);
+		// A compaction of a board without a snapshot counts what it folds too.
+		await store.appendUpdates([{ ...board(bare), update: setKey('x', 1) }, { ...board(bare), update: setKey('y', 2) }]);
+		expect(await store.compact(board(bare), foldAll)).toBe(2);
+		expect((await versions())[bare.roomId]).toBe(2);
+
+		// Kept figures: one entry per room, replaced; the last iteration beside them.
+		await store.systems.putFigures(a.roomId, 'f1:3', '{"a":3}');
+		await store.systems.putFigures(a.roomId, 'f1:4', '{"a":4}');
+		await store.addIteration({ roomId: a.roomId, createdAt: 10, startedBy: 'F', summary: '{}', data: new Uint8Array([1]) }, 5);
+		await store.addIteration({ roomId: a.roomId, createdAt: 20, startedBy: 'F', summary: '{}', data: new Uint8Array([2]) }, 5);
+		await store.close();
+		const reopened = openStore();
+		const read = await reopened.systems.readModels([a.roomId, b.roomId]);
+		expect(read.get(a.roomId)).toEqual({ boardVersion: 4, kept: { token: 'f1:4', figures: '{"a":4}' }, lastIteration: { number: 2, createdAt: 20 } });
+		expect(read.get(b.roomId)).toEqual({ boardVersion: 1, kept: undefined, lastIteration: null });
+		expect((await reopened.systems.readModels([])).size).toBe(0);
 	});
 
 	it('answers ping while open', async () => {

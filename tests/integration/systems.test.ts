@@ -2,7 +2,9 @@
  * Systems on a real server (issue 15, items 2 and 4): creating a system and workshops in it,
  * adding an existing workshop with both keys, what one model learns of another (and of models of
  * other systems: nothing), the removed placeholder and restoring, the dependents list, durability across a
- * restart on both stores, the live dependency stream and its limits.
+ * restart on both stores, the live dependency stream and its limits. A model's figures are
+ * computed where its board changes and kept in the store; a system page reads them, and computes
+ * only those that are missing or stale (server/systems/model-figures.ts).
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -10,7 +12,11 @@ import { createNote } from '../../src/lib/shared/board/doc.ts';
 import { writeCanvasRecords } from '../../src/lib/shared/export/canvas-records.ts';
 import type { AddModelResponse, CreateSystemResponse, SystemView } from '../../src/lib/shared/systems/api.ts';
 import { MODEL_DEPENDENCY_KIND, MODEL_REF_META_KEY, type DependenciesResponse, type DependentsResponse, type RoomSystemResponse } from '../../src/lib/shared/systems/contract.ts';
+import { ModelFigures } from '../../src/lib/shared/systems/status.ts';
+import { figuresToken } from '../../server/systems/model-figures.ts';
+import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { connectClient, registerParticipant, synced, type TestClient } from '../helpers/clients.ts';
+import { readSample } from '../helpers/interop-samples.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { testSchema } from '../helpers/shared-services.ts';
 import { geoShape } from '../fixtures/export/canvas.ts';
@@ -55,6 +61,18 @@ async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, de
 		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${description} (last: ${JSON.stringify(value)})`);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
+}
+
+/** How many boards this server has read for their figures, after a change here or on a read. */
+async function figuresComputed(server: TestServer, when: 'after-change' | 'on-read'): Promise<number> {
+	return (await server.metrics.modelFiguresComputed.get()).values.find((v) => v.labels.when === when)?.value ?? 0;
+}
+
+/** The figures the store keeps for a room, when they are those of its board as stored now. */
+async function storedFigures(server: TestServer, roomId: string): Promise<ModelFigures | undefined> {
+	const model = (await server.store.systems.readModels([roomId])).get(roomId);
+	if (model?.boardVersion === undefined || model.kept?.token !== figuresToken(model.boardVersion)) return undefined;
+	return ModelFigures.parse(JSON.parse(model.kept.figures));
 }
 
 async function writer(server: TestServer, roomId: string): Promise<TestClient> {
@@ -202,6 +220,18 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		const checkoutWriter = await writer(server, checkout.room.roomId);
 		placeDependency(checkoutWriter, payments.modelRef);
 
+		// Computed where the boards changed, with no page read: the store holds them soon after.
+		const kept = await until(
+			() => storedFigures(server, payments.room.roomId),
+			(f) => f?.openHighRisk.length === 1 && f.threatCount === 2,
+			'Payments figures kept after its edit'
+		);
+		expect(kept?.openHighRisk[0]).toMatchObject({ title: 'Card data replayed', risk: 16 });
+		await until(() => storedFigures(server, checkout.room.roomId), (f) => f?.dependsOn[0] === payments.modelRef, 'Checkout figures kept');
+		await until(() => storedFigures(server, legacy.roomId), (f) => f?.title === 'Legacy search', 'figures of the workshop that joined');
+		expect(await figuresComputed(server, 'on-read')).toBe(0);
+		expect(await figuresComputed(server, 'after-change')).toBeGreaterThanOrEqual(3);
+
 		const refs = [payments.modelRef, secret.modelRef, FORGED_REF];
 		const answer = await until(
 			() => dependencies(url, checkout.room.roomId, refs),
@@ -277,6 +307,10 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		servers.push(server);
 		expect(await dependencies(server.url, checkout.room.roomId, refs)).toEqual(afterRemoval);
 		const reread = await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`));
+		// The restarted server read the kept figures: no board was decoded for them.
+		expect(await figuresComputed(server, 'on-read')).toBe(0);
+		expect(await figuresComputed(server, 'after-change')).toBe(0);
+		expect(reread.models[0]).toMatchObject({ name: 'Checkout', threatCount: 0, dependsOn: [payments.modelRef] });
 		expect(reread.name).toBe('Web shop');
 		expect(reread.models.map((m) => [m.name, m.removed])).toEqual([
 			['Checkout', false],
@@ -297,37 +331,70 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 	});
 });
 
-it('reads a stored board again once it changed, and keeps its figures for a restarted server', { timeout: 30_000 }, async () => {
+it('computes on read only the figures that are missing or stale: a change not computed (another instance, kill -9), an older build\'s rows', { timeout: 30_000 }, async () => {
 	const dataDir = tempDataDir();
 	let server = await startTestServer({ LOG_LEVEL: 'silent' }, dataDir);
 	servers.push(server);
 	const shop = await createSystem(server.url, 'Shop');
 	const model = await newModel(server.url, shop, 'Checkout');
+	const other = await newModel(server.url, shop, 'Payments');
+	const roomId = model.room.roomId;
 	/** Appends one high-risk threat to the stored board, as another instance would (the room is not loaded here). */
 	const storeThreat = async (text: string) => {
 		const doc = new Y.Doc();
-		for (const update of (await server.store.loadDoc({ roomId: model.room.roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
+		for (const update of (await server.store.loadDoc({ roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
 		const before = Y.encodeStateVector(doc);
 		createNote(doc, { kind: 'threat', question: 2, text, ...AUTHOR, likelihood: 5, impact: 5 });
-		await server.store.appendUpdates([{ roomId: model.room.roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
+		await server.store.appendUpdates([{ roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
 		doc.destroy();
 	};
 	const highRisk = async () => (await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`))).models[0].openHighRiskCount;
-	expect(server.rooms.isLoaded(model.room.roomId)).toBe(false);
+	// Joining computed both new workshops' figures.
+	await server.figures.flush();
+	expect(await figuresComputed(server, 'after-change')).toBe(2);
 	expect(await highRisk()).toBe(0);
+	expect(await figuresComputed(server, 'on-read')).toBe(0);
+
 	await storeThreat('First');
 	expect(await highRisk()).toBe(1);
+	expect(await figuresComputed(server, 'on-read')).toBe(1);
+	expect((await storedFigures(server, roomId))?.openHighRisk.length).toBe(1);
+	expect(await highRisk()).toBe(1);
+	expect(await figuresComputed(server, 'on-read')).toBe(1);
 	await storeThreat('Second');
 	expect(await highRisk()).toBe(2);
-	expect(server.rooms.isLoaded(model.room.roomId)).toBe(false);
+	expect(server.rooms.isLoaded(roomId)).toBe(false);
 
+	// Rows an older build wrote (another token) are computed again, once.
+	await server.store.systems.putFigures(other.room.roomId, '12:3:-', JSON.stringify({ title: 'stale', threatCount: 9, openHighRisk: [], coverage: null, dependsOn: [] }));
 	await server.close();
 	servers.splice(servers.indexOf(server), 1);
 	server = await startTestServer({ LOG_LEVEL: 'silent' }, dataDir);
 	servers.push(server);
-	expect(await highRisk()).toBe(2);
+	const view = await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`));
+	expect(view.models.map((m) => [m.name, m.threatCount, m.openHighRiskCount])).toEqual([
+		['Checkout', 2, 2],
+		['Payments', 0, 0]
+	]);
+	expect(await figuresComputed(server, 'on-read')).toBe(1);
 	await storeThreat('Third');
 	expect(await highRisk()).toBe(3);
+	expect(await figuresComputed(server, 'on-read')).toBe(2);
+});
+
+it('keeps the figures of an imported workshop once it joins a system, before any page read', { timeout: 30_000 }, async () => {
+	const server = await startTestServer({ LOG_LEVEL: 'silent' });
+	servers.push(server);
+	const shop = await createSystem(server.url, 'Shop');
+	const res = await fetch(`${server.url}/api/rooms/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readSample('threat-dragon/v2-threat-model.json') });
+	const imported = await json<CreateRoomResponse>(res, 201);
+	const join = await post(`${server.url}/api/systems/${shop.systemId}/models`, { roomId: imported.roomId }, { ...bearer(shop.ownerKey), 'x-facilitator-key': imported.facilitatorKey });
+	expect(join.status).toBe(200);
+	const kept = await until(() => storedFigures(server, imported.roomId), (f) => f !== undefined, 'the imported board\'s figures kept');
+	expect(kept?.threatCount).toBeGreaterThan(0);
+	const view = await json<SystemView>(await fetch(`${server.url}/api/systems/${shop.systemId}`));
+	expect(view.models[0]).toMatchObject({ threatCount: kept?.threatCount, openHighRiskCount: kept?.openHighRisk.length });
+	expect(await figuresComputed(server, 'on-read')).toBe(0);
 });
 
 describe('the live dependency stream', () => {
