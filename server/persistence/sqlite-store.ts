@@ -131,17 +131,26 @@ export function createSqliteStore(dataDir: string): DocStore {
 		}
 		return statement;
 	};
+	const appendChunk = (chunk: readonly PendingUpdate[], seqs: number[]) => {
+		const params: unknown[] = [];
+		for (const u of chunk) params.push(u.roomId, u.docName, u.update);
+		const last = Number(insertStatement(chunk.length).run(...params).lastInsertRowid);
+		for (let i = chunk.length - 1; i >= 0; i--) seqs.push(last - i);
+	};
 	const appendTx = db.transaction((batch: readonly PendingUpdate[]) => {
 		const seqs: number[] = [];
-		for (let from = 0; from < batch.length; from += APPEND_CHUNK) {
-			const chunk = batch.slice(from, from + APPEND_CHUNK);
-			const params: unknown[] = [];
-			for (const u of chunk) params.push(u.roomId, u.docName, u.update);
-			const last = Number(insertStatement(chunk.length).run(...params).lastInsertRowid);
-			for (let i = chunk.length - 1; i >= 0; i--) seqs.push(last - i);
-		}
+		for (let from = 0; from < batch.length; from += APPEND_CHUNK) appendChunk(batch.slice(from, from + APPEND_CHUNK), seqs);
 		return seqs;
 	});
+	// A batch of one chunk is one statement, atomic on its own (SQLite's autocommit): no BEGIN and
+	// COMMIT statements around it. Under edit load most batches hold one update, and the wrapper
+	// cost about 4-5 us of CPU per commit of 45 (a 10,000-commit loop on this machine).
+	const append = (batch: readonly PendingUpdate[]) => {
+		if (batch.length > APPEND_CHUNK) return appendTx(batch);
+		const seqs: number[] = [];
+		if (batch.length > 0) appendChunk(batch, seqs);
+		return seqs;
+	};
 	// Compaction in two short transactions, so that the fold (in a worker, for large documents)
 	// does not hold the database: read the snapshot and the log up to its last entry N; fold; then
 	// store the snapshot and delete the entries <= N, unless the snapshot changed in between.
@@ -216,7 +225,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 		},
 		async appendUpdates(batch) {
 			open();
-			return appendTx(batch);
+			return append(batch);
 		},
 		async compact(key, fold) {
 			open();

@@ -62,7 +62,8 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 export class RoomDoc implements PeeredDoc {
-	readonly doc = new Y.Doc();
+	/** Named rather than given a random guid (see foldInline); no sub-documents ever use it. */
+	readonly doc: Y.Doc;
 	readonly conns = new Set<Connection>();
 	readonly pipeline: CommitPipeline;
 	readonly presence: Presence;
@@ -78,6 +79,7 @@ export class RoomDoc implements PeeredDoc {
 		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
+		this.doc = new Y.Doc({ guid: `${roomId}/${docName}` });
 		this.#joiners = new JoinerCache(() => Y.encodeStateAsUpdate(this.doc), options.folder ?? sharedFoldRunner());
 		this.pipeline = new CommitPipeline(
 			{
