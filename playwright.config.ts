@@ -16,7 +16,8 @@ export default defineConfig({
 	workers: 2,
 	forbidOnly: !!process.env.CI,
 	retries: 0,
-	timeout: 60_000,
+	// The longest specs (three browsers, tldraw in each) take 40-60 s on the 2-core CI machine.
+	timeout: 90_000,
 	expect: { timeout: 10_000 },
 	reporter: [['list']],
 	use: {
