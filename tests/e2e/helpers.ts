@@ -59,7 +59,9 @@ export function nameDialog(page: Page): Locator {
 /** Answers the first-visit name dialog (optionally picking a colour by its name, e.g. "Violet"). */
 export async function chooseName(page: Page, name: string, color?: string): Promise<void> {
 	const dialog = nameDialog(page);
-	await expect(dialog).toBeVisible();
+	// The dialog opens once the room is synced. Three browsers opening tldraw at once on the 2-core
+	// CI machine have needed more than 10 s for that (board.spec.ts, 2026-12-06): an open question, in the issue notes.
+	await expect(dialog).toBeVisible({ timeout: 30_000 });
 	await dialog.getByLabel('Display name').fill(name);
 	if (color) await dialog.getByRole('radio', { name: color }).check();
 	await dialog.getByRole('button', { name: 'Join workshop' }).click();
