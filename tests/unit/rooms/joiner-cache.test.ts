@@ -49,6 +49,16 @@ function heldFolder() {
 	return { folder, folds: () => folds, release: () => waiting.splice(0).forEach((go) => go()) };
 }
 
+/** A joiner cache of `doc` whose encoder counts how often the whole document was encoded. */
+function countingCache(doc: Y.Doc, folder?: FoldRunner) {
+	let encodes = 0;
+	const cache = new JoinerCache(() => {
+		encodes++;
+		return Y.encodeStateAsUpdate(doc);
+	}, folder);
+	return { cache, encodes: () => encodes };
+}
+
 describe('JoinerCache', () => {
 	it('is ready from seeded bytes without encoding the document, and serves them with the tail', () => {
 		const { doc, notes } = editor();
@@ -58,15 +68,11 @@ describe('JoinerCache', () => {
 		Y.applyUpdate(later.doc, stored);
 		later.updates.length = 0;
 		later.notes.set('after', 1);
-		let encodes = 0;
-		const cache = new JoinerCache(() => {
-			encodes++;
-			return Y.encodeStateAsUpdate(later.doc);
-		});
+		const { cache, encodes } = countingCache(later.doc);
 		cache.seed(stored, later.updates);
 		expect(cache.ready).toBe(true);
 		const frames = cache.framesForJoiner();
-		expect(encodes).toBe(0);
+		expect(encodes()).toBe(0);
 		expect(frames).toHaveLength(2); // the tail first, then the snapshot
 		expect(json(joinerState(frames))).toBe(json(later.doc));
 	});
@@ -74,29 +80,21 @@ describe('JoinerCache', () => {
 	it('drops a small document\'s snapshot once the tail is long, and encodes it again on demand', () => {
 		const { doc, notes, updates } = editor();
 		notes.set('seed', 'x');
-		let encodes = 0;
-		const cache = new JoinerCache(() => {
-			encodes++;
-			return Y.encodeStateAsUpdate(doc);
-		}, heldFolder().folder);
+		const { cache, encodes } = countingCache(doc, heldFolder().folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
 		updates.length = 0;
 		for (let i = 0; i < 300; i++) notes.set(`k${i}`, i);
 		for (const update of updates) cache.committed(update);
 		expect(cache.ready).toBe(false);
 		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
-		expect(encodes).toBe(1);
+		expect(encodes()).toBe(1);
 	});
 
 	it('rebuilds in the folder when a small snapshot gets a large tail (a board filled in one go), and keeps serving', async () => {
 		const { doc, notes, updates } = editor();
 		notes.set('seed', 'x');
 		const held = heldFolder();
-		let encodes = 0;
-		const cache = new JoinerCache(() => {
-			encodes++;
-			return Y.encodeStateAsUpdate(doc);
-		}, held.folder);
+		const { cache, encodes } = countingCache(doc, held.folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
 		updates.length = 0;
 		fillLarge(doc, notes);
@@ -111,7 +109,7 @@ describe('JoinerCache', () => {
 		held.release();
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
-		expect(encodes).toBe(0);
+		expect(encodes()).toBe(0);
 	});
 
 	it('rebuilds a large document\'s snapshot in the folder, serving the old one and the tail meanwhile', async () => {
@@ -120,11 +118,7 @@ describe('JoinerCache', () => {
 		const stored = Y.encodeStateAsUpdate(doc);
 		expect(stored.length).toBeGreaterThan(REBUILD_IN_WORKER_BYTES);
 		const held = heldFolder();
-		let encodes = 0;
-		const cache = new JoinerCache(() => {
-			encodes++;
-			return Y.encodeStateAsUpdate(doc);
-		}, held.folder);
+		const { cache, encodes } = countingCache(doc, held.folder);
 		cache.seed(stored, []);
 		updates.length = 0;
 		for (let i = 0; i < 300; i++) notes.set(`edit-${i}`, i);
@@ -142,7 +136,7 @@ describe('JoinerCache', () => {
 		const frames = cache.framesForJoiner();
 		expect(frames).toHaveLength(2); // the new snapshot, and what came during the rebuild
 		expect(json(joinerState(frames))).toBe(json(doc));
-		expect(encodes).toBe(0);
+		expect(encodes()).toBe(0);
 	});
 
 	it('discards a rebuild of a snapshot it has dropped meanwhile', async () => {
