@@ -4,12 +4,15 @@
  * encodes large documents' joiner snapshots, off the event loop. Started by fold-runner.ts.
  */
 import { answerTasks } from '../worker-entry.ts';
-import { foldTask, unpackUpdates, type PackedUpdates } from './fold-runner.ts';
+import { foldTask, unpackUpdates, type FoldOutput, type PackedUpdates } from './fold-runner.ts';
 
-/** The updates come packed into one transferred buffer (fold-runner.ts: packUpdates). */
+/**
+ * The updates come packed into one buffer (fold-runner.ts: packUpdates): transferred, or a view
+ * of the runner's shared scratch buffer, which it does not touch until this task is answered.
+ */
 export interface FoldTask extends PackedUpdates {
-	/** Also hash the result and the first input (SHA-1, hex). */
-	hash: boolean;
+	/** The update alone, hashed (SHA-1, hex, of it and of the first input), or framed as a step-2 message. */
+	output: FoldOutput;
 }
 
 export interface FoldAnswer {
@@ -19,6 +22,9 @@ export interface FoldAnswer {
 }
 
 answerTasks((task: FoldTask) => {
-	const result = foldTask(unpackUpdates(task), task.hash);
+	// Out of the shared buffer first (lib0 decodes strings with a TextDecoder, which refuses views
+	// of shared memory), so that the runner may reuse it as soon as this task is answered.
+	const bytes = task.bytes.buffer instanceof SharedArrayBuffer ? task.bytes.slice() : task.bytes;
+	const result = foldTask(unpackUpdates({ bytes, ends: task.ends }), task.output);
 	return { result, transfer: [result.update.buffer as ArrayBuffer] };
 }, 'compaction');

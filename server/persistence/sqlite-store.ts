@@ -52,11 +52,6 @@ const APPEND_CHUNK = 64;
 /** Attempts of a compaction whose snapshot changed under it (only another writer can do that). */
 const COMPACT_ATTEMPTS = 3;
 
-function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
-	if (a === null || b === null) return a === b;
-	return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
-}
-
 /** Size the WAL file is truncated to after a checkpoint lets it restart. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -94,6 +89,9 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const insertUpdate = db.prepare('INSERT INTO doc_updates (room_id, doc_name, data) VALUES (?, ?, ?)');
 	const upsertSnapshot = db.prepare(
 		'INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET data = excluded.data'
+	);
+	const selectFolded = db.prepare<[string, string], { folded_updates: number }>(
+		'SELECT folded_updates FROM doc_snapshots WHERE room_id = ? AND doc_name = ?'
 	);
 	const storeFold = db.prepare(
 		'UPDATE doc_snapshots SET data = ?, folded_updates = folded_updates + ? WHERE room_id = ? AND doc_name = ?'
@@ -155,14 +153,17 @@ export function createSqliteStore(dataDir: string): DocStore {
 	// does not hold the database: read the snapshot and the log up to its last entry N; fold; then
 	// store the snapshot and delete the entries <= N, unless the snapshot changed in between.
 	const readLogTx = db.transaction((key: DocKey) => {
-		const snapshot = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
+		const row = selectSnapshot.get(key.roomId, key.docName);
 		const rows = selectUpdates.all(key.roomId, key.docName);
-		return { snapshot, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) };
+		return { snapshot: row?.data ?? null, folded: row?.folded_updates ?? null, entries: rows.map((r) => ({ seq: r.seq, update: r.data })) };
 	});
-	const writeFoldTx = db.transaction((key: DocKey, read: Uint8Array | null, folded: Uint8Array, entries: number, lastSeq: number) => {
-		const current = selectSnapshot.get(key.roomId, key.docName)?.data ?? null;
-		if (!sameBytes(current, read)) return false;
-		if (current) storeFold.run(folded, entries, key.roomId, key.docName);
+	// The snapshot is the one read if its count of folded updates is: every fold raises it (by the
+	// entries it folds, at least one), and nothing else replaces a snapshot once the room exists.
+	// Comparing the bytes instead read the whole snapshot again (2.4 MB at 10,000 notes: 14 ms).
+	const writeFoldTx = db.transaction((key: DocKey, read: number | null, folded: Uint8Array, entries: number, lastSeq: number) => {
+		const current = selectFolded.get(key.roomId, key.docName)?.folded_updates ?? null;
+		if (current !== read) return false;
+		if (current !== null) storeFold.run(folded, entries, key.roomId, key.docName);
 		else insertFold.run(key.roomId, key.docName, folded, entries);
 		deleteUpdates.run(key.roomId, key.docName, lastSeq);
 		return true;
@@ -175,7 +176,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 			if (stored.entries.length === 0) return 0;
 			const folded = await fold(stored);
 			open();
-			if (writeFoldTx(key, stored.snapshot, folded, stored.entries.length, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
+			if (writeFoldTx(key, stored.folded, folded, stored.entries.length, stored.entries[stored.entries.length - 1].seq)) return stored.entries.length;
 			if (attempt >= COMPACT_ATTEMPTS) throw new Error('the snapshot kept changing during compaction');
 		}
 	}

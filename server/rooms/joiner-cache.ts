@@ -117,12 +117,13 @@ export class JoinerCache {
 		const covered = this.#tail.length;
 		this.#rebuilding = true;
 		this.#rebuildingBytes = this.#snapshotMessage!.length + this.#tailBytes;
-		folder.fold([step2Payload(this.#snapshotMessage!), ...this.#tail]).then(
-			(snapshot) => {
+		// Framed in the worker: a 2.4 MB snapshot copied into a new frame here cost 7-14 ms of the loop.
+		folder.foldFramed([step2Payload(this.#snapshotMessage!), ...this.#tail]).then(
+			(snapshotMessage) => {
 				this.#rebuilding = false;
 				if (generation !== this.#generation) return;
 				const rest = this.#tail.slice(covered);
-				this.#replace(encodeSyncMessage(SyncStep.Step2, snapshot));
+				this.#replace(snapshotMessage);
 				for (const update of rest) this.committed(update);
 			},
 			() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { foldInline, type FoldRunner } from '../../../server/persistence/fold-runner.ts';
+import { foldTask, type FoldRunner } from '../../../server/persistence/fold-runner.ts';
 import { JoinerCache, REBUILD_IN_WORKER_BYTES } from '../../../server/rooms/joiner-cache.ts';
 
 /** A document and the committed updates it has made, one per edit. */
@@ -38,12 +38,13 @@ function heldFolder() {
 	const waiting: Array<() => void> = [];
 	let folds = 0;
 	const folder: FoldRunner = {
-		fold(updates) {
+		fold: () => Promise.reject(new Error('the joiner cache folds into a framed snapshot')),
+		foldHashed: () => Promise.reject(new Error('the joiner cache does not hash')),
+		foldFramed(updates) {
 			folds++;
 			const copy = [...updates];
-			return new Promise((resolve) => waiting.push(() => resolve(foldInline(copy))));
+			return new Promise((resolve) => waiting.push(() => resolve(foldTask(copy, 'framed').update)));
 		},
-		foldHashed: () => Promise.reject(new Error('the joiner cache does not hash')),
 		close: async () => {}
 	};
 	return { folder, folds: () => folds, release: () => waiting.splice(0).forEach((go) => go()) };
