@@ -44,6 +44,26 @@ export async function centre(locator: Locator): Promise<{ x: number; y: number }
 	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/**
+ * The locator's box once it has stopped moving: the same in two readings in a row. After a
+ * viewport change the panels reflow and tldraw follows its container a frame or more later, so a
+ * box read at once can be where the shape no longer is.
+ */
+export async function settledBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+	let last = '';
+	let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
+	await expect
+		.poll(async () => {
+			box = await locator.boundingBox();
+			const reading = JSON.stringify(box);
+			const same = box !== null && reading === last;
+			last = reading;
+			return same;
+		})
+		.toBe(true);
+	return box!;
+}
+
 /** Draws a data flow (an arrow) from one shape to another and labels it. */
 export async function drawFlow(page: Page, from: Locator, to: Locator, label: string): Promise<void> {
 	const a = await centre(from);

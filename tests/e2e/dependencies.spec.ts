@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createNote } from '../../src/lib/shared/board/doc.ts';
 import type { AddModelResponse, CreateSystemResponse } from '../../src/lib/shared/systems/api.ts';
-import { canvasReady } from './canvas-helpers.ts';
+import { canvasReady, settledBox } from './canvas-helpers.ts';
 import { addNote, baseUrl, chooseName, joinBoard, newUser, noteWithText, seedBoard } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -95,7 +95,7 @@ test('a model placed as a dependency shows its open high-risk threats live, and 
 
 	// A threat links to the dependency element like to any element.
 	// The card lets pointers through to the element under it (it never catches them).
-	const at = (await benCard.boundingBox())!;
+	const at = await settledBox(benCard);
 	await ben.page.mouse.click(at.x + 40, at.y + 60);
 	await ben.page.getByRole('button', { name: 'Threat for “model dependency: Payments”' }).click();
 	await expect(ben.page.locator(`.tb-threats`)).toHaveText('1');

@@ -68,8 +68,11 @@ test('pick a threat-composer file with the keyboard and read what will not be ca
 	await page.goto('/');
 	const choose = page.getByRole('button', { name: 'Choose a file…' });
 	await expect(choose).toBeEnabled();
-	await choose.focus();
+	// Listening first, then a round trip to the browser (the focus) before the key: Playwright
+	// turns the file chooser's interception on without waiting for it, and once a chooser opened
+	// before it was on (the test then waited out its timeout for the event).
 	const chooser = page.waitForEvent('filechooser');
+	await choose.focus();
 	await page.keyboard.press('Enter');
 	await (await chooser).setFiles(samplePath('threat-composer/ThreatComposer.tc.json'));
 
