@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { COMPACTIONS_AT_ONCE } from '../../server/rooms/room-manager.ts';
 import { SCHEMA_VERSION } from '../../src/lib/shared/board/schema.ts';
 import { connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
@@ -108,6 +109,40 @@ it('releases an idle room from memory and reloads it with its full state', async
 	const reader = track(connectClient(server.wsUrl, room.roomId));
 	await synced(reader);
 	expect(reader.doc.getMap('notes').size).toBe(10);
+});
+
+it('compacts rooms that go idle together one at a time, and folds every one of them', async () => {
+	let running = 0;
+	let most = 0;
+	let compactions = 0;
+	const server = track(
+		await startTestServer({ LOG_LEVEL: 'warn', IDLE_EVICT_MS: '20' }, undefined, (store) => ({
+			...store,
+			async compact(key, fold) {
+				running++;
+				most = Math.max(most, running);
+				compactions++;
+				try {
+					// A store as slow as a remote database: compactions left to themselves overlap.
+					await new Promise((resolve) => setTimeout(resolve, 30));
+					return await store.compact(key, fold);
+				} finally {
+					running--;
+				}
+			}
+		}))
+	);
+	const rooms = await Promise.all(Array.from({ length: 6 }, () => createRoom(server.url)));
+	const writers = rooms.map((room) => connectClient(server.wsUrl, room.roomId));
+	await Promise.all(writers.map((writer) => synced(writer)));
+	for (const writer of writers) for (let i = 0; i < 5; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	await waitUntil(() => logRows(server.dataDir) >= rooms.length * 5, 'every edit stored');
+
+	for (const writer of writers) writer.destroy();
+	await waitUntil(() => server.rooms.loadedCount === 0, 'every room evicted');
+	expect(logRows(server.dataDir)).toBe(0);
+	expect(compactions).toBeGreaterThanOrEqual(rooms.length);
+	expect(most).toBe(COMPACTIONS_AT_ONCE);
 });
 
 it('migrates an old board to the current schema when the room loads', async () => {
