@@ -145,9 +145,13 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 	};
 
 	let editor: Editor | undefined;
+	// The latest read-only state asked for: it may change between this call and tldraw's mount
+	// (someone names themselves while the canvas loads), and the editor must start from it. Taken
+	// from the options alone, such a canvas stayed read-only with an enabled palette that did nothing.
+	let readOnly = options.readOnly;
 	const onMount = (mounted: Editor) => {
 		editor = mounted;
-		mounted.updateInstanceState({ isReadonly: options.readOnly });
+		mounted.updateInstanceState({ isReadonly: readOnly });
 		// The whole diagram in view, at most at 100%: a room's diagram (an imported one above all)
 		// is often larger than the view, and tldraw opens at the page's origin.
 		const content = mounted.getCurrentPageBounds();
@@ -237,8 +241,9 @@ export function mountCanvas(container: HTMLElement, options: CanvasMountOptions)
 			if (clientId === null) editor.stopFollowingUser();
 			else editor.startFollowingUser(presenceUserId(clientId) as TLUserId);
 		},
-		setReadOnly(readOnly) {
-			editor?.updateInstanceState({ isReadonly: readOnly });
+		setReadOnly(next) {
+			readOnly = next;
+			editor?.updateInstanceState({ isReadonly: next });
 		},
 		setStylesShown(shown) {
 			stylesShown.set(shown);
