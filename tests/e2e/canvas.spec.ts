@@ -384,3 +384,29 @@ test('the workshop page requests nothing from any other host, and the landing pa
 	expect(landingGzip).toBeLessThanOrEqual(60 * 1024);
 	await ana.context.close();
 });
+
+test('a name given while the canvas is still mounting leaves it editable', async ({ browser }) => {
+	const room = await createRoom('Named during mount');
+	const ana = await newUser(browser);
+	// The name goes in as the canvas starts mounting (the mark is set just before mountCanvas),
+	// before tldraw's editor exists: its read-only state changes under the mount.
+	await ana.page.addInitScript(() => {
+		new PerformanceObserver((list, observer) => {
+			if (!list.getEntries().some((entry) => entry.name === 'threatboard:canvas-mount')) return;
+			observer.disconnect();
+			const input = document.querySelector<HTMLInputElement>('dialog[open] #display-name');
+			if (!input) return;
+			input.value = 'Ana';
+			input.dispatchEvent(new Event('input', { bubbles: true }));
+			input.form?.requestSubmit();
+			document.documentElement.dataset.namedDuringMount = 'true';
+		}).observe({ type: 'mark' });
+	});
+	await ana.page.goto(room.links.participant);
+	await expect(ana.page.locator('html')).toHaveAttribute('data-named-during-mount', 'true', { timeout: 30_000 });
+	await expect(ana.page.getByRole('dialog')).toBeHidden();
+	await canvasReady(ana.page);
+	// tldraw's own toolbar offers more than select and hand only when the editor is editable.
+	await expect(ana.page.getByTestId('tools.arrow')).toBeVisible();
+	await placeElement(ana.page, 'Process', 'Payments API');
+});
