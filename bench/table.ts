@@ -12,13 +12,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DISTURBED_CORES, disturbanceCores } from './disturbance.ts';
 import { getPath } from './targets.ts';
 
 export const TABLE_START = '<!-- bench-table:start -->';
 export const TABLE_END = '<!-- bench-table:end -->';
 
-/** A run counts as disturbed when other processes used more than this many cores during it. */
-const DISTURBED_CORES = 0.25;
 
 type Unit = 'ms' | 'KB' | 's' | 'MB';
 
@@ -94,7 +93,7 @@ function disturbance(report: BenchReport): { disturbed: number; runs: number } {
 			const result = scenario[server];
 			if (!result) continue;
 			runs++;
-			const cores = getPath(result, 'load.otherCpuCores') ?? getPath(result, 'singleInstance.load.otherCpuCores');
+			const cores = disturbanceCores(result);
 			if (cores !== undefined && cores > DISTURBED_CORES) disturbed++;
 		}
 	}
@@ -113,7 +112,7 @@ export function benchTable(report: BenchReport): string {
 		lines.push(
 			'',
 			`> **Not representative:** ${report.mode === 'quick' ? 'a quick (short) run' : 'a full run'}` +
-				(disturbed > 0 ? `, ${disturbed} of ${runs} server runs disturbed by other work on the machine (over ${DISTURBED_CORES} cores)` : '') +
+				(disturbed > 0 ? `, ${disturbed} of ${runs} server runs disturbed by other work on the machine or the hypervisor (over ${DISTURBED_CORES} cores)` : '') +
 				'. Regenerate on a quiet machine before comparing.'
 		);
 	}

@@ -81,7 +81,16 @@ describe('benchTable', () => {
 		expect(benchTable(report({ mode: 'quick' }))).toContain('**Not representative:** a quick (short) run.');
 		const busy = report();
 		(busy.scenarios['edits-100x5'].reference as { load: { otherCpuCores: number } }).load.otherCpuCores = 1.2;
-		expect(benchTable(busy)).toContain('1 of 6 server runs disturbed by other work on the machine');
+		expect(benchTable(busy)).toContain('1 of 6 server runs disturbed by other work on the machine or the hypervisor');
+	});
+
+	it('counts CPU the hypervisor took during a run as disturbance', () => {
+		const stolen = report();
+		const load = (stolen.scenarios['edits-100x5'].ours as { load: Record<string, number> }).load;
+		Object.assign(load, { otherCpuCores: 0.05, wallSeconds: 17, stealSeconds: 5.1 }); // 0.05 + 0.3 cores
+		expect(benchTable(stolen)).toContain('1 of 6 server runs disturbed');
+		load.stealSeconds = 1.7; // 0.05 + 0.1 cores
+		expect(benchTable(stolen)).not.toContain('Not representative');
 	});
 });
 
