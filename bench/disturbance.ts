@@ -1,7 +1,7 @@
 /**
  * How disturbed one server run was, in cores: what other processes used during its load window
  * (`load.otherCpuCores`) plus what the hypervisor took from this VM (`load.stealSeconds` over the
- * window: a full table run here lost up to 1.8 s in 17 s to it). The three-instance scenario is
+ * window: a run of the published table lost 2.7 s of 17 s to it). The three-instance scenario is
  * judged by its single-instance window. Undefined when the run reports no load window.
  */
 import { round } from './stats.ts';

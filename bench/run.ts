@@ -110,7 +110,7 @@ async function runMeasured(scenario: Scenario, kind: ServerKind, args: Args, pin
 	progress(`${scenario.name} / ${kind}: disturbed (${disturbance(first)} cores used by others or taken by the hypervisor); repeating once`);
 	const second = await runOne(scenario, kind, args, pinCore);
 	const best = disturbance(second) < disturbance(first) ? second : first;
-	return { ...best, attempts: 2, otherAttemptOtherCpuCores: disturbance(best === first ? second : first) };
+	return { ...best, attempts: 2, otherAttemptDisturbanceCores: disturbance(best === first ? second : first) };
 }
 
 async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore: number | null): Promise<object> {

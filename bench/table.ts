@@ -18,7 +18,6 @@ import { getPath } from './targets.ts';
 export const TABLE_START = '<!-- bench-table:start -->';
 export const TABLE_END = '<!-- bench-table:end -->';
 
-
 type Unit = 'ms' | 'KB' | 's' | 'MB';
 
 interface Row {

@@ -46,9 +46,8 @@ export type FoldOutput = 'update' | 'hashed' | 'framed';
 
 /** The fold on this thread, hashed or framed when asked (compaction compares snapshots by hash). */
 export function foldTask(updates: readonly Uint8Array[], output: FoldOutput): FoldAnswer {
-	const folded = foldInline(updates);
-	if (output === 'framed') return { update: encodeSyncMessage(SyncStep.Step2, folded) };
-	const update = folded;
+	const update = foldInline(updates);
+	if (output === 'framed') return { update: encodeSyncMessage(SyncStep.Step2, update) };
 	if (output === 'update') return { update };
 	return { update, sha1: sha1(update), firstSha1: updates.length > 0 ? sha1(updates[0]) : null };
 }
