@@ -6,12 +6,18 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { BACKGROUND_NICE } from '../worker-entry.ts';
 
 const CHECKPOINT_INTERVAL_MS = 1_000;
 
 // Plain CommonJS, run with eval so it survives bundling into dist/server/index.js.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Below the event loop's priority, as server/worker-entry.ts does for the task workers.
+try {
+	const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+	if (require('node:os').getPriority(tid) < workerData.nice) require('node:os').setPriority(tid, workerData.nice);
+} catch {}
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
@@ -43,7 +49,7 @@ export function startCheckpointer(file: string, onFailure: (reason: string) => v
 	const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 	const worker = new Worker(WORKER_SOURCE, {
 		eval: true,
-		workerData: { file, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS }
+		workerData: { file, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS, nice: BACKGROUND_NICE }
 	});
 	worker.unref();
 	let failed = false;
