@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { foldTask, type FoldRunner } from '../../../server/persistence/fold-runner.ts';
-import { JoinerCache, REBUILD_IN_WORKER_BYTES } from '../../../server/rooms/joiner-cache.ts';
+import { JoinerCache, REBUILD_IN_WORKER_BYTES, mergeMany } from '../../../server/rooms/joiner-cache.ts';
 
 /** A document and the committed updates it has made, one per edit. */
 function editor() {
@@ -154,5 +154,46 @@ describe('JoinerCache', () => {
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(cache.ready).toBe(false);
 		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(doc));
+	});
+
+	it('serves every joiner the whole tail while it merges only what was committed since the last one', () => {
+		// Three editors of one document, as the server commits them: each edit reaches the others.
+		const server = editor();
+		const editors = [editor(), editor(), editor()];
+		// A base large enough that 200 edits stay a tail (under a quarter of the snapshot).
+		server.doc.transact(() => {
+			for (let i = 0; i < 500; i++) server.notes.set(`base-${i}`, `Attacker replays session token #${i} `.repeat(3));
+		});
+		for (const other of editors) Y.applyUpdate(other.doc, Y.encodeStateAsUpdate(server.doc));
+		const { cache, encodes } = countingCache(server.doc);
+		cache.seed(Y.encodeStateAsUpdate(server.doc), []);
+		for (let i = 0; i < 200; i++) {
+			const author = editors[i % 3];
+			author.updates.length = 0;
+			author.notes.set(i % 5 === 0 ? `shared-${i % 4}` : `note-${i}`, `edit ${i}`);
+			for (const update of author.updates) {
+				for (const other of [server, ...editors]) if (other !== author) Y.applyUpdate(other.doc, update);
+				cache.committed(update);
+			}
+			// A joiner every 7 commits, and sometimes two in a row with nothing committed between.
+			if (i % 7 === 6) expect(json(joinerState(cache.framesForJoiner()))).toBe(json(server.doc));
+			if (i % 21 === 20) expect(json(joinerState(cache.framesForJoiner()))).toBe(json(server.doc));
+		}
+		expect(encodes()).toBe(0);
+	});
+
+	it('merges many updates in rounds into the same bytes as one Y.mergeUpdates call', () => {
+		const editors = [editor(), editor(), editor(), editor()];
+		const all: Uint8Array[] = [];
+		for (let i = 0; i < 300; i++) {
+			const author = editors[i % 4];
+			author.updates.length = 0;
+			author.notes.set(i % 3 === 0 ? 'contested' : `note-${i}`, i);
+			all.push(...author.updates);
+		}
+		expect(all.length).toBeGreaterThan(32 * 8);
+		for (const count of [1, 2, 33, all.length]) {
+			expect(Buffer.from(mergeMany(all.slice(0, count)))).toEqual(Buffer.from(Y.mergeUpdates(all.slice(0, count))));
+		}
 	});
 });
