@@ -87,6 +87,19 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, everyMs 
 	return performance.now() - started;
 }
 
+/** A Prometheus metric of ours (its first series), or null for a server without it. */
+export async function readMetric(server: BenchServer, name: string): Promise<number | null> {
+	try {
+		const res = await fetch(`${server.baseUrl}/metrics`);
+		if (res.status !== 200) return null;
+		const text = await res.text();
+		const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+		return match ? Number(match[1]) : null;
+	} catch {
+		return null;
+	}
+}
+
 /** Calls `fire` at start + offset + k * period until `endAt`, without drift; resolves after the last. */
 export function schedulePeriodic(startAt: number, offsetMs: number, periodMs: number, endAt: number, fire: (at: number) => void): Promise<void> {
 	return new Promise((resolve) => {

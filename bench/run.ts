@@ -122,7 +122,8 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	let services: SharedServices | undefined;
 	const peers: BenchServer[] = [];
 	if (scenario.sharedServices) services = await prepareSharedServices({ redis: scenario.sharedServices !== 'postgres' });
-	const server = await startServer(kind, pinCore, args.dataRoot, services?.env);
+	const serverEnv = { ...services?.env, ...(kind === 'ours' ? scenario.serverEnv : undefined) };
+	const server = await startServer(kind, pinCore, args.dataRoot, serverEnv);
 	const monitor = new ProcessMonitor(server.pid);
 	monitor.start();
 	const durationMs = args.durationSeconds === undefined ? undefined : args.durationSeconds * 1000;
@@ -132,7 +133,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 		durationMs,
 		soakMinutes: args.soakMinutes,
 		async startPeer() {
-			const peer = await startServer(kind, pinCore, args.dataRoot, services?.env);
+			const peer = await startServer(kind, pinCore, args.dataRoot, serverEnv);
 			peers.push(peer);
 			return peer;
 		},

@@ -22,6 +22,8 @@ export interface Scenario {
 	 * 'postgres+redis', 'postgres' is the store alone.
 	 */
 	sharedServices?: boolean | 'postgres' | 'postgres+redis';
+	/** Environment of our server and its peers for this scenario (settings only a scenario needs). */
+	serverEnv?: Record<string, string>;
 	/** Runs only when asked for with --only. */
 	onlyOnRequest?: boolean;
 	/**

@@ -8,7 +8,7 @@
  */
 import { SyncClient, closeAll, connectAll, dropsByCode, withTimeout } from '../clients.ts';
 import { notesUpdate } from '../fixtures.ts';
-import { schedulePeriodic, startLoadWindow, waitUntil, type RunContext, type Timing } from '../harness.ts';
+import { readMetric, schedulePeriodic, startLoadWindow, waitUntil, type RunContext, type Timing } from '../harness.ts';
 import type { BenchServer } from '../servers.ts';
 import { round, summarize } from '../stats.ts';
 import { encodeUpdate } from '../wire.ts';
@@ -22,19 +22,6 @@ export interface StallsOptions extends Timing {
 }
 
 const REPLY_TIMEOUT_MS = 30_000;
-
-/** Prometheus counters of ours (null for a server without them). */
-async function readCounter(server: BenchServer, name: string): Promise<number | null> {
-	try {
-		const res = await fetch(`${server.baseUrl}/metrics`);
-		if (res.status !== 200) return null;
-		const text = await res.text();
-		const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
-		return match ? Number(match[1]) : null;
-	} catch {
-		return null;
-	}
-}
 
 async function joinOnce(server: BenchServer, roomId: string): Promise<number> {
 	const client = new SyncClient({ url: server.syncUrl(roomId), protocols: server.protocols });
@@ -60,7 +47,7 @@ export async function runStalls(ctx: RunContext, opts: StallsOptions) {
 	editors[0].edit(tracker, seedId);
 	await waitUntil(() => tracker.remaining[seedId] === 0, REPLY_TIMEOUT_MS);
 	if (tracker.remaining[seedId] !== 0) throw new Error('the seeded room did not reach every editor');
-	const compactionsBefore = await readCounter(server, 'threatboard_compactions_total');
+	const compactionsBefore = await readMetric(server, 'threatboard_compactions_total');
 
 	ctx.progress(`editing (${opts.editors} x ${opts.editsPerSecond}/s) with a joiner every ${opts.joinEveryMs} ms`);
 	const stopWindow = startLoadWindow(server);
@@ -81,7 +68,7 @@ export async function runStalls(ctx: RunContext, opts: StallsOptions) {
 	const joinMs = await Promise.all(joins);
 	await waitUntil(() => tracker.pendingMeasured() === 0, opts.settleMs);
 	const load = stopWindow();
-	const compactionsAfter = await readCounter(server, 'threatboard_compactions_total');
+	const compactionsAfter = await readMetric(server, 'threatboard_compactions_total');
 	const drops = dropsByCode(editors);
 	closeAll(editors);
 	for (const client of editors) client.doc.destroy();
