@@ -27,6 +27,14 @@ import { TaskSlots } from './task-slots.ts';
  */
 export const COMPACTIONS_AT_ONCE = 1;
 
+/**
+ * Time shutdown gives to compacting the rooms it writes out (closeAll). Compaction is not needed
+ * for durability (the log already is) but makes the next load faster. The rest are dropped with
+ * their log folded on a later load: at shutdown 2,000 documents took 632 ms to compact one after
+ * another, so 10,000 rooms would take most of a container's 10 s stop grace period.
+ */
+export const SHUTDOWN_COMPACT_BUDGET_MS = 3_000;
+
 interface RoomSlot {
 	/** Resolves to the room once both documents are loaded. */
 	ready: Promise<Room>;
@@ -47,6 +55,8 @@ export class RoomManager {
 	#peerings = new Map<string, RoomPeering>();
 	readonly #hooks: RoomHookRunner;
 	readonly #compactions = new TaskSlots(COMPACTIONS_AT_ONCE);
+	/** Compactions whose turn comes after this time (performance.now()) are skipped: set by closeAll. */
+	#compactUntil = Infinity;
 
 	constructor(
 		private readonly store: DocStore,
@@ -175,10 +185,13 @@ export class RoomManager {
 		try {
 			// Counted once its turn comes: commits made while it waited are folded too.
 			const counted = await this.#compactions.run(async () => {
+				if (performance.now() > this.#compactUntil) return null;
 				const before = pipeline.logLength;
 				if (before > 0) await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, (stored) => doc.foldStored(stored));
 				return before;
 			});
+			// Skipped at shutdown: not folded, and not a failure worth a log line.
+			if (counted === null) return false;
 			if (counted === 0) return true;
 			this.metrics.compactions.inc();
 			pipeline.logLength = Math.max(0, pipeline.logLength - counted);
@@ -211,8 +224,12 @@ export class RoomManager {
 		await slot.evicting;
 	}
 
-	/** Persists and releases every room; used at shutdown. */
-	async closeAll(): Promise<void> {
+	/**
+	 * Persists and releases every room; used at shutdown. Rooms are compacted for the first
+	 * `compactBudgetMs`, the others keep their log (nothing is lost: it is stored).
+	 */
+	async closeAll(compactBudgetMs = SHUTDOWN_COMPACT_BUDGET_MS): Promise<void> {
+		this.#compactUntil = performance.now() + compactBudgetMs;
 		const slots = [...this.#slots.entries()];
 		for (const [, slot] of slots) if (slot.evictTimer) clearTimeout(slot.evictTimer);
 		await Promise.all(slots.map(([roomId, slot]) => slot.evicting ?? this.#evict(roomId, slot)));

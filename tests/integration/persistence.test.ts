@@ -145,6 +145,33 @@ it('compacts rooms that go idle together one at a time, and folds every one of t
 	expect(most).toBe(COMPACTIONS_AT_ONCE);
 });
 
+it('stops compacting at shutdown once its budget is spent, and loses nothing it did not fold', async () => {
+	const dataDir = tempDataDir();
+	const first = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
+	const rooms = await Promise.all(Array.from({ length: 4 }, () => createRoom(first.url)));
+	const writers = rooms.map((room) => connectClient(first.wsUrl, room.roomId));
+	await Promise.all(writers.map((writer) => synced(writer)));
+	for (const writer of writers) for (let i = 0; i < 5; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	await waitUntil(() => logRows(dataDir) >= rooms.length * 5, 'every edit stored');
+	const logged = logRows(dataDir);
+	for (const writer of writers) writer.destroy();
+	// A budget spent before the first turn: every room is written out without a fold.
+	await first.rooms.closeAll(0);
+	expect(first.rooms.loadedCount).toBe(0);
+	await first.close();
+	expect(logRows(dataDir)).toBe(logged);
+
+	const second = track(await startTestServer({ LOG_LEVEL: 'warn' }, dataDir));
+	for (const room of rooms) {
+		const reader = track(connectClient(second.wsUrl, room.roomId));
+		await synced(reader);
+		expect(reader.doc.getMap('notes').toJSON()).toEqual({ k0: 0, k1: 1, k2: 2, k3: 3, k4: 4 });
+	}
+	// The default budget folds them at the next shutdown.
+	await second.close();
+	expect(logRows(dataDir)).toBe(0);
+});
+
 it('migrates an old board to the current schema when the room loads', async () => {
 	const dataDir = tempDataDir();
 	const first = await startTestServer({ LOG_LEVEL: 'warn' }, dataDir);
