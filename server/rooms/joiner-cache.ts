@@ -9,10 +9,13 @@
  * the tail (issue 17: encoding a 10,000-note board took tens of ms of the event loop); meanwhile
  * joiners get the old snapshot and the longer tail. Small documents re-encode on demand.
  *
- * The tail is merged for a joiner incrementally: the merge of the tail so far is kept, and the
- * next joiner merges only what was committed since (mergeMany) into it. Yjs's mergeUpdates sorts
- * all its inputs for every struct it writes, so merging 300-500 updates at once took 4-26 ms of
- * the event loop at 250 edits/s (stalls-10000), and each joiner did it again from the start.
+ * The tail reaches a joiner merged. Yjs's mergeUpdates re-sorts all its inputs for every struct
+ * it writes, so merging a long tail at once took 5-84 ms of the event loop at 250 edits/s
+ * (stalls-10000: up to 1,251 updates when a joiner came during a rebuild), and every joiner did
+ * it again. So the tail is kept in merged pieces: the merge for a joiner is kept for the next
+ * one, and a large document's tail is merged in pieces of MERGE_FAN_IN updates as they commit
+ * (about 10 us per update), so that a joiner merges at most a few dozen inputs. A large update
+ * (LARGE_UPDATE_BYTES) is never merged here: it goes to joiners as a frame of its own.
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -20,8 +23,26 @@ import { encodeSyncMessage } from '#shared/wire/messages';
 import { SyncStep } from '#shared/wire/protocol';
 import type { FoldRunner } from '../persistence/fold-runner.ts';
 
-/** Committed updates kept after the snapshot before it is rebuilt (also capped at 1/4 of its size). */
-const MAX_TAIL_UPDATES = 256;
+/**
+ * Committed updates kept after the snapshot before it is rebuilt (also capped at 1/4 of its size).
+ * A rebuild of a 10,000-note snapshot costs the worker 150+ ms: at 1,024 rather than 256, the
+ * server's CPU in stalls-10000 fell from 14.5-16.0 s to 8.4-10.9 s.
+ */
+export const MAX_TAIL_UPDATES = 1024;
+/** Inputs per Y.mergeUpdates call: pieces of the tail, and rounds of mergeMany. */
+const MERGE_FAN_IN = 32;
+/**
+ * Updates at least this large are never merged on the event loop (a board imported or pasted in
+ * one go: merging a 10,000-note update, 2.4 MB, with 31 edits took 150 ms); a joiner gets each as
+ * a frame of its own, and the rebuild in the worker folds it into the snapshot.
+ */
+const LARGE_UPDATE_BYTES = 64 * 1024;
+
+/** Consecutive updates of the tail merged into one, or one large update. */
+interface TailPiece {
+	update: Uint8Array;
+	large: boolean;
+}
 /** Snapshot and tail at least this large are rebuilt in the worker instead of re-encoded on demand. */
 export const REBUILD_IN_WORKER_BYTES = 256 * 1024;
 /** While a rebuild runs the tail may grow this many times past its cap before the cache gives up. */
@@ -31,9 +52,10 @@ export class JoinerCache {
 	#snapshotMessage: Uint8Array | null = null;
 	#tail: Uint8Array[] = [];
 	#tailBytes = 0;
-	#tailMessage: Uint8Array | null = null;
-	/** The merge of the first `count` updates of the tail, kept for the next joiner. */
-	#mergedTail: { update: Uint8Array; count: number } | null = null;
+	#tailFrames: Uint8Array[] | null = null;
+	/** The first `#piecesCover` updates of the tail, merged in order into a few updates. */
+	#pieces: TailPiece[] = [];
+	#piecesCover = 0;
 	/** Bumped whenever the snapshot is replaced or dropped: a rebuild of an older one is discarded. */
 	#generation = 0;
 	#rebuilding = false;
@@ -73,23 +95,35 @@ export class JoinerCache {
 	 * first: the joiner holds it as pending until the snapshot supplies what it builds on, so when
 	 * the Step 2 marks the client synced, it already has every commit. Sent the other way round,
 	 * a client reading its doc on "synced" would miss the tail. Call only when no applied update
-	 * is waiting for the store (or when `ready`).
+	 * is waiting for the store (or when `ready`). The tail is one frame, or one per large update
+	 * and per run of small ones between them (large updates are never merged here).
 	 */
 	framesForJoiner(): Uint8Array[] {
 		if (!this.#snapshotMessage) this.#replace(encodeSyncMessage(SyncStep.Step2, this.encodeCommitted()));
 		const snapshotMessage = this.#snapshotMessage!;
 		if (this.#tail.length === 0) return [snapshotMessage];
-		this.#tailMessage ??= encodeSyncMessage(SyncStep.Update, this.#mergeTail());
-		return [this.#tailMessage, snapshotMessage];
+		this.#tailFrames ??= this.#mergeTail().map((update) => encodeSyncMessage(SyncStep.Update, update));
+		return [...this.#tailFrames, snapshotMessage];
 	}
 
-	/** The tail as one update: the kept merge of its start, extended by the updates after it. */
-	#mergeTail(): Uint8Array {
-		const merged = this.#mergedTail;
-		const rest = merged ? this.#tail.slice(merged.count) : this.#tail;
-		const update = !merged ? mergeMany(rest) : rest.length === 0 ? merged.update : Y.mergeUpdates([merged.update, mergeMany(rest)]);
-		this.#mergedTail = { update, count: this.#tail.length };
-		return update;
+	/** The tail as few updates as it can be without merging large ones; kept for the next joiner. */
+	#mergeTail(): Uint8Array[] {
+		this.#addPieces(1);
+		this.#pieces = mergeRuns(this.#pieces);
+		return this.#pieces.map((piece) => piece.update);
+	}
+
+	/**
+	 * Turns the tail's updates not yet in a piece into pieces, once there are at least `least`:
+	 * each run of small ones merged into one, each large one a piece of its own. Many pieces are
+	 * merged in turn.
+	 */
+	#addPieces(least: number): void {
+		const loose = this.#tail.slice(this.#piecesCover);
+		if (loose.length < least) return;
+		this.#pieces.push(...mergeRuns(loose.map((update) => ({ update, large: update.length >= LARGE_UPDATE_BYTES }))));
+		this.#piecesCover = this.#tail.length;
+		if (this.#pieces.length >= MERGE_FAN_IN) this.#pieces = mergeRuns(this.#pieces);
 	}
 
 	/** Extends the cache with a committed update; a long tail rebuilds or drops the snapshot. */
@@ -97,7 +131,7 @@ export class JoinerCache {
 		if (!this.#snapshotMessage) return;
 		this.#tail.push(update);
 		this.#tailBytes += update.length;
-		this.#tailMessage = null;
+		this.#tailFrames = null;
 		const snapshotBytes = this.#snapshotMessage.length;
 		const slack = this.#rebuilding ? REBUILD_TAIL_SLACK : 1;
 		// During a rebuild the tail is measured against the snapshot on its way: against the old one,
@@ -105,7 +139,11 @@ export class JoinerCache {
 		// joiner would encode the whole document on the event loop.
 		const baseBytes = this.#rebuilding ? this.#rebuildingBytes : snapshotBytes;
 		const newTailBytes = this.#tailBytes - (this.#rebuilding ? this.#rebuildingBytes - snapshotBytes : 0);
-		if (this.#tail.length <= MAX_TAIL_UPDATES * slack && newTailBytes <= (baseBytes / 4) * slack) return;
+		if (this.#tail.length <= MAX_TAIL_UPDATES * slack && newTailBytes <= (baseBytes / 4) * slack) {
+			// A small document's tail is short (a quarter of a small snapshot): merged when asked.
+			if (baseBytes >= REBUILD_IN_WORKER_BYTES) this.#addPieces(MERGE_FAN_IN);
+			return;
+		}
 		// By the size of what the rebuild folds: a small snapshot with a large tail (a board
 		// imported or pasted in one go) is a large document, which the next joiner would otherwise
 		// encode on the event loop (48 ms at 10,000 notes, seen in the stalls-10000 profile).
@@ -118,8 +156,9 @@ export class JoinerCache {
 		this.#snapshotMessage = null;
 		this.#tail = [];
 		this.#tailBytes = 0;
-		this.#tailMessage = null;
-		this.#mergedTail = null;
+		this.#tailFrames = null;
+		this.#pieces = [];
+		this.#piecesCover = 0;
 		this.#generation++;
 	}
 
@@ -152,9 +191,6 @@ export class JoinerCache {
 	}
 }
 
-/** Inputs per Y.mergeUpdates call in mergeMany. */
-const MERGE_FAN_IN = 32;
-
 /**
  * The updates merged into one, as Y.mergeUpdates would (the result is the same bytes), in rounds
  * of MERGE_FAN_IN inputs: one call with n inputs costs about n * n * log n (it re-sorts its
@@ -171,6 +207,26 @@ export function mergeMany(updates: readonly Uint8Array[]): Uint8Array {
 		round = next;
 	}
 	return round[0] ?? Y.mergeUpdates([]);
+}
+
+/** The pieces with each run of consecutive small ones merged into one (mergeMany); large ones stay. */
+function mergeRuns(pieces: readonly TailPiece[]): TailPiece[] {
+	const merged: TailPiece[] = [];
+	let run: Uint8Array[] = [];
+	const endRun = () => {
+		if (run.length > 0) merged.push({ update: mergeMany(run), large: false });
+		run = [];
+	};
+	for (const piece of pieces) {
+		if (!piece.large) {
+			run.push(piece.update);
+			continue;
+		}
+		endRun();
+		merged.push(piece);
+	}
+	endRun();
+	return merged;
 }
 
 /** The update inside a step-2 message (a view, not a copy). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { foldTask, type FoldRunner } from '../../../server/persistence/fold-runner.ts';
-import { JoinerCache, REBUILD_IN_WORKER_BYTES, mergeMany } from '../../../server/rooms/joiner-cache.ts';
+import { JoinerCache, MAX_TAIL_UPDATES, REBUILD_IN_WORKER_BYTES, mergeMany } from '../../../server/rooms/joiner-cache.ts';
 
 /** A document and the committed updates it has made, one per edit. */
 function editor() {
@@ -122,7 +122,7 @@ describe('JoinerCache', () => {
 		const { cache, encodes } = countingCache(doc, held.folder);
 		cache.seed(stored, []);
 		updates.length = 0;
-		for (let i = 0; i < 300; i++) notes.set(`edit-${i}`, i);
+		for (let i = 0; i <= MAX_TAIL_UPDATES; i++) notes.set(`edit-${i}`, i);
 		for (const update of updates) cache.committed(update);
 		expect(held.folds()).toBe(1);
 		expect(cache.rebuilding).toBe(true);
@@ -147,7 +147,7 @@ describe('JoinerCache', () => {
 		const cache = new JoinerCache(() => Y.encodeStateAsUpdate(doc), held.folder);
 		cache.seed(Y.encodeStateAsUpdate(doc), []);
 		updates.length = 0;
-		for (let i = 0; i < 300; i++) notes.set(`edit-${i}`, i);
+		for (let i = 0; i <= MAX_TAIL_UPDATES; i++) notes.set(`edit-${i}`, i);
 		for (const update of updates) cache.committed(update);
 		cache.clear();
 		held.release();
@@ -195,5 +195,45 @@ describe('JoinerCache', () => {
 		for (const count of [1, 2, 33, all.length]) {
 			expect(Buffer.from(mergeMany(all.slice(0, count)))).toEqual(Buffer.from(Y.mergeUpdates(all.slice(0, count))));
 		}
+	});
+
+	it('merges a large document\'s tail in pieces as it commits, and serves joiners all of it at any point', async () => {
+		const server = editor();
+		fillLarge(server.doc, server.notes);
+		const editors = [editor(), editor(), editor()];
+		for (const other of editors) Y.applyUpdate(other.doc, Y.encodeStateAsUpdate(server.doc));
+		const held = heldFolder();
+		const { cache, encodes } = countingCache(server.doc, held.folder);
+		cache.seed(Y.encodeStateAsUpdate(server.doc), []);
+		// Past MAX_TAIL_UPDATES a rebuild starts and is held, so the tail grows to more than
+		// MERGE_FAN_IN pieces of MERGE_FAN_IN updates, and they are merged into one.
+		const edits = MAX_TAIL_UPDATES * 2 + 77;
+		for (let i = 0; i < edits; i++) {
+			const author = editors[i % 3];
+			author.updates.length = 0;
+			if (i === 300) {
+				// A paste of 1,000 notes in one update: a frame of its own, never merged here.
+				author.doc.transact(() => {
+					for (let n = 0; n < 1_000; n++) author.notes.set(`pasted-${n}`, `Pasted threat #${n} `.repeat(4));
+				});
+			} else {
+				author.notes.set(i % 4 === 0 ? `note-${i % 50}` : `edit-${i}`, `edit ${i}`);
+			}
+			for (const update of author.updates) {
+				for (const other of [server, ...editors]) if (other !== author) Y.applyUpdate(other.doc, update);
+				cache.committed(update);
+			}
+			if (i === 40 || i === 41 || i === 700 || i === MAX_TAIL_UPDATES + 500 || i === edits - 1) {
+				const frames = cache.framesForJoiner();
+				expect(json(joinerState(frames))).toBe(json(server.doc));
+				// The edits before the paste, the paste, the edits after it, then the snapshot.
+				if (i === 700) expect(frames).toHaveLength(4);
+			}
+		}
+		expect(held.folds()).toBe(1);
+		held.release();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(json(joinerState(cache.framesForJoiner()))).toBe(json(server.doc));
+		expect(encodes()).toBe(0);
 	});
 });
