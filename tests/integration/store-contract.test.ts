@@ -286,6 +286,41 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		expect(await keysOf(slow, key)).toEqual(['k1', 'k2', 'k3']);
 	});
 
+	it('compacts a large document from the snapshot another writer stored since, not its own last one', async () => {
+		const [first, second] = [openStore(), openStore()];
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		// A snapshot past the size a store may keep in memory (SQLite keeps those of 64 KB and more).
+		const large = new Y.Doc();
+		large.transact(() => {
+			for (let i = 0; i < 2_000; i++) large.getMap('notes').set(`bulk-${String(i).padStart(4, '0')}`, `Attacker replays session token #${i}`.repeat(2));
+		});
+		const bulk = Y.encodeStateAsUpdate(large);
+		large.destroy();
+		expect(bulk.length).toBeGreaterThan(100 * 1024);
+		await first.appendUpdates([{ ...key, update: bulk }, { ...key, update: setKey('first-1', 1) }]);
+		expect(await first.compact(key, foldAll)).toBe(2);
+		// The other writer folds an entry of its own into a new snapshot...
+		await second.appendUpdates([{ ...key, update: setKey('second', 2) }]);
+		expect(await second.compact(key, foldAll)).toBe(1);
+		// ...which the first writer's next compaction must build on.
+		await first.appendUpdates([{ ...key, update: setKey('first-2', 3) }]);
+		let handed: Uint8Array | null = null;
+		expect(
+			await first.compact(key, (stored) => {
+				handed = stored.snapshot;
+				return foldAll(stored);
+			})
+		).toBe(1);
+		expect(handed).not.toBeNull();
+		const keys = await keysOf(first, key);
+		expect(keys).toHaveLength(2_003);
+		expect(keys.filter((k) => !k.startsWith('bulk-'))).toEqual(['first-1', 'first-2', 'second']);
+		// And again from its own snapshot, with nothing in between.
+		await first.appendUpdates([{ ...key, update: setKey('first-3', 4) }]);
+		expect(await first.compact(key, foldAll)).toBe(1);
+		expect((await keysOf(second, key)).filter((k) => !k.startsWith('bulk-'))).toEqual(['first-1', 'first-2', 'first-3', 'second']);
+	});
+
 	it('keeps everything across close and reopen', async () => {
 		const first = backend.open();
 		const record = room();
