@@ -9,13 +9,14 @@
  * the tail (issue 17: encoding a 10,000-note board took tens of ms of the event loop); meanwhile
  * joiners get the old snapshot and the longer tail. Small documents re-encode on demand.
  *
- * The tail reaches a joiner merged. Yjs's mergeUpdates re-sorts all its inputs for every struct
- * it writes, so merging a long tail at once took 5-84 ms of the event loop at 250 edits/s
- * (stalls-10000: up to 1,251 updates when a joiner came during a rebuild), and every joiner did
- * it again. So the tail is kept in merged pieces: the merge for a joiner is kept for the next
- * one, and a large document's tail is merged in pieces of MERGE_FAN_IN updates as they commit
- * (about 10 us per update), so that a joiner merges at most a few dozen inputs. A large update
- * (LARGE_UPDATE_BYTES) is never merged here: it goes to joiners as a frame of its own.
+ * The tail reaches a joiner in a few merged frames. Yjs's mergeUpdates re-sorts all its inputs
+ * for every struct it writes, so merging a long tail at once took 5-84 ms of the event loop at
+ * 250 edits/s (stalls-10000: up to 1,251 updates when a joiner came during a rebuild), and every
+ * joiner did it again. So the tail is kept in merged pieces, each sent as a frame of its own: a
+ * large document's tail is merged in pieces of MERGE_FAN_IN updates as they commit (about 10 us
+ * per update), pieces are merged together once there are MERGE_FAN_IN of them, and a joiner
+ * merges only the updates not yet in a piece. A large update (LARGE_UPDATE_BYTES) is never
+ * merged here.
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -95,8 +96,8 @@ export class JoinerCache {
 	 * first: the joiner holds it as pending until the snapshot supplies what it builds on, so when
 	 * the Step 2 marks the client synced, it already has every commit. Sent the other way round,
 	 * a client reading its doc on "synced" would miss the tail. Call only when no applied update
-	 * is waiting for the store (or when `ready`). The tail is one frame, or one per large update
-	 * and per run of small ones between them (large updates are never merged here).
+	 * is waiting for the store (or when `ready`). The tail is a frame per piece (at most a few
+	 * dozen), each large update one of them.
 	 */
 	framesForJoiner(): Uint8Array[] {
 		if (!this.#snapshotMessage) this.#replace(encodeSyncMessage(SyncStep.Step2, this.encodeCommitted()));
@@ -106,10 +107,13 @@ export class JoinerCache {
 		return [...this.#tailFrames, snapshotMessage];
 	}
 
-	/** The tail as few updates as it can be without merging large ones; kept for the next joiner. */
+	/**
+	 * The tail as its pieces, the updates not yet in one merged into one more. The pieces are not
+	 * merged together for a joiner: with the tail at 900 updates that took 4-9 ms per joiner, and
+	 * a joiner takes a few dozen frames before the snapshot as easily as one.
+	 */
 	#mergeTail(): Uint8Array[] {
 		this.#addPieces(1);
-		this.#pieces = mergeRuns(this.#pieces);
 		return this.#pieces.map((piece) => piece.update);
 	}
 
