@@ -52,7 +52,7 @@ export function createSqliteSystems(db: Database.Database, open: () => void): Sy
 	const selectModels = db.prepare<[string], StoredModelRow>(`
 		SELECT r.value AS room_id,
 			(SELECT folded_updates FROM doc_snapshots WHERE room_id = r.value AND doc_name = 'board') AS folded,
-			(SELECT count(*) FROM doc_updates WHERE room_id = r.value AND doc_name = 'board') AS logged,
+			(SELECT count(*) FROM doc_log WHERE room_id = r.value AND doc_name = 'board') AS logged,
 			f.token AS token, f.figures AS figures,
 			i.number AS iteration, i.created_at AS iteration_at
 		FROM json_each(?) AS r

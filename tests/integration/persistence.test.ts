@@ -23,7 +23,7 @@ function track<T extends TestServer | TestClient>(item: T): T {
 function logRows(dataDir: string): number {
 	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'), { readonly: true });
 	try {
-		return (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n;
+		return (db.prepare('SELECT count(*) AS n FROM doc_log').get() as { n: number }).n;
 	} finally {
 		db.close();
 	}

@@ -3,6 +3,7 @@
  * PostgreSQL (scale-out). Each PostgreSQL run works in its own schema, dropped afterwards.
  */
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -207,6 +208,27 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		// An empty log has nothing to fold.
 		await store.compact(key, foldAll);
 		expect(await store.compact(key, foldAll)).toBe(0);
+	});
+
+	it('numbers a document\'s entries above every entry it had, also once compaction has emptied its log', async () => {
+		const store = openStore();
+		const record = room();
+		const key: DocKey = { roomId: record.roomId, docName: 'board' };
+		const other: DocKey = { roomId: record.roomId, docName: 'control' };
+		await store.createRoom(record, [{ ...key, snapshot: setKey('initial', 0) }]);
+		const first = await store.appendUpdates([1, 2, 3].map((i) => ({ ...key, update: setKey(`k${i}`, i) })));
+		await store.appendUpdates([{ ...other, update: setKey('c', 1) }]);
+		expect(await store.compact(key, foldAll)).toBe(3);
+		const [next] = await store.appendUpdates([{ ...key, update: setKey('k4', 4) }]);
+		expect(next).toBeGreaterThan(Math.max(...first));
+		// A second compaction, and a store opened again, still do not hand out a number twice.
+		expect(await store.compact(key, foldAll)).toBe(1);
+		await store.close();
+		const reopened = openStore();
+		const [again] = await reopened.appendUpdates([{ ...key, update: setKey('k5', 5) }]);
+		expect(again).toBeGreaterThan(next);
+		expect(await keysOf(reopened, key)).toEqual(['initial', 'k1', 'k2', 'k3', 'k4', 'k5']);
+		expect(await keysOf(reopened, other)).toEqual(['c']);
 	});
 
 	it('compaction of a document without a snapshot creates one', async () => {
@@ -490,6 +512,44 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 });
 
 describe('sqlite store', () => {
+	it('moves a log written by the first schema into the per-document log, keeping every entry and its number', async () => {
+		const dir = tempDataDir();
+		const file = path.join(dir, 'threatboard.sqlite3');
+		// The first schema's update log: numbered across documents, one index by document.
+		const old = new Database(file);
+		old.exec(`
+			CREATE TABLE doc_snapshots (room_id TEXT NOT NULL, doc_name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (room_id, doc_name)) STRICT;
+			CREATE TABLE doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, doc_name TEXT NOT NULL, data BLOB NOT NULL) STRICT;
+			CREATE INDEX doc_updates_by_doc ON doc_updates (room_id, doc_name, seq);`);
+		const a: DocKey = { roomId: 'a'.repeat(24), docName: 'board' };
+		const b: DocKey = { roomId: 'b'.repeat(24), docName: 'board' };
+		const insert = old.prepare('INSERT INTO doc_updates (room_id, doc_name, data) VALUES (?, ?, ?)');
+		insert.run(a.roomId, a.docName, setKey('a1', 1));
+		insert.run(b.roomId, b.docName, setKey('b1', 1));
+		insert.run(a.roomId, a.docName, setKey('a2', 2));
+		// b's later entries were compacted away: its snapshot holds them, its log is empty.
+		old.prepare('INSERT INTO doc_snapshots (room_id, doc_name, data) VALUES (?, ?, ?)').run(b.roomId, b.docName, setKey('b-snap', 1));
+		for (let i = 0; i < 5; i++) insert.run(b.roomId, b.docName, setKey(`gone${i}`, i));
+		old.prepare('DELETE FROM doc_updates WHERE room_id = ?').run(b.roomId);
+		old.close();
+
+		const store = createSqliteStore(dir);
+		const loadedA = await store.loadDoc(a);
+		expect(loadedA.seqs).toEqual([1, 3]);
+		expect(await keysOf(store, a)).toEqual(['a1', 'a2']);
+		expect(await store.loadDoc(b)).toMatchObject({ logLength: 0, seqs: [] });
+		// Numbers go on above the last one the first schema gave (8), in both documents.
+		expect(await store.appendUpdates([{ ...a, update: setKey('a3', 3) }])).toEqual([4]);
+		const [nextB] = await store.appendUpdates([{ ...b, update: setKey('b2', 2) }]);
+		expect(nextB).toBeGreaterThan(8);
+		expect(await keysOf(store, b)).toEqual(['b-snap', 'b2']);
+		await store.close();
+		const check = new Database(file, { readonly: true });
+		const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'doc_%' ORDER BY name").pluck().all();
+		check.close();
+		expect(tables).toEqual(['doc_log', 'doc_log_floor', 'doc_snapshots']);
+	});
+
 	it('checkpoints the WAL into the database file off the event loop', async () => {
 		const dir = tempDataDir();
 		const store = createSqliteStore(dir);
