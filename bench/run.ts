@@ -25,6 +25,7 @@ import { ProcessMonitor } from './process-stats.ts';
 import { SCENARIOS, type Scenario } from './scenarios/index.ts';
 import { HOCUSPOCUS_SCENARIOS, SERVER_KINDS, ourServerEntry, startServer, type BenchServer, type ServerKind } from './servers.ts';
 import { prepareSharedServices, type SharedServices } from './shared-services.ts';
+import { medianRound, summarizeRounds, type RoundResults } from './rounds.ts';
 import { evaluateTargets, getPath } from './targets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -80,10 +81,13 @@ function parseArgs(argv: string[]): Args {
 	return args;
 }
 
-/** `--only=edits` selects every edits-* scenario; an exact name selects just that one. */
+/**
+ * `--only=edits` selects every edits-* scenario; a name selects that one and its variants
+ * (edits-100x5 brings edits-100x5-postgres); a name ending in `$` selects just that one.
+ */
 function selectScenarios(only: string[]): Scenario[] {
 	if (only.length === 0) return SCENARIOS.filter((s) => !s.onlyOnRequest);
-	const chosen = SCENARIOS.filter((s) => only.some((o) => s.name === o || s.name.startsWith(`${o}-`)));
+	const chosen = SCENARIOS.filter((s) => only.some((o) => (o.endsWith('$') ? s.name === o.slice(0, -1) : s.name === o || s.name.startsWith(`${o}-`))));
 	if (chosen.length === 0) throw new Error(`no scenario matches ${only.join(',')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 	return chosen;
 }
@@ -199,13 +203,21 @@ async function main(): Promise<void> {
 			};
 			continue;
 		}
-		const byServer: Partial<Record<ServerKind, object>> = {};
 		const kinds = args.servers.filter(
 			(k) => k === 'ours' || (!scenario.oursOnly && (k === 'reference' || args.serversChosen || HOCUSPOCUS_SCENARIOS.has(scenario.name)))
 		);
-		for (const kind of kinds) byServer[kind] = await runMeasured(scenario, kind, args, pinning.server);
+		const rounds: RoundResults<ServerKind> = [];
+		const roundCount = args.quick ? 1 : (scenario.rounds ?? 1);
+		for (let n = 1; n <= roundCount; n++) {
+			if (roundCount > 1) progress(`${scenario.name}: round ${n} of ${roundCount}`);
+			const round: Partial<Record<ServerKind, object>> = {};
+			for (const kind of kinds) round[kind] = await runMeasured(scenario, kind, args, pinning.server);
+			rounds.push(round);
+		}
+		const byServer = medianRound(rounds);
 		results[scenario.name] = {
 			description: scenario.description,
+			...(rounds.length > 1 ? { rounds: summarizeRounds(rounds), reported: 'the round with the median CPU ratio (ours / reference)' } : {}),
 			ours: byServer.ours ?? null,
 			reference: byServer.reference ?? null,
 			hocuspocus: byServer.hocuspocus ?? null,
@@ -237,6 +249,7 @@ async function main(): Promise<void> {
 			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update the server sends, before or after it, to complete it; complete once step 2 has arrived and the marker of the latest edit has been seen); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work or hypervisor steal is repeated once and the less disturbed attempt is kept (attempts: 2).',
+			'edits-100x5 (full mode): three alternating rounds (ours, reference, hocuspocus, then again twice); ours, reference and hocuspocus are the round with the median CPU ratio ours / reference, and rounds[] lists p50, p99 and CPU of every round in the order run. The machine\'s speed drifts by up to 1.5x within minutes, which one pair can put into the ratio.',
 			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',
