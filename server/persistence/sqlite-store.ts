@@ -313,9 +313,19 @@ function migrateUpdateLog(db: Database.Database): void {
 }
 
 /** The snapshots this store last wrote, by document, with the count of updates each folds. */
-class SnapshotCache {
+export class SnapshotCache {
 	#entries = new Map<string, { folded: number; bytes: Uint8Array }>();
 	#bytes = 0;
+
+	constructor(
+		private readonly minBytes = CACHED_SNAPSHOT_MIN_BYTES,
+		private readonly maxBytes = SNAPSHOT_CACHE_BYTES
+	) {}
+
+	/** Bytes held in all. */
+	get bytes(): number {
+		return this.#bytes;
+	}
 
 	/** The snapshot stored with `folded` updates folded, if it is kept. */
 	get(id: string, folded: number): Uint8Array | undefined {
@@ -328,11 +338,11 @@ class SnapshotCache {
 
 	set(id: string, folded: number, bytes: Uint8Array): void {
 		this.#drop(id);
-		if (bytes.length < CACHED_SNAPSHOT_MIN_BYTES || bytes.length > SNAPSHOT_CACHE_BYTES) return;
+		if (bytes.length < this.minBytes || bytes.length > this.maxBytes) return;
 		this.#entries.set(id, { folded, bytes });
 		this.#bytes += bytes.length;
 		for (const oldest of this.#entries.keys()) {
-			if (this.#bytes <= SNAPSHOT_CACHE_BYTES) break;
+			if (this.#bytes <= this.maxBytes) break;
 			this.#drop(oldest);
 		}
 	}
