@@ -207,17 +207,22 @@ async function main(): Promise<void> {
 			(k) => k === 'ours' || (!scenario.oursOnly && (k === 'reference' || args.serversChosen || HOCUSPOCUS_SCENARIOS.has(scenario.name)))
 		);
 		const rounds: RoundResults<ServerKind> = [];
-		const roundCount = args.quick ? 1 : (scenario.rounds ?? 1);
+		const roundCount = args.quick || !scenario.rounds ? 1 : scenario.rounds.count;
 		for (let n = 1; n <= roundCount; n++) {
 			if (roundCount > 1) progress(`${scenario.name}: round ${n} of ${roundCount}`);
 			const round: Partial<Record<ServerKind, object>> = {};
 			for (const kind of kinds) round[kind] = await runMeasured(scenario, kind, args, pinning.server);
 			rounds.push(round);
 		}
-		const byServer = medianRound(rounds);
+		const byServer = scenario.rounds ? medianRound(rounds, scenario.rounds) : rounds[0];
 		results[scenario.name] = {
 			description: scenario.description,
-			...(rounds.length > 1 ? { rounds: summarizeRounds(rounds), reported: 'the round with the median CPU ratio (ours / reference)' } : {}),
+			...(scenario.rounds && rounds.length > 1
+				? {
+						rounds: summarizeRounds(rounds, scenario.rounds),
+						reported: `the round with the median ${scenario.rounds.relative ? 'ours / reference of ' : 'ours '}${scenario.rounds.by} (rounds[].measure)`
+					}
+				: {}),
 			ours: byServer.ours ?? null,
 			reference: byServer.reference ?? null,
 			hocuspocus: byServer.hocuspocus ?? null,
@@ -249,7 +254,7 @@ async function main(): Promise<void> {
 			'late-join firstReplyMs: from sending step 1 until the joiner holds the complete state (the step 2 reply plus any update the server sends, before or after it, to complete it; complete once step 2 has arrived and the marker of the latest edit has been seen); each joiner arrives just after an edit; firstStep2FrameMs: the same joiners until the step 2 frame alone; firstReplyCachedMs: joiners in a row with no change in between. 20 joiners: all connect, then all send step 1 in one tick; pooled over rounds, each round after an edit.',
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work or hypervisor steal is repeated once and the less disturbed attempt is kept (attempts: 2).',
-			'edits-100x5 (full mode): three alternating rounds (ours, reference, hocuspocus, then again twice); ours, reference and hocuspocus are the round with the median CPU ratio ours / reference, and rounds[] lists p50, p99 and CPU of every round in the order run. The machine\'s speed drifts by up to 1.5x within minutes, which one pair can put into the ratio.',
+			'edits-100x5 and stalls-10000 (full mode): three alternating rounds (ours, reference, hocuspocus, then again twice); ours, reference and hocuspocus are the round whose measure is the median (edits-100x5: the CPU ratio ours / reference; stalls-10000: our event-loop delay max), and rounds[] lists every round in the order run. The machine\'s speed drifts by up to 1.5x within minutes, which one run can put into a ratio or an extreme.',
 			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',

@@ -28,7 +28,10 @@ export const SERVER_PERF_SCENARIOS: Scenario[] = [
 		description:
 			'a 10,000-note room: 10 editors at 25 edits/s each (the log compacts every few seconds) and a fresh joiner every 500 ms; the server\'s event-loop delay over the window',
 		run: (ctx) => runStalls(ctx, { ...timing(ctx), notes: 10_000, editors: 10, editsPerSecond: 25, joinEveryMs: 500 }),
-		ratioOf: ['serverEventLoopDelay.p99Ms', 'serverEventLoopDelay.maxMs', 'editLatencyMs.p99', 'joiners.firstReplyMs.p50']
+		ratioOf: ['serverEventLoopDelay.p99Ms', 'serverEventLoopDelay.maxMs', 'editLatencyMs.p99', 'joiners.firstReplyMs.p50'],
+		// A maximum is one event of the run: 12-19 ms in three runs, 23-74 ms in runs of the same
+		// code an hour later. The median of three says more than any one of them.
+		rounds: { count: 3, by: 'serverEventLoopDelay.maxMs' }
 	},
 	{
 		name: 'idle-1room-1000',
