@@ -191,18 +191,31 @@ export function answerTasks<Task, Result>(work: (task: Task) => { result: Result
  */
 export const BACKGROUND_NICE = 10;
 
-/**
- * Lowers the calling thread's scheduling priority to BACKGROUND_NICE (never raises it). Returns
- * false where the system has no per-thread priority (not Linux) or refuses.
- */
-export function lowerThisThreadPriority(nice = BACKGROUND_NICE): boolean {
+/** The calling thread's id on Linux ("<pid>/task/<tid>"), which setpriority(2) takes; else undefined. */
+export function thisThreadId(): number | undefined {
 	try {
-		// "<pid>/task/<tid>": the calling thread's id, which setpriority(2) takes on Linux.
 		const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-		if (!Number.isInteger(tid) || tid <= 0) return false;
+		return Number.isInteger(tid) && tid > 0 ? tid : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Lowers a thread's scheduling priority to `nice` (never raises it): a thread of this process,
+ * by its id. Returns false where the system has no per-thread priority (not Linux) or refuses.
+ */
+export function lowerThreadPriority(tid: number | undefined, nice = BACKGROUND_NICE): boolean {
+	if (tid === undefined) return false;
+	try {
 		if (os.getPriority(tid) < nice) os.setPriority(tid, nice);
 		return true;
 	} catch {
 		return false;
 	}
+}
+
+/** Lowers the calling thread's priority (see lowerThreadPriority). */
+export function lowerThisThreadPriority(nice = BACKGROUND_NICE): boolean {
+	return lowerThreadPriority(thisThreadId(), nice);
 }

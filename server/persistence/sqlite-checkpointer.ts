@@ -6,17 +6,16 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BACKGROUND_NICE } from '../worker-entry.ts';
+import { lowerThreadPriority } from '../worker-entry.ts';
 
 const CHECKPOINT_INTERVAL_MS = 1_000;
 
 // Plain CommonJS, run with eval so it survives bundling into dist/server/index.js.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-// Below the event loop's priority, as server/worker-entry.ts does for the task workers.
+// Its thread id, so that the server lowers its priority (lowerThreadPriority, worker-entry.ts).
 try {
-	const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-	if (require('node:os').getPriority(tid) < workerData.nice) require('node:os').setPriority(tid, workerData.nice);
+	parentPort.postMessage({ tid: Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()) });
 } catch {}
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.file);
@@ -49,7 +48,7 @@ export function startCheckpointer(file: string, onFailure: (reason: string) => v
 	const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 	const worker = new Worker(WORKER_SOURCE, {
 		eval: true,
-		workerData: { file, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS, nice: BACKGROUND_NICE }
+		workerData: { file, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS }
 	});
 	worker.unref();
 	let failed = false;
@@ -58,7 +57,8 @@ export function startCheckpointer(file: string, onFailure: (reason: string) => v
 		failed = true;
 		onFailure(reason);
 	};
-	worker.on('message', (message: { error?: string }) => {
+	worker.on('message', (message: { error?: string; tid?: number }) => {
+		if (message.tid !== undefined) lowerThreadPriority(message.tid);
 		if (message.error) fail(message.error);
 	});
 	worker.on('error', (err) => fail(err.message));

@@ -54,7 +54,7 @@ it('checkpoints the SQLite WAL in a thread below the event loop\'s priority', as
 		await store.close();
 		fs.rmSync(dir, { recursive: true, force: true });
 	});
-	// The checkpointer lowers its own priority as it starts, after the store is returned.
+	// The checkpointer reports its thread as it starts, after the store is returned; then it is lowered.
 	await expect.poll(() => backgroundThreads().filter((tid) => !before.has(tid)).length).toBe(1);
 	expect(niceByThread().get(thisThread())).toBe(0);
 });
