@@ -1,8 +1,9 @@
 /**
- * Issue 17's scale-out comparisons, from the results of one bench run: PostgreSQL against SQLite
- * (edits-100x5-postgres / edits-100x5) and three instances against one
- * (edits-100x5-three-instances, both measured in the same scenario run). A comparison whose
- * scenarios did not run is left out.
+ * Issue 17's comparisons between scenarios or parts of one, from the results of one bench run:
+ * PostgreSQL against SQLite (edits-100x5-postgres / edits-100x5), three instances against one
+ * (edits-100x5-three-instances, both measured in the same scenario run), and our server's CPU
+ * against the stock server's under the same load at the same time (edits-100x5-side-by-side).
+ * A comparison whose scenarios did not run is left out.
  */
 import { round } from './stats.ts';
 import { getPath } from './targets.ts';
@@ -42,6 +43,12 @@ const SPECS: Spec[] = [
 		numerator: ['edits-100x5-three-instances', 'ours.threeInstances.latencyMs.p99'],
 		denominator: ['edits-100x5', 'ours.latencyMs.p99'],
 		maxRatio: 2
+	},
+	{
+		what: 'server CPU, ours / stock, the same load on both at the same time on one core (edits-100x5-side-by-side)',
+		numerator: ['edits-100x5-side-by-side', 'ours.ours.load.serverCpuSeconds'],
+		denominator: ['edits-100x5-side-by-side', 'ours.stock.load.serverCpuSeconds'],
+		maxRatio: 1.2
 	},
 	{
 		what: 'CPU of all three instances / one instance for the same load (load windows)',

@@ -23,6 +23,8 @@ export interface RunContext {
 	soakMinutes?: number;
 	/** Starts one more instance configured like `server` (stopped with it). */
 	startPeer(): Promise<BenchServer>;
+	/** Starts the stock server on the same core as `server` (stopped with it). */
+	startReference(): Promise<BenchServer>;
 	progress(message: string): void;
 }
 

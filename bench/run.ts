@@ -141,6 +141,11 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 			peers.push(peer);
 			return peer;
 		},
+		async startReference() {
+			const reference = await startServer('reference', pinCore, args.dataRoot);
+			peers.push(reference);
+			return reference;
+		},
 		progress: (m) => progress(`${scenario.name} / ${kind}: ${m}`)
 	};
 	try {
@@ -255,6 +260,7 @@ async function main(): Promise<void> {
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work or hypervisor steal is repeated once and the less disturbed attempt is kept (attempts: 2).',
 			'edits-100x5 and stalls-10000 (full mode): three alternating rounds (ours, reference, hocuspocus, then again twice); ours, reference and hocuspocus are the round whose measure is the median (edits-100x5: the CPU ratio ours / reference; stalls-10000: our event-loop delay max), and rounds[] lists every round in the order run. The machine\'s speed drifts by up to 1.5x within minutes, which one run can put into a ratio or an extreme.',
+			'edits-100x5-side-by-side: ours and the reference under the edits-100x5 load at the same time, both pinned to the server core, each with its own 500 clients; ratio.serverCpuSeconds = ours / reference over the same window, which the machine\'s drift cannot move apart. Their latencies include waiting for the shared core, so they are not the standalone figures.',
 			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',

@@ -2,6 +2,7 @@
 import type { RunContext, Timing } from '../harness.ts';
 import type { Rounds } from '../rounds.ts';
 import { scaleOutScenarios } from './scale-out.ts';
+import { sideBySideScenario } from './side-by-side.ts';
 import { runCoverage } from './coverage.ts';
 import { runCursors } from './cursors.ts';
 import { runEditFanout } from './edits.ts';
@@ -160,5 +161,6 @@ export const SCENARIOS: Scenario[] = [
 			}),
 		ratioOf: []
 	},
-	...scaleOutScenarios(timing)
+	...scaleOutScenarios(timing),
+	sideBySideScenario(timing)
 ];

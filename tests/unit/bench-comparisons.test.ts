@@ -1,4 +1,4 @@
-/** Issue 17's scale-out comparisons (bench/comparisons.ts), from hand-made scenario results. */
+/** Issue 17's comparisons (bench/comparisons.ts), from hand-made scenario results. */
 import { describe, expect, it } from 'vitest';
 import { compareScaleOut } from '../../bench/comparisons.ts';
 
@@ -23,6 +23,16 @@ describe('compareScaleOut', () => {
 			[1.5, 'reported', true]
 		]);
 		expect(comparisons[1].numerator).toEqual({ scenario: 'edits-100x5-three-instances', metric: 'ours.threeInstances.latencyMs.p99', value: 50 });
+	});
+
+	it('holds our CPU beside the stock server\'s, measured at the same time, to the parity bound', () => {
+		const sideBySide = (ours: number, stock: number) => ({
+			'edits-100x5-side-by-side': { ours: { ours: { load: { serverCpuSeconds: ours } }, stock: { load: { serverCpuSeconds: stock } } } }
+		});
+		const [over] = compareScaleOut(sideBySide(3, 2));
+		expect([over.ratio, over.target, over.met]).toEqual([1.5, '<= 1.2x', false]);
+		expect(over.denominator).toEqual({ scenario: 'edits-100x5-side-by-side', metric: 'ours.stock.load.serverCpuSeconds', value: 2 });
+		expect(compareScaleOut(sideBySide(2.2, 2))[0].met).toBe(true);
 	});
 
 	it('leaves out what the run did not measure', () => {
