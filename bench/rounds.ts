@@ -6,6 +6,7 @@
  * A scenario with rounds runs its servers in turn several times (ours, reference, ours,
  * reference, ...) and reports the round whose measure is the median, with every round beside it.
  */
+import { round } from './stats.ts';
 import { getPath } from './targets.ts';
 
 export interface Rounds {
@@ -38,14 +39,19 @@ export function medianRound<K extends string>(results: RoundResults<K>, rounds: 
 /** Every round in brief (the usual figures of each server that has them, and the round's measure), in the order run. */
 export function summarizeRounds<K extends string>(results: RoundResults<K>, rounds: Rounds): object[] {
 	const metrics = SUMMARY.includes(rounds.by) ? SUMMARY : [...SUMMARY, rounds.by];
-	return results.map((round) => {
+	return results.map((pair) => {
 		const brief: Record<string, unknown> = {};
-		for (const [kind, result] of Object.entries(round) as Array<[string, object | undefined]>) {
+		for (const [kind, result] of Object.entries(pair) as Array<[string, object | undefined]>) {
 			if (!result) continue;
-			brief[kind] = Object.fromEntries(metrics.flatMap((metric) => (getPath(result, metric) === undefined ? [] : [[metric, getPath(result, metric)]])));
+			const figures: Record<string, number> = {};
+			for (const metric of metrics) {
+				const value = getPath(result, metric);
+				if (value !== undefined) figures[metric] = value;
+			}
+			brief[kind] = figures;
 		}
-		const value = measure(round, rounds);
-		brief.measure = Number.isFinite(value) ? Math.round(value * 1000) / 1000 : null;
+		const value = measure(pair, rounds);
+		brief.measure = Number.isFinite(value) ? round(value, 3) : null;
 		return brief;
 	});
 }

@@ -26,7 +26,7 @@ import { SCENARIOS, type Scenario } from './scenarios/index.ts';
 import { HOCUSPOCUS_SCENARIOS, SERVER_KINDS, ourServerEntry, startServer, type BenchServer, type ServerKind } from './servers.ts';
 import { prepareSharedServices, type SharedServices } from './shared-services.ts';
 import { medianRound, summarizeRounds, type RoundResults } from './rounds.ts';
-import { evaluateTargets, getPath } from './targets.ts';
+import { evaluateTargets, ratios } from './targets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json');
@@ -167,16 +167,6 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	}
 }
 
-function ratios(paths: string[], ours: unknown, reference: unknown): Record<string, number | null> {
-	const out: Record<string, number | null> = {};
-	for (const p of paths) {
-		const a = getPath(ours, p);
-		const b = getPath(reference, p);
-		out[p] = a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
-	}
-	return out;
-}
-
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const scenarios = selectScenarios(args.only);
@@ -260,7 +250,7 @@ async function main(): Promise<void> {
 			'idle: clients are synced and silent (no awareness state). KB per connection = (RSS with all connections - RSS with one room and one client) / added connections, averaged over 1 s after a quiet period.',
 			'Other processes on the machine disturb the figures: before each run the bench waits (up to 10 s, 60 s in all) for the machine to be quiet; machineBefore and load.otherCpuCores / load.stealSeconds show how quiet it was. In full mode, during the first 4.5 minutes, a run disturbed by more than 0.25 cores of other work or hypervisor steal is repeated once and the less disturbed attempt is kept (attempts: 2).',
 			'edits-100x5 and stalls-10000 (full mode): three alternating rounds (ours, reference, hocuspocus, then again twice); ours, reference and hocuspocus are the round whose measure is the median (edits-100x5: the CPU ratio ours / reference; stalls-10000: our event-loop delay max), and rounds[] lists every round in the order run. The machine\'s speed drifts by up to 1.5x within minutes, which one run can put into a ratio or an extreme.',
-			'edits-100x5-side-by-side: ours and the reference under the edits-100x5 load at the same time, both pinned to the server core, each with its own 500 clients; ratio.serverCpuSeconds = ours / reference over the same window, which the machine\'s drift cannot move apart. Their latencies include waiting for the shared core, so they are not the standalone figures.',
+			'edits-100x5-side-by-side: ours and the reference under the edits-100x5 load at the same time, both pinned to the server core, each with its own 500 clients; ratio[\'load.serverCpuSeconds\'] = ours / reference over the same window, which the machine\'s drift cannot move apart. Their latencies include waiting for the shared core, so they are not the standalone figures.',
 			'serverEventLoopDelay: the server process\'s own event-loop delay histogram (monitorEventLoopDelay, preloaded with --import bench/event-loop-probe.mjs into ours and the reference alike), from the start of the scenario\'s load window (or the server\'s start, where a scenario has none) to the end of the scenario; the sampling period is subtracted.',
 			'server.* = the server process over the whole scenario run (RSS from /proc/<pid>/status VmRSS, CPU = utime+stime from /proc/<pid>/stat); load.* = the load window only.',
 			'two-instance-*: two of our server processes (both pinned to the server core) share a fresh PostgreSQL schema and a Redis channel prefix; clients alternate between them; crossInstanceLatencyMs covers the pairs whose sender and receiver are on different instances (through the store and Redis). server.* is the first instance. PostgreSQL and Redis themselves are not pinned.',

@@ -82,3 +82,14 @@ export function evaluateTargets(scenario: string, ours: unknown, reference: unkn
 		};
 	});
 }
+
+/** Ours / reference for each metric path, to 3 decimals; null where either lacks it or the reference is 0. */
+export function ratios(paths: readonly string[], ours: unknown, reference: unknown): Record<string, number | null> {
+	const out: Record<string, number | null> = {};
+	for (const p of paths) {
+		const a = getPath(ours, p);
+		const b = getPath(reference, p);
+		out[p] = a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
+	}
+	return out;
+}

@@ -12,6 +12,7 @@
  */
 import type { RunContext, Timing } from '../harness.ts';
 import { round } from '../stats.ts';
+import { ratios } from '../targets.ts';
 import { runEditFanout } from './edits.ts';
 import type { Scenario } from './index.ts';
 
@@ -30,7 +31,6 @@ export function sideBySideScenario(timing: (ctx: RunContext) => Timing): Scenari
 				runEditFanout({ ...ctx, progress: (m) => ctx.progress(`ours: ${m}`) }, opts),
 				runEditFanout({ ...ctx, server: stockServer, progress: (m) => ctx.progress(`stock: ${m}`) }, opts)
 			]);
-			const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? round(a / b, 3) : null);
 			return {
 				ours,
 				stock,
@@ -38,11 +38,7 @@ export function sideBySideScenario(timing: (ctx: RunContext) => Timing): Scenari
 				// the run, not other work on the machine.
 				load: { ...ours.load, otherCpuCores: round(Math.max(0, ours.load.otherCpuCores - stock.load.serverCpuCores)) },
 				/** Ours / stock over the same window. */
-				ratio: {
-					serverCpuSeconds: ratio(ours.load.serverCpuSeconds, stock.load.serverCpuSeconds),
-					latencyP50: ratio(ours.latencyMs?.p50, stock.latencyMs?.p50),
-					latencyP99: ratio(ours.latencyMs?.p99, stock.latencyMs?.p99)
-				}
+				ratio: ratios(['load.serverCpuSeconds', 'latencyMs.p50', 'latencyMs.p99'], ours, stock)
 			};
 		},
 		ratioOf: []

@@ -10,7 +10,7 @@ import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createFoldRunner } from '../../server/persistence/fold-runner.ts';
 import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
-import { BACKGROUND_NICE } from '../../server/worker-entry.ts';
+import { BACKGROUND_NICE, thisThreadId } from '../../server/worker-entry.ts';
 
 /** The nice value of each thread of this process, by thread id (proc(5): field 19 of stat). */
 function niceByThread(): Map<number, number> {
@@ -27,7 +27,6 @@ function niceByThread(): Map<number, number> {
 }
 
 const backgroundThreads = () => [...niceByThread()].filter(([, nice]) => nice === BACKGROUND_NICE).map(([tid]) => tid);
-const thisThread = () => Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -42,7 +41,7 @@ it('runs folds in a worker thread below the event loop\'s priority, and leaves t
 	doc.getMap('notes').set('a', 'threat');
 	expect(Y.decodeUpdate(await runner.fold([Y.encodeStateAsUpdate(doc)])).structs.length).toBeGreaterThan(0);
 	expect(backgroundThreads().filter((tid) => !before.has(tid))).toHaveLength(1);
-	expect(niceByThread().get(thisThread())).toBe(0);
+	expect(niceByThread().get(thisThreadId()!)).toBe(0);
 	expect(BACKGROUND_NICE).toBeGreaterThan(0);
 });
 
@@ -56,5 +55,5 @@ it('checkpoints the SQLite WAL in a thread below the event loop\'s priority', as
 	});
 	// The checkpointer reports its thread as it starts, after the store is returned; then it is lowered.
 	await expect.poll(() => backgroundThreads().filter((tid) => !before.has(tid)).length).toBe(1);
-	expect(niceByThread().get(thisThread())).toBe(0);
+	expect(niceByThread().get(thisThreadId()!)).toBe(0);
 });
