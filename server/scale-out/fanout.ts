@@ -16,7 +16,8 @@ export interface RoomChannelHandlers {
 	awareness(docName: DocName, frame: Uint8Array): void;
 	/**
 	 * This instance may have missed messages (Redis reconnected) or a peer may have: reload the
-	 * room from the store. With republish, also tell peers what they may have missed from us.
+	 * room from the store and send peers our presence again. With republish, also ask the peers
+	 * to do the same (they may have missed what we published).
 	 */
 	resync(republish: boolean): void;
 }

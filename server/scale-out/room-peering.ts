@@ -84,8 +84,8 @@ export class RoomPeering {
 
 	/**
 	 * Reloads the room from the store and merges what this instance lacked (new parts reach its
-	 * clients). With republish, peers are then asked to do the same and sent our presence. Runs
-	 * one at a time; requests that arrive meanwhile cause one more run.
+	 * clients), then sends peers our presence again. With republish, peers are also asked to do
+	 * the same. Runs one at a time; requests that arrive meanwhile cause one more run.
 	 */
 	resync(republish: boolean): Promise<void> {
 		this.#republishAfter ||= republish;
@@ -110,10 +110,10 @@ export class RoomPeering {
 					this.log.warn('room resync failed; the next reconnect retries', { room: this.tag, error: errorMessage(err) });
 					continue;
 				}
-				if (republishNow) {
-					this.#channel?.requestResync();
-					for (const docName of DOC_NAMES) docs[docName].republishAwareness();
-				}
+				// Presence goes out after every resync: a peer asking for one (its subscriber came back
+				// after ours) missed what we republished when ours did.
+				if (republishNow) this.#channel?.requestResync();
+				for (const docName of DOC_NAMES) docs[docName].republishAwareness();
 			} while (this.#resyncAgain);
 		})().finally(() => {
 			this.#resyncing = null;
