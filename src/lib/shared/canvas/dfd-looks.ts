@@ -4,13 +4,15 @@
  * shapes. External entity: a plain box. Process: a blue ellipse. Data store: a hatched green band.
  * Trust boundary: a large dashed red frame, kept behind everything else. Props not named here take
  * tldraw's defaults (GEO_DEFAULT_PROPS). Model dependency: a dotted violet box, covered on the
- * canvas by the live card of the model it stands for.
+ * canvas by the live card of the model it stands for. It is filled: tldraw selects a hollow shape
+ * only by its outline or its label, and this one has no label, so a click on the middle of its
+ * card selected nothing and cleared the selection.
  */
 import type { DfdElementKind } from './dfd.ts';
 
 export const DFD_LOOKS = {
 	'external-entity': { geo: 'rectangle', w: 170, h: 90, color: 'black', fill: 'semi', dash: 'solid' },
-	'model-dependency': { geo: 'rectangle', w: 260, h: 150, color: 'violet', fill: 'none', dash: 'dotted' },
+	'model-dependency': { geo: 'rectangle', w: 260, h: 150, color: 'violet', fill: 'semi', dash: 'dotted' },
 	process: { geo: 'ellipse', w: 170, h: 110, color: 'blue', fill: 'semi', dash: 'solid' },
 	'data-store': { geo: 'rectangle', w: 190, h: 70, color: 'green', fill: 'pattern', dash: 'solid' },
 	'trust-boundary': {
