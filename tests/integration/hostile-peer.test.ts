@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
-import { CANVAS_SCHEMA_KEY, canvasMap, canvasSchemaMap, metaMap, notesMap } from '../../src/lib/shared/board/doc.ts';
+import { CANVAS_SCHEMA_KEY, SCHEMA_VERSION, canvasMap, canvasSchemaMap, metaMap, notesMap } from '../../src/lib/shared/board/doc.ts';
 import { controlPath } from '../../src/lib/shared/control/commands.ts';
 import { TLDRAW_SCHEMA } from '../../src/lib/shared/canvas/tldraw-schema.ts';
 import { encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
@@ -114,7 +114,7 @@ describe('poison updates are refused before anything is stored or relayed', () =
 		expect(after.getMap('elsewhere').size).toBe(0);
 		expect(canvasMap(after).has('shape:bomb')).toBe(false);
 		expect(canvasSchemaMap(after).get(CANVAS_SCHEMA_KEY)).toEqual(TLDRAW_SCHEMA);
-		expect(metaMap(after).get('schemaVersion')).toBe(1);
+		expect(metaMap(after).get('schemaVersion')).toBe(SCHEMA_VERSION);
 		// Only the honest edit was stored: nothing of the attacker's client id.
 		expect(Y.decodeStateVector(Y.encodeStateVector(after)).has(mirror.clientID)).toBe(false);
 		expect(before.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initBoardDoc, listNotes, metaMap, notesMap, readMeta } from '../../../src/lib/shared/board/doc.ts';
+import { canvasMap, initBoardDoc, listNotes, metaMap, notesMap, readMeta } from '../../../src/lib/shared/board/doc.ts';
 import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
 import {
 	DocumentTooNewError,
@@ -48,7 +48,7 @@ describe('migrateBoardDoc', () => {
 		expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
 	});
 
-	it('upgrades a v0 document to v1 in one transaction', () => {
+	it('upgrades a v0 document to the current version in one transaction', () => {
 		const doc = v0Doc();
 		expect(readSchemaVersion(doc)).toBe(0);
 		expect(readMeta(doc)).toBeUndefined();
@@ -56,10 +56,38 @@ describe('migrateBoardDoc', () => {
 
 		let result: unknown;
 		expect(updatesDuring(doc, () => (result = migrateBoardDoc(doc)))).toBe(1);
-		expect(result).toEqual({ from: 0, to: 1 });
-		expect(readMeta(doc)).toEqual({ title: 'Legacy workshop', scope: '', createdAt: 1_600_000_000_000, schemaVersion: 1 });
+		expect(result).toEqual({ from: 0, to: SCHEMA_VERSION });
+		expect(readMeta(doc)).toEqual({ title: 'Legacy workshop', scope: '', createdAt: 1_600_000_000_000, schemaVersion: SCHEMA_VERSION });
 		expect(getNoteText(doc, 'legacy1')).toBeInstanceOf(Y.Text);
 		expect(listNotes(doc).map((n) => [n.id, n.text])).toEqual([['legacy1', 'customer PII']]);
+	});
+
+	it('fills the model dependency elements of a v1 document, and only them (version 2)', () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'Placed before', createdAt: 1 });
+		metaMap(doc).set('schemaVersion', 1);
+		const shape = (id: string, dfd: string | undefined, fill: string) => ({
+			id,
+			typeName: 'shape',
+			type: 'geo',
+			x: 10,
+			y: 20,
+			props: { geo: 'rectangle', w: 260, h: 150, color: 'violet', fill, dash: 'dotted' },
+			meta: dfd ? { dfd, modelRef: 'm1', modelName: 'Payments' } : {}
+		});
+		const canvas = canvasMap(doc);
+		canvas.set('shape:dep', shape('shape:dep', 'model-dependency', 'none'));
+		canvas.set('shape:filled', shape('shape:filled', 'model-dependency', 'solid'));
+		canvas.set('shape:box', shape('shape:box', undefined, 'none'));
+		canvas.set('shape:entity', shape('shape:entity', 'external-entity', 'none'));
+
+		expect(migrateBoardDoc(doc)).toEqual({ from: 1, to: 2 });
+		expect(canvas.get('shape:dep')).toEqual(shape('shape:dep', 'model-dependency', 'semi'));
+		expect(canvas.get('shape:filled')).toEqual(shape('shape:filled', 'model-dependency', 'solid'));
+		expect(canvas.get('shape:box')).toEqual(shape('shape:box', undefined, 'none'));
+		expect(canvas.get('shape:entity')).toEqual(shape('shape:entity', 'external-entity', 'none'));
+		// Run again (a client migrating the same document concurrently): nothing more to write.
+		expect(updatesDuring(doc, () => MIGRATIONS[1].up(doc))).toBe(0);
 	});
 
 	it('does nothing to a current document', () => {
@@ -79,7 +107,7 @@ describe('migrateBoardDoc', () => {
 		Y.applyUpdate(alice, Y.encodeStateAsUpdate(bob));
 		Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice));
 		expect(readMeta(alice)).toEqual(readMeta(bob));
-		expect(readMeta(alice)?.schemaVersion).toBe(1);
+		expect(readMeta(alice)?.schemaVersion).toBe(SCHEMA_VERSION);
 		expect(listNotes(alice)).toEqual(listNotes(bob));
 		expect(listNotes(alice)[0]?.text).toBe('customer PII');
 	});

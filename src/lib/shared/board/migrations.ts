@@ -9,7 +9,10 @@
  * them in one place (the server, when it loads a room) and on clients only as a fallback.
  */
 import * as Y from 'yjs';
-import { metaMap, notesMap } from './doc.ts';
+import { DFD_META_KEY, MODEL_DEPENDENCY_KIND } from '../canvas/dfd.ts';
+import { DFD_LOOKS } from '../canvas/dfd-looks.ts';
+import { isObject } from '../canvas/plain.ts';
+import { canvasMap, metaMap, notesMap } from './doc.ts';
 import { MAX_NOTE_TEXT_LENGTH, SCHEMA_VERSION } from './schema.ts';
 
 /** The document was written by newer code: this client must reload before touching it. */
@@ -49,8 +52,38 @@ export const MIGRATIONS: readonly Migration[] = [
 				if (typeof text === 'string') note.set('text', new Y.Text(text.slice(0, MAX_NOTE_TEXT_LENGTH)));
 			});
 		}
+	},
+	{
+		version: 2,
+		description:
+			'model dependency elements filled, as placed now (dfd-looks.ts): tldraw selects a hollow shape only by its outline or label, so a click on the middle of its card selected nothing',
+		up(doc) {
+			const canvas = canvasMap(doc);
+			const hollow: Array<[string, HollowDependency]> = [];
+			canvas.forEach((record, id) => {
+				if (isHollowDependency(record)) hollow.push([id, record]);
+			});
+			for (const [id, record] of hollow) {
+				canvas.set(id, { ...record, props: { ...record.props, fill: DFD_LOOKS[MODEL_DEPENDENCY_KIND].fill } });
+			}
+		}
 	}
 ];
+
+type HollowDependency = Record<string, unknown> & { props: Record<string, unknown> };
+
+/** A dependency element as placed before version 2: a geo shape with `fill: 'none'`. */
+function isHollowDependency(record: unknown): record is HollowDependency {
+	return (
+		isObject(record) &&
+		record.typeName === 'shape' &&
+		record.type === 'geo' &&
+		isObject(record.meta) &&
+		record.meta[DFD_META_KEY] === MODEL_DEPENDENCY_KIND &&
+		isObject(record.props) &&
+		record.props.fill === 'none'
+	);
+}
 
 export interface MigrationResult {
 	from: number;

@@ -13,7 +13,7 @@ import { DisplayName, HexColor } from '../person.ts';
 import { MAX_ORDER_KEY_LENGTH, ORDER_KEY_PATTERN } from './ordering.ts';
 
 /** Version of the record shapes below; migrations.ts upgrades older documents to it. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // ---- Vocabulary -------------------------------------------------------------------------------
 
