@@ -31,10 +31,16 @@ export async function placeElement(page: Page, kind: PaletteKind, name: string):
 	return shape;
 }
 
-/** Types into the label being edited (waits for tldraw's text editor first) and leaves it. */
+/**
+ * Writes the label being edited (waits for tldraw's text editor first) and leaves it. The text
+ * goes in as one input, not key by key: for 100 ms after a label opens, tldraw moves its caret
+ * (to the start once the text editor is created, then to the end), so keys typed in that window
+ * land out of order ("Aardvark client" became "ardAvark client" in a full run).
+ */
 export async function typeIntoLabel(page: Page, text: string): Promise<void> {
-	await expect(page.locator('.tl-shape [contenteditable="true"]')).toBeFocused();
-	await page.keyboard.type(text);
+	const label = page.locator('.tl-shape [contenteditable="true"]');
+	await expect(label).toBeFocused();
+	await label.fill(text);
 	await page.keyboard.press('Escape');
 }
 
