@@ -72,6 +72,13 @@ export type IterationListing = Omit<StoredIteration, 'data'> & { bytes: number }
 
 export interface DocStore {
 	readonly kind: string;
+	/**
+	 * How many appendUpdates calls the group committer may have running at once, each with
+	 * documents no other running call has (so every document's updates still commit in order).
+	 * 1 where a call completes before it returns (SQLite); more where it waits for a database
+	 * that commits concurrent transactions together (PostgreSQL).
+	 */
+	readonly concurrentAppends: number;
 	/** Creates a room and its initial documents atomically. */
 	createRoom(room: RoomRecord, initialDocs: ReadonlyArray<DocKey & { snapshot: Uint8Array }>): Promise<void>;
 	getRoom(roomId: string): Promise<RoomRecord | undefined>;

@@ -3,7 +3,14 @@
  * one transaction; only then are their callbacks (which broadcast them) run, in arrival order.
  * That order is the durability promise: nobody receives an update the store does not have.
  *
- * A failed commit is retried with backoff, keeping order; nothing is broadcast meanwhile.
+ * Where the store takes several appends at once (`concurrentAppends`, PostgreSQL), a batch starts
+ * while others are still committing, with the updates of documents no running batch holds; a
+ * document's later updates wait for its running batch. One batch at a time made every update
+ * that arrived during a commit wait for that commit before its own began: on PostgreSQL, up to
+ * two commits (two WAL flushes) per delivery.
+ *
+ * A failed commit is retried with backoff, keeping each document's order; no batch starts
+ * meanwhile, and nothing of the failed batch is broadcast.
  */
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
@@ -18,20 +25,28 @@ interface QueuedUpdate {
 	onCommitted: (seq: number) => void;
 }
 
+const docKey = (update: PendingUpdate) => `${update.roomId}\n${update.docName}`;
+
 export class Persister {
 	#queue: QueuedUpdate[] = [];
 	#scheduled = false;
-	#inFlight: Promise<void> | null = null;
+	/** Batches being committed. */
+	#inFlight = new Set<Promise<void>>();
+	/** Documents (docKey) with updates in a running batch; kept only when batches may overlap. */
+	#busyDocs = new Set<string>();
+	readonly #concurrency: number;
 	#retryDelayMs = 0;
 	#retryTimer: NodeJS.Timeout | null = null;
 	#idleWaiters: Array<() => void> = [];
 	#healthy = true;
 
 	constructor(
-		private readonly store: DocStore,
+		private readonly store: Pick<DocStore, 'appendUpdates' | 'concurrentAppends'>,
 		private readonly log: Logger,
 		private readonly metrics: Metrics
-	) {}
+	) {
+		this.#concurrency = Math.max(1, Math.floor(store.concurrentAppends));
+	}
 
 	/** False while commits are failing; /healthz reports it. */
 	get healthy(): boolean {
@@ -42,6 +57,11 @@ export class Persister {
 		return this.#queue.length;
 	}
 
+	/** Batches being committed right now. */
+	get batchesInFlight(): number {
+		return this.#inFlight.size;
+	}
+
 	enqueue(update: PendingUpdate, onCommitted: (seq: number) => void): void {
 		this.#queue.push({ update, onCommitted });
 		this.#schedule();
@@ -49,7 +69,7 @@ export class Persister {
 
 	/** Resolves once everything enqueued so far has been committed (or the store gave up). */
 	drain(): Promise<void> {
-		if (this.#queue.length === 0 && !this.#inFlight) return Promise.resolve();
+		if (this.#queue.length === 0 && this.#inFlight.size === 0) return Promise.resolve();
 		return new Promise((resolve) => this.#idleWaiters.push(resolve));
 	}
 
@@ -59,12 +79,12 @@ export class Persister {
 			clearTimeout(this.#retryTimer);
 			this.#retryTimer = null;
 		}
-		while (this.#inFlight) await this.#inFlight;
+		while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
 		if (this.#queue.length > 0) await this.#flush();
 	}
 
 	#schedule(): void {
-		if (this.#scheduled || this.#inFlight || this.#retryTimer) return;
+		if (this.#scheduled || this.#retryTimer || this.#inFlight.size >= this.#concurrency) return;
 		this.#scheduled = true;
 		setImmediate(() => {
 			this.#scheduled = false;
@@ -72,27 +92,35 @@ export class Persister {
 		});
 	}
 
+	/** Starts one batch (if a slot is free and something may go); resolves when it is done. */
 	#flush(): Promise<void> {
-		if (this.#inFlight || this.#queue.length === 0) {
+		const batch = this.#retryTimer || this.#inFlight.size >= this.#concurrency ? [] : this.#takeBatch();
+		if (batch.length === 0) {
 			this.#notifyIdle();
-			return this.#inFlight ?? Promise.resolve();
+			return Promise.resolve();
 		}
-		const batch = this.#queue;
-		this.#queue = [];
+		const keys = this.#concurrency > 1 ? new Set(batch.map((q) => docKey(q.update))) : null;
+		if (keys) for (const key of keys) this.#busyDocs.add(key);
 		const started = performance.now();
-		this.#inFlight = this.store
+		const committing: Promise<void> = this.store
 			.appendUpdates(batch.map((q) => q.update))
 			.then(
 				(seqs) => {
+					if (keys) for (const key of keys) this.#busyDocs.delete(key);
 					this.metrics.storeCommitSeconds.observe((performance.now() - started) / 1000);
-					if (!this.#healthy) this.log.info('store writes recovered');
-					this.#healthy = true;
-					this.#retryDelayMs = 0;
+					// Another batch may have failed meanwhile: recovered only once its retry is over.
+					if (!this.#retryTimer) {
+						if (!this.#healthy) this.log.info('store writes recovered');
+						this.#healthy = true;
+						this.#retryDelayMs = 0;
+					}
 					for (let i = 0; i < batch.length; i++) batch[i].onCommitted(seqs[i]);
 				},
 				(err: unknown) => {
+					if (keys) for (const key of keys) this.#busyDocs.delete(key);
 					this.metrics.storeFailures.inc();
 					this.#healthy = false;
+					// Back in front of its documents' later updates, which waited behind it.
 					this.#queue = batch.concat(this.#queue);
 					this.#retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryDelayMs * 2));
 					this.log.error('store append failed; will retry', {
@@ -100,6 +128,7 @@ export class Persister {
 						queued: this.#queue.length,
 						retryInMs: this.#retryDelayMs
 					});
+					if (this.#retryTimer) clearTimeout(this.#retryTimer);
 					this.#retryTimer = setTimeout(() => {
 						this.#retryTimer = null;
 						void this.#flush();
@@ -107,15 +136,33 @@ export class Persister {
 				}
 			)
 			.finally(() => {
-				this.#inFlight = null;
+				this.#inFlight.delete(committing);
 				if (this.#queue.length > 0) this.#schedule();
 				else this.#notifyIdle();
 			});
-		return this.#inFlight;
+		this.#inFlight.add(committing);
+		return committing;
+	}
+
+	/**
+	 * What the next batch commits: the whole queue when no batch is running, else the updates of
+	 * documents no running batch holds, in arrival order (the rest stay queued, in order).
+	 */
+	#takeBatch(): QueuedUpdate[] {
+		const queued = this.#queue;
+		if (this.#busyDocs.size === 0) {
+			this.#queue = [];
+			return queued;
+		}
+		const batch: QueuedUpdate[] = [];
+		const waiting: QueuedUpdate[] = [];
+		for (const q of queued) (this.#busyDocs.has(docKey(q.update)) ? waiting : batch).push(q);
+		this.#queue = waiting;
+		return batch;
 	}
 
 	#notifyIdle(): void {
-		if (this.#queue.length > 0 || this.#inFlight) return;
+		if (this.#queue.length > 0 || this.#inFlight.size > 0) return;
 		const waiters = this.#idleWaiters;
 		this.#idleWaiters = [];
 		for (const resolve of waiters) resolve();

@@ -29,6 +29,16 @@ export interface PostgresStoreOptions {
 /** Rows per INSERT statement (3 parameters each; PostgreSQL allows 65,535 per statement). */
 const MAX_ROWS_PER_INSERT = 1000;
 
+/**
+ * Appends in flight at once: half the pool, so that room loads, compactions and system pages keep
+ * connections, and at most 4. PostgreSQL flushes the WAL of commits waiting together once, so an
+ * update no longer waits for another room's commit to finish before its own starts.
+ */
+export function concurrentAppendsFor(poolSize: number): number {
+	return Math.min(MAX_CONCURRENT_APPENDS, Math.max(1, Math.floor(poolSize / 2)));
+}
+const MAX_CONCURRENT_APPENDS = 4;
+
 /** A valid, unquoted PostgreSQL identifier, so it can be interpolated into DDL safely. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -144,6 +154,7 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
 
 	return {
 		kind: 'postgres',
+		concurrentAppends: concurrentAppendsFor(options.poolSize),
 		systems,
 		async createRoom(room, initialDocs) {
 			await transaction(async (client) => {

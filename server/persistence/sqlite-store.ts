@@ -215,6 +215,8 @@ export function createSqliteStore(dataDir: string): DocStore {
 
 	return {
 		kind: 'sqlite',
+		// appendUpdates commits before it returns: a second one could only wait behind it.
+		concurrentAppends: 1,
 		systems,
 		async createRoom(room, initialDocs) {
 			open();

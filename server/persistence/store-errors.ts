@@ -26,6 +26,7 @@ export function unavailableOnFailure(store: DocStore): DocStore {
 		};
 	return {
 		kind: store.kind,
+		concurrentAppends: store.concurrentAppends,
 		createRoom: wrap(store.createRoom.bind(store)),
 		getRoom: wrap(store.getRoom.bind(store)),
 		getRoomByObserverHash: wrap(store.getRoomByObserverHash.bind(store)),

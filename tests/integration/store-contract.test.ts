@@ -10,6 +10,9 @@ import * as Y from 'yjs';
 import type { DocKey, DocStore, PendingUpdate, RoomRecord, StoredLog } from '../../server/persistence/doc-store.ts';
 import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
 import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
+import { Persister } from '../../server/persistence/persister.ts';
+import { createLogger } from '../../server/log.ts';
+import { createMetrics } from '../../server/metrics.ts';
 import { waitUntil } from '../helpers/clients.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { TEST_DATABASE_URL, testSchema } from '../helpers/shared-services.ts';
@@ -177,6 +180,41 @@ describe.each(Object.keys(backends))('%s store', (name) => {
 		for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
 		expect((await store.loadDoc(key)).logLength).toBe(2_500);
 		expect(await keysOf(store, key)).toHaveLength(2_500);
+	});
+
+	it('under the group committer, stores every document\'s updates in the order they came, with overlapping commits where the store takes them', async () => {
+		const store = openStore();
+		const persister = new Persister(store, createLogger('silent'), createMetrics());
+		const records = Array.from({ length: 6 }, () => room());
+		for (const record of records) await store.createRoom(record, []);
+		const keys: DocKey[] = records.flatMap((r) => [
+			{ roomId: r.roomId, docName: 'board' as const },
+			{ roomId: r.roomId, docName: 'control' as const }
+		]);
+		const sent = new Map<string, string[]>(keys.map((k) => [`${k.roomId}/${k.docName}`, []]));
+		const reported = new Map<string, number[]>(keys.map((k) => [`${k.roomId}/${k.docName}`, []]));
+		let mostAtOnce = 0;
+		// One update per turn of the event loop, so that batches start while others commit.
+		for (let i = 0; i < 240; i++) {
+			const key = keys[(i * 5) % keys.length];
+			const name = `${key.roomId}/${key.docName}`;
+			const update = setKey(`u${i}`, i);
+			sent.get(name)!.push(Buffer.from(update).toString('hex'));
+			persister.enqueue({ ...key, update }, (seq) => reported.get(name)!.push(seq));
+			mostAtOnce = Math.max(mostAtOnce, persister.batchesInFlight);
+			await new Promise<void>((resolve) => setImmediate(resolve));
+		}
+		await persister.drain();
+		expect(mostAtOnce).toBeLessThanOrEqual(store.concurrentAppends);
+		// SQLite commits inside appendUpdates; PostgreSQL had batches committing together.
+		if (store.kind === 'postgres') expect(mostAtOnce).toBeGreaterThan(1);
+		for (const key of keys) {
+			const name = `${key.roomId}/${key.docName}`;
+			const loaded = await store.loadDoc(key);
+			expect(loaded.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(sent.get(name));
+			// Each document's commits were reported in order, with the numbers it is stored under.
+			expect(reported.get(name)).toEqual(loaded.seqs);
+		}
 	});
 
 	it('compaction hands fold the snapshot and log, stores its result and drops what it read', async () => {
