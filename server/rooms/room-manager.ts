@@ -3,6 +3,7 @@
  * completely, and their features' afterLoad hooks run, before any sync message is sent), shared
  * by concurrent users, and evicted when idle, only after everything they hold is persisted.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DOC_NAMES, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
@@ -185,6 +186,10 @@ export class RoomManager {
 		try {
 			// Counted once its turn comes: commits made while it waited are folded too.
 			const counted = await this.#compactions.run(async () => {
+				// Each compaction in a turn of the event loop of its own. On SQLite a small one is
+				// synchronous from end to end (about 0.3 ms), and rooms evicted together chained
+				// theirs without letting anything else run: 400 rooms blocked the loop 128 ms.
+				await nextTurn();
 				if (performance.now() > this.#compactUntil) return null;
 				const before = pipeline.logLength;
 				if (before > 0) await this.store.compact({ roomId: doc.roomId, docName: doc.docName }, (stored) => doc.foldStored(stored));
