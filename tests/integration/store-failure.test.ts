@@ -7,13 +7,17 @@ import type { DocStore } from '../../server/persistence/doc-store.ts';
 import { connectClient, synced, waitUntil } from '../helpers/clients.ts';
 import { createRoom, startTestServer } from '../helpers/server.ts';
 
-it('holds updates back while the store fails and delivers them once it recovers', async () => {
+// 4: as on PostgreSQL, where several batches may be committing when the store fails.
+it.each([1, 4])('holds updates back while the store fails and delivers them once it recovers (%i appends at once)', async (concurrentAppends) => {
 	let failing = false;
 	let failedAttempts = 0;
 	const flaky = (store: DocStore): DocStore => ({
 		...store,
 		kind: store.kind,
+		concurrentAppends,
 		async appendUpdates(batch) {
+			// Where several may run at once, each takes a turn of the event loop, as a database's would.
+			if (concurrentAppends > 1) await new Promise((resolve) => setImmediate(resolve));
 			if (failing) {
 				failedAttempts++;
 				throw new Error('disk full');
