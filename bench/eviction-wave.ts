@@ -16,13 +16,11 @@
  * a temporary directory or schema.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer, type RunningServer } from '../server/threatboard.ts';
 import { connectClient, synced, type TestClient } from '../tests/helpers/clients.ts';
-import { createRoom, tempDataDir } from '../tests/helpers/server.ts';
+import { createRoom, startTestServer } from '../tests/helpers/server.ts';
+import { readMetric } from './harness.ts';
 import { prepareSharedServices } from './shared-services.ts';
-import { percentile } from './stats.ts';
+import { percentile, round } from './stats.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const IDLE_ROOMS = Number(arg('rooms') ?? 400);
@@ -39,24 +37,14 @@ interface Window {
 	deliveryMaxMs: number;
 }
 
-async function start(env: Record<string, string>): Promise<RunningServer> {
-	const config = parseConfig({
-		HOST: '127.0.0.1',
-		PORT: '0',
-		DATA_DIR: tempDataDir('tb-bench-evict-'),
+function start(env: Record<string, string>) {
+	return startTestServer({
 		LOG_LEVEL: 'silent',
 		IDLE_EVICT_MS: String(IDLE_EVICT_MS),
-		ROOMS_PER_MINUTE_PER_IP: '100000',
 		MAX_CONNECTIONS_PER_IP: '100000',
 		MAX_HTTP_CONNECTIONS_PER_IP: '100000',
 		...env
 	});
-	return startServer({ config, log: createLogger('silent') });
-}
-
-async function roomsLoaded(server: RunningServer): Promise<number> {
-	const text = await (await fetch(`${server.url}/metrics`)).text();
-	return Number(/^threatboard_rooms_loaded (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
 /** Opens a window over the event loop and the busy rooms' deliveries; the function closes it. */
@@ -67,7 +55,6 @@ function openWindow(deliveries: number[]): () => Window {
 	return () => {
 		histogram.disable();
 		const taken = deliveries.slice(from).sort((a, b) => a - b);
-		const round = (ms: number) => Math.round(ms * 100) / 100;
 		return {
 			eventLoopP99Ms: round(Math.max(0, histogram.percentile(99) / 1e6 - 1)),
 			eventLoopMaxMs: round(Math.max(0, histogram.max / 1e6 - 1)),
@@ -80,7 +67,7 @@ function openWindow(deliveries: number[]): () => Window {
 
 async function measure(store: string, env: Record<string, string>) {
 	const server = await start(env);
-	const wsUrl = server.url.replace(/^http/, 'ws');
+	const { wsUrl } = server;
 	const clients: TestClient[] = [];
 	try {
 		// The busy rooms: one writer and one reader each; the reader times each edit's arrival.
@@ -123,7 +110,7 @@ async function measure(store: string, env: Record<string, string>) {
 			const waveStart = performance.now();
 			while (loaded > BUSY_ROOMS || performance.now() - waveStart < 1_000) {
 				await new Promise((resolve) => setTimeout(resolve, 50));
-				loaded = await roomsLoaded(server);
+				loaded = (await readMetric({ baseUrl: server.url }, 'threatboard_rooms_loaded')) ?? total;
 				if (performance.now() - left > 60_000) throw new Error(`${loaded - BUSY_ROOMS} idle rooms still loaded after 60 s`);
 			}
 			const wave = closeWave();

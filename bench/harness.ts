@@ -90,7 +90,7 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, everyMs 
 }
 
 /** A Prometheus metric of ours (its first series), or null for a server without it. */
-export async function readMetric(server: BenchServer, name: string): Promise<number | null> {
+export async function readMetric(server: Pick<BenchServer, 'baseUrl'>, name: string): Promise<number | null> {
 	try {
 		const res = await fetch(`${server.baseUrl}/metrics`);
 		if (res.status !== 200) return null;
