@@ -106,7 +106,6 @@ export class Persister {
 			.appendUpdates(batch.map((q) => q.update))
 			.then(
 				(seqs) => {
-					if (keys) for (const key of keys) this.#busyDocs.delete(key);
 					this.metrics.storeCommitSeconds.observe((performance.now() - started) / 1000);
 					// Another batch may have failed meanwhile: recovered only once its retry is over.
 					if (!this.#retryTimer) {
@@ -117,7 +116,6 @@ export class Persister {
 					for (let i = 0; i < batch.length; i++) batch[i].onCommitted(seqs[i]);
 				},
 				(err: unknown) => {
-					if (keys) for (const key of keys) this.#busyDocs.delete(key);
 					this.metrics.storeFailures.inc();
 					this.#healthy = false;
 					// Back in front of its documents' later updates, which waited behind it.
@@ -136,6 +134,8 @@ export class Persister {
 				}
 			)
 			.finally(() => {
+				// Its documents may go into the next batch (no batch starts before this runs).
+				if (keys) for (const key of keys) this.#busyDocs.delete(key);
 				this.#inFlight.delete(committing);
 				if (this.#queue.length > 0) this.#schedule();
 				else this.#notifyIdle();
