@@ -14,8 +14,11 @@ export interface ServerEventLoop {
 	p99Ms: number;
 	p999Ms: number;
 	maxMs: number;
-	/** Garbage-collection pauses over the same window. */
-	gc: { count: number; totalMs: number; maxMs: number };
+	/**
+	 * Garbage-collection pauses over the same window; fullCount and fullMaxMs are the full
+	 * (mark-compact) collections among them.
+	 */
+	gc: { count: number; totalMs: number; maxMs: number; fullCount: number; fullMaxMs: number };
 }
 
 const READ_TIMEOUT_MS = 5_000;

@@ -36,6 +36,11 @@ export interface LoadWindow {
 	/** The load generator's own CPU (its child processes included), in cores: near 1 means it may be the bottleneck. */
 	loadGeneratorCpuCores: number;
 	loadGeneratorEventLoopDelayP99Ms: number;
+	/**
+	 * Its longest event-loop delay: a pause of the load generator (its own garbage collection)
+	 * delays every delivery in flight, and shows in the latency tail as if the server had stalled.
+	 */
+	loadGeneratorEventLoopDelayMaxMs: number;
 	/** CPU used on the machine by neither the server nor the load generator, in cores. */
 	otherCpuCores: number;
 	/** Time the hypervisor gave to others while we wanted the CPU. */
@@ -74,6 +79,7 @@ export function startLoadWindow(server: BenchServer, generatorPids: readonly num
 			serverCpuSeconds: round(serverCpu),
 			loadGeneratorCpuCores: round(ownCpu / wall),
 			loadGeneratorEventLoopDelayP99Ms: round(Math.max(0, delay.percentile(99) / 1e6 - DELAY_RESOLUTION_MS)),
+			loadGeneratorEventLoopDelayMaxMs: round(Math.max(0, delay.max / 1e6 - DELAY_RESOLUTION_MS)),
 			otherCpuCores: round(Math.max(0, otherCpu) / wall),
 			stealSeconds: round(machine.stealSeconds - machineStart.stealSeconds)
 		};
