@@ -14,7 +14,7 @@ const serverLayers = [
 	{ layer: 'features', members: ['server/board/', 'server/facilitation/', 'server/import/', 'server/iterations/', 'server/rounds/', 'server/systems/'] },
 	{ layer: 'rooms', members: ['server/rooms/'] },
 	{ layer: 'persistence and scale-out', members: ['server/persistence/', 'server/scale-out/'], apart: true },
-	{ layer: 'utilities', members: ['server/log.ts', 'server/metrics.ts', 'server/config.ts', 'server/rate-limit.ts', 'server/worker-entry.ts', 'server/auth/'], apart: true },
+	{ layer: 'utilities', members: ['server/log.ts', 'server/metrics.ts', 'server/config.ts', 'server/rate-limit.ts', 'server/worker-entry.ts', 'server/runtime-advice.ts', 'server/auth/'], apart: true },
 	{ layer: 'shared', members: ['src/lib/shared/'] }
 ];
 

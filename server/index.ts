@@ -3,11 +3,13 @@
  * API, health, metrics and WebSocket sync. SIGTERM/SIGINT flush every room and exit cleanly.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, errorMessage } from './log.ts';
+import { oneCpuAdvice } from './runtime-advice.ts';
 import { startServer } from './threatboard.ts';
 
 async function loadWebHandler(): Promise<RequestHandler | undefined> {
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
 	const log = createLogger(config.LOG_LEVEL);
 	const webHandler = await loadWebHandler();
 	if (!webHandler) log.warn('no web build found (run `npm run build`): serving the API and sync only');
+	const advice = oneCpuAdvice(os.availableParallelism(), process.execArgv);
+	if (advice) log.warn(advice);
 	const server = await startServer({ config, log, webHandler });
 	log.info('threatboard listening', { url: server.url, dataDir: config.dataDir, store: server.store.kind });
 

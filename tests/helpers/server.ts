@@ -64,11 +64,22 @@ export interface ChildServer {
 	child: ChildProcess;
 	/** Resolves with the exit code or signal. */
 	exited: Promise<number | string>;
+	/** Its log lines so far (JSON; info on stdout, warnings and errors on stderr), each stream in order. */
+	logLines: string[];
+}
+
+export interface SpawnOptions {
+	/** Node flags before the entry point (e.g. --single-threaded-gc). */
+	nodeFlags?: string[];
+	/** Pins the process to this CPU with taskset, as the bench pins its servers. */
+	cpu?: number;
 }
 
 /** Runs server/index.ts in its own process (through tsx), for SIGKILL and SIGTERM tests. */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
-	const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/index.ts')], {
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<ChildServer> {
+	const command = [process.execPath, ...(options.nodeFlags ?? []), '--import', 'tsx', path.join(ROOT, 'server/index.ts')];
+	if (options.cpu !== undefined) command.unshift('taskset', '-c', String(options.cpu));
+	const child = spawn(command[0], command.slice(1), {
 		cwd: ROOT,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ROOMS_PER_MINUTE_PER_IP: '100000', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -76,9 +87,12 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 	const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 	let stderr = '';
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const logLines: string[] = [];
+	readline.createInterface({ input: child.stderr! }).on('line', (line) => logLines.push(line));
 	const url = await new Promise<string>((resolve, reject) => {
 		const lines = readline.createInterface({ input: child.stdout! });
 		lines.on('line', (line) => {
+			logLines.push(line);
 			try {
 				const entry = JSON.parse(line) as { msg?: string; url?: string };
 				if (entry.msg === 'threatboard listening' && entry.url) resolve(entry.url);
@@ -88,5 +102,5 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 		});
 		void exited.then((code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
 	});
-	return { url, wsUrl: url.replace(/^http/, 'ws'), child, exited };
+	return { url, wsUrl: url.replace(/^http/, 'ws'), child, exited, logLines };
 }
