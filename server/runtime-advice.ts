@@ -6,7 +6,8 @@
  * p99 went from 9-10 ms to 31-85 ms in runs with such collections, and stayed at 10.4 ms with
  * `--single-threaded-gc` (docs/BENCHMARKS.md, "The 1,000-room tail"). Node refuses the flag in
  * NODE_OPTIONS and V8 does not take it once running, so the server can only say so.
- * `os.availableParallelism()` follows the CPU affinity (taskset, cpusets), not a CPU quota.
+ * `os.availableParallelism()` follows the CPU affinity (taskset, cpusets), and from Node 22 on
+ * (libuv 1.49) a cgroup CPU quota too; on Node 20 a quota goes unseen.
  */
 export const SINGLE_THREADED_GC = '--single-threaded-gc';
 
