@@ -4,7 +4,7 @@
  * transaction. Commands that also need the live room (follow, promote, revoke) are checked by
  * commands.ts first and then land here as plain state changes.
  */
-import type { ControlState, PhaseRecord, Timeboxes } from '#shared/control/doc';
+import { votesOnBoard, type ControlState, type PhaseRecord, type Timeboxes } from '#shared/control/doc';
 import type { ParsedControlCommand } from '#shared/control/commands';
 import { extendTimebox, extendTimer, pauseTimer, resumeTimer, spentMs, startTimer } from '#shared/control/timer';
 import type { QuestionNumber } from '#shared/board/schema';
@@ -106,13 +106,17 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 			return ok({ ...state, lock: { locked: command.locked, since: command.locked ? now : null } });
 
 		case 'voting': {
+			const { stoppedAt: _stoppedAt, ...current } = state.voting;
 			const voting = {
-				...state.voting,
+				...current,
 				...(command.status !== undefined && { status: command.status }),
 				...(command.budget !== undefined && { budget: command.budget }),
 				...(command.hideTotals !== undefined && { hideTotals: command.hideTotals })
 			};
-			return ok({ ...state, voting: { ...voting, open: voting.status === 'open' } });
+			// When votes stopped going on the board: now if this command stopped them, kept if they
+			// were stopped already (see the vote rule in server/rounds/hooks.ts).
+			const stoppedAt = votesOnBoard(voting) ? undefined : votesOnBoard(state.voting) ? now : (state.voting.stoppedAt ?? now);
+			return ok({ ...state, voting: { ...voting, open: voting.status === 'open', ...(stoppedAt !== undefined && { stoppedAt }) } });
 		}
 
 		case 'start-silent-round':

@@ -16,7 +16,7 @@
 import type * as Y from 'yjs';
 import { BOARD_ROOTS, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { readControl } from '#shared/control/doc';
+import { readControl, votesOnBoard } from '#shared/control/doc';
 import { readPeople } from '#shared/control/rounds';
 import { CloseCode } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
@@ -25,6 +25,13 @@ import { parseParticipantCredentials, verifyParticipant } from './identity.ts';
 
 /** Threats written this soon after a silent round started were written before the writer knew. */
 export const SILENT_ROUND_GRACE_MS = 3_000;
+/**
+ * A person's own vote on the board this soon after votes stopped going there (a round opened with
+ * hidden totals, or closed) was cast before their browser heard of it: it is taken as cast. Closing
+ * the connection instead stopped their board, and the vote kept on their device was refused
+ * again at every reload.
+ */
+export const VOTE_GRACE_MS = 3_000;
 
 const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseCode.UpdateRefused, reason });
 const entryId = (entry: EntryRef) => `${entry.root}\u0000${entry.key ?? ''}`;
@@ -102,10 +109,11 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 			const [voterId, noteId, extra] = (entry.key ?? '').split(':');
 			// Deleting a note takes its votes with it; bringing it back (undo) brings them back.
 			if (extra === undefined && noteId && (deletedNotes.has(noteId) || restoredNote(noteId))) continue;
-			const { voting } = readingsOfRoom.control;
-			if (voting.status === 'open' && voting.hideTotals) return refuse('votes go to the server while totals are hidden');
-			if (voting.status === 'closed') return refuse('the voting round is closed');
 			if (!connection.participantId || voterId !== connection.participantId || extra !== undefined) return refuse("writes someone else's votes");
+			const { voting } = readingsOfRoom.control;
+			if (votesOnBoard(voting) || (voting.stoppedAt !== undefined && now - voting.stoppedAt <= VOTE_GRACE_MS)) continue;
+			if (voting.status === 'open' && voting.hideTotals) return refuse('votes go to the server while totals are hidden');
+			return refuse('the voting round is closed');
 		}
 	}
 

@@ -227,6 +227,9 @@ test('the board follows a voting round as the facilitator runs it: budget, hidde
 	await expect(bob.page.getByTestId('votes-left')).toHaveText('2 of 2 votes left');
 	await panel.getByLabel('Hide totals until closed').check();
 	await panel.getByRole('button', { name: 'Open a voting round' }).click();
+	// Bob votes once his board says the round is on, as a person would: a dot clicked in the
+	// instant before goes on the board as an open vote (the server takes it, VOTE_GRACE_MS).
+	await expect(bob.page.getByTestId('voting-badge')).toHaveText('Voting open · 2 dots each · totals hidden');
 
 	// While the round is open everyone sees their own dots only.
 	await vote(bob).click();

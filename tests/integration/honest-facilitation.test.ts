@@ -101,6 +101,31 @@ describe('one identity per person', () => {
 	});
 });
 
+/** Writes a change to the board through a raw socket of its own, as a participant. */
+async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void) {
+	const raw = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
+	await raw.opened;
+	const mirror = new Y.Doc();
+	Y.applyUpdate(mirror, Y.encodeStateAsUpdate(from));
+	const updates: Uint8Array[] = [];
+	mirror.on('update', (u: Uint8Array) => updates.push(u));
+	mirror.transact(() => change(mirror));
+	raw.send(encodeSyncMessage(SyncStep.Update, Y.mergeUpdates(updates)));
+	raw.send(encodeSyncMessage(SyncStep.Step1, new Uint8Array([0])));
+	return raw;
+}
+/** True once the write was handled and the socket is still open (refusals close it). */
+const stillOpen = (raw: ReturnType<typeof rawClient>) =>
+	waitUntil(() => raw.frames.filter((f) => f[0] === 0 && f[1] === SyncStep.Step2).length > 0, 'the write was handled').then(() => raw.ws.readyState === raw.ws.OPEN);
+
+/** Moves the moment votes stopped going on the board `ms` into the past, as if the round had run that long. */
+async function backdateVotesStopped(roomId: string, ms: number): Promise<void> {
+	const room = await server.rooms.acquire((await server.store.getRoom(roomId))!);
+	const state = readControl(room.docs.control.doc);
+	writeControl(room.docs.control.doc, { ...state, voting: { ...state.voting, stoppedAt: Date.now() - ms } });
+	server.rooms.release(roomId);
+}
+
 describe('secret ballots', () => {
 	it('keep every ballot from every other participant until the round closes, one budget per person', async () => {
 		const w = await workshop();
@@ -118,15 +143,10 @@ describe('secret ballots', () => {
 		expect((await vote(w.bo, 'no-such-note', 1)).status).toBe(404);
 		expect((await vote(w.bo, w.threats[0], -1)).status).toBe(400);
 
-		// A participant writing votes straight into the board is refused while totals are hidden.
-		const raw = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
-		await raw.opened;
-		const mirror = new Y.Doc();
-		Y.applyUpdate(mirror, Y.encodeStateAsUpdate(w.boards.bo.doc));
-		const updates: Uint8Array[] = [];
-		mirror.on('update', (u: Uint8Array) => updates.push(u));
-		votesMap(mirror).set(`${w.bo.participantId}:${w.threats[0]}`, 1);
-		raw.send(encodeSyncMessage(SyncStep.Update, updates[0]));
+		// A participant writing votes straight into the board is refused while totals are hidden
+		// (once the few seconds in which a browser may not have heard of the round have passed).
+		await backdateVotesStopped(w.room.roomId, 60_000);
+		const raw = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => votesMap(doc).set(`${w.bo.participantId}:${w.threats[0]}`, 1));
 		expect((await raw.closed).code).toBe(CloseCode.UpdateRefused);
 
 		await waitUntil(() => readBallotRound(w.controls.bo.doc).voted === 2, 'bo sees that two have voted');
@@ -145,6 +165,43 @@ describe('secret ballots', () => {
 		await waitUntil(() => votesMap(w.boards.bo.doc).size === 3, 'the totals reach bo', { docs: [w.boards.bo.doc] });
 		expect(Object.fromEntries(effectiveVotes(w.boards.bo.doc, 3))).toEqual({ [w.threats[0]]: 2, [w.threats[1]]: 1, [w.threats[2]]: 3 });
 		expect((await vote(w.bo, w.threats[0], 1)).status).toBe(409); // after close
+		w.close();
+	});
+
+	it('take a vote cast just before the voter heard that votes stopped going on the board, and only then', async () => {
+		const w = await workshop();
+		const ownVote = (noteId: string) => (doc: Y.Doc) => votesMap(doc).set(`${w.bo.participantId}:${noteId}`, 1);
+		// The facilitator opens a round with hidden totals as Bo clicks a dot: Bo's browser sends it
+		// to the board. It is taken, and Bo's connection stays open (it used to be closed for good).
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'open', hideTotals: true })).status).toBe(200);
+		const early = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, ownVote(w.threats[0]));
+		expect(await stillOpen(early)).toBe(true);
+		await waitUntil(() => votesMap(w.boards.ada.doc).get(`${w.bo.participantId}:${w.threats[0]}`) === 1, 'the vote reaches ada', { docs: [w.boards.ada.doc] });
+		early.ws.close();
+		// Within those seconds too, nobody writes someone else's dots.
+		const forged = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => votesMap(doc).set(`${w.ada.participantId}:${w.threats[1]}`, 1));
+		expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
+		// Later in the round the same write is refused.
+		await backdateVotesStopped(w.room.roomId, 60_000);
+		const late = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, ownVote(w.threats[1]));
+		expect((await late.closed).code).toBe(CloseCode.UpdateRefused);
+
+		// With totals shown, votes go on the board again; closing that round stops them, with the
+		// same few seconds for votes in flight. (Closing a hidden round stops nothing new: votes
+		// already went to the server.)
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', hideTotals: false })).status).toBe(200);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'closed' })).status).toBe(200);
+		const inFlight = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, ownVote(w.threats[2]));
+		expect(await stillOpen(inFlight)).toBe(true);
+		inFlight.ws.close();
+		await backdateVotesStopped(w.room.roomId, 60_000);
+		const afterClose = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => votesMap(doc).set(`${w.bo.participantId}:${w.threats[1]}`, 2));
+		expect((await afterClose.closed).code).toBe(CloseCode.UpdateRefused);
+
+		// Once votes go on the board again (no round), nothing marks them as stopped.
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'free' })).status).toBe(200);
+		await waitUntil(() => readControl(w.controls.ada.doc).voting.status === 'free', 'the free vote reaches ada', { docs: [w.controls.ada.doc] });
+		expect(readControl(w.controls.ada.doc).voting.stoppedAt).toBeUndefined();
 		w.close();
 	});
 
@@ -204,21 +261,6 @@ describe('risk estimation', () => {
 });
 
 describe('risk decisions and silent rounds, through the raw protocol', () => {
-	async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void) {
-		const raw = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
-		await raw.opened;
-		const mirror = new Y.Doc();
-		Y.applyUpdate(mirror, Y.encodeStateAsUpdate(from));
-		const updates: Uint8Array[] = [];
-		mirror.on('update', (u: Uint8Array) => updates.push(u));
-		mirror.transact(() => change(mirror));
-		raw.send(encodeSyncMessage(SyncStep.Update, Y.mergeUpdates(updates)));
-		raw.send(encodeSyncMessage(SyncStep.Step1, new Uint8Array([0])));
-		return raw;
-	}
-	const stillOpen = (raw: ReturnType<typeof rawClient>) =>
-		waitUntil(() => raw.frames.filter((f) => f[0] === 0 && f[1] === SyncStep.Step2).length > 0, 'the write was handled').then(() => raw.ws.readyState === raw.ws.OPEN);
-
 	it('accept a risk only with a decider, a rationale and a review date', async () => {
 		const w = await workshop();
 		const noteMap = (doc: Y.Doc) => notesMap(doc).get(w.threats[0]) as Y.Map<unknown>;

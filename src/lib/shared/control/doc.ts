@@ -94,7 +94,12 @@ export type VotingStatus = (typeof VOTING_STATUSES)[number];
 export const VotingState = z.object({
 	status: z.enum(VOTING_STATUSES),
 	budget: z.number().int().min(0).max(MAX_VOTES_PER_ENTRY),
-	hideTotals: z.boolean()
+	hideTotals: z.boolean(),
+	/**
+	 * When votes stopped going on the board (a round opened with hidden totals, or closed), epoch
+	 * ms; absent while they do. A vote cast just before a browser heard of it is still taken.
+	 */
+	stoppedAt: z.number().int().nonnegative().optional()
 });
 export type VotingState = z.infer<typeof VotingState> & {
 	/** True while a round is open (status 'open'). */
@@ -237,6 +242,11 @@ export function readLock(doc: Y.Doc): LockState {
 	return readField(doc, 'lock');
 }
 
+/** True when votes go on the board: no round, or an open round whose totals are shown. */
+export function votesOnBoard(voting: Pick<VotingState, 'status' | 'hideTotals'>): boolean {
+	return voting.status === 'free' || (voting.status === 'open' && !voting.hideTotals);
+}
+
 export function readVoting(doc: Y.Doc): VotingState {
 	const voting = readField(doc, 'voting');
 	return { ...voting, open: voting.status === 'open' };
@@ -326,7 +336,12 @@ export function writeControl(doc: Y.Doc, next: ControlState, origin: unknown = n
 			timer: next.timer,
 			timeboxesMs: next.timeboxesMs,
 			lock: next.lock,
-			voting: { status: voting.status, budget: voting.budget, hideTotals: voting.hideTotals },
+			voting: {
+				status: voting.status,
+				budget: voting.budget,
+				hideTotals: voting.hideTotals,
+				...(voting.stoppedAt !== undefined && { stoppedAt: voting.stoppedAt })
+			},
 			silent: next.silent,
 			follow: next.follow,
 			spotlight: next.spotlight,
