@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { listNotes } from '../../src/lib/shared/board/doc.ts';
+import * as Y from 'yjs';
+import { createNote, listNotes } from '../../src/lib/shared/board/doc.ts';
+import { createRecordId } from '../../src/lib/shared/ids.ts';
 import { addNote, chooseName, connectBoard, connectionStatus, createRoom, laneTexts, newUser, noteWithText, type User } from './helpers.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -251,4 +253,53 @@ test('the board follows a voting round as the facilitator runs it: budget, hidde
 
 	for (const user of [ada, bob]) expect(user.errors).toEqual([]);
 	await Promise.all([ada.context.close(), bob.context.close()]);
+});
+
+test('a change the server refuses, kept on the device, no longer locks that browser out', async ({ browser }) => {
+	const room = await createRoom('Refused change');
+	const bob = await newUser(browser);
+	await bob.page.goto(room.links.participant);
+	await chooseName(bob.page, 'Bob');
+	await expect(connectionStatus(bob.page)).toContainText('Live');
+
+	// Bob's copy of the board on this device comes to hold a note written in someone else's name
+	// (a tampered or buggy copy): the server refuses it at every connection (4406).
+	const forged = new Y.Doc();
+	createNote(forged, { kind: 'threat', question: 2, text: 'Written in another name', author: 'Mallory', authorColor: '#dc2626', authorId: createRecordId() });
+	const update = Array.from(Y.encodeStateAsUpdate(forged));
+	await bob.page.evaluate(
+		async ({ name, update }) => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const open = indexedDB.open(name);
+				open.onsuccess = () => resolve(open.result);
+				open.onerror = () => reject(open.error);
+			});
+			await new Promise<void>((resolve, reject) => {
+				const tx = db.transaction('updates', 'readwrite');
+				tx.objectStore('updates').add(new Uint8Array(update));
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+		},
+		{ name: `threatboard.board.${room.roomId}`, update }
+	);
+	const banner = bob.page.getByRole('alert').filter({ hasText: 'The server closed the connection' });
+	for (let reload = 0; reload < 2; reload++) {
+		await bob.page.reload();
+		await expect(banner).toContainText('writes a note as someone else (code 4406)');
+	}
+	// The board says it is not syncing, not that it will (the server refuses; only the banner helps).
+	await expect(bob.page.getByTestId('offline-notice')).toHaveText('Not syncing — your changes are kept on this device');
+	await bob.page.screenshot({ path: path.join(SCREENSHOTS, 'refused-change-banner.png') });
+
+	// The way out: this device's copy is dropped, and the board comes back from the server.
+	await banner.getByRole('button', { name: 'Reload without unsent changes' }).click();
+	await expect(connectionStatus(bob.page)).toContainText('Live');
+	await expect(banner).toHaveCount(0);
+	expect(await laneTexts(bob.page, 'What can go wrong?')).not.toContain('Written in another name');
+	await bob.page.reload();
+	await expect(connectionStatus(bob.page)).toContainText('Live');
+	await expect(banner).toHaveCount(0);
+	await bob.context.close();
 });

@@ -148,6 +148,15 @@ export class BoardSession {
 		this.#reconnect();
 	}
 
+	/**
+	 * Deletes this device's copy of the board, with whatever it holds that the server does not:
+	 * the way out when the server refuses a change the copy keeps sending back at every reload
+	 * (the caller reloads the page, which then starts from the server's board).
+	 */
+	async forgetUnsentChanges(): Promise<void> {
+		await this.#local?.clearData();
+	}
+
 	/** Reconnects as this participant (just joined, or joined again), or without an identity. */
 	useParticipant(participant: { participantId: string; secret: string } | undefined): void {
 		if (this.#role === 'observer') return;
