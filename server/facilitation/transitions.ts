@@ -114,8 +114,9 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 				...(command.hideTotals !== undefined && { hideTotals: command.hideTotals })
 			};
 			// When votes stopped going on the board: now if this command stopped them, kept if they
-			// were stopped already (see the vote rule in server/rounds/hooks.ts).
-			const stoppedAt = votesOnBoard(voting) ? undefined : votesOnBoard(state.voting) ? now : (state.voting.stoppedAt ?? now);
+			// were stopped already (never invented for a round stopped before the field existed: no
+			// grace then; see the vote rule in server/rounds/hooks.ts).
+			const stoppedAt = votesOnBoard(voting) ? undefined : votesOnBoard(state.voting) ? now : state.voting.stoppedAt;
 			return ok({ ...state, voting: { ...voting, open: voting.status === 'open', ...(stoppedAt !== undefined && { stoppedAt }) } });
 		}
 

@@ -31,7 +31,7 @@ export function applyRoundCommand(room: Room, command: RoundCommand, now: number
 			const { stoppedAt, ...closed } = state.voting;
 			const voting = { ...closed, status: 'open' as const, open: true };
 			// Votes that were stopped by the close stay stopped when totals are hidden.
-			writeControl(control, { ...state, voting: votesOnBoard(voting) ? voting : { ...voting, stoppedAt: stoppedAt ?? now } }, ROUNDS_ORIGIN);
+			writeControl(control, { ...state, voting: votesOnBoard(voting) || stoppedAt === undefined ? voting : { ...voting, stoppedAt } }, ROUNDS_ORIGIN);
 			if (state.voting.hideTotals) openBallotRound(room, true);
 			return { ok: true };
 		}
