@@ -4,7 +4,7 @@
  * transaction. Commands that also need the live room (follow, promote, revoke) are checked by
  * commands.ts first and then land here as plain state changes.
  */
-import { votesOnBoard, type ControlState, type PhaseRecord, type Timeboxes } from '#shared/control/doc';
+import { withVotesStopTime, type ControlState, type PhaseRecord, type Timeboxes } from '#shared/control/doc';
 import type { ParsedControlCommand } from '#shared/control/commands';
 import { extendTimebox, extendTimer, pauseTimer, resumeTimer, spentMs, startTimer } from '#shared/control/timer';
 import type { QuestionNumber } from '#shared/board/schema';
@@ -113,11 +113,8 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 				...(command.budget !== undefined && { budget: command.budget }),
 				...(command.hideTotals !== undefined && { hideTotals: command.hideTotals })
 			};
-			// When votes stopped going on the board: now if this command stopped them, kept if they
-			// were stopped already (never invented for a round stopped before the field existed: no
-			// grace then; see the vote rule in server/rounds/hooks.ts).
-			const stoppedAt = votesOnBoard(voting) ? undefined : votesOnBoard(state.voting) ? now : state.voting.stoppedAt;
-			return ok({ ...state, voting: { ...voting, open: voting.status === 'open', ...(stoppedAt !== undefined && { stoppedAt }) } });
+			// The vote grace in server/rounds/hooks.ts runs from when votes stopped going on the board.
+			return ok({ ...state, voting: withVotesStopTime(state.voting, { ...voting, open: voting.status === 'open' }, now) });
 		}
 
 		case 'start-silent-round':

@@ -4,7 +4,7 @@
  * closing it (or ending the workshop) writes its ballots into the board.
  */
 import type { ParsedControlCommand } from '#shared/control/commands';
-import { readVoting, writeControl, readControl, votesOnBoard, type VotingState } from '#shared/control/doc';
+import { readVoting, writeControl, readControl, withVotesStopTime, type VotingState } from '#shared/control/doc';
 import { ROUND_COMMAND_TYPES, type RoundCommandType } from '#shared/control/round-commands';
 import type { Room } from '../rooms/room.ts';
 import { closeBallotRound, openBallotRound, setExcluded } from './ballots.ts';
@@ -28,10 +28,9 @@ export function applyRoundCommand(room: Room, command: RoundCommand, now: number
 			const control = room.docs.control.doc;
 			const state = readControl(control);
 			if (state.voting.status !== 'closed') return { ok: false, message: 'Only a closed voting round can be opened again.' };
-			const { stoppedAt, ...closed } = state.voting;
-			const voting = { ...closed, status: 'open' as const, open: true };
-			// Votes that were stopped by the close stay stopped when totals are hidden.
-			writeControl(control, { ...state, voting: votesOnBoard(voting) || stoppedAt === undefined ? voting : { ...voting, stoppedAt } }, ROUNDS_ORIGIN);
+			const { stoppedAt: _stoppedAt, ...closed } = state.voting;
+			const voting = withVotesStopTime(state.voting, { ...closed, status: 'open' as const, open: true }, now);
+			writeControl(control, { ...state, voting }, ROUNDS_ORIGIN);
 			if (state.voting.hideTotals) openBallotRound(room, true);
 			return { ok: true };
 		}

@@ -292,6 +292,8 @@ test('a change the server refuses, kept on the device, no longer locks that brow
 	// The board says it is not syncing, not that it will (the server refuses; only the banner helps).
 	await expect(bob.page.getByTestId('offline-notice')).toHaveText('Not syncing — your changes are kept on this device');
 	await bob.page.screenshot({ path: path.join(SCREENSHOTS, 'refused-change-banner.png') });
+	await bob.page.setViewportSize({ width: 1440, height: 900 });
+	await bob.page.screenshot({ path: path.join(SCREENSHOTS, 'refused-change-banner-1440.png') });
 
 	// The way out: this device's copy is dropped, and the board comes back from the server.
 	await banner.getByRole('button', { name: 'Reload without unsent changes' }).click();

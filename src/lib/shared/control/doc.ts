@@ -247,6 +247,16 @@ export function votesOnBoard(voting: Pick<VotingState, 'status' | 'hideTotals'>)
 	return voting.status === 'free' || (voting.status === 'open' && !voting.hideTotals);
 }
 
+/**
+ * `next` with its `stoppedAt`: the time votes stopped going on the board, now if the change from
+ * `before` stopped them, kept if they were stopped already (never invented for a round stopped
+ * before the field existed), absent while they go there. Server only (the vote grace).
+ */
+export function withVotesStopTime<V extends Omit<VotingState, 'stoppedAt'>>(before: VotingState, next: V, now: number): V & Pick<VotingState, 'stoppedAt'> {
+	const stoppedAt = votesOnBoard(next) ? undefined : votesOnBoard(before) ? now : before.stoppedAt;
+	return stoppedAt === undefined ? next : { ...next, stoppedAt };
+}
+
 export function readVoting(doc: Y.Doc): VotingState {
 	const voting = readField(doc, 'voting');
 	return { ...voting, open: voting.status === 'open' };
