@@ -86,8 +86,15 @@ export function createSyncServer(deps: {
 		perMessageDeflate: false,
 		handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false)
 	});
-	/** Every open connection, with its socket (the heartbeat pings the socket itself). */
-	const connections = new Map<Connection, WebSocket>();
+	/**
+	 * Every open connection, with its socket (the heartbeat pings the socket itself), in
+	 * HEARTBEAT_SLICES groups by id: a heartbeat tick walks its own group only. Walking all 5,000
+	 * connections of edits-1000x5 every tick to pick a thirtieth of them allocated an entry per
+	 * connection per tick, 5 MB in 15 s, for the garbage collector to sweep up.
+	 */
+	const groups = Array.from({ length: HEARTBEAT_SLICES }, () => new Map<Connection, WebSocket>());
+	const groupOf = (conn: Connection) => groups[conn.id % HEARTBEAT_SLICES];
+	let openConnections = 0;
 	let accepting = true;
 	const admission = createAdmission({
 		maxConnections: config.MAX_CONNECTIONS,
@@ -102,17 +109,15 @@ export function createSyncServer(deps: {
 	// after) held every edit in flight behind it, once per interval.
 	let heartbeatTick = 0;
 	const heartbeat = setInterval(() => {
-		const slice = heartbeatTick++ % HEARTBEAT_SLICES;
-		for (const [conn, ws] of connections) {
-			if (conn.id % HEARTBEAT_SLICES !== slice) continue;
+		groups[heartbeatTick++ % HEARTBEAT_SLICES].forEach((ws, conn) => {
 			if (!conn.alive) {
 				log.info('connection dropped: no heartbeat', { room: conn.roomTag, conn: conn.id });
 				conn.socket.terminate();
-				continue;
+				return;
 			}
 			conn.alive = false;
 			ws.ping();
-		}
+		});
 	}, Math.max(1, Math.floor(config.HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES)));
 	heartbeat.unref();
 
@@ -128,8 +133,8 @@ export function createSyncServer(deps: {
 	}
 
 	function forget(conn: Connection): void {
-		connections.delete(conn);
-		metrics.connections.set(connections.size);
+		if (groupOf(conn).delete(conn)) openConnections--;
+		metrics.connections.set(openConnections);
 	}
 
 	// The socket handlers are shared by every socket (`this` is the socket) and find what they
@@ -229,8 +234,9 @@ export function createSyncServer(deps: {
 			log,
 			metrics
 		);
-		connections.set(conn, ws);
-		metrics.connections.set(connections.size);
+		groupOf(conn).set(conn, ws);
+		openConnections++;
+		metrics.connections.set(openConnections);
 
 		let room: Room;
 		try {
@@ -326,10 +332,10 @@ export function createSyncServer(deps: {
 			});
 		},
 		handleUpgrade,
-		connectionCount: () => connections.size,
+		connectionCount: () => openConnections,
 		closeAll() {
 			accepting = false;
-			for (const conn of connections.keys()) conn.close(CloseCode.GoingAway, 'server shutting down');
+			for (const group of groups) for (const conn of group.keys()) conn.close(CloseCode.GoingAway, 'server shutting down');
 		},
 		stopHeartbeat() {
 			clearInterval(heartbeat);
