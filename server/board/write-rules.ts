@@ -33,26 +33,33 @@ const GUARDED: Record<string, (key: string | null, value: unknown) => boolean> =
 const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseCode.UpdateRefused, reason });
 
 export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefined {
-	for (const entry of [...summary.written, ...summary.deleted]) {
-		if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
-	}
-	const setValues = new Map<string, unknown>();
-	for (const { root, key, value } of summary.values) {
-		setValues.set(entryId({ root, key }), value);
+	for (const entry of summary.written) if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
+	for (const entry of summary.deleted) if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
+	for (const { root, value } of summary.values) {
 		const problem = root === BOARD_ROOTS.canvas ? dependencyRecordProblem(value) : undefined;
 		if (problem) return refuse(`writes ${problem}`);
 	}
+	// The values set directly under a root key (the last one per key), built only when a guarded
+	// entry is written or deleted: most updates touch none.
+	let setValues: Map<string, unknown> | undefined;
+	const setValuesOf = () => {
+		if (!setValues) {
+			setValues = new Map();
+			for (const { root, key, value } of summary.values) setValues.set(entryId({ root, key }), value);
+		}
+		return setValues;
+	};
 	for (const entry of summary.written) {
 		const rule = GUARDED[entry.root];
 		if (!rule) continue;
 		const id = entryId(entry);
 		// Written inside (not set as a whole) or set to a value the app never writes.
-		if (!setValues.has(id) || !rule(entry.key, setValues.get(id))) return refuse(`writes ${entry.root} as only the app may`);
+		if (!setValuesOf().has(id) || !rule(entry.key, setValuesOf().get(id))) return refuse(`writes ${entry.root} as only the app may`);
 	}
 	for (const entry of summary.deleted) {
 		// An overwrite deletes the old value of the same key; a bare deletion is refused.
 		const fixed = entry.root === BOARD_ROOTS.canvasSchema || (entry.root === BOARD_ROOTS.meta && entry.key !== null);
-		if (fixed && !setValues.has(entryId(entry))) return refuse(`removes ${entry.root} entries`);
+		if (fixed && !setValuesOf().has(entryId(entry))) return refuse(`removes ${entry.root} entries`);
 	}
 	return undefined;
 }
