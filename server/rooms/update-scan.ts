@@ -103,12 +103,14 @@ export function scanUpdate(doc: Y.Doc, update: Uint8Array): ScanResult {
 class Scan {
 	readonly #store: Y.Doc['store'];
 	readonly #own = new Map<number, OwnRange>();
-	readonly #located = new Map<Y.Item, Location | null>();
-	readonly #written = new Map<string, EntryRef>();
-	readonly #deleted = new Map<string, EntryRef>();
+	// Made when first needed: an edit of one note needs only #own, #written and #deleted, and an
+	// update is scanned for every edit (five maps per scan were a fifth of what a scan allocated).
+	#located: Map<Y.Item, Location | null> | undefined;
+	#written: Map<string, EntryRef> | undefined;
+	#deleted: Map<string, EntryRef> | undefined;
+	#created: Map<string, EntryRef> | undefined;
 	readonly #values: Array<EntryRef & { value: unknown }> = [];
 	readonly #fields: Array<EntryRef & { field: string | null; value: unknown }> = [];
-	readonly #created = new Map<string, EntryRef>();
 	#visited = 0;
 
 	constructor(
@@ -129,9 +131,9 @@ class Scan {
 			if (!location) continue; // its parent is gone: Yjs integrates it as garbage
 			if (struct.content instanceof Y.ContentType) {
 				if (location.level >= MAX_TYPE_DEPTH) throw refuse('shared types nested too deeply');
-				if (location.level === 1) this.#note(this.#created, location);
+				if (location.level === 1) this.#note((this.#created ??= new Map()), location);
 			}
-			this.#note(this.#written, location);
+			this.#note((this.#written ??= new Map()), location);
 			if (struct.content instanceof Y.ContentAny) {
 				const values = struct.content.arr;
 				const value = values[values.length - 1];
@@ -141,11 +143,11 @@ class Scan {
 		}
 		this.#scanDeletions();
 		return {
-			written: [...this.#written.values()],
+			written: entriesOf(this.#written),
 			values: this.#values,
 			fields: this.#fields,
-			created: [...this.#created.values()],
-			deleted: [...this.#deleted.values()]
+			created: entriesOf(this.#created),
+			deleted: entriesOf(this.#deleted)
 		};
 	}
 
@@ -207,22 +209,28 @@ class Scan {
 	 * a sibling of its origin; chains through the update's own items are followed iteratively.
 	 */
 	#locateOwn(item: Y.Item): Location | null {
-		const pending: Array<{ item: Y.Item; inside: boolean }> = [];
-		const visiting = new Set<Y.Item>();
+		// Directly in a root, as a new note is: nothing to follow.
+		if (typeof item.parent === 'string') return rootLocation(item.parent, item);
+		// Found locations are kept for the update's other items, which may chain through this one;
+		// an update of one struct (an edit of one value) has none. Nothing below is allocated
+		// for the common step, one item placed beside (or inside) one the document has.
+		const keep = this.decoded.structs.length > 1;
+		let pending: Array<{ item: Y.Item; inside: boolean }> | undefined;
+		let visiting: Set<Y.Item> | undefined;
 		let current = item;
 		let base: Location | null;
 		for (;;) {
-			if (this.#located.has(current)) {
-				base = this.#located.get(current)!;
+			const known = this.#located?.get(current);
+			if (known !== undefined) {
+				base = known;
 				break;
 			}
 			if (typeof current.parent === 'string') {
-				base = { root: current.parent, key: current.parentSub, level: 1, sub: current.parentSub };
-				this.#located.set(current, base);
+				base = rootLocation(current.parent, current);
+				if (keep) (this.#located ??= new Map()).set(current, base);
 				break;
 			}
-			if (visiting.has(current)) throw refuse('items that reference each other in a cycle');
-			visiting.add(current);
+			if (visiting?.has(current)) throw refuse('items that reference each other in a cycle');
 			this.#count();
 			const inside = current.parent !== null;
 			const ref = (current.parent as Y.ID | null) ?? current.origin ?? current.rightOrigin;
@@ -233,8 +241,9 @@ class Scan {
 			if (inside && target instanceof Y.Item && !(target.content instanceof Y.ContentType)) {
 				throw refuse('an item inside something that is not a shared type');
 			}
-			pending.push({ item: current, inside });
+			(pending ??= []).push({ item: current, inside });
 			if (own instanceof Y.Item) {
+				(visiting ??= new Set()).add(current);
 				current = own;
 				continue;
 			}
@@ -244,10 +253,11 @@ class Scan {
 		// Unwind: an item inside a type sits one level below that type's item, under its own key;
 		// a sibling sits beside its origin, under the same key.
 		let location = base;
+		if (!pending) return location;
 		for (let i = pending.length - 1; i >= 0; i--) {
 			const { item: at, inside } = pending[i];
 			if (location && inside) location = { root: location.root, key: location.key, level: location.level + 1, sub: at.parentSub };
-			this.#located.set(at, location);
+			if (keep) (this.#located ??= new Map()).set(at, location);
 		}
 		return location;
 	}
@@ -289,7 +299,7 @@ class Scan {
 					if (!own) break;
 					if (own instanceof Y.Item) {
 						const location = this.#locateOwn(own);
-						if (location) this.#note(this.#deleted, location);
+						if (location) this.#note((this.#deleted ??= new Map()), location);
 					}
 					c = own.id.clock + own.length;
 				}
@@ -304,7 +314,7 @@ class Scan {
 			const struct = structs[i];
 			if (!(struct instanceof Y.Item) || struct.deleted) continue;
 			const location = this.#locateDocItem(struct);
-			if (location) this.#note(this.#deleted, location);
+			if (location) this.#note((this.#deleted ??= new Map()), location);
 		}
 	}
 
@@ -312,6 +322,15 @@ class Scan {
 		const id = `${location.root}\u0000${location.key ?? ''}`;
 		if (!into.has(id)) into.set(id, { root: location.root, key: location.key });
 	}
+}
+
+/** Where an item directly in the root `root` sits. */
+function rootLocation(root: string, item: Y.Item): Location {
+	return { root, key: item.parentSub, level: 1, sub: item.parentSub };
+}
+
+function entriesOf(noted: Map<string, EntryRef> | undefined): EntryRef[] {
+	return noted ? [...noted.values()] : [];
 }
 
 /** Depth and size of a plain value, without recursion (a hostile value may be nested without end). */

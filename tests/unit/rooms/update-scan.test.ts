@@ -144,6 +144,45 @@ describe('scanUpdate refuses what no honest client writes', () => {
 	});
 });
 
+/**
+ * A hand-made update of one client's strings, each placed after the item at `origins[i]` of the
+ * same client (Yjs's update format, version 1). Yjs itself never writes such an update.
+ */
+function stringsPlacedAfter(client: number, origins: number[]): Uint8Array {
+	const ITEM_WITH_ORIGIN_AND_STRING = 0x80 | 4; // BIT8: a left origin follows; 4: ContentString
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 1); // clients
+	encoding.writeVarUint(encoder, origins.length); // structs
+	encoding.writeVarUint(encoder, client);
+	encoding.writeVarUint(encoder, 0); // clock of the first
+	for (const origin of origins) {
+		encoding.writeUint8(encoder, ITEM_WITH_ORIGIN_AND_STRING);
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, origin);
+		encoding.writeVarString(encoder, 'x');
+	}
+	encoding.writeVarUint(encoder, 0); // delete set: no clients
+	return encoding.toUint8Array(encoder);
+}
+
+describe('scanUpdate refuses items that can be placed nowhere', () => {
+	it('two items each placed after the other', () => {
+		const { server } = pair();
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 0]))).toMatchObject({ ok: false, gap: false, reason: 'items that reference each other in a cycle' });
+	});
+
+	it('an item placed after itself', () => {
+		const { server } = pair();
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [0]))).toMatchObject({ ok: false, gap: false, reason: 'items that reference each other in a cycle' });
+	});
+
+	it('a chain of items ending in one the document does not have is a gap, not a cycle', () => {
+		const { server } = pair();
+		// Clock 0 after clock 1, clock 1 after clock 2, clock 2 after clock 5: the update ends at 2.
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 2, 5]))).toMatchObject({ ok: false, gap: true });
+	});
+});
+
 describe('scanUpdate reports gaps instead of letting them be parked', () => {
 	it("an update after one the server never got (the author's own clock has a hole)", () => {
 		const { server, client } = pair();
