@@ -86,11 +86,14 @@ export class Persister {
 	#schedule(): void {
 		if (this.#scheduled || this.#retryTimer || this.#inFlight.size >= this.#concurrency) return;
 		this.#scheduled = true;
-		setImmediate(() => {
-			this.#scheduled = false;
-			void this.#flush();
-		});
+		setImmediate(this.#runScheduled);
 	}
+
+	/** One function for every schedule: a closure per edit was garbage for the collector. */
+	readonly #runScheduled = (): void => {
+		this.#scheduled = false;
+		void this.#flush();
+	};
 
 	/** Starts one batch (if a slot is free and something may go); resolves when it is done. */
 	#flush(): Promise<void> {

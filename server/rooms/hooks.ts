@@ -130,7 +130,15 @@ export class RoomHookRunner {
 	}
 
 	afterCommit(payload: AfterCommitPayload): void {
-		for (const hooks of this.hooks) if (hooks.afterCommit) this.#guard(hooks, 'afterCommit', payload.room, () => hooks.afterCommit!(payload));
+		// Called for every commit: no closure per hook, as #guard would take.
+		for (const hooks of this.hooks) {
+			if (!hooks.afterCommit) continue;
+			try {
+				hooks.afterCommit(payload);
+			} catch (err) {
+				this.#failed(hooks, 'afterCommit', payload.room, err);
+			}
+		}
 	}
 
 	onConnect(payload: ConnectionPayload): void {
@@ -149,8 +157,12 @@ export class RoomHookRunner {
 		try {
 			return fn();
 		} catch (err) {
-			this.log.error('room hook failed', { hook: `${hooks.name}.${name}`, room: room.tag, error: errorMessage(err) });
+			this.#failed(hooks, name, room, err);
 			return undefined;
 		}
+	}
+
+	#failed(hooks: RoomHooks, name: string, room: Room, err: unknown): void {
+		this.log.error('room hook failed', { hook: `${hooks.name}.${name}`, room: room.tag, error: errorMessage(err) });
 	}
 }
