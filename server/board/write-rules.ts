@@ -19,7 +19,7 @@ import { isCurrentCanvasSchema } from '#shared/canvas/tldraw-schema';
 import { dependencyRecordProblem } from '#shared/systems/dependency-record';
 import { CloseCode } from '#shared/wire/protocol';
 import type { RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
-import type { EntryRef, UpdateSummary } from '../rooms/update-scan.ts';
+import { entryId, type UpdateSummary } from '../rooms/update-scan.ts';
 
 /** Roots clients write. Others in the board (none yet) are the server's. */
 const CLIENT_ROOTS = new Set<string>(Object.values(BOARD_ROOTS));
@@ -53,8 +53,9 @@ export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefine
 		const rule = GUARDED[entry.root];
 		if (!rule) continue;
 		const id = entryId(entry);
+		const values = setValuesOf();
 		// Written inside (not set as a whole) or set to a value the app never writes.
-		if (!setValuesOf().has(id) || !rule(entry.key, setValuesOf().get(id))) return refuse(`writes ${entry.root} as only the app may`);
+		if (!values.has(id) || !rule(entry.key, values.get(id))) return refuse(`writes ${entry.root} as only the app may`);
 	}
 	for (const entry of summary.deleted) {
 		// An overwrite deletes the old value of the same key; a bare deletion is refused.
@@ -62,10 +63,6 @@ export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefine
 		if (fixed && !setValuesOf().has(entryId(entry))) return refuse(`removes ${entry.root} entries`);
 	}
 	return undefined;
-}
-
-function entryId(entry: EntryRef): string {
-	return `${entry.root}\u0000${entry.key ?? ''}`;
 }
 
 export const boardWriteRules: RoomHooks = {

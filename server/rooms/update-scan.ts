@@ -319,9 +319,14 @@ class Scan {
 	}
 
 	#note(into: Map<string, EntryRef>, location: Location): void {
-		const id = `${location.root}\u0000${location.key ?? ''}`;
+		const id = entryId(location);
 		if (!into.has(id)) into.set(id, { root: location.root, key: location.key });
 	}
+}
+
+/** A root entry as one string: the key of maps of entries (the hooks' rules keep such maps too). */
+export function entryId(entry: EntryRef): string {
+	return `${entry.root}\u0000${entry.key ?? ''}`;
 }
 
 /** Where an item directly in the root `root` sits. */

@@ -20,7 +20,7 @@ import { readControl, votesOnBoard } from '#shared/control/doc';
 import { readPeople } from '#shared/control/rounds';
 import { CloseCode } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
-import type { EntryRef } from '../rooms/update-scan.ts';
+import { entryId, type EntryRef } from '../rooms/update-scan.ts';
 import { parseParticipantCredentials, verifyParticipant } from './identity.ts';
 
 /** Threats written this soon after a silent round started were written before the writer knew. */
@@ -34,7 +34,6 @@ export const SILENT_ROUND_GRACE_MS = 3_000;
 export const VOTE_GRACE_MS = 3_000;
 
 const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseCode.UpdateRefused, reason });
-const entryId = (entry: EntryRef) => `${entry.root}\u0000${entry.key ?? ''}`;
 
 export function createRoundHooks(now: () => number = Date.now): RoomHooks {
 	return {

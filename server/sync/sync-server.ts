@@ -94,7 +94,7 @@ export function createSyncServer(deps: {
 	 */
 	const groups = Array.from({ length: HEARTBEAT_SLICES }, () => new Map<Connection, WebSocket>());
 	const groupOf = (conn: Connection) => groups[conn.id % HEARTBEAT_SLICES];
-	let openConnections = 0;
+	const openConnections = () => groups.reduce((n, group) => n + group.size, 0);
 	let accepting = true;
 	const admission = createAdmission({
 		maxConnections: config.MAX_CONNECTIONS,
@@ -133,8 +133,8 @@ export function createSyncServer(deps: {
 	}
 
 	function forget(conn: Connection): void {
-		if (groupOf(conn).delete(conn)) openConnections--;
-		metrics.connections.set(openConnections);
+		groupOf(conn).delete(conn);
+		metrics.connections.set(openConnections());
 	}
 
 	// The socket handlers are shared by every socket (`this` is the socket) and find what they
@@ -235,8 +235,7 @@ export function createSyncServer(deps: {
 			metrics
 		);
 		groupOf(conn).set(conn, ws);
-		openConnections++;
-		metrics.connections.set(openConnections);
+		metrics.connections.set(openConnections());
 
 		let room: Room;
 		try {
@@ -332,7 +331,7 @@ export function createSyncServer(deps: {
 			});
 		},
 		handleUpgrade,
-		connectionCount: () => openConnections,
+		connectionCount: openConnections,
 		closeAll() {
 			accepting = false;
 			for (const group of groups) for (const conn of group.keys()) conn.close(CloseCode.GoingAway, 'server shutting down');
