@@ -4,11 +4,18 @@
  *
  * synchronous=NORMAL in WAL mode means a committed transaction survives a crash or kill -9 of
  * this process (the WAL write has reached the OS), though not necessarily a power cut.
+ *
+ * Updates are appended to a journal file first (append-journal.ts: one write() each, the same
+ * promise) and moved into the log table in batches; everything that reads the log moves them
+ * first. The journal and the sequence numbers kept in memory make the store one process's: a
+ * second store on the same data directory is refused while the first is open (an exclusive
+ * SQLite lock on a file of its own, which the operating system drops when a process dies).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
+import { AppendJournal, type JournalRecord } from './append-journal.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createSqliteSystems } from './sqlite-systems.ts';
@@ -79,10 +86,54 @@ const SNAPSHOT_CACHE_BYTES = 64 * 1024 * 1024;
 /** Size the WAL file is truncated to after a checkpoint lets it restart. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * How long journal records wait before they are moved into the log table (one transaction for
+ * all of them), and how many and how many bytes may wait (past either, they move at once): under
+ * the bench's 500 updates/s, 25 per transaction.
+ */
+const JOURNAL_MOVE_MS = 50;
+const JOURNAL_MOVE_RECORDS = 1_000;
+const JOURNAL_MOVE_BYTES = 4 * 1024 * 1024;
+/** Documents whose last sequence number is kept in memory, at most (each is re-read when dropped). */
+const KNOWN_SEQS_MAX = 100_000;
+
+export const JOURNAL_FILE = 'threatboard.journal';
+const LOCK_FILE = 'threatboard.lock';
+
+const docId = (key: DocKey) => `${key.roomId}\u0000${key.docName}`;
+
+/** Held while a store is open on a data directory; see the header. */
+function claimDataDir(dataDir: string): Database.Database {
+	const lock = new Database(path.join(dataDir, LOCK_FILE));
+	try {
+		lock.pragma('busy_timeout = 0');
+		lock.pragma('locking_mode = EXCLUSIVE');
+		lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL) STRICT');
+		// In EXCLUSIVE locking mode the lock taken by a write is kept until the connection closes.
+		lock.exec(`BEGIN EXCLUSIVE; DELETE FROM holder; INSERT INTO holder VALUES (${process.pid}); COMMIT`);
+		return lock;
+	} catch (err) {
+		lock.close();
+		if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+			throw new Error(
+				`the data directory ${dataDir} is in use by another Threatboard server: one server per SQLite data directory (several share a store through DATABASE_URL)`
+			);
+		}
+		throw err;
+	}
+}
+
 export function createSqliteStore(dataDir: string): DocStore {
 	fs.mkdirSync(dataDir, { recursive: true });
+	const lock = claimDataDir(dataDir);
 	const file = path.join(dataDir, 'threatboard.sqlite3');
-	const db = new Database(file);
+	let db: Database.Database;
+	try {
+		db = new Database(file);
+	} catch (err) {
+		lock.close();
+		throw err;
+	}
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
 	db.pragma('busy_timeout = 5000');
@@ -111,15 +162,6 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
 		'SELECT seq, data FROM doc_log WHERE room_id = ? AND doc_name = ? ORDER BY seq'
 	);
-	// coalesce() evaluates its arguments lazily: the floor is read only when the log is empty.
-	const insertUpdate = db
-		.prepare<[string, string, string, string, string, string, Uint8Array], number>(
-			`INSERT INTO doc_log (room_id, doc_name, seq, data) VALUES (?, ?, coalesce(
-				(SELECT max(seq) FROM doc_log WHERE room_id = ? AND doc_name = ?),
-				(SELECT seq FROM doc_log_floor WHERE room_id = ? AND doc_name = ?),
-				0) + 1, ?) RETURNING seq`
-		)
-		.pluck();
 	const raiseFloor = db.prepare(
 		'INSERT INTO doc_log_floor (room_id, doc_name, seq) VALUES (?, ?, ?) ON CONFLICT (room_id, doc_name) DO UPDATE SET seq = max(seq, excluded.seq)'
 	);
@@ -153,12 +195,106 @@ export function createSqliteStore(dataDir: string): DocStore {
 			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
 		}
 	);
-	const appendOne = (u: PendingUpdate) => insertUpdate.get(u.roomId, u.docName, u.roomId, u.docName, u.roomId, u.docName, u.update)!;
-	const appendTx = db.transaction((batch: readonly PendingUpdate[]) => batch.map(appendOne));
-	// A batch of one update is one statement, atomic on its own (SQLite's autocommit): no BEGIN
-	// and COMMIT statements around it. Under edit load most batches hold one update, and the
-	// wrapper cost about 4-5 us of CPU per commit of 45 (a 10,000-commit loop on this machine).
-	const append = (batch: readonly PendingUpdate[]) => (batch.length === 1 ? [appendOne(batch[0])] : appendTx(batch));
+	// --- the journal (append-journal.ts) ---------------------------------------------------------
+	const lastSeqOf = db
+		.prepare<[string, string, string, string], number>(
+			`SELECT coalesce(
+				(SELECT max(seq) FROM doc_log WHERE room_id = ? AND doc_name = ?),
+				(SELECT seq FROM doc_log_floor WHERE room_id = ? AND doc_name = ?),
+				0)`
+		)
+		.pluck();
+	const insertLogged = db.prepare('INSERT INTO doc_log (room_id, doc_name, seq, data) VALUES (?, ?, ?, ?)');
+	// After a crash: records already moved (the crash came between the move and emptying the
+	// journal) or already folded into a snapshot are there; the others are added.
+	const insertRecovered = db.prepare(
+		`INSERT INTO doc_log (room_id, doc_name, seq, data) SELECT @roomId, @docName, @seq, @update
+		WHERE @seq > coalesce((SELECT seq FROM doc_log_floor WHERE room_id = @roomId AND doc_name = @docName), 0)
+		ON CONFLICT (room_id, doc_name, seq) DO NOTHING`
+	);
+	const moveTx = db.transaction((records: readonly JournalRecord[], recovered: boolean) => {
+		if (recovered) for (const r of records) insertRecovered.run(r);
+		else for (const r of records) insertLogged.run(r.roomId, r.docName, r.seq, r.update);
+	});
+	let journal: AppendJournal;
+	try {
+		const opened = AppendJournal.open(path.join(dataDir, JOURNAL_FILE));
+		journal = opened.journal;
+		if (opened.recovered.length > 0) moveTx.immediate(opened.recovered, true);
+		if (opened.tornBytes > 0) {
+			process.emitWarning(`${JOURNAL_FILE}: dropped ${opened.tornBytes} bytes after its last whole record (a write cut short)`);
+		}
+		if (journal.bytes > 0) journal.reset();
+	} catch (err) {
+		void checkpointer.close();
+		db.close();
+		lock.close();
+		throw err;
+	}
+	/** The last sequence number given to each document, by docId. */
+	const knownSeqs = new Map<string, number>();
+	/** Records in the journal and not yet in the log table, in the order they were written. */
+	let waiting: JournalRecord[] = [];
+	let moveTimer: NodeJS.Timeout | null = null;
+	/** Moves the waiting records into the log table and empties the journal; throws when SQLite does. */
+	const moveJournal = () => {
+		if (moveTimer) clearTimeout(moveTimer);
+		moveTimer = null;
+		if (waiting.length === 0) return;
+		moveTx(waiting, false);
+		waiting = [];
+		journal.reset();
+		if (knownSeqs.size > KNOWN_SEQS_MAX) knownSeqs.clear();
+	};
+	/** Set while moving fails: tried again on a timer, not on every append. */
+	let moveFailure: string | null = null;
+	const moveLater = () => {
+		try {
+			moveJournal();
+			moveFailure = null;
+		} catch (err) {
+			// The records stay in the journal (safe across a crash) and in memory; tried again soon.
+			if (moveFailure === null) process.emitWarning(`moving journal records into SQLite failed: ${(err as Error).message}`);
+			moveFailure = (err as Error).message;
+			moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS * 10);
+		}
+	};
+	const append = (batch: readonly PendingUpdate[]): number[] => {
+		// Past this the store fails like one whose commits fail: the persister holds updates back.
+		if (moveFailure !== null && waiting.length >= JOURNAL_MOVE_RECORDS) throw new Error(`the journal cannot be moved into SQLite: ${moveFailure}`);
+		const records: JournalRecord[] = new Array(batch.length);
+		const seqs: number[] = new Array(batch.length);
+		/** Each document's number before this batch, to put back if the write fails. */
+		const before = new Map<string, number | undefined>();
+		for (let i = 0; i < batch.length; i++) {
+			const u = batch[i];
+			const id = docId(u);
+			const last = knownSeqs.get(id);
+			if (!before.has(id)) before.set(id, last);
+			const seq = (last ?? lastSeqOf.get(u.roomId, u.docName, u.roomId, u.docName)!) + 1;
+			knownSeqs.set(id, seq);
+			seqs[i] = seq;
+			records[i] = { roomId: u.roomId, docName: u.docName, seq, update: u.update };
+		}
+		try {
+			journal.append(records);
+		} catch (err) {
+			for (const [id, last] of before) {
+				if (last === undefined) knownSeqs.delete(id);
+				else knownSeqs.set(id, last);
+			}
+			throw err;
+		}
+		for (const r of records) waiting.push(r);
+		if (moveFailure === null && (waiting.length >= JOURNAL_MOVE_RECORDS || journal.bytes >= JOURNAL_MOVE_BYTES)) moveLater();
+		else moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS);
+		return seqs;
+	};
+	/** Before anything reads the log table. */
+	const readable = () => {
+		open();
+		moveJournal();
+	};
 	// Compaction in two short transactions, so that the fold (in a worker, for large documents)
 	// does not hold the database: read the snapshot and the log up to its last entry N; fold; then
 	// store the snapshot and delete the entries <= N, unless the snapshot changed in between.
@@ -186,6 +322,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const compacting = new Map<string, Promise<unknown>>();
 	async function compactOnce(key: DocKey, id: string, fold: (stored: StoredLog) => Uint8Array | Promise<Uint8Array>): Promise<number> {
 		for (let attempt = 1; ; attempt++) {
+			readable();
 			const stored = readLogTx(key, id);
 			if (stored.entries.length === 0) return 0;
 			const folded = await fold(stored);
@@ -211,7 +348,8 @@ export function createSqliteStore(dataDir: string): DocStore {
 	const open = () => {
 		if (closed) throw new Error('store is closed');
 	};
-	const systems = createSqliteSystems(db, open);
+	// Systems read each board's version, which counts its log entries.
+	const systems = createSqliteSystems(db, readable);
 
 	return {
 		kind: 'sqlite',
@@ -231,7 +369,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 			return ROOM_ROW.read(selectRoomByObserver.get(hash));
 		},
 		async loadDoc(key): Promise<StoredDoc> {
-			open();
+			readable();
 			const updates: Uint8Array[] = [];
 			const snapshot = selectSnapshot.get(key.roomId, key.docName);
 			if (snapshot) updates.push(snapshot.data);
@@ -250,7 +388,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 		},
 		async compact(key, fold) {
 			open();
-			const id = `${key.roomId}\u0000${key.docName}`;
+			const id = docId(key);
 			const before = compacting.get(id) ?? Promise.resolve();
 			const run = before.catch(() => {}).then(() => compactOnce(key, id, fold));
 			compacting.set(id, run);
@@ -289,8 +427,16 @@ export function createSqliteStore(dataDir: string): DocStore {
 		async close() {
 			if (closed) return;
 			closed = true;
+			try {
+				moveJournal();
+			} catch (err) {
+				// Kept in the journal: the next open moves them.
+				process.emitWarning(`closing with ${waiting.length} updates in the journal: ${(err as Error).message}`);
+			}
+			journal.close();
 			await checkpointer.close();
 			db.close();
+			lock.close();
 		}
 	};
 }

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { decodeRecords } from '../../server/persistence/append-journal.ts';
+import { JOURNAL_FILE } from '../../server/persistence/sqlite-store.ts';
 import { COMPACTIONS_AT_ONCE } from '../../server/rooms/room-manager.ts';
 import { SCHEMA_VERSION } from '../../src/lib/shared/board/schema.ts';
 import { connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
@@ -20,10 +23,15 @@ function track<T extends TestServer | TestClient>(item: T): T {
 	return item;
 }
 
+/**
+ * Updates stored and not folded into a snapshot: the log table's rows and the journal's records
+ * (server/persistence/append-journal.ts), which the store moves into the table in batches.
+ */
 function logRows(dataDir: string): number {
+	const journal = decodeRecords(fs.readFileSync(path.join(dataDir, JOURNAL_FILE))).records.length;
 	const db = new Database(path.join(dataDir, 'threatboard.sqlite3'), { readonly: true });
 	try {
-		return (db.prepare('SELECT count(*) AS n FROM doc_log').get() as { n: number }).n;
+		return (db.prepare('SELECT count(*) AS n FROM doc_log').get() as { n: number }).n + journal;
 	} finally {
 		db.close();
 	}
