@@ -4,17 +4,26 @@
  */
 import type { Plugin, ViteDevServer } from 'vite';
 import { loadConfig } from './config.ts';
-import { createThreatboard } from './threatboard.ts';
+import { createThreatboard, type Threatboard } from './threatboard.ts';
 
 const SERVER_PATHS = ['/api/', '/healthz', '/metrics'];
+
+/** The running dev server's instance, kept across Vite's restarts (which load this file again). */
+const CURRENT = Symbol.for('threatboard.dev-server');
+type Holder = { [CURRENT]?: Threatboard };
 
 export function threatboardDevServer(): Plugin {
 	return {
 		name: 'threatboard-dev-server',
 		apply: 'serve',
-		configureServer(vite: ViteDevServer) {
+		async configureServer(vite: ViteDevServer) {
 			if (!vite.httpServer) return; // middleware mode: nothing to attach to
+			// On a restart Vite makes the new server before it closes the old one, whose SQLite store
+			// still holds the data directory (one server per directory): it is closed first.
+			const holder = globalThis as Holder;
+			await holder[CURRENT]?.close();
 			const tb = createThreatboard({ config: loadConfig() });
+			holder[CURRENT] = tb;
 			vite.httpServer.on('upgrade', (req, socket, head) => {
 				tb.sync.handleUpgrade(req, socket, head); // other paths stay Vite's (HMR)
 			});
@@ -23,7 +32,10 @@ export function threatboardDevServer(): Plugin {
 					tb.app(req, res);
 				} else next();
 			});
-			vite.httpServer.on('close', () => void tb.close());
+			vite.httpServer.on('close', () => {
+				if (holder[CURRENT] === tb) delete holder[CURRENT];
+				void tb.close();
+			});
 		}
 	};
 }

@@ -2,10 +2,10 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
-import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
 import { connectClient, registerParticipant, synced, type TestClient } from '../helpers/clients.ts';
 
 export function baseUrl(): string {
@@ -198,18 +198,30 @@ export function e2eTarget(): SeedTarget {
  * each person build their own part of, which is not what these tests are about.
  */
 export async function seedBoard(roomId: string, build: (doc: Y.Doc) => void, target: SeedTarget = e2eTarget()): Promise<void> {
-	const store = createSqliteStore(target.dataDir);
+	// Straight into the database beside the running server, whose store holds the directory (one
+	// server per directory): the room must not be loaded yet, and the server reads it, this row
+	// included, when the first client joins.
+	const db = new Database(path.join(target.dataDir, 'threatboard.sqlite3'));
 	let expectedNotes: number;
 	try {
+		db.pragma('busy_timeout = 5000');
 		const doc = new Y.Doc();
-		for (const update of (await store.loadDoc({ roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
+		const snapshot = db.prepare("SELECT data FROM doc_snapshots WHERE room_id = ? AND doc_name = 'board'").pluck().get(roomId);
+		if (snapshot) Y.applyUpdate(doc, snapshot as Uint8Array);
+		for (const row of db.prepare("SELECT data FROM doc_log WHERE room_id = ? AND doc_name = 'board' ORDER BY seq").pluck().all(roomId)) {
+			Y.applyUpdate(doc, row as Uint8Array);
+		}
 		const before = Y.encodeStateVector(doc);
 		doc.transact(() => build(doc));
 		expectedNotes = listNotes(doc).length;
-		await store.appendUpdates([{ roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
+		db.prepare(
+			`INSERT INTO doc_log (room_id, doc_name, seq, data) VALUES (@roomId, 'board', coalesce(
+				(SELECT max(seq) FROM doc_log WHERE room_id = @roomId AND doc_name = 'board'),
+				(SELECT seq FROM doc_log_floor WHERE room_id = @roomId AND doc_name = 'board'), 0) + 1, @update)`
+		).run({ roomId, update: Y.encodeStateAsUpdate(doc, before) });
 		doc.destroy();
 	} finally {
-		await store.close();
+		db.close();
 	}
 	const reader = await connectBoard(roomId, target.base);
 	try {

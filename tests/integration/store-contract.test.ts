@@ -616,6 +616,22 @@ describe('sqlite store', () => {
 		}
 	});
 
+	it('numbers on above a row another program added while the document was not loaded', async () => {
+		const dir = tempDataDir();
+		const store = createSqliteStore(dir);
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		expect(await store.appendUpdates([{ ...key, update: setKey('a', 1) }])).toEqual([1]);
+		await store.loadDoc(key);
+		// What tests/e2e's seeding does beside a running server: a row straight into the table.
+		const db = new Database(path.join(dir, 'threatboard.sqlite3'));
+		db.prepare('INSERT INTO doc_log (room_id, doc_name, seq, data) VALUES (?, ?, 2, ?)').run(key.roomId, key.docName, setKey('seeded', 2));
+		db.close();
+		expect((await store.loadDoc(key)).seqs).toEqual([1, 2]);
+		expect(await store.appendUpdates([{ ...key, update: setKey('b', 3) }])).toEqual([3]);
+		expect(await keysOf(store, key)).toEqual(['a', 'b', 'seeded']);
+		await store.close();
+	});
+
 	it('keeps updates in the journal until it moves them, and reads see them at once', async () => {
 		const dir = tempDataDir();
 		const store = createSqliteStore(dir);
