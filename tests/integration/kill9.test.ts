@@ -79,3 +79,21 @@ it('flushes and exits cleanly on SIGTERM', { timeout: 30_000 }, async () => {
 	await synced(reader);
 	expect(reader.doc.getMap('notes').size).toBe(20);
 });
+
+it('refuses a second server on a data directory in use, says why, and starts once the first is gone', { timeout: 60_000 }, async () => {
+	const dataDir = tempDataDir();
+	const first = await spawnServer(dataDir);
+	children.push(first);
+	await expect(spawnServer(dataDir)).rejects.toThrow(/exited \(1\).*threatboard failed to start: the data directory .* is in use by another Threatboard server/s);
+	// The first one is unharmed.
+	const room = await createRoom(first.url);
+	// A lock the operating system holds for the process: kill -9 leaves nothing stale behind.
+	first.child.kill('SIGKILL');
+	await first.exited;
+	const second = await spawnServer(dataDir);
+	children.push(second);
+	const reader = connectClient(second.wsUrl, room.roomId);
+	clients.push(reader);
+	await synced(reader);
+	expect(reader.doc.getMap('meta').get('title')).toBeTruthy();
+});
