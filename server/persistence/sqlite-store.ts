@@ -195,6 +195,8 @@ export function createSqliteStore(dataDir: string): DocStore {
 			for (const doc of docs) upsertSnapshot.run(doc.roomId, doc.docName, doc.snapshot);
 		}
 	);
+	let closed = false;
+
 	// --- the journal (append-journal.ts) ---------------------------------------------------------
 	const lastSeqOf = db
 		.prepare<[string, string, string, string], number>(
@@ -236,12 +238,20 @@ export function createSqliteStore(dataDir: string): DocStore {
 	/** Records in the journal and not yet in the log table, in the order they were written. */
 	let waiting: JournalRecord[] = [];
 	let moveTimer: NodeJS.Timeout | null = null;
-	/** Moves the waiting records into the log table and empties the journal; throws when SQLite does. */
+	/**
+	 * Moves the waiting records into the log table and empties the journal; throws when SQLite
+	 * does, leaving a retry scheduled.
+	 */
 	const moveJournal = () => {
 		if (moveTimer) clearTimeout(moveTimer);
 		moveTimer = null;
 		if (waiting.length === 0) return;
-		moveTx(waiting, false);
+		try {
+			moveTx(waiting, false);
+		} catch (err) {
+			if (!closed) moveTimer = setTimeout(moveLater, JOURNAL_MOVE_MS * 10);
+			throw err;
+		}
 		waiting = [];
 		journal.reset();
 		if (knownSeqs.size > KNOWN_SEQS_MAX) knownSeqs.clear();
@@ -256,7 +266,6 @@ export function createSqliteStore(dataDir: string): DocStore {
 			// The records stay in the journal (safe across a crash) and in memory; tried again soon.
 			if (moveFailure === null) process.emitWarning(`moving journal records into SQLite failed: ${(err as Error).message}`);
 			moveFailure = (err as Error).message;
-			moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS * 10);
 		}
 	};
 	const append = (batch: readonly PendingUpdate[]): number[] => {
@@ -344,7 +353,6 @@ export function createSqliteStore(dataDir: string): DocStore {
 		return last + 1;
 	});
 
-	let closed = false;
 	const open = () => {
 		if (closed) throw new Error('store is closed');
 	};

@@ -632,6 +632,54 @@ describe('sqlite store', () => {
 		await store.close();
 	});
 
+	it('keeps what it cannot move into SQLite in the journal, refuses appends past a bound, and moves it all once SQLite takes it', async () => {
+		const dir = tempDataDir();
+		const store = createSqliteStore(dir);
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		const refuse = (on: boolean) => {
+			const db = new Database(path.join(dir, 'threatboard.sqlite3'));
+			db.exec(
+				on
+					? "CREATE TRIGGER refuse_log BEFORE INSERT ON doc_log BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+					: 'DROP TRIGGER refuse_log'
+			);
+			db.close();
+		};
+		const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+		try {
+			refuse(true);
+			const accepted: string[] = [];
+			await store.appendUpdates([{ ...key, update: setKey('first', 0) }]);
+			accepted.push('first');
+			await waitUntil(() => warnings.mock.calls.length > 0, 'the failed move reported');
+			expect(String(warnings.mock.calls[0][0])).toMatch(/moving journal records into SQLite failed: disk says no/);
+			let refusal: unknown;
+			for (let i = 1; i <= 1_500 && !refusal; i++) {
+				try {
+					await store.appendUpdates([{ ...key, update: setKey(`k${i}`, i) }]);
+					accepted.push(`k${i}`);
+				} catch (err) {
+					refusal = err;
+				}
+			}
+			expect(String(refusal)).toMatch(/the journal cannot be moved into SQLite: disk says no/);
+			expect(accepted).toHaveLength(1_000);
+			expect(warnings).toHaveBeenCalledTimes(1); // once, not per retry
+			// A read cannot see everything now, so it fails rather than answer without them...
+			await expect(store.loadDoc(key)).rejects.toThrow(/disk says no/);
+			// ...and the store keeps trying on its own, with no append or read to prompt it.
+			refuse(false);
+			await waitUntil(() => fs.statSync(path.join(dir, JOURNAL_FILE)).size === 0, 'journal moved on a retry');
+			const loaded = await store.loadDoc(key);
+			expect(loaded.seqs).toEqual(accepted.map((_, i) => i + 1));
+			expect(await keysOf(store, key)).toEqual([...accepted].sort());
+			expect(await store.appendUpdates([{ ...key, update: setKey('after', 1) }])).toEqual([1_001]);
+		} finally {
+			warnings.mockRestore();
+			await store.close();
+		}
+	});
+
 	it('keeps updates in the journal until it moves them, and reads see them at once', async () => {
 		const dir = tempDataDir();
 		const store = createSqliteStore(dir);
