@@ -50,13 +50,29 @@ test('one dropped connection comes back by itself and the others see that person
 	const bob = await newUser(browser);
 
 	// Bob's board socket goes through a transparent proxy that the test can cut (his control
-	// socket, for the facilitation state, connects directly).
+	// socket, for the facilitation state, connects directly). While `held`, a new socket reaches
+	// the server only once released, its first frames kept in order: the server sends a departure
+	// within a short coalescing window, and a rejoin inside it would be sent as no change at all.
 	const bobSockets: Array<() => Promise<void>> = [];
+	let held: Promise<void> | null = null;
 	await bob.page.routeWebSocket(/\/sync\/[^/]+\/board$/, (ws) => {
-		const server = ws.connectToServer();
-		bobSockets.push(async () => {
-			await server.close();
-			await ws.close({ code: 1012, reason: 'test: connection dropped' });
+		const gate = held;
+		if (!gate) {
+			const server = ws.connectToServer();
+			bobSockets.push(async () => {
+				await server.close();
+				await ws.close({ code: 1012, reason: 'test: connection dropped' });
+			});
+			return;
+		}
+		bobSockets.push(async () => {});
+		const early: Array<string | Buffer> = [];
+		ws.onMessage((message) => early.push(message));
+		void gate.then(() => {
+			const server = ws.connectToServer();
+			ws.onMessage((message) => server.send(message));
+			server.onMessage((message) => ws.send(message));
+			for (const message of early) server.send(message);
 		});
 	});
 
@@ -69,9 +85,12 @@ test('one dropped connection comes back by itself and the others see that person
 
 	// Choosing a name reconnects once with Bob's participant identity; count from here.
 	const socketsBeforeDrop = bobSockets.length;
+	let release!: () => void;
+	held = new Promise<void>((resolve) => (release = resolve));
 	await bobSockets.at(-1)?.();
 	await expect(connectionStatus(bob.page)).toContainText('Offline');
 	await expect(presenceChip(alice.page, 'Bob')).toHaveCount(0);
+	release();
 
 	// Same Y.Doc, same awareness client id: Alice saw it removed and must accept it back at once
 	// (well within the 15 s awareness renewal that would otherwise hide the problem).
