@@ -10,15 +10,17 @@ import { spawn } from 'node:child_process';
 const timings = [];
 
 /**
- * Runs `npm run <script>`; with `buffered`, prints its output in one piece when it ends.
+ * Runs `npm run <script>`, or with `shell` that shell command, timed under the name `script`;
+ * with `buffered`, prints its output in one piece when it ends.
  * @param {string} script
- * @param {{ buffered?: boolean }} [options]
+ * @param {{ buffered?: boolean; shell?: string }} [options]
  * @returns {Promise<number>}
  */
-function run(script, { buffered = false } = {}) {
+function run(script, { buffered = false, shell } = {}) {
 	const started = performance.now();
 	return new Promise((resolve) => {
-		const child = spawn('npm', ['run', '--silent', script], { stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		const [command, args] = shell ? ['sh', ['-c', shell]] : ['npm', ['run', '--silent', script]];
+		const child = spawn(command, args, { stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
 		/** @type {Buffer[]} */
 		const chunks = [];
 		child.stdout?.on('data', (chunk) => chunks.push(chunk));
@@ -47,36 +49,16 @@ function report(totalStarted) {
 	console.log(`\nnpm test, step times:\n${lines.join('\n')}\n  ${'total'.padEnd(10)} ${((performance.now() - totalStarted) / 1000).toFixed(0).padStart(5)} s`);
 }
 
-/**
- * A shell command run beside the static checks and waited for before the first test, from
- * THREATBOARD_TEST_BESIDE_CHECKS: .ci/run compiles better-sqlite3 there (see its comment).
- * @param {string} command
- * @returns {Promise<number>}
- */
-function besideChecks(command) {
-	const started = performance.now();
-	return new Promise((resolve) => {
-		const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
-		/** @type {Buffer[]} */
-		const chunks = [];
-		child.stdout.on('data', (chunk) => chunks.push(chunk));
-		child.stderr.on('data', (chunk) => chunks.push(chunk));
-		child.on('close', (code, signal) => {
-			process.stdout.write(Buffer.concat(chunks));
-			timings.push({ script: 'beside', seconds: (performance.now() - started) / 1000, code: code ?? signal ?? 'killed' });
-			resolve(code ?? 1);
-		});
-	});
-}
-
 const started = performance.now();
+// A shell command run beside the static checks and waited for before the first test: .ci/run
+// compiles better-sqlite3 there (see its comment).
 const beside = process.env.THREATBOARD_TEST_BESIDE_CHECKS;
 let code = await run('sync', { buffered: true });
 if (code === 0) {
 	const [lint, checkAndBuild, besideCode] = await Promise.all([
 		run('lint', { buffered: true }),
 		sequence('check', 'build'),
-		beside ? besideChecks(beside) : 0
+		beside ? run('beside', { buffered: true, shell: beside }) : 0
 	]);
 	code = lint || checkAndBuild || besideCode;
 }

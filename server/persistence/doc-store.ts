@@ -22,6 +22,11 @@ export interface DocKey {
 	docName: DocName;
 }
 
+/** A document as one string: the key of maps by document. */
+export function docId(key: DocKey): string {
+	return `${key.roomId}\u0000${key.docName}`;
+}
+
 export interface PendingUpdate extends DocKey {
 	update: Uint8Array;
 }

@@ -15,7 +15,7 @@
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore, PendingUpdate } from './doc-store.ts';
+import { docId, type DocStore, type PendingUpdate } from './doc-store.ts';
 
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
@@ -25,14 +25,12 @@ interface QueuedUpdate {
 	onCommitted: (seq: number) => void;
 }
 
-const docKey = (update: PendingUpdate) => `${update.roomId}\n${update.docName}`;
-
 export class Persister {
 	#queue: QueuedUpdate[] = [];
 	#scheduled = false;
 	/** Batches being committed. */
 	#inFlight = new Set<Promise<void>>();
-	/** Documents (docKey) with updates in a running batch; kept only when batches may overlap. */
+	/** Documents (docId) with updates in a running batch; kept only when batches may overlap. */
 	#busyDocs = new Set<string>();
 	readonly #concurrency: number;
 	#retryDelayMs = 0;
@@ -102,7 +100,7 @@ export class Persister {
 			this.#notifyIdle();
 			return Promise.resolve();
 		}
-		const keys = this.#concurrency > 1 ? new Set(batch.map((q) => docKey(q.update))) : null;
+		const keys = this.#concurrency > 1 ? new Set(batch.map((q) => docId(q.update))) : null;
 		if (keys) for (const key of keys) this.#busyDocs.add(key);
 		const started = performance.now();
 		const committing: Promise<void> = this.store
@@ -159,7 +157,7 @@ export class Persister {
 		}
 		const batch: QueuedUpdate[] = [];
 		const waiting: QueuedUpdate[] = [];
-		for (const q of queued) (this.#busyDocs.has(docKey(q.update)) ? waiting : batch).push(q);
+		for (const q of queued) (this.#busyDocs.has(docId(q.update)) ? waiting : batch).push(q);
 		this.#queue = waiting;
 		return batch;
 	}

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocKey, DocStore, IterationRecord, PendingUpdate, RoomRecord, StoredDoc, StoredLog } from './doc-store.ts';
+import { docId, type DocKey, type DocStore, type IterationRecord, type PendingUpdate, type RoomRecord, type StoredDoc, type StoredLog } from './doc-store.ts';
 import { AppendJournal, type JournalRecord } from './append-journal.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
@@ -99,8 +99,6 @@ const KNOWN_SEQS_MAX = 100_000;
 
 export const JOURNAL_FILE = 'threatboard.journal';
 const LOCK_FILE = 'threatboard.lock';
-
-const docId = (key: DocKey) => `${key.roomId}\u0000${key.docName}`;
 
 /** Held while a store is open on a data directory; see the header. */
 function claimDataDir(dataDir: string): Database.Database {
@@ -273,14 +271,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 		if (moveFailure !== null && waiting.length >= JOURNAL_MOVE_RECORDS) throw new Error(`the journal cannot be moved into SQLite: ${moveFailure}`);
 		const records: JournalRecord[] = new Array(batch.length);
 		const seqs: number[] = new Array(batch.length);
-		/** Each document's number before this batch, to put back if the write fails. */
-		const before = new Map<string, number | undefined>();
 		for (let i = 0; i < batch.length; i++) {
 			const u = batch[i];
 			const id = docId(u);
-			const last = knownSeqs.get(id);
-			if (!before.has(id)) before.set(id, last);
-			const seq = (last ?? lastSeqOf.get(u.roomId, u.docName, u.roomId, u.docName)!) + 1;
+			const seq = (knownSeqs.get(id) ?? lastSeqOf.get(u.roomId, u.docName, u.roomId, u.docName)!) + 1;
 			knownSeqs.set(id, seq);
 			seqs[i] = seq;
 			records[i] = { roomId: u.roomId, docName: u.docName, seq, update: u.update };
@@ -288,10 +282,8 @@ export function createSqliteStore(dataDir: string): DocStore {
 		try {
 			journal.append(records);
 		} catch (err) {
-			for (const [id, last] of before) {
-				if (last === undefined) knownSeqs.delete(id);
-				else knownSeqs.set(id, last);
-			}
+			// Each document's number goes back to the one before its first record of this batch.
+			for (let i = batch.length - 1; i >= 0; i--) knownSeqs.set(docId(batch[i]), seqs[i] - 1);
 			throw err;
 		}
 		for (const r of records) waiting.push(r);

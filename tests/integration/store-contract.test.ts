@@ -680,6 +680,19 @@ describe('sqlite store', () => {
 		}
 	});
 
+	it('gives a batch that could not be written no numbers: the next append takes them', async () => {
+		const store = createSqliteStore(tempDataDir());
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		expect(await store.appendUpdates([{ ...key, update: setKey('a', 1) }])).toEqual([1]);
+		// A room id the journal cannot hold (over 255 bytes) fails the whole batch before any write.
+		const unwritable = { roomId: 'x'.repeat(300), docName: 'board' as const, update: setKey('x', 1) };
+		await expect(store.appendUpdates([{ ...key, update: setKey('b', 2) }, { ...key, update: setKey('c', 3) }, unwritable])).rejects.toThrow(/name too long/);
+		expect(await store.appendUpdates([{ ...key, update: setKey('d', 4) }])).toEqual([2]);
+		expect(await keysOf(store, key)).toEqual(['a', 'd']);
+		expect((await store.loadDoc(key)).seqs).toEqual([1, 2]);
+		await store.close();
+	});
+
 	it('keeps updates in the journal until it moves them, and reads see them at once', async () => {
 		const dir = tempDataDir();
 		const store = createSqliteStore(dir);
