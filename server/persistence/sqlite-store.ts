@@ -349,7 +349,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 		if (closed) throw new Error('store is closed');
 	};
 	// Systems read each board's version, which counts its log entries.
-	const systems = createSqliteSystems(db, readable);
+	const systems = createSqliteSystems(db, open, readable);
 
 	return {
 		kind: 'sqlite',
