@@ -20,7 +20,7 @@ import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { ROOM_ROW, toIterationListing, type IterationRow } from './room-row.ts';
 import { createSqliteSystems } from './sqlite-systems.ts';
 
-const SCHEMA = `
+export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
 	room_id TEXT PRIMARY KEY,
 	title TEXT NOT NULL,
@@ -88,12 +88,20 @@ export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * How long journal records wait before they are moved into the log table (one transaction for
- * all of them), and how many and how many bytes may wait (past either, they move at once): under
- * the bench's 500 updates/s, 25 per transaction.
+ * all of them), and how many and how many bytes may wait (past either, they move at the next
+ * turn). A move costs mostly the B-tree pages it dirties, about one per row when moves are small
+ * and rooms many: at 100 documents a row cost 14.7 us of CPU and 7.8 KB of WAL in moves of 25
+ * rows (50 ms at 500 updates/s, the first setting), 8.5 us and 4.2 KB in moves of 250
+ * (bench/journal-move.ts). The count bounds how long one move holds the event loop: 4.6 ms for
+ * 250 rows over 1,000 documents, 7.5 ms for 500, which put edits-1000x5's p99 at 48-106 ms in
+ * two runs against 13-17 ms with 250.
  */
-const JOURNAL_MOVE_MS = 50;
-const JOURNAL_MOVE_RECORDS = 1_000;
+const JOURNAL_MOVE_MS = 1_000;
+const JOURNAL_MOVE_RECORDS = 250;
 const JOURNAL_MOVE_BYTES = 4 * 1024 * 1024;
+/** While moving fails: how often it is tried again, and how many records may wait before appends are refused. */
+const JOURNAL_RETRY_MS = 500;
+const JOURNAL_MAX_WAITING = 1_000;
 /** Documents whose last sequence number is kept in memory, at most (each is re-read when dropped). */
 const KNOWN_SEQS_MAX = 100_000;
 
@@ -138,7 +146,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 	// Once checkpointed, a WAL grown by a burst is cut back to this size when it restarts; without
 	// it, one burst (401 MiB seen in a room-creation flood) stays on disk while the server runs.
 	db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-	db.exec(SCHEMA);
+	db.exec(SQLITE_SCHEMA);
 	migrateUpdateLog(db);
 	// Files written before snapshots counted their folded updates (StoredDoc.version).
 	if (!(db.pragma('table_info(doc_snapshots)') as Array<{ name: string }>).some((column) => column.name === 'folded_updates')) {
@@ -247,7 +255,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 		try {
 			moveTx(waiting, false);
 		} catch (err) {
-			if (!closed) moveTimer = setTimeout(moveLater, JOURNAL_MOVE_MS * 10);
+			if (!closed) moveTimer = setTimeout(moveLater, JOURNAL_RETRY_MS);
 			throw err;
 		}
 		waiting = [];
@@ -268,7 +276,7 @@ export function createSqliteStore(dataDir: string): DocStore {
 	};
 	const append = (batch: readonly PendingUpdate[]): number[] => {
 		// Past this the store fails like one whose commits fail: the persister holds updates back.
-		if (moveFailure !== null && waiting.length >= JOURNAL_MOVE_RECORDS) throw new Error(`the journal cannot be moved into SQLite: ${moveFailure}`);
+		if (moveFailure !== null && waiting.length >= JOURNAL_MAX_WAITING) throw new Error(`the journal cannot be moved into SQLite: ${moveFailure}`);
 		const records: JournalRecord[] = new Array(batch.length);
 		const seqs: number[] = new Array(batch.length);
 		for (let i = 0; i < batch.length; i++) {
@@ -287,8 +295,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 			throw err;
 		}
 		for (const r of records) waiting.push(r);
-		if (moveFailure === null && (waiting.length >= JOURNAL_MOVE_RECORDS || journal.bytes >= JOURNAL_MOVE_BYTES)) moveLater();
-		else moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS);
+		if (moveFailure === null && (waiting.length >= JOURNAL_MOVE_RECORDS || journal.bytes >= JOURNAL_MOVE_BYTES)) {
+			// At the next turn: this batch's updates are broadcast first, not held behind the move.
+			if (moveTimer) clearTimeout(moveTimer);
+			moveTimer = setTimeout(moveLater, 0);
+		} else moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS);
 		return seqs;
 	};
 	/** Before anything reads the log table. */

@@ -714,7 +714,7 @@ describe('sqlite store', () => {
 		expect((await store.systems.readModels([key.roomId])).get(key.roomId)?.boardVersion).toBe(2);
 		expect(journalBytes()).toBe(0);
 		await store.appendUpdates([{ ...key, update: setKey('c', 3) }]);
-		// Or within a few tens of milliseconds without a read.
+		// Or within a second without a read (JOURNAL_MOVE_MS).
 		await waitUntil(() => journalBytes() === 0, 'journal moved into the log');
 		const db = new Database(path.join(dir, 'threatboard.sqlite3'), { readonly: true });
 		const rows = db.prepare('SELECT seq FROM doc_log WHERE room_id = ? ORDER BY seq').pluck().all(key.roomId);
