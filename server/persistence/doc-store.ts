@@ -96,6 +96,12 @@ export interface DocStore {
 	/** Appends a batch in one transaction; returns the sequence number given to each update. */
 	appendUpdates(batch: readonly PendingUpdate[]): Promise<number[]>;
 	/**
+	 * appendUpdates without the promise, where a store commits before it returns (SQLite): the
+	 * group committer then settles each batch in the turn it starts. Throws where appendUpdates
+	 * would reject. A wrapper that changes what appendUpdates does must change or drop this too.
+	 */
+	appendUpdatesNow?(batch: readonly PendingUpdate[]): number[];
+	/**
 	 * Folds the log into the snapshot, safely with several writers (instances sharing the
 	 * store): reads the stored snapshot and log entries, asks fold for a snapshot covering them
 	 * (fold may take its time, e.g. in a worker thread: appends go on meanwhile), stores it and

@@ -39,7 +39,7 @@ export class Persister {
 	#healthy = true;
 
 	constructor(
-		private readonly store: Pick<DocStore, 'appendUpdates' | 'concurrentAppends'>,
+		private readonly store: Pick<DocStore, 'appendUpdates' | 'appendUpdatesNow' | 'concurrentAppends'>,
 		private readonly log: Logger,
 		private readonly metrics: Metrics
 	) {
@@ -100,49 +100,69 @@ export class Persister {
 			this.#notifyIdle();
 			return Promise.resolve();
 		}
-		const keys = this.#concurrency > 1 ? new Set(batch.map((q) => docId(q.update))) : null;
-		if (keys) for (const key of keys) this.#busyDocs.add(key);
+		const updates = batch.map((q) => q.update);
 		const started = performance.now();
+		if (this.store.appendUpdatesNow) {
+			// Committed before it returns (SQLite): settled in this turn, with no promise to wait
+			// for. The promise chain per batch was 1-2% of the server's CPU at one batch per update.
+			try {
+				this.#committed(batch, this.store.appendUpdatesNow(updates), started);
+			} catch (err) {
+				this.#failed(batch, err);
+			}
+			this.#next(null);
+			return Promise.resolve();
+		}
+		const keys = this.#concurrency > 1 ? new Set(updates.map(docId)) : null;
+		if (keys) for (const key of keys) this.#busyDocs.add(key);
 		const committing: Promise<void> = this.store
-			.appendUpdates(batch.map((q) => q.update))
+			.appendUpdates(updates)
 			.then(
-				(seqs) => {
-					this.metrics.storeCommitSeconds.observe((performance.now() - started) / 1000);
-					// Another batch may have failed meanwhile: recovered only once its retry is over.
-					if (!this.#retryTimer) {
-						if (!this.#healthy) this.log.info('store writes recovered');
-						this.#healthy = true;
-						this.#retryDelayMs = 0;
-					}
-					for (let i = 0; i < batch.length; i++) batch[i].onCommitted(seqs[i]);
-				},
-				(err: unknown) => {
-					this.metrics.storeFailures.inc();
-					this.#healthy = false;
-					// Back in front of its documents' later updates, which waited behind it.
-					this.#queue = batch.concat(this.#queue);
-					this.#retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryDelayMs * 2));
-					this.log.error('store append failed; will retry', {
-						error: errorMessage(err),
-						queued: this.#queue.length,
-						retryInMs: this.#retryDelayMs
-					});
-					if (this.#retryTimer) clearTimeout(this.#retryTimer);
-					this.#retryTimer = setTimeout(() => {
-						this.#retryTimer = null;
-						void this.#flush();
-					}, this.#retryDelayMs);
-				}
+				(seqs) => this.#committed(batch, seqs, started),
+				(err: unknown) => this.#failed(batch, err)
 			)
 			.finally(() => {
-				// Its documents may go into the next batch (no batch starts before this runs).
-				if (keys) for (const key of keys) this.#busyDocs.delete(key);
 				this.#inFlight.delete(committing);
-				if (this.#queue.length > 0) this.#schedule();
-				else this.#notifyIdle();
+				this.#next(keys);
 			});
 		this.#inFlight.add(committing);
 		return committing;
+	}
+
+	#committed(batch: readonly QueuedUpdate[], seqs: readonly number[], started: number): void {
+		this.metrics.storeCommitSeconds.observe((performance.now() - started) / 1000);
+		// Another batch may have failed meanwhile: recovered only once its retry is over.
+		if (!this.#retryTimer) {
+			if (!this.#healthy) this.log.info('store writes recovered');
+			this.#healthy = true;
+			this.#retryDelayMs = 0;
+		}
+		for (let i = 0; i < batch.length; i++) batch[i].onCommitted(seqs[i]);
+	}
+
+	#failed(batch: QueuedUpdate[], err: unknown): void {
+		this.metrics.storeFailures.inc();
+		this.#healthy = false;
+		// Back in front of its documents' later updates, which waited behind it.
+		this.#queue = batch.concat(this.#queue);
+		this.#retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryDelayMs * 2));
+		this.log.error('store append failed; will retry', {
+			error: errorMessage(err),
+			queued: this.#queue.length,
+			retryInMs: this.#retryDelayMs
+		});
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			void this.#flush();
+		}, this.#retryDelayMs);
+	}
+
+	/** After a batch: its documents may go into the next one, which is scheduled if anything waits. */
+	#next(keys: ReadonlySet<string> | null): void {
+		if (keys) for (const key of keys) this.#busyDocs.delete(key);
+		if (this.#queue.length > 0) this.#schedule();
+		else this.#notifyIdle();
 	}
 
 	/**

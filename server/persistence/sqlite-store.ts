@@ -400,6 +400,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 			open();
 			return append(batch);
 		},
+		appendUpdatesNow(batch) {
+			open();
+			return append(batch);
+		},
 		async compact(key, fold) {
 			open();
 			const id = docId(key);

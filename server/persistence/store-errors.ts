@@ -13,7 +13,17 @@ export class StoreUnavailableError extends Error {
 	}
 }
 
-/** The same store, with every rejected call rejected as StoreUnavailableError. */
+function unavailableOnThrow<A extends unknown[], R>(call: (...args: A) => R): (...args: A) => R {
+	return (...args) => {
+		try {
+			return call(...args);
+		} catch (err) {
+			throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
+		}
+	};
+}
+
+/** The same store, with every rejected (or thrown) call failing with StoreUnavailableError. */
 export function unavailableOnFailure(store: DocStore): DocStore {
 	const wrap =
 		<A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
@@ -34,6 +44,7 @@ export function unavailableOnFailure(store: DocStore): DocStore {
 		freeDiskBytes: wrap(store.freeDiskBytes.bind(store)),
 		loadDoc: wrap(store.loadDoc.bind(store)),
 		appendUpdates: wrap(store.appendUpdates.bind(store)),
+		...(store.appendUpdatesNow && { appendUpdatesNow: unavailableOnThrow(store.appendUpdatesNow.bind(store)) }),
 		compact: wrap(store.compact.bind(store)),
 		addIteration: wrap(store.addIteration.bind(store)),
 		listIterations: wrap(store.listIterations.bind(store)),

@@ -34,12 +34,22 @@ afterEach(async () => {
 function countingCompactions(store: DocStore, turnOf: () => number = () => 0) {
 	const done: Array<{ folded: number; ms: number; turn: number }> = [];
 	const counts = { boardUpdates: 0 };
+	const count = (batch: Parameters<DocStore['appendUpdates']>[0]) => {
+		counts.boardUpdates += batch.filter((u) => u.docName === 'board').length;
+	};
 	const wrapped: DocStore = Object.assign(Object.create(store) as DocStore, {
 		async appendUpdates(batch: Parameters<DocStore['appendUpdates']>[0]) {
 			const seqs = await store.appendUpdates(batch);
-			counts.boardUpdates += batch.filter((u) => u.docName === 'board').length;
+			count(batch);
 			return seqs;
 		},
+		appendUpdatesNow:
+			store.appendUpdatesNow &&
+			((batch: Parameters<DocStore['appendUpdates']>[0]) => {
+				const seqs = store.appendUpdatesNow!(batch);
+				count(batch);
+				return seqs;
+			}),
 		async compact(...args: Parameters<DocStore['compact']>) {
 			const turn = turnOf();
 			const started = performance.now();

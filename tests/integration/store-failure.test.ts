@@ -15,6 +15,8 @@ it.each([1, 4])('holds updates back while the store fails and delivers them once
 		...store,
 		kind: store.kind,
 		concurrentAppends,
+		// Every append goes through the one below, which fails on demand.
+		appendUpdatesNow: undefined,
 		async appendUpdates(batch) {
 			// Where several may run at once, each takes a turn of the event loop, as a database's would.
 			if (concurrentAppends > 1) await new Promise((resolve) => setImmediate(resolve));

@@ -172,3 +172,68 @@ describe('appends PostgreSQL takes at once', () => {
 		expect(concurrentAppendsFor(200)).toBe(4);
 	});
 });
+
+describe('a store that commits before it returns (appendUpdatesNow)', () => {
+	function setupNow() {
+		const calls: string[][] = [];
+		let failing = false;
+		let seq = 0;
+		const store: Pick<DocStore, 'appendUpdates' | 'appendUpdatesNow' | 'concurrentAppends'> = {
+			concurrentAppends: 1,
+			appendUpdates: () => Promise.reject(new Error('the promise path was taken')),
+			appendUpdatesNow: (batch) => {
+				calls.push(batch.map((u) => new TextDecoder().decode(u.update)));
+				if (failing) throw new Error('disk full');
+				return batch.map(() => ++seq);
+			}
+		};
+		const persister = new Persister(store, createLogger('silent'), createMetrics());
+		const committed: Array<[string, number]> = [];
+		const enqueue = (roomId: string, label: string) =>
+			new Promise<number>((resolve) =>
+				persister.enqueue({ roomId, docName: 'board', update: new TextEncoder().encode(label) }, (s) => {
+					committed.push([label, s]);
+					resolve(s);
+				})
+			);
+		return { persister, calls, committed, enqueue, fail: (on: boolean) => (failing = on) };
+	}
+
+	it('commits a turn\'s updates in one call and settles them in that turn, in arrival order', async () => {
+		const { persister, calls, committed, enqueue } = setupNow();
+		const all = [enqueue('a', 'a1'), enqueue('b', 'b1'), enqueue('a', 'a2')];
+		expect(calls).toEqual([]);
+		// The batch starts in the next turn's immediates and is settled there: no batch is left running.
+		await nextTurn();
+		expect(calls).toEqual([['a1', 'b1', 'a2']]);
+		expect(committed).toEqual([
+			['a1', 1],
+			['b1', 2],
+			['a2', 3]
+		]);
+		expect(persister.batchesInFlight).toBe(0);
+		await Promise.all(all);
+		await persister.drain();
+	});
+
+	it('keeps a failed batch in front of later updates and delivers it all once the store recovers', async () => {
+		const { persister, calls, committed, enqueue, fail } = setupNow();
+		fail(true);
+		const a1 = enqueue('a', 'a1');
+		await nextTurn();
+		expect(calls).toEqual([['a1']]);
+		expect(committed).toEqual([]);
+		expect(persister.healthy).toBe(false);
+		const a2 = enqueue('a', 'a2');
+		fail(false);
+		// Retried after its backoff (50 ms), with the later update behind it in the same batch.
+		await Promise.all([a1, a2]);
+		expect(calls).toEqual([['a1'], ['a1', 'a2']]);
+		expect(committed).toEqual([
+			['a1', 1],
+			['a2', 2]
+		]);
+		expect(persister.healthy).toBe(true);
+		await persister.drain();
+	});
+});
