@@ -7,8 +7,8 @@
  * journal takes the same promise for one write() of the update's bytes: once written, the update
  * survives a crash or kill -9 of the process (it is in the operating system's cache, like a WAL
  * commit at synchronous=NORMAL), though not necessarily a power cut. The store moves the journal's
- * records into its log table in one transaction every few tens of milliseconds and then empties
- * the journal; a store opened after a crash moves what the journal holds first.
+ * records into its log table in one transaction every second or 250 records (sqlite-store.ts) and
+ * then empties the journal; a store opened after a crash moves what the journal holds first.
  *
  * A record: body length (u32 LE), CRC-32 of the body (u32 LE), body. The body: room id length
  * (u8) and bytes, document name length (u8) and bytes, sequence number (u48 LE), the update. A

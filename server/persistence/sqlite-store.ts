@@ -99,7 +99,10 @@ export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const JOURNAL_MOVE_MS = 1_000;
 const JOURNAL_MOVE_RECORDS = 250;
 const JOURNAL_MOVE_BYTES = 4 * 1024 * 1024;
-/** While moving fails: how often it is tried again, and how many records may wait before appends are refused. */
+/**
+ * While moving fails: how often it is tried again, and how many records may wait before appends
+ * are refused. Otherwise, as many waiting are moved at once, not at the next turn.
+ */
 const JOURNAL_RETRY_MS = 500;
 const JOURNAL_MAX_WAITING = 1_000;
 /** Documents whose last sequence number is kept in memory, at most (each is re-read when dropped). */
@@ -295,7 +298,11 @@ export function createSqliteStore(dataDir: string): DocStore {
 			throw err;
 		}
 		for (const r of records) waiting.push(r);
-		if (moveFailure === null && (waiting.length >= JOURNAL_MOVE_RECORDS || journal.bytes >= JOURNAL_MOVE_BYTES)) {
+		if (moveFailure !== null) return seqs; // the retry timer moves them
+		if (journal.bytes >= JOURNAL_MOVE_BYTES || waiting.length >= JOURNAL_MAX_WAITING) {
+			// Memory's bound: now, even if appends come faster than the event loop turns.
+			moveLater();
+		} else if (waiting.length >= JOURNAL_MOVE_RECORDS && waiting.length - records.length < JOURNAL_MOVE_RECORDS) {
 			// At the next turn: this batch's updates are broadcast first, not held behind the move.
 			if (moveTimer) clearTimeout(moveTimer);
 			moveTimer = setTimeout(moveLater, 0);

@@ -723,6 +723,28 @@ describe('sqlite store', () => {
 		await store.close();
 	});
 
+	it('moves 250 waiting records at the next turn, and 1,000 (or 4 MB) at once', async () => {
+		const dir = tempDataDir();
+		const store = createSqliteStore(dir);
+		const key: DocKey = { roomId: room().roomId, docName: 'board' };
+		const journalBytes = () => fs.statSync(path.join(dir, JOURNAL_FILE)).size;
+		const append = (n: number, from: number) =>
+			store.appendUpdates(Array.from({ length: n }, (_, i) => ({ ...key, update: setKey(`k${from + i}`, i) })));
+		await append(249, 0);
+		await append(1, 249);
+		// Not inside the append that reached 250 (its updates are broadcast first)...
+		expect(journalBytes()).toBeGreaterThan(0);
+		// ...but at the next turn, well before the one-second timer.
+		const started = performance.now();
+		await waitUntil(() => journalBytes() === 0, 'moved at the next turn');
+		expect(performance.now() - started).toBeLessThan(500);
+		// A batch that brings 1,000 waiting is moved before its append returns.
+		await append(1_000, 250);
+		expect(journalBytes()).toBe(0);
+		expect((await store.loadDoc(key)).seqs).toHaveLength(1_250);
+		await store.close();
+	});
+
 	it('hands a large document\'s next compaction the snapshot it stored, without reading it back', async () => {
 		const store = createSqliteStore(tempDataDir());
 		const key: DocKey = { roomId: room().roomId, docName: 'board' };
