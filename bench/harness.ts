@@ -1,6 +1,6 @@
 /** What every scenario gets, and the load-window measurements common to all of them. */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { resetServerEventLoop } from './event-loop.ts';
+import { readServerEventLoop, resetServerEventLoop, type ServerEventLoop } from './event-loop.ts';
 import { readMachineCpu } from './interference.ts';
 import { readCpuSeconds } from './process-stats.ts';
 import type { BenchServer } from './servers.ts';
@@ -50,9 +50,25 @@ export interface LoadWindow {
 /** Event-loop delay sampling period; the histogram's values include it. */
 const DELAY_RESOLUTION_MS = 2;
 
+/** The server's event-loop report of the last load window that ended, by server pid. */
+const windowEventLoops = new Map<number, Promise<ServerEventLoop | null>>();
+
+/**
+ * The server's event-loop histogram over its last load window, taken once (run.ts); undefined
+ * when the scenario measured no window on that server.
+ */
+export function takeWindowEventLoop(pid: number): Promise<ServerEventLoop | null> | undefined {
+	const report = windowEventLoops.get(pid);
+	windowEventLoops.delete(pid);
+	return report;
+}
+
 /**
  * Starts measuring the server's and our own CPU, and our event-loop delay; also restarts the
- * server's event-loop histogram, read when the scenario ends (run.ts: serverEventLoopDelay).
+ * server's event-loop histogram, which is written out when the window ends (takeWindowEventLoop).
+ * It was read when the scenario ended, so it also held what came after the load: verifying 1,000
+ * rooms and the compactions of rooms going idle put edits-1000x5's "maximum" at 126-356 ms where
+ * the window's own was far lower (docs/BENCHMARKS.md, "The night of 2026-12-07").
  * `generatorPids`: the load generator's child processes, whose CPU counts as the generator's.
  */
 export function startLoadWindow(server: BenchServer, generatorPids: readonly number[] = []): () => LoadWindow {
@@ -67,6 +83,7 @@ export function startLoadWindow(server: BenchServer, generatorPids: readonly num
 	delay.enable();
 	return () => {
 		delay.disable();
+		windowEventLoops.set(server.pid, readServerEventLoop(server.pid, server.eventLoopFile));
 		const wall = (performance.now() - wallStart) / 1000;
 		const own = process.cpuUsage(ownCpuStart);
 		const serverCpu = readCpuSeconds(server.pid) - serverCpuStart;

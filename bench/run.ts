@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunContext } from './harness.ts';
+import { takeWindowEventLoop, type RunContext } from './harness.ts';
 import { readServerEventLoop } from './event-loop.ts';
 import { DISTURBED_CORES, disturbanceCores } from './disturbance.ts';
 import { waitForQuiet } from './interference.ts';
@@ -151,7 +151,8 @@ async function runOne(scenario: Scenario, kind: ServerKind, args: Args, pinCore:
 	try {
 		const result = await scenario.run(ctx);
 		if (server.exited()) throw new Error('server process exited during the run');
-		const serverEventLoopDelay = await readServerEventLoop(server.pid, server.eventLoopFile);
+		// The load window's, where the scenario measured one; else everything since the last reset.
+		const serverEventLoopDelay = await (takeWindowEventLoop(server.pid) ?? readServerEventLoop(server.pid, server.eventLoopFile));
 		return { ...result, serverEventLoopDelay, server: { ...monitor.stop(), logLines: server.log.lines, log: server.log.kept }, machineBefore: quiet };
 	} catch (err) {
 		progress(`${scenario.name} / ${kind}: FAILED: ${(err as Error).message}`);
