@@ -67,8 +67,8 @@ export function takeWindowEventLoop(pid: number): Promise<ServerEventLoop | null
  * Starts measuring the server's and our own CPU, and our event-loop delay; also restarts the
  * server's event-loop histogram, which is written out when the window ends (takeWindowEventLoop).
  * It was read when the scenario ended, so it also held what came after the load: verifying 1,000
- * rooms and the compactions of rooms going idle put edits-1000x5's "maximum" at 126-356 ms where
- * the window's own was far lower (docs/BENCHMARKS.md, "The night of 2026-12-07").
+ * rooms and 5,000 clients closing put edits-1000x5's "maximum" at 126-356 ms where the window's
+ * own was 17-20 ms (docs/BENCHMARKS.md, "The night of 2026-12-07").
  * `generatorPids`: the load generator's child processes, whose CPU counts as the generator's.
  */
 export function startLoadWindow(server: BenchServer, generatorPids: readonly number[] = []): () => LoadWindow {
