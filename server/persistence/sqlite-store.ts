@@ -88,8 +88,8 @@ export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * How long journal records wait before they are moved into the log table (one transaction for
- * all of them), and how many and how many bytes may wait (past either, they move at the next
- * turn). A move costs mostly the B-tree pages it dirties, about one per row when moves are small
+ * all of them), and how many may wait before they move at the next turn (past JOURNAL_MOVE_BYTES
+ * or JOURNAL_MAX_WAITING they move inside the append). A move costs mostly the B-tree pages it dirties, about one per row when moves are small
  * and rooms many: at 100 documents a row cost 14.7 us of CPU and 7.8 KB of WAL in moves of 25
  * rows (50 ms at 500 updates/s, the first setting), 8.5 us and 4.2 KB in moves of 250
  * (bench/journal-move.ts). The count bounds how long one move holds the event loop: 4.6 ms for
@@ -309,6 +309,10 @@ export function createSqliteStore(dataDir: string): DocStore {
 		} else moveTimer ??= setTimeout(moveLater, JOURNAL_MOVE_MS);
 		return seqs;
 	};
+	const appendNow = (batch: readonly PendingUpdate[]): number[] => {
+		open();
+		return append(batch);
+	};
 	/** Before anything reads the log table. */
 	const readable = () => {
 		open();
@@ -404,13 +408,9 @@ export function createSqliteStore(dataDir: string): DocStore {
 			return { updates, lastSeq, logLength: seqs.length, seqs, version: (snapshot?.folded_updates ?? 0) + seqs.length };
 		},
 		async appendUpdates(batch) {
-			open();
-			return append(batch);
+			return appendNow(batch);
 		},
-		appendUpdatesNow(batch) {
-			open();
-			return append(batch);
-		},
+		appendUpdatesNow: appendNow,
 		async compact(key, fold) {
 			open();
 			const id = docId(key);

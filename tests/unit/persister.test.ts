@@ -236,4 +236,17 @@ describe('a store that commits before it returns (appendUpdatesNow)', () => {
 		expect(persister.healthy).toBe(true);
 		await persister.drain();
 	});
+
+	it('does not append a committed batch again when one of its callbacks throws', async () => {
+		const { persister, calls } = setupNow();
+		persister.enqueue({ roomId: 'a', docName: 'board', update: new TextEncoder().encode('a1') }, () => {
+			throw new Error('a broadcast went wrong');
+		});
+		await expect(persister.flushNow()).rejects.toThrow('a broadcast went wrong');
+		expect(calls).toEqual([['a1']]);
+		expect(persister.queuedCount).toBe(0);
+		expect(persister.healthy).toBe(true);
+		await persister.drain();
+		expect(calls).toEqual([['a1']]);
+	});
 });
