@@ -229,9 +229,10 @@ export class RoomDoc implements PeeredDoc {
 			throw new ProtocolError(scan.reason === 'undecodable update' ? CloseCode.MalformedMessage : CloseCode.UpdateRefused, scan.reason);
 		}
 		conn.gappedUpdates = 0;
-		if (this.#refused(conn, this.policy.checkUpdate(this, conn, update, scan.summary))) return;
+		// What is checked is what is applied: the update, or the part of it the document lacks.
+		if (this.#refused(conn, this.policy.checkUpdate(this, conn, scan.update, scan.summary))) return;
 		try {
-			Y.applyUpdate(this.doc, update, conn);
+			Y.applyUpdate(this.doc, scan.update, conn);
 		} catch (err) {
 			throw new ProtocolError(CloseCode.MalformedMessage, `update rejected: ${errorMessage(err)}`);
 		} finally {

@@ -12,9 +12,24 @@
  * park such an update in memory, unstored and uncounted, and retry it on every later update: the
  * caller asks the client for what is missing instead, so nothing is ever parked.
  *
+ * What it checks must be what Yjs applies, so two kinds of update are made plain first:
+ * - an author's part given twice (two blocks of one client, or a block whose clocks do not follow
+ *   the one before) is refused: Yjs keeps only the last block of a client, so the checks would
+ *   see items that are never applied (a risk decision) beside those that are (the status it
+ *   guards). Yjs's own encoders write each client once.
+ * - an update holding items the document already has, in whole or in part (a resend), is cut to
+ *   what the document lacks (`Y.diffUpdate`) and that is checked and applied. Yjs applies an item
+ *   the document has in part from where the document ends, beside the item before it, yet keeps
+ *   the parent and key the update claims, while the update it re-encodes for storage and for the
+ *   other clients places it after that item, under that item's key: a forged one wrote `meta.pad`
+ *   here and `meta.schemaVersion` for everyone else and at every reload, which locks the room for
+ *   good. And Yjs looks up (creates) the root named by every item it decodes, known or not: a
+ *   frame of known items naming a million roots kept a million empty types in memory.
+ *
  * For the rules of features (room hooks), it summarises which root entries the update writes and
  * deletes, with the values it puts directly under a root key.
  */
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /** Nesting of a plain value (JSON-like) inside one entry. tldraw's rich text needs about 20. */
@@ -46,7 +61,8 @@ export interface UpdateSummary {
 }
 
 export type ScanResult =
-	| { ok: true; summary: UpdateSummary }
+	/** `update` is what to apply: the client's, or the part of it the document lacks. */
+	| { ok: true; summary: UpdateSummary; update: Uint8Array }
 	/** It builds on state the document lacks: ask the client for it, do not park it. */
 	| { ok: false; gap: true; reason: string }
 	| { ok: false; gap: false; reason: string };
@@ -62,7 +78,8 @@ interface Location {
 	sub: string | null;
 }
 
-type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
+type Decoded = ReturnType<typeof Y.decodeUpdate>;
+type Struct = Decoded['structs'][number];
 
 interface OwnRange {
 	start: number;
@@ -83,21 +100,79 @@ const gap = (reason: string) => new Refusal(true, reason);
 const ALLOWED_TYPES = new Set<unknown>([Y.Map, Y.Array, Y.Text]);
 
 export function scanUpdate(doc: Y.Doc, update: Uint8Array): ScanResult {
-	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	let decoded: Decoded;
 	try {
 		decoded = Y.decodeUpdate(update);
 	} catch (err) {
-		// Yjs decodes values recursively: one nested deeply enough overflows the stack.
-		if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, gap: false, reason: 'value nested too deeply' };
-		return { ok: false, gap: false, reason: 'undecodable update' };
+		return undecodable(err);
 	}
 	try {
-		return { ok: true, summary: new Scan(doc, decoded).run() };
+		checkBlocks(update, decoded.structs);
+		const known = knownPart(doc.store, decoded.structs);
+		if (known) {
+			try {
+				update = Y.diffUpdate(update, Y.encodeStateVector(known));
+				decoded = Y.decodeUpdate(update);
+			} catch (err) {
+				return undecodable(err);
+			}
+		}
+		return { ok: true, summary: new Scan(doc, decoded).run(), update };
 	} catch (err) {
 		if (err instanceof Refusal) return { ok: false, gap: err.gap, reason: err.reason };
 		if (err instanceof RangeError) return { ok: false, gap: false, reason: 'update too deeply nested' };
 		throw err;
 	}
+}
+
+function undecodable(err: unknown): ScanResult {
+	// Yjs decodes values recursively: one nested deeply enough overflows the stack.
+	if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, gap: false, reason: 'value nested too deeply' };
+	return { ok: false, gap: false, reason: 'undecodable update' };
+}
+
+/**
+ * Refuses an author's part given twice. Yjs keeps the last block of each client, so the blocks the
+ * update's first number announces must be the runs of one client each that the decoded structs
+ * show: an empty block of a client (which drops its earlier one) or two blocks of one client one
+ * after the other leave fewer runs than blocks, and a client seen again after another's is a
+ * second block too.
+ */
+function checkBlocks(update: Uint8Array, structs: readonly Struct[]): void {
+	const blocks = update[0] < 0x80 ? update[0] : decoding.readVarUint(decoding.createDecoder(update));
+	let runs = 0;
+	let client = -1;
+	let seen: Set<number> | undefined;
+	for (const struct of structs) {
+		if (struct.id.client === client) continue;
+		if (client !== -1) (seen ??= new Set()).add(client);
+		client = struct.id.client;
+		if (seen?.has(client)) throw refuse("repeats part of an author's updates");
+		runs++;
+	}
+	if (runs !== blocks) throw refuse("repeats part of an author's updates");
+}
+
+/**
+ * Where the update holds items the document already has, in whole or in part: the document's
+ * state for the update's clients (what to cut the update down to). Undefined for the usual
+ * update, all of whose items are new.
+ */
+function knownPart(store: Y.Doc['store'], structs: readonly Struct[]): Map<number, number> | undefined {
+	let overlaps = false;
+	for (const struct of structs) {
+		if (struct instanceof Y.Item && struct.id.clock < Y.getState(store, struct.id.client)) {
+			overlaps = true;
+			break;
+		}
+	}
+	if (!overlaps) return undefined;
+	const state = new Map<number, number>();
+	for (const struct of structs) {
+		const { client } = struct.id;
+		if (!state.has(client)) state.set(client, Y.getState(store, client));
+	}
+	return state;
 }
 
 class Scan {
@@ -115,7 +190,7 @@ class Scan {
 
 	constructor(
 		private readonly doc: Y.Doc,
-		private readonly decoded: ReturnType<typeof Y.decodeUpdate>
+		private readonly decoded: Decoded
 	) {
 		this.#store = doc.store;
 	}

@@ -32,7 +32,12 @@ import { createAdmission } from './admission.ts';
 
 /** The heartbeat's connections are split into this many groups, pinged one group per tick. */
 const HEARTBEAT_SLICES = 30;
-/** Frames a client may send before its room has finished loading. */
+/**
+ * Frames a client may send before its room has finished loading, and their bytes (at most one
+ * largest message's worth): kept in memory before any rate limit applies, so 64 frames of the
+ * largest size were a gigabyte per socket. An honest client sends a sync step 1 and its presence
+ * until it hears from the server.
+ */
 const MAX_FRAMES_WHILE_LOADING = 64;
 
 export interface SyncTarget {
@@ -190,10 +195,16 @@ export function createSyncServer(deps: {
 	async function onConnection(ws: WebSocket, req: IncomingMessage, target: SyncTarget | undefined): Promise<void> {
 		// Frames that arrive while the room loads are kept, in order, and replayed.
 		const early: Uint8Array[] = [];
+		let earlyBytes = 0;
 		let overflow = false;
 		const buffer = (data: RawData) => {
-			if (early.length >= MAX_FRAMES_WHILE_LOADING) overflow = true;
-			else early.push(toBytes(data));
+			if (overflow) return;
+			const frame = toBytes(data);
+			earlyBytes += frame.length;
+			if (early.length >= MAX_FRAMES_WHILE_LOADING || earlyBytes > config.MAX_MESSAGE_BYTES) {
+				overflow = true;
+				early.length = 0; // nothing of it is handled: the connection is closed once ready
+			} else early.push(frame);
 		};
 		ws.on('message', buffer);
 		ws.on('error', onSocketError);

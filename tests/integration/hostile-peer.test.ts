@@ -145,6 +145,47 @@ describe('poison updates are refused before anything is stored or relayed', () =
 	});
 });
 
+describe('updates that Yjs would apply otherwise than it stores them', () => {
+	it('a forged item over the attacker\'s own last write cannot set the board version for everyone else', async () => {
+		// The attacker writes meta.schemaVersion honestly (its current value), then sends an item
+		// that starts at that write, runs one further and claims meta.pad. Yjs applied it here as
+		// meta.pad but stored and relayed it as meta.schemaVersion = 999: nobody could open the
+		// board again (server/rooms/update-scan.ts).
+		const { room, alice, bob } = await roomWithTwo();
+		const { raw, mirror } = await hostile(room.roomId);
+		raw.send(encodeSyncMessage(SyncStep.Update, updateOf(mirror, () => metaMap(mirror).set('schemaVersion', SCHEMA_VERSION))));
+		// Relayed only once stored.
+		await waitUntil(() => Y.getState(alice.doc.store, mirror.clientID) > 0, 'alice has the honest write', { docs: [alice.doc] });
+
+		const last = Y.getState(mirror.store, mirror.clientID) - 1;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 1); // one block
+		encoding.writeVarUint(encoder, 1); // of one item
+		encoding.writeVarUint(encoder, mirror.clientID);
+		encoding.writeVarUint(encoder, last);
+		encoding.writeUint8(encoder, 8 | 32); // plain values, with a key, placed by naming the parent
+		encoding.writeVarUint(encoder, 1);
+		encoding.writeVarString(encoder, 'meta');
+		encoding.writeVarString(encoder, 'pad');
+		encoding.writeVarUint(encoder, 2);
+		encoding.writeAny(encoder, SCHEMA_VERSION);
+		encoding.writeAny(encoder, 999);
+		encoding.writeVarUint(encoder, 0); // no deletions
+		raw.send(encodeSyncMessage(SyncStep.Update, encoding.toUint8Array(encoder)));
+		expect((await raw.closed).code).toBe(CloseCode.UpdateRefused);
+
+		await stillWorks(alice, bob);
+		const stored = await storedBoard(room.roomId);
+		expect(metaMap(stored).get('schemaVersion')).toBe(SCHEMA_VERSION);
+		expect(metaMap(stored).has('pad')).toBe(false);
+		// A newcomer still opens the board.
+		const carol = connectClient(server.wsUrl, room.roomId);
+		await synced(carol);
+		expect(metaMap(carol.doc).get('schemaVersion')).toBe(SCHEMA_VERSION);
+		for (const c of [alice, bob, carol]) c.destroy();
+	});
+});
+
 describe('parked updates', () => {
 	it('are never kept: the server stays responsive, and the document cap holds after the gap is filled', async () => {
 		const { room, alice, bob } = await roomWithTwo();

@@ -147,6 +147,39 @@ it('closes a connection over its byte budget with 4429', async () => {
 	expect(await closed).toBe(CloseCode.RateLimited);
 });
 
+it.each([
+	['65 small frames', Array.from({ length: 65 }, () => 100)],
+	['two frames larger together than the largest message', [40 * 1024, 40 * 1024]]
+])('closes with 4429 a socket that sends %s before its room has loaded, and handles none of them', async (_name, sizes) => {
+	// The room lookup waits until the test lets it go, so every frame arrives while it loads.
+	let release!: () => void;
+	const loading = new Promise<void>((resolve) => (release = resolve));
+	const s = await startTestServer({ LOG_LEVEL: 'warn', MAX_MESSAGE_BYTES: String(64 * 1024) }, undefined, (store) => ({
+		...store,
+		kind: store.kind,
+		async getRoom(roomId) {
+			await loading;
+			return store.getRoom(roomId);
+		}
+	}));
+	servers.push(s);
+	const { roomId } = await createRoom(s.url);
+	const ws = new WebSocket(`${s.wsUrl}/sync/${roomId}`, [SUBPROTOCOL]);
+	sockets.push(ws);
+	const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+	const frames: Buffer[] = [];
+	ws.on('message', (data: Buffer) => frames.push(data));
+	await new Promise((resolve) => ws.once('open', resolve));
+	for (const size of sizes) ws.send(awarenessFrame([{ clientId: 777, clock: 1, json: JSON.stringify({ pad: 'x'.repeat(size) }) }]));
+	// The server answers a ping after reading every frame sent before it.
+	ws.ping();
+	await new Promise((resolve) => ws.once('pong', resolve));
+	release();
+	expect(await closed).toBe(CloseCode.RateLimited);
+	// Nothing was answered or relayed: no awareness of client 777 came back.
+	expect(frames.every((f) => f[0] !== 1)).toBe(true);
+});
+
 it('refuses updates that would grow a document past MAX_DOC_BYTES with 4422, keeping what is stored', async () => {
 	const s = await server({ MAX_DOC_BYTES: String(64 * 1024) });
 	const { roomId } = await createRoom(s.url);

@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MAX_TYPE_DEPTH, MAX_VALUE_DEPTH, scanUpdate } from '../../../server/rooms/update-scan.ts';
-import { canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, notesMap, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
+import { SCHEMA_VERSION, canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, metaMap, notesMap, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
 import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
@@ -207,5 +207,119 @@ describe('scanUpdate reports gaps instead of letting them be parked', () => {
 		Y.applyUpdate(server, set);
 		const removed = updateOf(client, () => canvasSchemaMap(client).delete('schema'));
 		expect(okSummary(scanUpdate(server, removed))).toMatchObject({ written: [], deleted: [{ root: 'canvasSchema', key: 'schema' }] });
+	});
+});
+
+/**
+ * Hand-built v1 updates: one block per entry (client, first clock, items), each item a list of
+ * plain values directly under a root key, placed by naming its parent (no origin), as a forger
+ * would write it. Blocks with no items are written as such.
+ */
+function forged(blocks: Array<{ client: number; clock: number; items: Array<{ root: string; key: string; values: unknown[] }> }>): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, blocks.length);
+	for (const block of blocks) {
+		encoding.writeVarUint(encoder, block.items.length);
+		encoding.writeVarUint(encoder, block.client);
+		encoding.writeVarUint(encoder, block.clock);
+		for (const item of block.items) {
+			encoding.writeUint8(encoder, 8 | 32); // ContentAny, with a key, no origins
+			encoding.writeVarUint(encoder, 1); // the parent is a root, named
+			encoding.writeVarString(encoder, item.root);
+			encoding.writeVarString(encoder, item.key);
+			encoding.writeVarUint(encoder, item.values.length);
+			for (const value of item.values) encoding.writeAny(encoder, value as never);
+		}
+	}
+	encoding.writeVarUint(encoder, 0); // no deletions
+	return encoding.toUint8Array(encoder);
+}
+
+/** Applies what the scan passed, as the server does, and returns what Yjs stores and relays for it. */
+function applyScanned(doc: Y.Doc, result: ReturnType<typeof scanUpdate>): Uint8Array[] {
+	if (!result.ok) throw new Error(`refused: ${result.reason}`);
+	const relayed: Uint8Array[] = [];
+	const record = (u: Uint8Array) => relayed.push(u);
+	doc.on('update', record);
+	try {
+		Y.applyUpdate(doc, result.update);
+	} finally {
+		doc.off('update', record);
+	}
+	return relayed;
+}
+
+describe('scanUpdate checks what Yjs applies, not what the update claims', () => {
+	it('an item the document has in part is checked where everyone else will have it, and the server agrees', () => {
+		// The attacker's own last write is meta.schemaVersion; a forged item that starts at that
+		// write and runs one past it claims meta.pad. Yjs applied it here as meta.pad (deleting the
+		// version), but stored and relayed it as a new meta.schemaVersion = 999: the room could no
+		// longer be opened by anyone.
+		const { server, client } = pair();
+		Y.applyUpdate(server, updateOf(client, () => metaMap(client).set('schemaVersion', SCHEMA_VERSION)));
+		const last = Y.getState(server.store, client.clientID) - 1;
+		const result = scanUpdate(server, forged([{ client: client.clientID, clock: last, items: [{ root: 'meta', key: 'pad', values: [SCHEMA_VERSION, 999] }] }]));
+		const summary = okSummary(result);
+		expect(summary.written).toEqual([{ root: 'meta', key: 'schemaVersion' }]);
+		expect(summary.values).toEqual([{ root: 'meta', key: 'schemaVersion', value: 999 }]);
+
+		const replica = new Y.Doc();
+		Y.applyUpdate(replica, Y.encodeStateAsUpdate(server));
+		for (const update of applyScanned(server, result)) Y.applyUpdate(replica, update);
+		expect(metaMap(server).toJSON()).toEqual(metaMap(replica).toJSON());
+		expect(metaMap(server).get('schemaVersion')).toBe(999); // what the write rules now see and refuse
+		expect(metaMap(server).has('pad')).toBe(false);
+	});
+
+	it('items the document already has create no roots, however many they name', () => {
+		const { server, client } = pair();
+		Y.applyUpdate(server, updateOf(client, () => client.transact(() => {
+			for (let i = 0; i < 1_000; i++) canvasMap(client).set(`shape:${i}`, i);
+		})));
+		const roots = server.share.size;
+		// The client's 1,000 items again, each naming a root of its own: Yjs looked every name up
+		// (creating an empty root type that stays) even for items it then skipped.
+		const items = Array.from({ length: 1_000 }, (_, i) => ({ root: `root${i}`, key: 'k', values: [i] }));
+		const result = scanUpdate(server, forged([{ client: client.clientID, clock: 0, items }]));
+		expect(okSummary(result)).toEqual({ written: [], values: [], fields: [], created: [], deleted: [] });
+		applyScanned(server, result);
+		expect(server.share.size).toBe(roots);
+	});
+
+	it.each([
+		['a block of a client again after another client', [
+			{ client: 7, clock: 0, items: [{ root: 'notes', key: 'decision', values: ['reasoned'] }] },
+			{ client: 8, clock: 0, items: [{ root: 'notes', key: 'other', values: [1] }] },
+			{ client: 7, clock: 0, items: [{ root: 'notes', key: 'status', values: ['accepted'] }] }
+		]],
+		['two blocks of one client, one after the other', [
+			{ client: 7, clock: 0, items: [{ root: 'notes', key: 'decision', values: ['reasoned'] }] },
+			{ client: 7, clock: 1, items: [{ root: 'notes', key: 'status', values: ['accepted'] }] }
+		]],
+		['an empty block that drops a client\'s earlier one', [
+			{ client: 7, clock: 0, items: [{ root: 'notes', key: 'decision', values: ['reasoned'] }] },
+			{ client: 8, clock: 0, items: [{ root: 'notes', key: 'status', values: ['accepted'] }] },
+			{ client: 7, clock: 0, items: [] }
+		]]
+	])("an author's part given twice: %s (Yjs applies only the last block)", (_name, blocks) => {
+		const { server } = pair();
+		expect(scanUpdate(server, forged(blocks))).toEqual({ ok: false, gap: false, reason: "repeats part of an author's updates" });
+	});
+
+	it('an honest resend of typing the server has in part (one merged text item) passes and converges', () => {
+		const { server, client } = pair();
+		let id = '';
+		Y.applyUpdate(server, updateOf(client, () => (id = createNote(client, { kind: 'threat', question: 2, ...AUTHOR }))));
+		const stale = Y.encodeStateVector(server);
+		Y.applyUpdate(server, updateOf(client, () => getNoteText(client, id)!.insert(0, 'SQL ')));
+		updateOf(client, () => getNoteText(client, id)!.insert(4, 'injection')); // never reached the server
+		// The client's items for "SQL " and "injection" are merged into one: a reply to a state
+		// vector from before both holds that item, which the server has in part.
+		const resend = Y.encodeStateAsUpdate(client, stale);
+		const result = scanUpdate(server, resend);
+		expect(okSummary(result).written).toEqual([{ root: 'notes', key: id }]);
+		expect(result.ok && result.update.length).toBeLessThan(resend.length);
+		applyScanned(server, result);
+		expect(getNoteText(server, id)!.toString()).toBe('SQL injection');
 	});
 });
