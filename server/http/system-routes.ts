@@ -132,10 +132,13 @@ export function createSystemRouter(deps: SystemRouterDeps): express.Router {
 		}
 		const room = await rooms.acquire(roomRecord);
 		let facilitator: boolean;
-		let title: string;
+		let title = roomRecord.title;
 		try {
 			facilitator = identifyFacilitator(roomRecord, room.docs.control.doc, facilitatorKey) !== undefined;
-			title = (await service.figures({ systemId: record.systemId, modelRef, roomId: roomRecord.roomId, name: roomRecord.title, addedAt: 0, removedAt: null }))?.title ?? roomRecord.title;
+			// The board is read for its title only for a caller with the key.
+			if (facilitator) {
+				title = (await service.figures({ systemId: record.systemId, modelRef, roomId: roomRecord.roomId, name: roomRecord.title, addedAt: 0, removedAt: null }))?.title ?? title;
+			}
 		} finally {
 			rooms.release(roomRecord.roomId);
 		}
