@@ -49,6 +49,8 @@ interface AwarenessEntry {
 	owner: Connection | typeof PEER;
 	/** performance.now() of the last change or renewal; used for peers' entries. */
 	seenAt: number;
+	/** The participant whose id this is (set by the server, never by the client), if any. */
+	holder: string | undefined;
 }
 
 /** A peer's entry that is gone or was not renewed in time; a local connection may claim its id. */
@@ -58,8 +60,11 @@ function isLapsedPeerEntry(entry: AwarenessEntry): boolean {
 
 export class Presence {
 	#entries = new Map<number, AwarenessEntry>();
-	/** Ids whose owner left, with their last clock and when (see DEPARTED_RESERVED_MS). */
-	#departed = new Map<number, { clock: number; at: number }>();
+	/**
+	 * Ids whose owner left, with their last clock and when (see DEPARTED_RESERVED_MS), and whose
+	 * they were: only that participant takes the id again, however long after.
+	 */
+	#departed = new Map<number, { clock: number; at: number; holder: string | undefined }>();
 	#dirty = new Set<number>();
 	#timer: NodeJS.Timeout | null = null;
 	#peerSweep: NodeJS.Timeout | null = null;
@@ -100,7 +105,10 @@ export class Presence {
 				const clientId = decoding.readVarUint(inner);
 				const clock = decoding.readVarUint(inner);
 				const existing = this.#entries.get(clientId);
-				if ((existing && existing.owner !== conn && !isLapsedPeerEntry(existing)) || (!existing && this.#isEchoOfDeparted(clientId, clock))) {
+				if (
+					(existing && existing.owner !== conn && (!isLapsedPeerEntry(existing) || !mayHold(existing.holder, conn))) ||
+					(!existing && (this.#isEchoOfDeparted(clientId, clock) || !mayHold(this.#departed.get(clientId)?.holder, conn)))
+				) {
 					const length = decoding.readVarUint(inner);
 					if (inner.pos + length > inner.arr.length) throw new RangeError('truncated');
 					inner.pos += length;
@@ -132,7 +140,7 @@ export class Presence {
 					throw new ProtocolError(CloseCode.AwarenessTooLarge, 'too many awareness client ids');
 				}
 				conn.awarenessClientIds.add(clientId);
-				this.#entries.set(clientId, { clock, state, owner: conn, seenAt: performance.now() });
+				this.#entries.set(clientId, { clock, state, owner: conn, seenAt: performance.now(), holder: conn.participantId });
 				this.#markDirty(clientId);
 				continue;
 			}
@@ -155,7 +163,7 @@ export class Presence {
 				// waiting in the coalescing window (the flush forgets it after sending).
 				if (!this.#dirty.has(clientId)) {
 					this.#entries.delete(clientId);
-					this.#rememberDeparted(clientId, entry.clock);
+					this.#rememberDeparted(clientId, entry.clock, entry.holder);
 				}
 				continue;
 			}
@@ -169,17 +177,13 @@ export class Presence {
 	/** An old state of a client that left, echoed by someone else; a rejoin comes with a newer clock. */
 	#isEchoOfDeparted(clientId: number, clock: number): boolean {
 		const departed = this.#departed.get(clientId);
-		if (!departed) return false;
-		if (performance.now() - departed.at > DEPARTED_RESERVED_MS) {
-			this.#departed.delete(clientId);
-			return false;
-		}
+		if (!departed || performance.now() - departed.at > DEPARTED_RESERVED_MS) return false;
 		return clock <= departed.clock;
 	}
 
-	#rememberDeparted(clientId: number, clock: number): void {
+	#rememberDeparted(clientId: number, clock: number, holder: string | undefined): void {
 		this.#departed.delete(clientId);
-		this.#departed.set(clientId, { clock, at: performance.now() });
+		this.#departed.set(clientId, { clock, at: performance.now(), holder });
 		if (this.#departed.size > MAX_DEPARTED) this.#departed.delete(this.#departed.keys().next().value as number);
 	}
 
@@ -208,7 +212,7 @@ export class Presence {
 			const entry = this.#entries.get(clientId);
 			if (entry && entry.state === null && (entry.owner === PEER || entry.owner.closed)) {
 				this.#entries.delete(clientId);
-				this.#rememberDeparted(clientId, entry.clock);
+				this.#rememberDeparted(clientId, entry.clock, entry.holder);
 				if (entry.owner !== PEER) entry.owner.awarenessClientIds.delete(clientId);
 			}
 		}
@@ -236,7 +240,14 @@ export class Presence {
 				const existing = this.#entries.get(clientId);
 				if (json.length > this.options.maxAwarenessBytes || (existing && existing.owner !== PEER)) continue;
 				if (!existing || clock > existing.clock || (clock === existing.clock && state === null && existing.state !== null)) {
-					this.#entries.set(clientId, { clock, state, owner: PEER, seenAt: now });
+					// Whose id it is, as the instance that holds the connection wrote it into the state.
+					// Read once: when the id first shows, or first shows a state.
+					const holder = existing
+						? (existing.holder ?? (existing.state === null && state !== null ? holderInState(state) : undefined))
+						: state === null
+							? this.#departed.get(clientId)?.holder
+							: holderInState(state);
+					this.#entries.set(clientId, { clock, state, owner: PEER, seenAt: now, holder });
 					this.#markDirty(clientId);
 				} else if (clock === existing.clock) existing.seenAt = now;
 			}
@@ -287,6 +298,26 @@ export class Presence {
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
 		this.#peerSweep = null;
+	}
+}
+
+/**
+ * Whether `conn` may take an awareness id last held by `holder`: a participant's id is theirs
+ * alone. Anyone else taking it over while its owner is away (a dropped connection, a reload) hid
+ * that person when they came back (their announcements were skipped as someone else's), and made
+ * the facilitator's "make co-facilitator" on that person send the key to whoever held the id.
+ */
+function mayHold(holder: string | undefined, conn: Connection): boolean {
+	return holder === undefined || holder === conn.participantId;
+}
+
+/** The participant id the server wrote into a state (`user.participantId`), if any. */
+function holderInState(json: string): string | undefined {
+	try {
+		const id = (JSON.parse(json) as { user?: { participantId?: unknown } } | null)?.user?.participantId;
+		return typeof id === 'string' ? id : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

@@ -144,6 +144,10 @@ function checkBlocks(update: Uint8Array, structs: readonly Struct[]): void {
 	let client = -1;
 	let seen: Set<number> | undefined;
 	for (const struct of structs) {
+		// Yjs takes an empty item for one already there, yet integrates it (as the key's value),
+		// and an empty item or deletion makes its transaction throw before it is cleaned up: the
+		// document then never reported a change again, so nothing more of the room was stored.
+		if (struct.length === 0) throw refuse('an empty item');
 		if (struct.id.client === client) continue;
 		if (client !== -1) (seen ??= new Set()).add(client);
 		client = struct.id.client;
@@ -184,6 +188,7 @@ class Scan {
 	#written: Map<string, EntryRef> | undefined;
 	#deleted: Map<string, EntryRef> | undefined;
 	#created: Map<string, EntryRef> | undefined;
+	#setOnce: Set<string> | undefined;
 	readonly #values: Array<EntryRef & { value: unknown }> = [];
 	readonly #fields: Array<EntryRef & { field: string | null; value: unknown }> = [];
 	#visited = 0;
@@ -197,6 +202,7 @@ class Scan {
 
 	run(): UpdateSummary {
 		this.#indexOwnStructs();
+		this.#checkReferences();
 		for (const struct of this.decoded.structs) {
 			this.#count();
 			if (!(struct instanceof Y.Item)) continue;
@@ -214,6 +220,7 @@ class Scan {
 				const value = values[values.length - 1];
 				if (location.level === 1) this.#values.push({ root: location.root, key: location.key, value });
 				else if (location.level === 2) this.#fields.push({ root: location.root, key: location.key, field: location.sub, value });
+				if (location.level <= 2) this.#checkSetOnce(struct, location);
 			}
 		}
 		this.#scanDeletions();
@@ -228,6 +235,85 @@ class Scan {
 
 	#count(): void {
 		if (++this.#visited > MAX_SCAN_STRUCTS) throw refuse('update too large to check');
+	}
+
+	/**
+	 * A key (of a root, or of a map under a root key) set twice by one update: Yjs keeps one of the
+	 * values by its own ordering of the two items, and the rules cannot know which. Refused, unless
+	 * the update itself deletes the earlier one (several honest updates merged into one).
+	 */
+	#checkSetOnce(item: Y.Item, location: Location): void {
+		const key = location.level === 1 ? location.key : location.sub;
+		if (key === null || this.decoded.structs.length === 1 || Y.isDeleted(this.decoded.ds, item.id)) return;
+		const id = location.level === 1 ? entryId(location) : `${entryId(location)}\u0000${key}`;
+		this.#setOnce ??= new Set();
+		if (this.#setOnce.has(id)) throw refuse('sets one entry twice');
+		this.#setOnce.add(id);
+	}
+
+	/**
+	 * What Yjs needs before it can integrate each new item: the structs its origin, right origin
+	 * and parent name. Yjs integrates a client's structs in order, so an item that names a later
+	 * struct of its own author makes it throw half-way through the update (what came before stays
+	 * applied); a struct the document lacks, or structs of two authors that each wait for the
+	 * other, make it park the update (and the scan's rules would have judged items never applied).
+	 */
+	#checkReferences(): void {
+		let waits: Map<Struct, Struct[]> | undefined;
+		for (const struct of this.decoded.structs) {
+			if (!(struct instanceof Y.Item)) continue;
+			for (const ref of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
+				if (!ref) continue;
+				if (ref.client === struct.id.client) {
+					if (ref.clock >= struct.id.clock) throw refuse('refers to a later item of its own author');
+					continue;
+				}
+				if (ref.clock < Y.getState(this.#store, ref.client)) continue;
+				const own = this.#ownStruct(ref);
+				if (!own) throw gap('refers to an item this document does not have');
+				waits ??= new Map();
+				const list = waits.get(struct);
+				if (list) list.push(own);
+				else waits.set(struct, [own]);
+			}
+		}
+		if (waits) this.#refuseCycles(waits);
+	}
+
+	/** Refuses when following what structs wait for (other authors' structs, and each author's earlier ones) comes back to a struct. */
+	#refuseCycles(waits: Map<Struct, Struct[]>): void {
+		const previous = new Map<Struct, Struct>();
+		for (const range of this.#own.values()) {
+			for (let i = 1; i < range.structs.length; i++) previous.set(range.structs[i], range.structs[i - 1]);
+		}
+		const state = new Map<Struct, 1 | 2>(); // 1: being followed, 2: done
+		for (const start of waits.keys()) {
+			if (state.has(start)) continue;
+			const stack: Array<{ struct: Struct; next: Struct[] }> = [{ struct: start, next: this.#waitsOf(start, waits, previous) }];
+			state.set(start, 1);
+			while (stack.length > 0) {
+				const top = stack[stack.length - 1];
+				const child = top.next.pop();
+				if (!child) {
+					state.set(top.struct, 2);
+					stack.pop();
+					continue;
+				}
+				const seen = state.get(child);
+				if (seen === 1) throw refuse('items of two authors that wait for each other');
+				if (seen === 2) continue;
+				this.#count();
+				state.set(child, 1);
+				stack.push({ struct: child, next: this.#waitsOf(child, waits, previous) });
+			}
+		}
+	}
+
+	#waitsOf(struct: Struct, waits: Map<Struct, Struct[]>, previous: Map<Struct, Struct>): Struct[] {
+		const next = [...(waits.get(struct) ?? [])];
+		const before = previous.get(struct);
+		if (before) next.push(before);
+		return next;
 	}
 
 	/** The update's structs by client, checking that each client's part follows what we have. */
@@ -312,11 +398,21 @@ class Scan {
 			if (!ref) throw refuse('an item with no place');
 			const own = this.#ownStruct(ref);
 			const target = own ?? this.#docStruct(ref);
+			(pending ??= []).push({ item: current, inside });
+			// Beside garbage on either side, or inside a type that was deleted and collected (a note
+			// deleted while someone edited it), Yjs integrates an item as garbage: it lands nowhere.
+			if (!inside && current.origin && current.rightOrigin && this.#isGarbage(current.rightOrigin)) {
+				base = null;
+				break;
+			}
+			if (inside && target instanceof Y.Item && target.content instanceof Y.ContentDeleted) {
+				base = null;
+				break;
+			}
 			// Only a shared type can hold items; Yjs would fail half-way through integrating one.
 			if (inside && target instanceof Y.Item && !(target.content instanceof Y.ContentType)) {
 				throw refuse('an item inside something that is not a shared type');
 			}
-			(pending ??= []).push({ item: current, inside });
 			if (own instanceof Y.Item) {
 				(visiting ??= new Set()).add(current);
 				current = own;
@@ -335,6 +431,12 @@ class Scan {
 			if (keep) (this.#located ??= new Map()).set(at, location);
 		}
 		return location;
+	}
+
+	/** Whether `id` is garbage (a GC struct), in this update or in the document. */
+	#isGarbage(id: Y.ID): boolean {
+		const struct = this.#ownStruct(id) ?? this.#docStruct(id);
+		return !(struct instanceof Y.Item);
 	}
 
 	/** The document's struct holding `id`; a gap when the document does not have it yet. */
@@ -367,6 +469,7 @@ class Scan {
 			const known = Math.max(docState, ownEnd);
 			const docStructs = this.#store.clients.get(client);
 			for (const { clock, len } of deletions) {
+				if (len === 0) throw refuse('an empty deletion');
 				if (clock + len > known) throw refuse('deletes items that do not exist yet');
 				this.#locateDeleted(docStructs, clock, Math.min(clock + len, docState));
 				for (let c = Math.max(clock, docState); c < clock + len; ) {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, MessageType, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
-import { connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { connectClient, participantProtocols, rawClient, registerParticipant, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { awarenessFrame, emptyStep1, syncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -119,6 +119,36 @@ it("drops awareness written for another client's id: nobody can overwrite or rem
 	// The attacker's own presence is removed when it leaves.
 	await waitUntil(() => !alice.provider.awareness.getStates().has(5150), 'marker removed after disconnect');
 	await roomStillWorks();
+});
+
+it("a participant cannot take over someone's presence id while they are away: they come back as themselves", async () => {
+	const victim = await registerParticipant(server.url, roomId, 'Vic');
+	const mallory = await registerParticipant(server.url, roomId, 'Mallory');
+	const id = 7_070_707;
+	const state = (name: string) => JSON.stringify({ user: { name, color: '#2563eb' } });
+	const participantIdSeen = () => (alice.provider.awareness.getStates().get(id) as { user?: { participantId?: string } } | undefined)?.user?.participantId;
+
+	const first = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(victim));
+	await first.opened;
+	first.send(awarenessFrame([{ clientId: id, clock: 1, json: state('Vic') }]));
+	await waitUntil(() => participantIdSeen() === victim.participantId, 'alice sees Vic');
+	first.ws.close(); // a dropped connection
+	await first.closed;
+	await waitUntil(() => !alice.provider.awareness.getStates().has(id), 'Vic gone for alice');
+
+	const raw = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(mallory));
+	await raw.opened;
+	raw.send(awarenessFrame([{ clientId: id, clock: 2, json: state('Vic') }]));
+	raw.send(awarenessFrame([{ clientId: 5151, clock: 1, json: state('Marker') }])); // processed once alice sees it
+	await waitUntil(() => alice.provider.awareness.getStates().has(5151), 'alice sees the marker');
+	expect(alice.provider.awareness.getStates().has(id)).toBe(false);
+
+	const back = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(victim));
+	await back.opened;
+	back.send(awarenessFrame([{ clientId: id, clock: 3, json: state('Vic') }]));
+	await waitUntil(() => participantIdSeen() === victim.participantId, 'alice sees Vic again, as Vic');
+	for (const c of [raw, back]) c.ws.close();
+	await Promise.all([raw.closed, back.closed]);
 });
 
 it('logs refusals with room tag, connection id and reason, never frame contents', async () => {

@@ -21,6 +21,7 @@ import { CloseCode, FACILITATOR_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, Sy
 import { connectClient, rawClient, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { awarenessFrame, emptyStep1, readSyncFrame } from '../helpers/frames.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { forgedUpdate } from '../helpers/forged-update.ts';
 
 const MAX_DOC_BYTES = 8 * 1024 * 1024;
 let server: TestServer;
@@ -158,20 +159,8 @@ describe('updates that Yjs would apply otherwise than it stores them', () => {
 		await waitUntil(() => Y.getState(alice.doc.store, mirror.clientID) > 0, 'alice has the honest write', { docs: [alice.doc] });
 
 		const last = Y.getState(mirror.store, mirror.clientID) - 1;
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, 1); // one block
-		encoding.writeVarUint(encoder, 1); // of one item
-		encoding.writeVarUint(encoder, mirror.clientID);
-		encoding.writeVarUint(encoder, last);
-		encoding.writeUint8(encoder, 8 | 32); // plain values, with a key, placed by naming the parent
-		encoding.writeVarUint(encoder, 1);
-		encoding.writeVarString(encoder, 'meta');
-		encoding.writeVarString(encoder, 'pad');
-		encoding.writeVarUint(encoder, 2);
-		encoding.writeAny(encoder, SCHEMA_VERSION);
-		encoding.writeAny(encoder, 999);
-		encoding.writeVarUint(encoder, 0); // no deletions
-		raw.send(encodeSyncMessage(SyncStep.Update, encoding.toUint8Array(encoder)));
+		const forged = forgedUpdate([{ client: mirror.clientID, clock: last, structs: [{ parent: 'meta', key: 'pad', values: [SCHEMA_VERSION, 999] }] }]);
+		raw.send(encodeSyncMessage(SyncStep.Update, forged));
 		expect((await raw.closed).code).toBe(CloseCode.UpdateRefused);
 
 		await stillWorks(alice, bob);

@@ -4,6 +4,8 @@ import * as Y from 'yjs';
 import { MAX_TYPE_DEPTH, MAX_VALUE_DEPTH, scanUpdate } from '../../../server/rooms/update-scan.ts';
 import { SCHEMA_VERSION, canvasMap, canvasSchemaMap, createNote, deleteNote, initBoardDoc, metaMap, notesMap, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
 import { getNoteText } from '../../../src/lib/shared/board/note-text.ts';
+import { forgedUpdate } from '../../helpers/forged-update.ts';
+import { checkBoardWrite } from '../../../server/board/write-rules.ts';
 
 const AUTHOR = { author: 'Ada', authorColor: '#2563eb' } as const;
 
@@ -166,20 +168,22 @@ function stringsPlacedAfter(client: number, origins: number[]): Uint8Array {
 }
 
 describe('scanUpdate refuses items that can be placed nowhere', () => {
+	// Yjs integrates an author's items in order: one placed after a later one of the same author
+	// makes it throw half-way through the update, keeping what it had applied.
 	it('two items each placed after the other', () => {
 		const { server } = pair();
-		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 0]))).toMatchObject({ ok: false, gap: false, reason: 'items that reference each other in a cycle' });
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 0]))).toMatchObject({ ok: false, gap: false, reason: 'refers to a later item of its own author' });
 	});
 
 	it('an item placed after itself', () => {
 		const { server } = pair();
-		expect(scanUpdate(server, stringsPlacedAfter(424242, [0]))).toMatchObject({ ok: false, gap: false, reason: 'items that reference each other in a cycle' });
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [0]))).toMatchObject({ ok: false, gap: false, reason: 'refers to a later item of its own author' });
 	});
 
-	it('a chain of items ending in one the document does not have is a gap, not a cycle', () => {
+	it('a chain of items each placed after a later one of their author', () => {
 		const { server } = pair();
 		// Clock 0 after clock 1, clock 1 after clock 2, clock 2 after clock 5: the update ends at 2.
-		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 2, 5]))).toMatchObject({ ok: false, gap: true });
+		expect(scanUpdate(server, stringsPlacedAfter(424242, [1, 2, 5]))).toMatchObject({ ok: false, gap: false, reason: 'refers to a later item of its own author' });
 	});
 });
 
@@ -210,29 +214,9 @@ describe('scanUpdate reports gaps instead of letting them be parked', () => {
 	});
 });
 
-/**
- * Hand-built v1 updates: one block per entry (client, first clock, items), each item a list of
- * plain values directly under a root key, placed by naming its parent (no origin), as a forger
- * would write it. Blocks with no items are written as such.
- */
+/** Blocks of plain values set under root keys, placed by naming the parent, as a forger writes them. */
 function forged(blocks: Array<{ client: number; clock: number; items: Array<{ root: string; key: string; values: unknown[] }> }>): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, blocks.length);
-	for (const block of blocks) {
-		encoding.writeVarUint(encoder, block.items.length);
-		encoding.writeVarUint(encoder, block.client);
-		encoding.writeVarUint(encoder, block.clock);
-		for (const item of block.items) {
-			encoding.writeUint8(encoder, 8 | 32); // ContentAny, with a key, no origins
-			encoding.writeVarUint(encoder, 1); // the parent is a root, named
-			encoding.writeVarString(encoder, item.root);
-			encoding.writeVarString(encoder, item.key);
-			encoding.writeVarUint(encoder, item.values.length);
-			for (const value of item.values) encoding.writeAny(encoder, value as never);
-		}
-	}
-	encoding.writeVarUint(encoder, 0); // no deletions
-	return encoding.toUint8Array(encoder);
+	return forgedUpdate(blocks.map((b) => ({ client: b.client, clock: b.clock, structs: b.items.map((i) => ({ parent: i.root, key: i.key, values: i.values })) })));
 }
 
 /** Applies what the scan passed, as the server does, and returns what Yjs stores and relays for it. */
@@ -321,5 +305,101 @@ describe('scanUpdate checks what Yjs applies, not what the update claims', () =>
 		expect(result.ok && result.update.length).toBeLessThan(resend.length);
 		applyScanned(server, result);
 		expect(getNoteText(server, id)!.toString()).toBe('SQL injection');
+	});
+});
+
+describe('scanUpdate: structs Yjs would integrate otherwise than the scan saw them', () => {
+	/** A server whose meta.schemaVersion was written by client 10 (item 10:0). */
+	function versioned() {
+		const author = new Y.Doc();
+		author.clientID = 10;
+		metaMap(author).set('schemaVersion', SCHEMA_VERSION);
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+		return server;
+	}
+
+	it.each([
+		// Taken for an item already there, yet integrated as the key's new value; two of them made
+		// Yjs throw before its transaction was cleaned up, and the document never reported a change again.
+		['two empty items under one key', forgedUpdate([{ client: 999, clock: 0, structs: [{ parent: 'notes', key: 'z', values: [] }, { parent: 'notes', key: 'z', values: [] }] }])],
+		['an empty item over the board version', forgedUpdate([{ client: 999, clock: 0, structs: [{ parent: 'meta', key: 'schemaVersion', values: [] }] }])],
+		['an empty deletion', forgedUpdate([{ client: 60, clock: 0, structs: [{ parent: 'notes', key: 'b', values: [1] }] }], [[60, [[1, 0]]]])]
+	])('refuses %s', (_name, update) => {
+		expect(scanUpdate(versioned(), update)).toMatchObject({ ok: false, gap: false });
+	});
+
+	it('an item beside garbage lands nowhere, so its deletion of the board version is a bare deletion', () => {
+		// A GC struct, then a value placed after the current version with the GC as its right
+		// neighbour, and the version deleted: the scan saw an overwrite; Yjs made the value garbage.
+		const update = forgedUpdate([{ client: 50, clock: 0, structs: [{ gc: 1 }, { origin: [10, 0], right: [50, 0], values: [SCHEMA_VERSION] }] }], [[10, [[0, 1]]]]);
+		const summary = okSummary(scanUpdate(versioned(), update));
+		expect(summary.written).toEqual([]);
+		expect(summary.deleted).toEqual([{ root: 'meta', key: 'schemaVersion' }]);
+		expect(checkBoardWrite(summary)).toMatchObject({ kind: 'reject' });
+	});
+
+	it('an item whose right neighbour the document lacks is a gap (Yjs would park it)', () => {
+		const update = forgedUpdate([{ client: 50, clock: 0, structs: [{ origin: [10, 0], right: [77, 3], values: [1] }] }]);
+		expect(scanUpdate(versioned(), update)).toMatchObject({ ok: false, gap: true });
+	});
+
+	/** A server with a text in notes.t, written by client 10: 10:0 the text, 10:1-2 its "ab". */
+	function withText() {
+		const author = new Y.Doc();
+		author.clientID = 10;
+		notesMap(author).set('t', new Y.Text('ab'));
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+		return server;
+	}
+
+	it('items of two authors that each wait for the other are refused (Yjs would park both)', () => {
+		const update = forgedUpdate([
+			{ client: 60, clock: 0, structs: [{ origin: [10, 2], right: [50, 0], text: 'y' }] },
+			{ client: 50, clock: 0, structs: [{ origin: [10, 2], right: [60, 0], text: 'x' }] }
+		]);
+		expect(scanUpdate(withText(), update)).toEqual({ ok: false, gap: false, reason: 'items of two authors that wait for each other' });
+	});
+
+	it('items of two authors where one waits for the other pass and apply whole (a merged honest update)', () => {
+		const server = withText();
+		const update = forgedUpdate([
+			{ client: 60, clock: 0, structs: [{ origin: [10, 2], right: [50, 0], text: 'y' }] },
+			{ client: 50, clock: 0, structs: [{ origin: [10, 2], text: 'x' }] }
+		]);
+		const result = scanUpdate(server, update);
+		expect(okSummary(result).written).toEqual([{ root: 'notes', key: 't' }]);
+		applyScanned(server, result);
+		expect(String(notesMap(server).get('t'))).toBe('abyx');
+	});
+
+	it.each([
+		['by two authors', [{ client: 4000000000, clock: 0, structs: [{ parent: 'meta', key: 'schemaVersion', values: [999] }] }, { client: 5, clock: 0, structs: [{ parent: 'meta', key: 'schemaVersion', values: [SCHEMA_VERSION] }] }]],
+		['by one author', [{ client: 4000000001, clock: 0, structs: [{ parent: 'meta', key: 'schemaVersion', values: [999] }, { parent: 'meta', key: 'schemaVersion', values: [SCHEMA_VERSION] }] }]]
+	])('one key set twice %s is refused: Yjs keeps the value it orders last, the rules saw the other', (_name, blocks) => {
+		expect(scanUpdate(versioned(), forgedUpdate(blocks as Parameters<typeof forgedUpdate>[0]))).toEqual({ ok: false, gap: false, reason: 'sets one entry twice' });
+	});
+
+	it('honest updates merged into one, a key set in the first and again in the second, pass', () => {
+		const { server, client } = pair();
+		const first = updateOf(client, () => canvasMap(client).set('shape:a', 1));
+		const second = updateOf(client, () => canvasMap(client).set('shape:a', 2));
+		expect(okSummary(scanUpdate(server, Y.mergeUpdates([first, second]))).values).toContainEqual({ root: 'canvas', key: 'shape:a', value: 2 });
+	});
+
+	it("an edit of a note someone deleted meanwhile passes: Yjs keeps it as garbage (it closed the editor's board)", () => {
+		const { server, client: deleter } = pair();
+		let id = '';
+		Y.applyUpdate(server, updateOf(deleter, () => (id = createNote(deleter, { kind: 'threat', question: 2, ...AUTHOR }))));
+		const editor = new Y.Doc();
+		Y.applyUpdate(editor, Y.encodeStateAsUpdate(server));
+		// A key the note did not have yet: the item names the note as its parent.
+		const edit = updateOf(editor, () => (notesMap(editor).get(id) as Y.Map<unknown>).set('owner', 'Ada'));
+		Y.applyUpdate(server, updateOf(deleter, () => deleteNote(deleter, id)));
+		const result = scanUpdate(server, edit);
+		expect(okSummary(result).written).toEqual([]);
+		applyScanned(server, result);
+		expect(notesMap(server).has(id)).toBe(false);
 	});
 });
