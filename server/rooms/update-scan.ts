@@ -260,22 +260,25 @@ class Scan {
 	 */
 	#checkReferences(): void {
 		let waits: Map<Struct, Struct[]> | undefined;
+		const follow = (struct: Y.Item, ref: Y.ID | null) => {
+			if (!ref) return;
+			if (ref.client === struct.id.client) {
+				if (ref.clock >= struct.id.clock) throw refuse('refers to a later item of its own author');
+				return;
+			}
+			if (ref.clock < Y.getState(this.#store, ref.client)) return;
+			const own = this.#ownStruct(ref);
+			if (!own) throw gap('refers to an item this document does not have');
+			waits ??= new Map();
+			const list = waits.get(struct);
+			if (list) list.push(own);
+			else waits.set(struct, [own]);
+		};
 		for (const struct of this.decoded.structs) {
 			if (!(struct instanceof Y.Item)) continue;
-			for (const ref of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
-				if (!ref) continue;
-				if (ref.client === struct.id.client) {
-					if (ref.clock >= struct.id.clock) throw refuse('refers to a later item of its own author');
-					continue;
-				}
-				if (ref.clock < Y.getState(this.#store, ref.client)) continue;
-				const own = this.#ownStruct(ref);
-				if (!own) throw gap('refers to an item this document does not have');
-				waits ??= new Map();
-				const list = waits.get(struct);
-				if (list) list.push(own);
-				else waits.set(struct, [own]);
-			}
+			follow(struct, struct.origin);
+			follow(struct, struct.rightOrigin);
+			if (struct.parent instanceof Y.ID) follow(struct, struct.parent);
 		}
 		if (waits) this.#refuseCycles(waits);
 	}
