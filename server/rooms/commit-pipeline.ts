@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.ts';
 import type { StoredLog } from '../persistence/doc-store.ts';
 import { sha1, sharedFoldRunner, type FoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
+import { unstickTransactions } from './stuck-transaction.ts';
 import type { Connection } from './connection.ts';
 import { DocSizeBudget } from './doc-size.ts';
 
@@ -134,7 +135,8 @@ export class CommitPipeline {
 			Y.applyUpdate(this.target.doc, update, FROM_PEER);
 			for (const seq of seqs) this.#knownSeqs.add(seq);
 		} catch (err) {
-			this.log.warn('update from a peer instance rejected', { room: this.target.roomTag, error: errorMessage(err) });
+			const stuck = unstickTransactions(this.target.doc);
+			this.log.warn('update from a peer instance rejected', { room: this.target.roomTag, error: errorMessage(err), stuck });
 		}
 	}
 

@@ -24,6 +24,7 @@ import type { WriteRefusal } from './hooks.ts';
 import { JoinerCache } from './joiner-cache.ts';
 import { Presence, type PresenceOptions } from './presence.ts';
 import { ProtocolError } from './protocol-error.ts';
+import { unstickTransactions } from './stuck-transaction.ts';
 import { scanUpdate, type UpdateSummary } from './update-scan.ts';
 
 export type RoomDocOptions = CommitPipelineOptions & PresenceOptions;
@@ -234,10 +235,21 @@ export class RoomDoc implements PeeredDoc {
 		try {
 			Y.applyUpdate(this.doc, scan.update, conn);
 		} catch (err) {
+			this.#unstick(err);
 			throw new ProtocolError(CloseCode.MalformedMessage, `update rejected: ${errorMessage(err)}`);
 		} finally {
 			this.#dropParked();
 		}
+	}
+
+	/** After Yjs threw: a document left stuck mid-cleanup would store and relay nothing more (stuck-transaction.ts). */
+	#unstick(err: unknown): void {
+		if (!unstickTransactions(this.doc)) return;
+		this.log.error('an update left the document stuck in its cleanup; what it applied is stored and relayed', {
+			room: this.roomTag,
+			doc: this.docName,
+			error: errorMessage(err)
+		});
 	}
 
 	/** Applies a refusal: drops the write (telling the client once) or closes the connection. */
