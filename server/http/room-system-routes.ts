@@ -15,7 +15,7 @@ import { ApiErrorCode } from '#shared/wire/api';
 import { MAX_DEPENDENCY_REFS, ModelRef, type DependenciesResponse, type DependentsResponse, type RoomSystemResponse } from '#shared/systems/contract';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
-import { resolveRoom } from '../rooms/resolve.ts';
+import { resolveRoom, type ResolvedRoom } from '../rooms/resolve.ts';
 import type { DependencyStreams } from '../systems/dependency-streams.ts';
 import type { SystemService } from '../systems/system-service.ts';
 import { sendError } from './errors.ts';
@@ -53,13 +53,22 @@ export function createRoomSystemRouter(deps: RoomSystemRouterDeps): express.Rout
 	const router = express.Router();
 
 	async function readable(req: Request, res: Response): Promise<RoomRecord | undefined> {
-		const record = (await resolveRoom(store, String(req.params.id)))?.record;
-		if (!record) return void sendError(res, 404, ApiErrorCode.NotFound, 'no such workshop');
-		if (!reads.take(record.roomId)) {
+		return (await readableWithAccess(req, res))?.record;
+	}
+
+	async function readableWithAccess(req: Request, res: Response): Promise<ResolvedRoom | undefined> {
+		const resolved = await resolveRoom(store, String(req.params.id));
+		if (!resolved) return void sendError(res, 404, ApiErrorCode.NotFound, 'no such workshop');
+		if (!reads.take(resolved.record.roomId)) {
 			res.setHeader('Retry-After', '1');
 			return void sendError(res, 429, ApiErrorCode.RateLimited, 'Too many requests for this workshop at once. Try again in a moment.');
 		}
-		return record;
+		return resolved;
+	}
+
+	/** What the caller may ask about: an observer link, only the models its diagram references. */
+	async function shownTo(resolved: ResolvedRoom): Promise<ReadonlySet<ModelRef> | undefined> {
+		return resolved.access === 'observer' ? service.referencedBy(resolved.record.roomId) : undefined;
 	}
 
 	function refsOf(req: Request, res: Response): ModelRef[] | undefined {
@@ -76,22 +85,24 @@ export function createRoomSystemRouter(deps: RoomSystemRouterDeps): express.Rout
 
 	router.get('/rooms/:id/dependencies', async (req, res) => {
 		const refs = refsOf(req, res);
-		const record = refs && (await readable(req, res));
-		if (!refs || !record) return;
-		res.json({ dependencies: await service.dependencies(record.roomId, refs) } satisfies DependenciesResponse);
+		const resolved = refs && (await readableWithAccess(req, res));
+		if (!refs || !resolved) return;
+		res.json({ dependencies: await service.dependencies(resolved.record.roomId, refs, await shownTo(resolved)) } satisfies DependenciesResponse);
 	});
 
 	router.get('/rooms/:id/dependencies/events', async (req, res) => {
 		const refs = refsOf(req, res);
-		const record = refs && (await readable(req, res));
-		if (!refs || !record) return;
+		const resolved = refs && (await readableWithAccess(req, res));
+		if (!refs || !resolved) return;
+		const record = resolved.record;
+		const only = await shownTo(resolved);
 		const address = deps.clientAddressOf(req);
 		const refusal = streams.refusal(record.roomId, address);
 		if (refusal) {
 			res.setHeader('Retry-After', '10');
 			return sendError(res, 429, ApiErrorCode.RateLimited, refusal);
 		}
-		streams.open(res, record.roomId, address, refs);
+		streams.open(res, record.roomId, address, refs, only);
 	});
 
 	router.get('/rooms/:id/dependents', async (req, res) => {

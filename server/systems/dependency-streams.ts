@@ -57,7 +57,9 @@ export class DependencyStreams {
 	}
 
 	/** Serves one stream on `res` until the client goes away. Call refusal() first. */
-	open(res: Response, roomId: string, address: string, refs: readonly ModelRef[]): void {
+	open(res: Response, roomId: string, address: string, refs: readonly ModelRef[], only?: ReadonlySet<ModelRef>): void {
+		// Refs outside `only` are answered as unknown (SystemService.dependencies) and not watched.
+		const watchedRefs = only ? refs.filter((r) => only.has(r)) : refs;
 		const { rooms, store, service, log } = this.deps;
 		bump(this.#perRoom, roomId, 1);
 		bump(this.#perAddress, address, 1);
@@ -84,7 +86,7 @@ export class DependencyStreams {
 			}
 			sending = true;
 			try {
-				const body: DependenciesResponse = { dependencies: await service.dependencies(roomId, refs) };
+				const body: DependenciesResponse = { dependencies: await service.dependencies(roomId, refs, only) };
 				const json = JSON.stringify(body);
 				if (!closed && json !== lastSent) {
 					lastSent = json;
@@ -110,7 +112,7 @@ export class DependencyStreams {
 			}, wait);
 		};
 		const watch = async () => {
-			const wanted = new Set(await service.watchedRooms(roomId, refs));
+			const wanted = new Set(await service.watchedRooms(roomId, watchedRefs));
 			for (const [id, w] of watched) {
 				if (wanted.has(id)) continue;
 				w.off();

@@ -93,15 +93,28 @@ export class SystemService {
 		};
 	}
 
-	/** GET /api/rooms/<id>/dependencies: the status of each ref, in the order asked. */
-	async dependencies(roomId: string, refs: readonly ModelRef[]): Promise<DependencyStatus[]> {
+	/**
+	 * The models a room's diagram references now: what its observer link may ask about. A
+	 * participant may place any model of the system on the diagram (and so see its status), an
+	 * observer only reads the board: through the observer link of one workshop, every other
+	 * workshop's open high-risk threats could be read, referenced or not.
+	 */
+	async referencedBy(roomId: string): Promise<ReadonlySet<ModelRef>> {
+		return new Set((await this.boards.figures(roomId))?.dependsOn ?? []);
+	}
+
+	/**
+	 * GET /api/rooms/<id>/dependencies: the status of each ref, in the order asked; with `only`,
+	 * refs outside it are answered as unknown.
+	 */
+	async dependencies(roomId: string, refs: readonly ModelRef[], only?: ReadonlySet<ModelRef>): Promise<DependencyStatus[]> {
 		const self = await this.store.systems.modelOfRoom(roomId);
 		const models = self ? await this.store.systems.listModels(self.systemId) : [];
 		const byRef = new Map(models.map((m) => [m.modelRef, m]));
 		return Promise.all(
 			refs.map(async (modelRef): Promise<DependencyStatus> => {
 				const model = byRef.get(modelRef);
-				if (!model) return { modelRef, state: 'unknown' };
+				if (!model || (only && !only.has(modelRef))) return { modelRef, state: 'unknown' };
 				if (model.removedAt !== null) return { modelRef, state: 'removed', name: model.name };
 				const figures = await this.figures(model);
 				if (!figures) return { modelRef, state: 'removed', name: model.name };

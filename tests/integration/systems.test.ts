@@ -244,6 +244,11 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 			{ modelRef: secret.modelRef, state: 'unknown' },
 			{ modelRef: FORGED_REF, state: 'unknown' }
 		]);
+		// An observer link learns of the models its diagram references, and of no other: Payments'
+		// diagram references nothing, so its observers learn nothing of Checkout's status.
+		expect((await dependencies(url, checkout.room.observerId, [payments.modelRef])).dependencies[0]).toMatchObject({ state: 'ok', openHighRiskCount: 1 });
+		expect((await dependencies(url, payments.room.observerId, [checkout.modelRef])).dependencies).toEqual([{ modelRef: checkout.modelRef, state: 'unknown' }]);
+		expect((await dependencies(url, payments.room.roomId, [checkout.modelRef])).dependencies[0]).toMatchObject({ state: 'ok', name: 'Checkout' });
 		expect((await fetch(`${url}/api/rooms/${checkout.room.roomId}/dependencies?refs=not-a-ref`)).status).toBe(400);
 		expect((await fetch(`${url}/api/rooms/${'A'.repeat(24)}/dependencies?refs=${payments.modelRef}`)).status).toBe(404);
 
@@ -404,6 +409,10 @@ describe('the live dependency stream', () => {
 		const shop = await createSystem(server.url, 'Shop');
 		const checkout = await newModel(server.url, shop, 'Checkout');
 		const payments = await newModel(server.url, shop, 'Payments');
+		// Through the observer link, as a dependency Checkout's diagram holds.
+		const checkoutWriter = await writer(server, checkout.room.roomId);
+		placeDependency(checkoutWriter, payments.modelRef);
+		await until(() => fetch(`${server.url}/api/rooms/${checkout.room.observerId}/dependencies?refs=${payments.modelRef}`).then((r) => json<DependenciesResponse>(r)), (a) => a.dependencies[0].state === 'ok', 'Checkout references Payments');
 		const stream = await openStream(server.url, checkout.room.observerId, [payments.modelRef, FORGED_REF]);
 		expect(stream.status).toBe(200);
 		const first = await stream.next(() => true, 'the first event');
