@@ -58,6 +58,8 @@ export interface UpdateSummary {
 	created: EntryRef[];
 	/** Root entries the update deletes, or deletes something inside of. */
 	deleted: EntryRef[];
+	/** Root entries the update deletes themselves (a note, not a character of its text). */
+	removed: EntryRef[];
 }
 
 export type ScanResult =
@@ -189,6 +191,7 @@ class Scan {
 	#deleted: Map<string, EntryRef> | undefined;
 	#created: Map<string, EntryRef> | undefined;
 	#setOnce: Set<string> | undefined;
+	#removed: Map<string, EntryRef> | undefined;
 	readonly #values: Array<EntryRef & { value: unknown }> = [];
 	readonly #fields: Array<EntryRef & { field: string | null; value: unknown }> = [];
 	#visited = 0;
@@ -229,7 +232,8 @@ class Scan {
 			values: this.#values,
 			fields: this.#fields,
 			created: entriesOf(this.#created),
-			deleted: entriesOf(this.#deleted)
+			deleted: entriesOf(this.#deleted),
+			removed: entriesOf(this.#removed)
 		};
 	}
 
@@ -480,7 +484,7 @@ class Scan {
 					if (!own) break;
 					if (own instanceof Y.Item) {
 						const location = this.#locateOwn(own);
-						if (location) this.#note((this.#deleted ??= new Map()), location);
+						if (location) this.#noteDeleted(location);
 					}
 					c = own.id.clock + own.length;
 				}
@@ -495,8 +499,13 @@ class Scan {
 			const struct = structs[i];
 			if (!(struct instanceof Y.Item) || struct.deleted) continue;
 			const location = this.#locateDocItem(struct);
-			if (location) this.#note((this.#deleted ??= new Map()), location);
+			if (location) this.#noteDeleted(location);
 		}
+	}
+
+	#noteDeleted(location: Location): void {
+		this.#note((this.#deleted ??= new Map()), location);
+		if (location.level === 1) this.#note((this.#removed ??= new Map()), location);
 	}
 
 	#note(into: Map<string, EntryRef>, location: Location): void {

@@ -105,13 +105,18 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	const isFacilitator = connection.role === 'facilitator';
 
 	// Votes, written ones first.
-	let deletedNotes: Set<string | null> | undefined;
-	const checkVote = (entry: EntryRef): WriteRefusal | undefined => {
+	let removedNotes: Set<string | null> | undefined;
+	const checkVote = (entry: EntryRef, list: (typeof VOTE_LISTS)[number]): WriteRefusal | undefined => {
 		const [voterId, noteId, extra] = (entry.key ?? '').split(':');
-		// Deleting a note takes its votes with it; bringing it back (undo) brings them back.
+		// Deleting a note takes its votes with it; bringing it back (undo) brings them back. Only
+		// the note itself counts: `deleted` also lists a note when a letter of its text goes,
+		// which let any edit of a note carry votes written or removed in anyone's name.
 		if (extra === undefined && noteId) {
-			deletedNotes ??= new Set(summary.deleted.filter((e) => e.root === BOARD_ROOTS.notes).map((e) => e.key));
-			if (deletedNotes.has(noteId) || restoredNote(noteId)) return undefined;
+			if (list === 'deleted') {
+				removedNotes ??= new Set(summary.removed.filter((e) => e.root === BOARD_ROOTS.notes).map((e) => e.key));
+				if (removedNotes.has(noteId)) return undefined;
+			}
+			if (restoredNote(noteId)) return undefined;
 		}
 		if (!connection.participantId || voterId !== connection.participantId || extra !== undefined) return refuse("writes someone else's votes");
 		const { voting } = readingsOfRoom.control;
@@ -121,7 +126,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	};
 	for (const entries of VOTE_LISTS) {
 		for (const entry of summary[entries]) {
-			const refusal = entry.root === BOARD_ROOTS.votes ? checkVote(entry) : undefined;
+			const refusal = entry.root === BOARD_ROOTS.votes ? checkVote(entry, entries) : undefined;
 			if (refusal) return refusal;
 		}
 	}
@@ -138,6 +143,9 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	};
 	for (const { root, key, field, value } of summary.fields) {
 		if (root !== BOARD_ROOTS.notes || key === null) continue;
+		// Who wrote a note and what kind it is are set when it is written, never after: a later
+		// `kind` write published a threat in a silent round, a later `authorId` claimed a note.
+		if ((field === 'authorId' || field === 'kind') && !createdNote(key)) return refuse('changes who wrote a note or what kind it is');
 		if (field === 'authorId' && value !== connection.participantId && !restoredNote(key)) return refuse('writes a note as someone else');
 		if (field === 'estimate' && !(restoredNote(key) && RiskEstimate.safeParse(value).success)) return refuse('records an estimate outside an estimation round');
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {

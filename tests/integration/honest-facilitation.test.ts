@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, listNotes, notesMap, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
+import { createNote, deleteNote, listNotes, notesMap, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
 import { effectiveVotes } from '../../src/lib/shared/board/votes.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
 import { readControl, writeControl } from '../../src/lib/shared/control/doc.ts';
@@ -304,19 +304,52 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const leak = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'leaked', author: 'Bo', authorColor: '#059669' }));
 		expect((await leak.closed).code).toBe(CloseCode.UpdateRefused);
 		// Other notes are fine in a silent round.
-		const question = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'question', question: 2, text: 'what about SSO?', author: 'Bo', authorColor: '#059669' }));
+		let questionId = '';
+		const question = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (questionId = createNote(doc, { kind: 'question', question: 2, text: 'what about SSO?', author: 'Bo', authorColor: '#059669' })));
 		expect(await stillOpen(question)).toBe(true);
 		question.ws.close();
+		// ...but not turned into a threat afterwards: a note's kind is set once, when it is written.
+		await waitUntil(() => readNote(w.boards.bo.doc, questionId) !== undefined, 'bo has the question', { docs: [w.boards.bo.doc] });
+		const turned = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(questionId) as Y.Map<unknown>).set('kind', 'threat'));
+		expect((await turned.closed).code).toBe(CloseCode.UpdateRefused);
+		expect(readNote(w.boards.ada.doc, questionId)?.kind).toBe('question');
 		server.rooms.release(w.room.roomId);
 		w.close();
 	});
 
-	it('refuses a note written as someone else', async () => {
+	it('refuses a note written as someone else, or claimed afterwards', async () => {
 		const w = await workshop();
 		const forged = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) =>
 			createNote(doc, { kind: 'threat', question: 2, text: 'not mine', author: 'Ada', authorId: w.ada.participantId, authorColor: '#2563eb' })
 		);
 		expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
+		// Ada's threat, claimed by Bo writing his id over hers.
+		const adas = w.threats[0];
+		const claimed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(adas) as Y.Map<unknown>).set('authorId', w.bo.participantId));
+		expect((await claimed.closed).code).toBe(CloseCode.UpdateRefused);
+		w.close();
+	});
+
+	it("refuses votes in someone else's name carried by an edit of the note they are on", async () => {
+		const w = await workshop();
+		// A dot of Ada's on the second threat, while votes go on the board.
+		votesMap(w.boards.ada.doc).set(`${w.ada.participantId}:${w.threats[1]}`, 1);
+		await waitUntil(() => votesMap(w.boards.bo.doc).has(`${w.ada.participantId}:${w.threats[1]}`), 'bo sees ada\'s dot', { docs: [w.boards.bo.doc] });
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'closed' })).status).toBe(200);
+		const noteText = (doc: Y.Doc) => (notesMap(doc).get(w.threats[0]) as Y.Map<unknown>).get('text') as Y.Text;
+		// Deleting a letter of the note's text put the note in the update's deletions, and votes on
+		// a deleted note passed unchecked: Ada's dots cast while voting is closed.
+		const stuffed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => {
+			noteText(doc).delete(0, 1);
+			votesMap(doc).set(`${w.ada.participantId}:${w.threats[0]}`, 5);
+		});
+		expect((await stuffed.closed).code).toBe(CloseCode.UpdateRefused);
+		expect(votesMap(w.boards.ada.doc).has(`${w.ada.participantId}:${w.threats[0]}`)).toBe(false);
+		// Deleting the note itself still takes its votes with it, Ada's dot included.
+		const removed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => deleteNote(doc, w.threats[1]));
+		expect(await stillOpen(removed)).toBe(true);
+		await waitUntil(() => !votesMap(w.boards.ada.doc).has(`${w.ada.participantId}:${w.threats[1]}`), 'the dot went with the note', { docs: [w.boards.ada.doc] });
+		removed.ws.close();
 		w.close();
 	});
 });

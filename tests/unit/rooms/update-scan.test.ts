@@ -265,7 +265,7 @@ describe('scanUpdate checks what Yjs applies, not what the update claims', () =>
 		// (creating an empty root type that stays) even for items it then skipped.
 		const items = Array.from({ length: 1_000 }, (_, i) => ({ root: `root${i}`, key: 'k', values: [i] }));
 		const result = scanUpdate(server, forged([{ client: client.clientID, clock: 0, items }]));
-		expect(okSummary(result)).toEqual({ written: [], values: [], fields: [], created: [], deleted: [] });
+		expect(okSummary(result)).toEqual({ written: [], values: [], fields: [], created: [], deleted: [], removed: [] });
 		applyScanned(server, result);
 		expect(server.share.size).toBe(roots);
 	});

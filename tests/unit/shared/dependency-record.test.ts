@@ -12,7 +12,7 @@ import { dependencyShape, geoShape } from '../../fixtures/export/canvas.ts';
 const REF = 'AbCdEfGhIjKlMn_-';
 
 function canvasWrite(key: string, value: unknown) {
-	return checkBoardWrite({ written: [{ root: 'canvas', key }], values: [{ root: 'canvas', key, value }], fields: [], created: [], deleted: [] });
+	return checkBoardWrite({ written: [{ root: 'canvas', key }], values: [{ root: 'canvas', key, value }], fields: [], created: [], deleted: [], removed: [] });
 }
 
 /** Deterministic tokens with the shapes ids.ts draws: digests are as uniform as random bytes. */
