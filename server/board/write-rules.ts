@@ -9,12 +9,16 @@
  * - meta.schemaVersion: set by migrations to this code's version; a higher one would make the
  *   server refuse the room as written by newer code.
  * Removing one of these entries (a delete without a new value) is refused likewise.
+ * - Canvas records: the diagram's own types under their own ids, shapes of a bounded size and
+ *   never inside themselves (shared/canvas/record-rules.ts).
  * - A dependency element (a canvas record tagged model-dependency) names another model of the
  *   system by its model ref and nothing else: a malformed ref, or anything in it that looks like
  *   a room id, a key or a room link, is refused (see systems/dependency-record.ts).
  */
-import { BOARD_ROOTS, CANVAS_SCHEMA_KEY } from '#shared/board/doc';
+import type * as Y from 'yjs';
+import { BOARD_ROOTS, CANVAS_SCHEMA_KEY, canvasMap } from '#shared/board/doc';
 import { SCHEMA_VERSION } from '#shared/board/schema';
+import { canvasRecordProblem, shapeParentId, shapeParentsLoop } from '#shared/canvas/record-rules';
 import { isCurrentCanvasSchema } from '#shared/canvas/tldraw-schema';
 import { dependencyRecordProblem } from '#shared/systems/dependency-record';
 import { CloseCode } from '#shared/wire/protocol';
@@ -35,8 +39,8 @@ const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseC
 export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefined {
 	for (const entry of summary.written) if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
 	for (const entry of summary.deleted) if (!CLIENT_ROOTS.has(entry.root)) return refuse('writes outside the board');
-	for (const { root, value } of summary.values) {
-		const problem = root === BOARD_ROOTS.canvas ? dependencyRecordProblem(value) : undefined;
+	for (const { root, key, value } of summary.values) {
+		const problem = root === BOARD_ROOTS.canvas ? (canvasRecordProblem(key ?? '', value) ?? dependencyRecordProblem(value)) : undefined;
 		if (problem) return refuse(`writes ${problem}`);
 	}
 	// The values set directly under a root key (the last one per key), built only when a guarded
@@ -65,9 +69,26 @@ export function checkBoardWrite(summary: UpdateSummary): WriteRefusal | undefine
 	return undefined;
 }
 
+/**
+ * Shapes the update puts in a loop of parents (with what the board holds): tldraw follows parent
+ * links without end, and every tab showing the canvas hangs (shared/canvas/record-rules.ts).
+ */
+export function checkShapeParents(board: Y.Doc, summary: UpdateSummary): WriteRefusal | undefined {
+	let written: Map<string, unknown> | undefined;
+	for (const { root, key, value } of summary.values) {
+		if (root === BOARD_ROOTS.canvas && key !== null && shapeParentId(value) !== undefined) (written ??= new Map()).set(key, value);
+	}
+	if (!written) return undefined;
+	const canvas = canvasMap(board);
+	const parentOf = (id: string) => shapeParentId(written.has(id) ? written.get(id) : canvas.get(id));
+	for (const id of written.keys()) if (shapeParentsLoop(id, parentOf)) return refuse('writes shapes inside each other in a loop');
+	return undefined;
+}
+
 export const boardWriteRules: RoomHooks = {
 	name: 'board-write-rules',
-	checkUpdate({ docName, summary }) {
-		return docName === 'board' ? checkBoardWrite(summary) : undefined;
+	checkUpdate({ room, docName, summary }) {
+		if (docName !== 'board') return undefined;
+		return checkBoardWrite(summary) ?? checkShapeParents(room.docs.board.doc, summary);
 	}
 };

@@ -79,6 +79,11 @@ async function storedBoard(roomId: string): Promise<Y.Doc> {
 	return doc;
 }
 
+/** A geo shape on the page, as a canvas value. */
+function shapeValue(id: string) {
+	return { id, typeName: 'shape', type: 'geo', parentId: 'page:page', index: 'a1', x: 0, y: 0, rotation: 0, isLocked: false, opacity: 1, meta: {}, props: { geo: 'rectangle', w: 100, h: 100 } };
+}
+
 function nested(depth: number): unknown {
 	let value: unknown = 'x';
 	for (let i = 1; i < depth; i++) value = [value];
@@ -97,7 +102,18 @@ describe('poison updates are refused before anything is stored or relayed', () =
 		['a dependency element naming a model by its room id', (doc: Y.Doc) =>
 			canvasMap(doc).set('shape:bomb', dependencyShape('shape:bomb', createRoomId(), 'Payments', { x: 0, y: 0 }))],
 		['a dependency element with a room id in its name', (doc: Y.Doc) =>
-			canvasMap(doc).set('shape:bomb', dependencyShape('shape:bomb', 'AbCdEfGhIjKlMn_-', `Payments ${createRoomId()}`, { x: 0, y: 0 }))]
+			canvasMap(doc).set('shape:bomb', dependencyShape('shape:bomb', 'AbCdEfGhIjKlMn_-', `Payments ${createRoomId()}`, { x: 0, y: 0 }))],
+		// tldraw's per-user records, copied over everyone's view (a camera far away blanks the canvas).
+		['a camera record in the shared canvas', (doc: Y.Doc) => canvasMap(doc).set('camera:page:page', { id: 'camera:page:page', typeName: 'camera', x: 1e300, y: 1e300, z: 1e-300, meta: {} })],
+		['a shape under another id', (doc: Y.Doc) => canvasMap(doc).set('shape:bomb', { ...shapeValue('shape:other') })],
+		// tldraw outlines an ellipse with a point every 20 px: every tab ran out of memory.
+		['an ellipse too large to draw', (doc: Y.Doc) => canvasMap(doc).set('shape:bomb', { ...shapeValue('shape:bomb'), props: { geo: 'ellipse', w: 1e10, h: 1e10 } })],
+		// tldraw climbs parents to find a page's shapes: every tab hung, at every load.
+		['a shape inside itself', (doc: Y.Doc) => canvasMap(doc).set('shape:bomb', { ...shapeValue('shape:bomb'), parentId: 'shape:bomb' })],
+		['two shapes inside each other', (doc: Y.Doc) => {
+			canvasMap(doc).set('shape:bomb', { ...shapeValue('shape:bomb'), parentId: 'shape:bomb2' });
+			canvasMap(doc).set('shape:bomb2', { ...shapeValue('shape:bomb2'), parentId: 'shape:bomb' });
+		}]
 	])('%s', async (_name, change) => {
 		const { room, alice, bob } = await roomWithTwo();
 		// The canvas has its schema, as after the first visit.

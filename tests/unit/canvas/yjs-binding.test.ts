@@ -126,6 +126,44 @@ describe('bindCanvasStore', () => {
 		expect(rejected).toBe(1);
 	});
 
+	it.each([
+		// A camera far away at no zoom blanked everyone's canvas; an instance set read-only stopped editing.
+		['tldraw per-user records (camera, instance)', (doc: Y.Doc) => {
+			canvasMap(doc).set('camera:page:page', { id: 'camera:page:page', typeName: 'camera', x: 1e300, y: 1e300, z: 1e-300, meta: {} });
+			canvasMap(doc).set('instance:instance', { id: 'instance:instance', typeName: 'instance', isReadonly: true });
+		}],
+		['a shape under another key than its id', (doc: Y.Doc) => canvasMap(doc).set(createShapeId('elsewhere'), geo('ok2'))],
+		// tldraw outlines an ellipse with a point every 20 px: this one ran the tab out of memory.
+		['an ellipse too large to draw', (doc: Y.Doc) => {
+			const huge = geo('huge');
+			canvasMap(doc).set(huge.id, { ...huge, props: { ...huge.props, geo: 'ellipse', w: 1e10, h: 1e10 } });
+		}],
+		// tldraw climbs parents to find a page's shapes: a loop hung every tab for good.
+		['shapes inside each other', (doc: Y.Doc) => {
+			const a = geo('a');
+			const b = geo('b');
+			canvasMap(doc).set(a.id, { ...a, parentId: b.id });
+			canvasMap(doc).set(b.id, { ...b, parentId: a.id });
+		}]
+	])('leaves out %s, and still applies the valid ones beside them', (_name, write) => {
+		const doc = new Y.Doc();
+		const seed = newStore();
+		bindCanvasStore(seed, doc);
+		doc.transact(() => {
+			write(doc);
+			canvasMap(doc).set(createShapeId('ok'), geo('ok'));
+		});
+		// A browser opening the room, and one already in it.
+		const opening = newStore();
+		bindCanvasStore(opening, doc);
+		for (const store of [opening, seed]) {
+			expect(store.get(createShapeId('ok'))).toBeDefined();
+			expect(store.allRecords().filter((r) => r.typeName === 'shape').map((r) => r.id)).toEqual([createShapeId('ok')]);
+			expect((store.get('camera:page:page' as TLRecord['id']) as { z?: number } | undefined)?.z).not.toBe(1e-300);
+			expect((store.get('instance:instance' as TLRecord['id']) as { isReadonly?: boolean } | undefined)?.isReadonly).not.toBe(true);
+		}
+	});
+
 	it('refuses a room written by a newer tldraw, and leaves it untouched', () => {
 		const doc = new Y.Doc();
 		const store = newStore();

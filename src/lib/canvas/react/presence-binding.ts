@@ -65,13 +65,23 @@ export function bindPresence(editor: Editor, awareness: Awareness): () => void {
 		});
 	};
 
+	/** One person's record that tldraw would refuse must not take everyone else's cursors with it. */
+	const isValidPresence = (record: TLInstancePresence): boolean => {
+		try {
+			editor.store.schema.validateRecord(editor.store, record, 'createRecord', null);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+
 	const apply = (changed: number[], removed: number[]) => {
 		const put: TLInstancePresence[] = [];
 		const remove: TLInstancePresence['id'][] = [];
 		for (const clientId of changed) {
 			if (clientId === awareness.clientID) continue;
 			const record = toRecord(clientId);
-			if (record) put.push(record);
+			if (record && isValidPresence(record)) put.push(record);
 			else removed.push(clientId);
 		}
 		for (const clientId of removed) {

@@ -16,6 +16,7 @@ import type * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import type { SerializedSchema, StoreSnapshot, TLRecord, TLStore } from 'tldraw';
 import { CANVAS_SCHEMA_KEY as SCHEMA_KEY, canvasMap, canvasSchemaMap } from '#shared/board/doc';
+import { canvasRecordProblem, shapeParentId, shapeParentsLoop } from '#shared/canvas/record-rules';
 
 export type CanvasBindingProblem =
 	| { kind: 'room-schema-newer' }
@@ -47,10 +48,17 @@ export function bindCanvasStore(store: TLStore, doc: Y.Doc, options: CanvasBindi
 		options.onProblem?.(found);
 	};
 
-	/** Validates each record against this client's schema; invalid ones are left out. */
-	const validRecords = (candidates: unknown[]): TLRecord[] => {
+	/**
+	 * Validates each record (given with its key in the room) against this client's schema and the
+	 * room's record rules (shared/canvas/record-rules.ts: the diagram's own types under their own
+	 * ids, bounded sizes, no loop of parents); invalid ones are left out.
+	 */
+	const validRecords = (candidates: Array<[key: string, value: unknown]>): TLRecord[] => {
 		const valid: TLRecord[] = [];
-		for (const candidate of candidates) {
+		const incoming = new Map(candidates);
+		const parentOf = (id: string) => shapeParentId(incoming.has(id) ? incoming.get(id) : store.get(id as TLRecord['id']));
+		for (const [key, candidate] of candidates) {
+			if (canvasRecordProblem(key, candidate) !== undefined || shapeParentsLoop(key, parentOf)) continue;
 			try {
 				const record = candidate as TLRecord;
 				const before = store.get(record.id) ?? null;
@@ -98,7 +106,7 @@ export function bindCanvasStore(store: TLStore, doc: Y.Doc, options: CanvasBindi
 			);
 			return handle();
 		}
-		const incoming = validRecords(Object.values(migrated.value));
+		const incoming = validRecords(Object.entries(migrated.value));
 		store.mergeRemoteChanges(() => {
 			const keep = new Set(incoming.map((record) => record.id));
 			const stale = store
@@ -140,13 +148,13 @@ export function bindCanvasStore(store: TLStore, doc: Y.Doc, options: CanvasBindi
 	// Remote changes in, without echo and outside the local undo history.
 	const onRecords = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
 		if (transaction.origin === origin) return;
-		const put: unknown[] = [];
+		const put: Array<[string, unknown]> = [];
 		const removed: TLRecord['id'][] = [];
 		for (const [id, change] of event.changes.keys) {
 			if (change.action === 'delete') {
 				if (store.has(id as TLRecord['id'])) removed.push(id as TLRecord['id']);
 			} else {
-				put.push(records.get(id));
+				put.push([id, records.get(id)]);
 			}
 		}
 		const valid = validRecords(put);

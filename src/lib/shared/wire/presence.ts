@@ -17,9 +17,11 @@ const Coordinate = z.number().finite().min(-1e7).max(1e7);
 
 /** Where someone is on the canvas: cursor, selection and viewport (for following them). */
 export const CanvasPresence = z.object({
-	pageId: z.string().max(128),
+	// tldraw's own id shapes: a presence naming a page or a shape otherwise made tldraw refuse the
+	// cursor record, and with it every other person's cursor in the same batch (or the canvas at load).
+	pageId: z.string().max(128).startsWith('page:'),
 	cursor: z.object({ x: Coordinate, y: Coordinate }).nullable(),
-	selection: z.array(z.string().max(128)).max(MAX_PRESENCE_SELECTION),
+	selection: z.array(z.string().max(128).startsWith('shape:')).max(MAX_PRESENCE_SELECTION),
 	camera: z.object({ x: Coordinate, y: Coordinate, z: z.number().finite().min(0.01).max(100) }),
 	screen: z.object({ w: z.number().finite().min(1).max(20_000), h: z.number().finite().min(1).max(20_000) })
 });
