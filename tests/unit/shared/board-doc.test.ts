@@ -228,6 +228,15 @@ describe('hostile or invalid note records', () => {
 		order: 'V',
 		createdAt: 1
 	});
+
+	it('a note whose order key leaves no room after it does not stop others adding notes to its question', () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'T', createdAt: 1 });
+		// A valid key of the longest length: nothing fits after it.
+		plant(doc, 'last', { ...valid(), order: 'z'.repeat(256) });
+		const id = createNote(doc, { kind: 'asset', question: 1, text: 'still added', author: 'Ada', authorColor: '#2563eb' });
+		expect(listNotes(doc, { question: 1 }).map((n) => n.id)).toEqual([id, 'last']);
+	});
 	const strideOf = (letters: string) => {
 		const map = new Y.Map<unknown>();
 		for (const letter of letters) map.set(letter, true);

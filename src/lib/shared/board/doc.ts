@@ -405,11 +405,20 @@ export function moveNote(doc: Y.Doc, id: string, to: { question: QuestionNumber;
 export function orderKeyAt(doc: Y.Doc, question: QuestionNumber, index: number, movingId?: string): string {
 	const column = listNotes(doc, { question }).filter((note) => note.id !== movingId);
 	const at = Math.max(0, Math.min(Number.isNaN(index) ? column.length : index, column.length));
-	const before = column[at - 1]?.order ?? null;
-	let after: string | null = column[at]?.order ?? null;
-	// Equal neighbours (a duplicate key from a peer) leave no room between: go after both.
-	if (before !== null && after !== null && before >= after) after = null;
-	return orderKeyBetween(before, after);
+	// A neighbour's key can leave no room (a key at the length limit, written by a hostile peer:
+	// nothing fits after it). Then the note goes one place earlier, and so on: "Add" used to fail
+	// silently in that question for everyone.
+	for (let place = at; ; place--) {
+		const before = column[place - 1]?.order ?? null;
+		let after: string | null = column[place]?.order ?? null;
+		// Equal neighbours (a duplicate key from a peer) leave no room between: go after both.
+		if (before !== null && after !== null && before >= after) after = null;
+		try {
+			return orderKeyBetween(before, after);
+		} catch (err) {
+			if (place <= 0 || !(err instanceof RangeError)) throw err;
+		}
+	}
 }
 
 /**
