@@ -270,3 +270,30 @@ describe('hostile content in the Markdown export', () => {
 		expect(mermaidLabel('x\n%%y')).toBe('"x #37;#37;y"');
 	});
 });
+
+describe('boards past what the export holds', () => {
+	function board() {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'Big', createdAt: 1 });
+		return doc;
+	}
+
+	it('more canvas records than the export holds, junk types among them: the export keeps the diagram part that fits, not a failure', () => {
+		const doc = board();
+		doc.transact(() => {
+			const canvas = doc.getMap('canvas');
+			for (let i = 0; i <= 20_000; i++) canvas.set(`shape:s${i}`, { id: `shape:s${i}`, typeName: 'shape', type: 'geo', parentId: 'page:page', x: 0, y: 0, props: {} });
+			canvas.set('j:1', { id: 'j:1', typeName: 'j' });
+		});
+		const snapshot = snapshotRoom(doc, undefined, { exportedAt: 2 });
+		expect(snapshot.canvas.records).toHaveLength(20_000);
+		expect(snapshot.canvas.records.some((r) => r.typeName === 'j')).toBe(false);
+		expect(() => toMarkdown(snapshot)).not.toThrow();
+	});
+
+	it('a creation time past what a date holds is not taken (the Markdown export threw)', () => {
+		const doc = board();
+		doc.getMap('meta').set('createdAt', Number.MAX_SAFE_INTEGER);
+		expect(() => toMarkdown(snapshotRoom(doc, undefined, { exportedAt: 2 }))).not.toThrow();
+	});
+});

@@ -133,8 +133,8 @@ export const CanvasElementId = z.string().regex(new RegExp(`^[A-Za-z0-9_:.-]{1,$
 export const Question = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 export const Rating = z.number().int().min(MIN_RATING).max(MAX_RATING);
 export type Rating = z.infer<typeof Rating>;
-/** Milliseconds since the Unix epoch. */
-export const Timestamp = z.number().int().nonnegative();
+/** Milliseconds since the Unix epoch, within what a Date holds (a later one made the Markdown export throw). */
+export const Timestamp = z.number().int().nonnegative().max(8.64e15);
 export const OrderKey = z.string().max(MAX_ORDER_KEY_LENGTH).regex(ORDER_KEY_PATTERN);
 export const Title = z.string().max(MAX_TITLE_LENGTH).regex(PRINTABLE);
 export const Scope = z.string().max(MAX_SCOPE_LENGTH);

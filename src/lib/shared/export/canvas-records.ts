@@ -7,6 +7,7 @@
 import type * as Y from 'yjs';
 import { CANVAS_SCHEMA_KEY, canvasMap, canvasSchemaMap } from '../board/doc.ts';
 import { CanvasElementId } from '../board/schema.ts';
+import { CANVAS_DOCUMENT_TYPES } from '../canvas/record-rules.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
 
@@ -29,7 +30,8 @@ export function isCanvasRecord(value: unknown): value is CanvasRecord {
 export function readCanvasRecords(doc: Y.Doc): CanvasRecord[] {
 	const records: CanvasRecord[] = [];
 	canvasMap(doc).forEach((value, key) => {
-		if (isCanvasRecord(value) && value.id === key) records.push(value);
+		// The diagram's own records only (rooms written before the server refused others).
+		if (isCanvasRecord(value) && value.id === key && CANVAS_DOCUMENT_TYPES.has(value.typeName)) records.push(value);
 	});
 	return records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

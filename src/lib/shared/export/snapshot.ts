@@ -138,7 +138,9 @@ export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: 
 	const notes = listNotes(board);
 	const budget = control ? readVoting(control).budget : (options.voteBudget ?? DEFAULT_VOTE_BUDGET);
 	const totals = effectiveVotes(board, budget);
-	const records = readCanvasRecords(board);
+	// Past the limit the export keeps the first records by id rather than failing for everyone
+	// (a hostile participant can write that many small shapes).
+	const records = readCanvasRecords(board).slice(0, MAX_EXPORT_CANVAS_RECORDS);
 	const people = control ? [...readPeople(control)].map(([id, person]) => ({ id, ...person })) : [];
 	const poll = control ? readPoll(control) : null;
 	const pollResults = poll?.status === 'revealed' ? (poll.revealed ?? []) : [];
