@@ -111,7 +111,8 @@ export function seedShapes(doc: Y.Doc, count: number): void {
 	);
 	store.mergeRemoteChanges(() => store.put([page, ...records]));
 	doc.transact(() => {
-		for (const record of store.allRecords()) canvasMap(doc).set(record.id, record);
+		// The diagram's records only, as the canvas binding shares them (the server refuses the rest).
+		for (const record of store.allRecords()) if (store.scopedTypes.document.has(record.typeName)) canvasMap(doc).set(record.id, record);
 		canvasSchemaMap(doc).set('schema', store.schema.serialize());
 	});
 }

@@ -42,7 +42,7 @@ function seedDiagram(doc: Y.Doc): void {
 		})
 	);
 	store.mergeRemoteChanges(() => store.put([page, ...records]));
-	for (const record of store.allRecords()) canvasMap(doc).set(record.id, record);
+	for (const record of store.allRecords()) if (store.scopedTypes.document.has(record.typeName)) canvasMap(doc).set(record.id, record);
 	canvasSchemaMap(doc).set('schema', store.schema.serialize());
 }
 
