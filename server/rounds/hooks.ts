@@ -13,8 +13,9 @@
  *   reveal), a few seconds' grace after it starts for notes written just before.
  * Refusals close the offending connection with 4406 (UpdateRefused) and a reason.
  */
-import type * as Y from 'yjs';
-import { BOARD_ROOTS, wasNoteDeleted } from '#shared/board/doc';
+import * as Y from 'yjs';
+import { equalityDeep } from 'lib0/function';
+import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
 import { readControl, votesOnBoard } from '#shared/control/doc';
 import { readPeople } from '#shared/control/rounds';
@@ -89,7 +90,40 @@ function controlOf(doc: Y.Doc): ControlReadings {
 	return found;
 }
 
+/** What a removed note held that only its author or a round may write: a restore must bring back the same. */
+interface RemovedNote {
+	authorId: unknown;
+	estimate: unknown;
+	/** Vote key -> count. */
+	votes: Map<string, unknown>;
+}
+
+/** Notes removed on this instance, per board, with what they held (the oldest forgotten first). */
+const removalsByBoard = new WeakMap<Y.Doc, Map<string, RemovedNote>>();
+export const MAX_REMEMBERED_REMOVALS = 2_000;
+
+/** Before an update that removes notes is applied: what each held, for a later restore. */
+function rememberRemovals(board: Y.Doc, summary: CheckUpdatePayload['summary']): void {
+	let removed: Map<string, RemovedNote> | undefined;
+	for (const { root, key } of summary.removed) {
+		if (root !== BOARD_ROOTS.notes || key === null) continue;
+		const note = notesMap(board).get(key);
+		if (!(note instanceof Y.Map)) continue;
+		const votes = new Map<string, unknown>();
+		const suffix = `:${key}`;
+		votesMap(board).forEach((value, voteKey) => {
+			if (voteKey.endsWith(suffix)) votes.set(voteKey, value);
+		});
+		removed ??= removalsByBoard.get(board) ?? new Map();
+		removed.delete(key);
+		removed.set(key, { authorId: note.get('authorId'), estimate: note.get('estimate'), votes });
+		if (removed.size > MAX_REMEMBERED_REMOVALS) removed.delete(removed.keys().next().value as string);
+		removalsByBoard.set(board, removed);
+	}
+}
+
 function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: number): WriteRefusal | undefined {
+	if (summary.removed.length > 0) rememberRemovals(room.docs.board.doc, summary);
 	// Read, and built, only when a rule needs it: most updates (text typed, a note moved) need
 	// none of it, and building it for each of them was a tenth of what an edit allocated.
 	const readingsOfRoom = controlOf(room.docs.control.doc);
@@ -100,8 +134,13 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		return created.has(entryId({ root: BOARD_ROOTS.notes, key: noteId }));
 	};
 	const board = room.docs.board.doc;
-	// A deleted note brought back by undo comes back whole: its author, votes and estimate.
+	// A deleted note brought back by undo comes back whole: its author, votes and estimate. Where
+	// this instance saw the removal, it comes back as it was, not as the restoring client says:
+	// creating, deleting and "restoring" a note wrote it in anyone's name, with any estimate and
+	// anyone's votes. A removal not seen here (before a restart, or on another instance) is taken
+	// on trust, as before, so that an honest undo still works.
 	const restoredNote = (noteId: string | null) => noteId !== null && createdNote(noteId) && wasNoteDeleted(board, noteId);
+	const removedAs = (noteId: string) => removalsByBoard.get(board)?.get(noteId);
 	const isFacilitator = connection.role === 'facilitator';
 
 	// Votes, written ones first.
@@ -116,7 +155,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 				removedNotes ??= new Set(summary.removed.filter((e) => e.root === BOARD_ROOTS.notes).map((e) => e.key));
 				if (removedNotes.has(noteId)) return undefined;
 			}
-			if (restoredNote(noteId)) return undefined;
+			if (restoredNote(noteId) && restoredVoteMatches(removedAs(noteId), entry, list)) return undefined;
 		}
 		if (!connection.participantId || voterId !== connection.participantId || extra !== undefined) return refuse("writes someone else's votes");
 		const { voting } = readingsOfRoom.control;
@@ -146,8 +185,12 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		// Who wrote a note and what kind it is are set when it is written, never after: a later
 		// `kind` write published a threat in a silent round, a later `authorId` claimed a note.
 		if ((field === 'authorId' || field === 'kind') && !createdNote(key)) return refuse('changes who wrote a note or what kind it is');
-		if (field === 'authorId' && value !== connection.participantId && !restoredNote(key)) return refuse('writes a note as someone else');
-		if (field === 'estimate' && !(restoredNote(key) && RiskEstimate.safeParse(value).success)) return refuse('records an estimate outside an estimation round');
+		if (field === 'authorId' && value !== connection.participantId && !(restoredNote(key) && restoredAs(removedAs(key), 'authorId', value))) {
+			return refuse('writes a note as someone else');
+		}
+		if (field === 'estimate' && !(restoredNote(key) && RiskEstimate.safeParse(value).success && restoredAs(removedAs(key), 'estimate', value))) {
+			return refuse('records an estimate outside an estimation round');
+		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
 			const decision = RiskDecision.safeParse(decisionOf(key));
 			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !readingsOfRoom.people.has(decision.data.deciderId)) {
@@ -160,6 +203,23 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 	}
 	return undefined;
+}
+
+/** Whether a restored note's field is what the removed note held (anything, when its removal was not seen here). */
+function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {
+	if (!removed) return true;
+	const before = removed[field];
+	if (field === 'authorId') return value === before;
+	// Compared as the rules read them: the restoring browser writes the estimate as it parsed it.
+	const [a, b] = [RiskEstimate.safeParse(value), RiskEstimate.safeParse(before)];
+	return a.success && b.success && equalityDeep(a.data, b.data);
+}
+
+/** Whether a vote written with a restored note is one the note had (its count is held to the budget by the tallies). */
+function restoredVoteMatches(removed: RemovedNote | undefined, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
+	if (!removed || list !== 'written') return true;
+	const before = removed.votes.get(entry.key ?? '');
+	return typeof before === 'number';
 }
 
 /** The summary's lists that hold votes, in the order they are checked. */

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote, deleteNote, listNotes, notesMap, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
+import { captureNote, restoreNote } from '../../src/lib/shared/board/restore.ts';
 import { effectiveVotes } from '../../src/lib/shared/board/votes.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
 import { readControl, writeControl } from '../../src/lib/shared/control/doc.ts';
@@ -327,6 +328,37 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const adas = w.threats[0];
 		const claimed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(adas) as Y.Map<unknown>).set('authorId', w.bo.participantId));
 		expect((await claimed.closed).code).toBe(CloseCode.UpdateRefused);
+		w.close();
+	});
+
+	it("brings a deleted note back as it was, not in someone else's name", async () => {
+		const w = await workshop();
+		// Ada's note with her dot, deleted by Bo and brought back by his undo: whole, hers, her dot.
+		const adas = createNote(w.boards.ada.doc, { kind: 'asset', question: 1, text: 'Card data', author: 'Ada', authorId: w.ada.participantId, authorColor: '#2563eb' });
+		votesMap(w.boards.ada.doc).set(`${w.ada.participantId}:${adas}`, 1);
+		await waitUntil(() => votesMap(w.boards.bo.doc).has(`${w.ada.participantId}:${adas}`), 'bo has ada\'s note and dot', { docs: [w.boards.bo.doc] });
+		const captured = captureNote(w.boards.bo.doc, adas)!;
+		deleteNote(w.boards.bo.doc, adas);
+		await waitUntil(() => !notesMap(w.boards.ada.doc).has(adas), 'the deletion reaches ada', { docs: [w.boards.ada.doc] });
+		const undo = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => restoreNote(doc, captured));
+		expect(await stillOpen(undo)).toBe(true);
+		await waitUntil(() => readNote(w.boards.ada.doc, adas)?.authorId === w.ada.participantId, 'ada sees her note back', { docs: [w.boards.ada.doc] });
+		expect(votesMap(w.boards.ada.doc).get(`${w.ada.participantId}:${adas}`)).toBe(1);
+		undo.ws.close();
+
+		// Bo's own note, deleted, then "brought back" as Ada's, with her dots: refused.
+		const bos = createNote(w.boards.bo.doc, { kind: 'asset', question: 1, text: 'Mine', author: 'Bo', authorId: w.bo.participantId, authorColor: '#059669' });
+		await waitUntil(() => notesMap(w.boards.ada.doc).has(bos), 'ada has bo\'s note', { docs: [w.boards.ada.doc] });
+		const mine = captureNote(w.boards.bo.doc, bos)!;
+		deleteNote(w.boards.bo.doc, bos);
+		await waitUntil(() => !notesMap(w.boards.ada.doc).has(bos), 'the deletion reaches ada', { docs: [w.boards.ada.doc] });
+		const forged = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) =>
+			restoreNote(doc, { ...mine, note: { ...mine.note, author: 'Ada', authorId: w.ada.participantId } })
+		);
+		expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
+		const dots = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => restoreNote(doc, { ...mine, votes: [{ key: `${w.ada.participantId}:${bos}`, count: 3 }] }));
+		expect((await dots.closed).code).toBe(CloseCode.UpdateRefused);
+		expect(notesMap(w.boards.ada.doc).has(bos)).toBe(false);
 		w.close();
 	});
 
