@@ -221,3 +221,29 @@ describe('models unlike the samples', () => {
 		expect(result.report.created).toMatchObject({ threats: 4, mitigations: 3, elements: 4, flows: 5, boundaries: 2 });
 	});
 });
+
+describe('an imported canvas is held to what a participant may write', () => {
+	it('a Threatboard export with records the server refuses from clients: left out or cut to size, and reported', () => {
+		const snapshot = fixtureSnapshot();
+		const shape = snapshot.canvas.records.find((r) => r.typeName === 'shape')!;
+		const hostile = [
+			{ id: 'camera:page:page', typeName: 'camera', x: 1e300, y: 1e300, z: 1e-300, meta: {} },
+			{ ...shape, id: 'shape:loopA', parentId: 'shape:loopB' },
+			{ ...shape, id: 'shape:loopB', parentId: 'shape:loopA' },
+			{ ...shape, id: 'shape:huge', props: { ...(shape.props as object), w: 1e10 } }
+		];
+		const file = JSON.parse(toJson(snapshot));
+		file.canvas.records.push(...hostile);
+		const result = accepted(file);
+		const ids = result.snapshot.canvas.records.map((r) => r.id);
+		expect(ids).not.toContain('camera:page:page');
+		expect(ids).not.toContain('shape:loopA');
+		expect(ids).not.toContain('shape:loopB');
+		expect((result.snapshot.canvas.records.find((r) => r.id === 'shape:huge')!.props as { w: number }).w).toBe(1_000_000);
+		expect(result.snapshot.canvas.records).toHaveLength(snapshot.canvas.records.length + 1);
+		expect(result.report.notMapped.map((e) => [e.message.split(' ')[0], e.count])).toEqual([
+			['diagram', 1],
+			['diagram', 3]
+		]);
+	});
+});

@@ -68,3 +68,32 @@ export function shapeParentId(value: unknown): string | undefined {
 	const { typeName, parentId } = value as { typeName?: unknown; parentId?: unknown };
 	return typeName === 'shape' && typeof parentId === 'string' ? parentId : undefined;
 }
+
+/**
+ * The canvas records of an imported room as the server would take them from a client: sizes past
+ * MAX_SHAPE_EXTENT are cut to it (a converter scales the source's coordinates; a frame cut to size
+ * keeps its diagram visible, where leaving it out left its shapes on no page), records of other
+ * types or under another id, and shapes in a loop of parents, are left out. `dropped` says how many.
+ */
+export function canvasRecordsAsClientsMayWrite<T extends { id: string }>(records: readonly T[]): { records: T[]; dropped: number; resized: number } {
+	let resized = 0;
+	const sized = records.map((record) => {
+		const props = (record as { props?: unknown }).props;
+		if ((record as { typeName?: unknown }).typeName !== 'shape' || props === null || typeof props !== 'object') return record;
+		let changed: Record<string, unknown> | undefined;
+		for (const name of SIZE_PROPS) {
+			const size = (props as Record<string, unknown>)[name];
+			if (typeof size === 'number' && Number.isFinite(size) && Math.abs(size) > MAX_SHAPE_EXTENT) {
+				changed ??= { ...(props as Record<string, unknown>) };
+				changed[name] = Math.sign(size) * MAX_SHAPE_EXTENT;
+			}
+		}
+		if (!changed) return record;
+		resized++;
+		return { ...record, props: changed };
+	});
+	const byId = new Map(sized.map((record) => [record.id, record]));
+	const parentOf = (id: string) => shapeParentId(byId.get(id));
+	const kept = sized.filter((record) => canvasRecordProblem(record.id, record) === undefined && !shapeParentsLoop(record.id, parentOf));
+	return { records: kept, dropped: sized.length - kept.length, resized };
+}

@@ -3,7 +3,9 @@
  * says what is wrong and where). The landing page's preview and the server's import worker both
  * call it, so what the preview shows is what the server creates.
  */
+import { canvasRecordsAsClientsMayWrite, MAX_SHAPE_EXTENT } from '../canvas/record-rules.ts';
 import { parseRoomExport } from '../export/json.ts';
+import { dependencyRecordProblem } from '../systems/dependency-record.ts';
 import { detectFormat } from './detect.ts';
 import { inputError, readJsonInput, type InputError } from './json-input.ts';
 import { importOpenThreatModel } from './otm-import.ts';
@@ -22,6 +24,28 @@ export function importModel(text: string, context: ImportContext): ImportOutcome
 
 /** As importModel, for a value already parsed (and bounded) by readJsonInput. */
 export function convertModel(value: unknown, context: ImportContext): ImportOutcome {
+	return asClientsMayWrite(convertByFormat(value, context));
+}
+
+/**
+ * The imported canvas held to the rules the server applies to a client's writes (a Threatboard
+ * export is taken as it is written, and a converter scales the source's coordinates): what a
+ * participant could not write, an import does not bring in either.
+ */
+function asClientsMayWrite(outcome: ImportOutcome): ImportOutcome {
+	if (!outcome.ok) return outcome;
+	const { snapshot, report } = outcome;
+	const held = canvasRecordsAsClientsMayWrite(snapshot.canvas.records);
+	const records = held.records.filter((record) => dependencyRecordProblem(record) === undefined);
+	const dropped = snapshot.canvas.records.length - records.length;
+	if (dropped === 0 && held.resized === 0) return outcome;
+	const notMapped = [...report.notMapped];
+	if (held.resized > 0) notMapped.push({ message: `diagram elements larger than the canvas allows, cut to ${MAX_SHAPE_EXTENT.toLocaleString('en')} units`, paths: [], count: held.resized });
+	if (dropped > 0) notMapped.push({ message: 'diagram records a participant could not write (not part of the diagram, inside each other, or naming a workshop link), left out', paths: [], count: dropped });
+	return { ok: true, snapshot: { ...snapshot, canvas: { ...snapshot.canvas, records } }, report: { ...report, notMapped } };
+}
+
+function convertByFormat(value: unknown, context: ImportContext): ImportOutcome {
 	switch (detectFormat(value)) {
 		case 'threatboard': {
 			const parsed = parseRoomExport(value);
