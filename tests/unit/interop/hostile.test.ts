@@ -247,3 +247,31 @@ describe('an imported canvas is held to what a participant may write', () => {
 		]);
 	});
 });
+
+describe('an Open Threat Model that places its elements in more diagrams than can be drawn', () => {
+	const component = (i: number, diagrams: number) => ({
+		id: `c${i}`,
+		name: `C${i}`,
+		type: 'web-service',
+		parent: { trustZone: 'z1' },
+		representations: Array.from({ length: diagrams }, (_, d) => ({ representation: `d${d}-${i % 2}`, position: { x: d, y: i } }))
+	});
+	const model = (components: number, diagrams: number) => ({
+		otmVersion: '0.2.0',
+		project: { name: 'Many', id: 'many' },
+		trustZones: [{ id: 'z1', name: 'Cloud', risk: { trustRating: 50 } }],
+		components: Array.from({ length: components }, (_, i) => component(i, diagrams))
+	});
+
+	it('refuses, with a reason, more diagrams than the import draws (each places every element again)', () => {
+		// 2 x 60 undeclared diagram ids: 120, over the 100 the import draws.
+		const result = run(model(2, 60));
+		expect(result).toMatchObject({ ok: false, code: 'invalid_request' });
+		expect(!result.ok && result.message).toMatch(/120 diagrams/);
+	});
+
+	it('refuses more placements than the canvas holds before laying any out (it took 44 s and 640 MB)', () => {
+		const result = run(model(1_600, 50));
+		expect(!result.ok && result.message).toMatch(/80,000 placements/);
+	});
+});

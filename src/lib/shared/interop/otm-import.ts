@@ -11,7 +11,7 @@
 import { DFD_LOOKS } from '../canvas/dfd-looks.ts';
 import { createCanvasBuilder, FRAME_PADDING, sideBySide, unionOf, type Box, type CanvasBuilder, type Point } from './canvas-layout.ts';
 import { inputError } from './json-input.ts';
-import { findHugeString, hugeStringError, MAX_CELLS, tooMany, zodIssues } from './limits.ts';
+import { findHugeString, hugeStringError, MAX_CELLS, MAX_DIAGRAMS, tooMany, zodIssues } from './limits.ts';
 import { guessKind, OTM_SCALE, OtmComponent, OtmDataflow, OtmModel, OtmParent, OtmPlacement, OtmRepresentation, OtmTrustZone } from './otm-format.ts';
 import { writeAssets, writeThreats } from './otm-notes.ts';
 import { countSnapshot, createReportBuilder, joinPath, type ConvertResult, type ImportContext, type ReportBuilder } from './report.ts';
@@ -50,6 +50,11 @@ export function importOpenThreatModel(value: unknown, context: ImportContext): C
 	const notes = createSnapshotBuilder({ author: OTM_AUTHOR, now: context.now, report });
 	const nodes = readNodes(model, report);
 	const diagramIds = readDiagramIds(model.representations ?? [], nodes);
+	// Each diagram places every node again: a few thousand nodes in a hundred diagrams each (a file
+	// under the size limit) took 44 s and 640 MB before the record limit refused it.
+	if (diagramIds.length > MAX_DIAGRAMS) return tooMany('diagrams', diagramIds.length, MAX_DIAGRAMS, 'representations');
+	const placements = [...nodes.values()].reduce((sum, node) => sum + node.placements.size, 0);
+	if (placements > MAX_PLACEMENTS) return tooMany('placements of zones and components in diagrams', placements, MAX_PLACEMENTS, 'components');
 	const canvas = createCanvasBuilder();
 	const shapes = drawNodes(nodes, diagramIds, canvas, notes);
 	const flows = drawFlows(model.dataflows ?? [], shapes, canvas, report);
@@ -109,17 +114,20 @@ function readPlacements(raw: unknown[] | null | undefined, path: string, report:
 	return placements;
 }
 
+/** Zones and components drawn, over all diagrams (each is a shape; the canvas holds 20,000 records). */
+export const MAX_PLACEMENTS = MAX_CELLS * 2;
+
 /** Diagram representations in file order, plus any an element is placed in without declaring it. */
 function readDiagramIds(raw: unknown[], nodes: Map<string, OtmNode>): string[] {
-	const ids: string[] = [];
+	const ids = new Set<string>();
 	for (const value of raw) {
 		const representation = OtmRepresentation.safeParse(value);
-		if (representation.success && (representation.data.type ?? '').toLowerCase() === 'diagram') ids.push(representation.data.id);
+		if (representation.success && (representation.data.type ?? '').toLowerCase() === 'diagram') ids.add(representation.data.id);
 	}
 	for (const node of nodes.values()) {
-		for (const [id, placement] of node.placements) if (placement.position && !ids.includes(id)) ids.push(id);
+		for (const [id, placement] of node.placements) if (placement.position) ids.add(id);
 	}
-	return ids;
+	return [...ids];
 }
 
 // ---- Layout and drawing ------------------------------------------------------------------------
