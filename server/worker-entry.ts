@@ -43,10 +43,12 @@ export interface TaskWorker<Task, Result> {
 
 type Answer<Result> = { id: number; result: Result } | { id: number; failure: string };
 
-interface Pending<Result> {
+interface Queued<Task, Result> {
+	id: number;
+	task: Task;
+	transfer: Transferable[];
 	resolve(result: Result): void;
 	reject(error: Error): void;
-	timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -65,75 +67,106 @@ function startWorker(source: string, heapMb: number): Worker {
 	return new Worker(boot, { ...options, eval: true, execArgv: [] });
 }
 
+/**
+ * Tasks go to the worker one at a time, each with its own time budget from when it is handed
+ * over. Handing them all over at once made the budget count the wait behind other tasks, and a
+ * task that timed out or ran the worker out of memory took every task queued behind it down
+ * with the worker (one hostile import failed everyone else's); now only it fails, and the next
+ * task starts a fresh worker.
+ */
 export function createTaskWorker<Task extends object, Result>(options: TaskWorkerOptions): TaskWorker<Task, Result> {
 	let worker: Worker | undefined;
 	let nextId = 1;
 	let idleTimer: ReturnType<typeof setTimeout> | undefined;
-	const pending = new Map<number, Pending<Result>>();
+	const queue: Array<Queued<Task, Result>> = [];
+	let running: { task: Queued<Task, Result>; worker: Worker; timer: ReturnType<typeof setTimeout> } | undefined;
 
-	const failAll = (error: Error) => {
-		for (const task of pending.values()) {
-			clearTimeout(task.timer);
-			task.reject(error);
-		}
-		pending.clear();
+	/** The running task, if it is `on`'s: it is failed, and the next one goes to a fresh worker. */
+	const failRunning = (on: Worker, error: Error) => {
+		if (!running || running.worker !== on) return;
+		const { task, timer } = running;
+		running = undefined;
+		clearTimeout(timer);
+		task.reject(error);
+	};
+
+	const retire = (stopping: Worker) => {
+		if (worker === stopping) worker = undefined;
+		void stopping.terminate();
 	};
 
 	function start(): Worker {
 		const started = startWorker(options.source, options.heapMb);
 		started.on('message', (answer: Answer<Result>) => {
-			const task = pending.get(answer.id);
-			if (!task) return;
-			pending.delete(answer.id);
-			clearTimeout(task.timer);
+			if (!running || running.worker !== started || running.task.id !== answer.id) return;
+			const { task, timer } = running;
+			running = undefined;
+			clearTimeout(timer);
 			if ('failure' in answer) task.reject(new Error(answer.failure));
 			else task.resolve(answer.result);
-			scheduleIdle();
+			pump();
 		});
-		started.on('error', (err) => failAll(err));
+		started.on('error', (err) => {
+			retire(started);
+			failRunning(started, err);
+			pump();
+		});
 		started.on('exit', (code) => {
 			if (worker === started) worker = undefined;
-			failAll(new Error(`the ${options.name} worker stopped (exit code ${code})`));
+			failRunning(started, new Error(`the ${options.name} worker stopped (exit code ${code})`));
+			pump();
 		});
 		// After the listeners: an idle worker must not keep the process alive.
 		started.unref();
 		return started;
 	}
 
+	function pump(): void {
+		if (running) return;
+		const next = queue.shift();
+		if (!next) {
+			scheduleIdle();
+			return;
+		}
+		if (idleTimer) clearTimeout(idleTimer);
+		const on = (worker ??= start());
+		const timer = setTimeout(() => {
+			// A stuck worker is stopped; the tasks queued behind it go to a fresh one.
+			retire(on);
+			failRunning(on, new Error(`the ${options.name} took longer than ${options.timeoutMs} ms`));
+			pump();
+		}, options.timeoutMs);
+		running = { task: next, worker: on, timer };
+		on.postMessage({ ...next.task, id: next.id }, next.transfer);
+	}
+
 	function scheduleIdle(): void {
 		if (idleTimer) clearTimeout(idleTimer);
-		if (pending.size > 0) return;
+		if (running || queue.length > 0) return;
 		idleTimer = setTimeout(() => {
-			if (pending.size === 0) void worker?.terminate();
+			if (!running && queue.length === 0 && worker) retire(worker);
 		}, options.idleMs ?? WORKER_IDLE_MS);
 		idleTimer.unref();
 	}
 
 	return {
 		get pending() {
-			return pending.size;
+			return queue.length + (running ? 1 : 0);
 		},
 		run(task, transfer = []) {
-			if (idleTimer) clearTimeout(idleTimer);
-			worker ??= start();
-			const id = nextId++;
-			const running = worker;
 			return new Promise<Result>((resolve, reject) => {
-				const timer = setTimeout(() => {
-					// A stuck worker holds every task behind it: stop it; the next task starts another.
-					pending.delete(id);
-					reject(new Error(`the ${options.name} took longer than ${options.timeoutMs} ms`));
-					void running.terminate();
-				}, options.timeoutMs);
-				pending.set(id, { resolve, reject, timer });
-				running.postMessage({ ...task, id }, transfer);
+				queue.push({ id: nextId++, task, transfer, resolve, reject });
+				pump();
 			});
 		},
 		async close() {
 			if (idleTimer) clearTimeout(idleTimer);
-			failAll(new Error('the server is shutting down'));
-			await worker?.terminate();
+			const stopping = new Error('the server is shutting down');
+			for (const task of queue.splice(0)) task.reject(stopping);
+			const last = worker;
+			if (running) failRunning(running.worker, stopping);
 			worker = undefined;
+			await last?.terminate();
 		}
 	};
 }
