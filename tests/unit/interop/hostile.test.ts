@@ -275,3 +275,23 @@ describe('an Open Threat Model that places its elements in more diagrams than ca
 		expect(!result.ok && result.message).toMatch(/80,000 placements/);
 	});
 });
+
+describe('a model that converts to more than a workshop holds', () => {
+	it('is refused with a reason (it was a server failure): 60 threat-composer threats, each endangering the same 1,000 assets', () => {
+		const assets = Array.from({ length: 1_000 }, (_, i) => `Asset ${i}`);
+		const threats = Array.from({ length: 60 }, (_, i) => ({ id: `t${i}`, numericId: i + 1, statement: `Threat ${i}`, threatSource: 'someone', prerequisites: '', threatAction: 'do harm', threatImpact: 'harm', impactedAssets: assets, tags: [], metadata: [] }));
+		const result = run({ schema: 1, threats });
+		expect(result).toMatchObject({ ok: false, code: 'invalid_request' });
+		expect(!result.ok && result.message).toMatch(/more than a workshop holds/);
+	});
+});
+
+it('cleans the labels of imported shapes as typed text is cleaned (they were kept as written)', () => {
+	const otm = accepted({
+		otmVersion: '0.2.0',
+		project: { name: 'Shop', id: 'shop' },
+		trustZones: [{ id: 'z1', name: 'Cloud', risk: { trustRating: 50 } }],
+		components: [{ id: 'c1', name: 'Pay\u202Egnp.exe\u0007\u200B', type: 'web-service', parent: { trustZone: 'z1' } }]
+	});
+	expect(readDiagram(otm.snapshot.canvas.records).elements.map((e) => e.label)).toEqual(['Paygnp.exe']);
+});

@@ -12,6 +12,7 @@ import { DFD_META_KEY, type DfdPaletteKind } from '../canvas/dfd.ts';
 import { ARROW_DEFAULT_PROPS, DFD_LOOKS, GEO_DEFAULT_PROPS } from '../canvas/dfd-looks.ts';
 import type { CanvasRecord } from '../export/canvas-records.ts';
 import type { JsonObject } from '../export/json-value.ts';
+import { cleanText } from '../text.ts';
 
 export interface Point {
 	x: number;
@@ -65,7 +66,20 @@ export function indexKey(n: number): string {
 /** tldraw rich text (a TipTap document) for plain text: one paragraph per line. */
 export function richText(text: string): JsonObject {
 	const paragraph = (line: string): JsonObject => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' });
-	return { type: 'doc', content: text.split('\n').map(paragraph) };
+	return { type: 'doc', content: canvasLabel(text, MAX_CANVAS_LABEL_CHARS).split('\n').map(paragraph) };
+}
+
+/** Longest label an imported shape gets, and a frame's name. */
+export const MAX_CANVAS_LABEL_CHARS = 2_000;
+export const MAX_FRAME_NAME_CHARS = 200;
+
+/**
+ * A label from an imported file, cleaned as typed text is (controls, bidi overrides and invisible
+ * characters dropped: "Pay\u202Egnp.exe" read as "Payexe.png") and cut to `max` characters.
+ */
+function canvasLabel(text: string, max: number): string {
+	const clean = cleanText(text);
+	return clean.length > max ? clean.slice(0, max) : clean;
 }
 
 export interface CanvasBuilder {
@@ -128,7 +142,7 @@ export function createCanvasBuilder(): CanvasBuilder {
 			const id = newId();
 			const at = sized(box);
 			boxes.set(id, at);
-			addShape(id, 'frame', at, undefined, { w: round(at.w), h: round(at.h), name, color: 'black' });
+			addShape(id, 'frame', at, undefined, { w: round(at.w), h: round(at.h), name: canvasLabel(name, MAX_FRAME_NAME_CHARS), color: 'black' });
 			return id;
 		},
 		element(kind, label, box, parentId) {

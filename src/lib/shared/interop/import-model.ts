@@ -3,8 +3,10 @@
  * says what is wrong and where). The landing page's preview and the server's import worker both
  * call it, so what the preview shows is what the server creates.
  */
+import { ZodError } from 'zod';
 import { canvasRecordsAsClientsMayWrite, MAX_SHAPE_EXTENT } from '../canvas/record-rules.ts';
 import { parseRoomExport } from '../export/json.ts';
+import { MAX_EXPORT_CANVAS_RECORDS, MAX_EXPORT_LINKS, MAX_EXPORT_NOTES } from '../export/snapshot.ts';
 import { dependencyRecordProblem } from '../systems/dependency-record.ts';
 import { detectFormat } from './detect.ts';
 import { inputError, readJsonInput, type InputError } from './json-input.ts';
@@ -24,7 +26,20 @@ export function importModel(text: string, context: ImportContext): ImportOutcome
 
 /** As importModel, for a value already parsed (and bounded) by readJsonInput. */
 export function convertModel(value: unknown, context: ImportContext): ImportOutcome {
-	return asClientsMayWrite(convertByFormat(value, context));
+	try {
+		return asClientsMayWrite(convertByFormat(value, context));
+	} catch (err) {
+		// A converter's output past what a workshop holds (its notes, links or diagram records
+		// over the export's limits, or a lane too long for its order keys) is the file's problem,
+		// not the server's: it answered 500 "server failed", and the preview "could not be read".
+		if (err instanceof ZodError || err instanceof RangeError) {
+			return inputError(
+				'invalid_request',
+				`the model converts to more than a workshop holds (at most ${MAX_EXPORT_NOTES.toLocaleString('en')} notes, ${MAX_EXPORT_LINKS.toLocaleString('en')} links and ${MAX_EXPORT_CANVAS_RECORDS.toLocaleString('en')} diagram records, and a few thousand notes in one lane)`
+			);
+		}
+		throw err;
+	}
 }
 
 /**

@@ -150,7 +150,10 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
 			const parsed = RoomSnapshot.safeParse(snapshot);
 			if (!parsed.success) {
 				const issue = parsed.error.issues[0];
-				throw new Error(`import built an invalid room at ${issue?.path.join('.')}: ${issue?.message}`);
+				const message = `import built an invalid room at ${issue?.path.join('.')}: ${issue?.message}`;
+				// Past a limit (too many notes, links or records) is the file's doing (import-model.ts
+				// answers it as a refusal); anything else is a converter's bug.
+				throw issue?.code === 'too_big' ? new RangeError(message) : new Error(message);
 			}
 			return parsed.data;
 		}
