@@ -291,6 +291,21 @@ describe('boards past what the export holds', () => {
 		expect(() => toMarkdown(snapshot)).not.toThrow();
 	});
 
+	it('more notes than the export holds: the first ones, with the votes and links that name them, not a failure', () => {
+		const doc = board();
+		let last = '';
+		doc.transact(() => {
+			// Order keys given, in board order (placing each at the end would read all the others).
+			for (let i = 0; i <= 10_000; i++) last = createNote(doc, { kind: 'threat', question: 2, text: `t${i}`, author: 'Eve', authorColor: '#000000', order: `k${String(i).padStart(5, '0')}z` });
+			doc.getMap('votes').set(`voter:${last}`, 1);
+		});
+		const snapshot = snapshotRoom(doc, undefined, { exportedAt: 2 });
+		expect(snapshot.notes).toHaveLength(10_000);
+		expect(snapshot.notes.some((n) => n.id === last)).toBe(false);
+		expect(snapshot.votes).toEqual([]);
+		expect(() => toMarkdown(snapshot)).not.toThrow();
+	});
+
 	it('a creation time past what a date holds is not taken (the Markdown export threw)', () => {
 		const doc = board();
 		doc.getMap('meta').set('createdAt', Number.MAX_SAFE_INTEGER);

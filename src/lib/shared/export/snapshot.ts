@@ -135,7 +135,12 @@ export interface SnapshotOptions {
  */
 export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: SnapshotOptions): RoomSnapshot {
 	const meta = readMeta(board);
-	const notes = listNotes(board);
+	// Past the limits the export keeps the first notes (in board order), and the links, votes and
+	// totals that name them, rather than failing for everyone (a participant can write that many).
+	const allNotes = listNotes(board);
+	const notes = allNotes.length > MAX_EXPORT_NOTES ? allNotes.slice(0, MAX_EXPORT_NOTES) : allNotes;
+	const kept = notes === allNotes ? undefined : new Set(notes.map((note) => note.id));
+	const keeps = (noteId: string) => kept === undefined || kept.has(noteId);
 	const budget = control ? readVoting(control).budget : (options.voteBudget ?? DEFAULT_VOTE_BUDGET);
 	const totals = effectiveVotes(board, budget);
 	// Past the limit the export keeps the first records by id rather than failing for everyone
@@ -155,10 +160,14 @@ export function snapshotRoom(board: Y.Doc, control: Y.Doc | undefined, options: 
 			createdAt: meta?.createdAt ?? 0
 		},
 		notes: notes.map((note) => pseudonymousNote(note, alias)),
-		links: exportedLinks(board, records),
-		votes: pseudonymousVotes(board),
+		links: exportedLinks(board, records)
+			.filter((link) => (link.kind === 'canvas' ? keeps(link.noteId) : keeps(link.threatId) && keeps(noteLinkOtherId(link))))
+			.slice(0, MAX_EXPORT_LINKS),
+		votes: pseudonymousVotes(board)
+			.filter((vote) => keeps(vote.noteId))
+			.slice(0, MAX_EXPORT_VOTES),
 		voteBudget: budget,
-		voteTotals: Object.fromEntries([...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+		voteTotals: Object.fromEntries([...totals].filter(([noteId]) => keeps(noteId)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
 		canvas: { records, schema: records.length > 0 ? readCanvasSchema(board) : null },
 		control: control ? snapshotControl(control, people, poll?.status === 'revealed' ? pollResults : null, alias) : null
 	});
