@@ -13,8 +13,8 @@
  * caller asks the client for what is missing instead, so nothing is ever parked.
  *
  * What it checks must be what Yjs applies, so two kinds of update are made plain first:
- * - an author's part given twice (two blocks of one client, or a block whose clocks do not follow
- *   the one before) is refused: Yjs keeps only the last block of a client, so the checks would
+ * - an author's part given twice (a client's block again, or an empty block of a client) is
+ *   refused: Yjs keeps only the last block of a client, so the checks would
  *   see items that are never applied (a risk decision) beside those that are (the status it
  *   guards). Yjs's own encoders write each client once.
  * - an update holding items the document already has, in whole or in part (a resend), is cut to

@@ -102,23 +102,27 @@ interface RemovedNote {
 const removalsByBoard = new WeakMap<Y.Doc, Map<string, RemovedNote>>();
 export const MAX_REMEMBERED_REMOVALS = 2_000;
 
-/** Before an update that removes notes is applied: what each held, for a later restore. */
+/**
+ * Before an update that removes notes is applied: what each held, for a later restore. The votes
+ * are read in one pass for all of them (an update may remove many notes, a board hold many votes).
+ */
 function rememberRemovals(board: Y.Doc, summary: CheckUpdatePayload['summary']): void {
-	let removed: Map<string, RemovedNote> | undefined;
+	const held = new Map<string, RemovedNote>();
 	for (const { root, key } of summary.removed) {
 		if (root !== BOARD_ROOTS.notes || key === null) continue;
 		const note = notesMap(board).get(key);
-		if (!(note instanceof Y.Map)) continue;
-		const votes = new Map<string, unknown>();
-		const suffix = `:${key}`;
-		votesMap(board).forEach((value, voteKey) => {
-			if (voteKey.endsWith(suffix)) votes.set(voteKey, value);
-		});
-		removed ??= removalsByBoard.get(board) ?? new Map();
+		if (note instanceof Y.Map) held.set(key, { authorId: note.get('authorId'), estimate: note.get('estimate'), votes: new Map() });
+	}
+	if (held.size === 0) return;
+	votesMap(board).forEach((value, voteKey) => {
+		held.get(voteKey.slice(voteKey.indexOf(':') + 1))?.votes.set(voteKey, value);
+	});
+	let removed = removalsByBoard.get(board);
+	if (!removed) removalsByBoard.set(board, (removed = new Map()));
+	for (const [key, note] of held) {
 		removed.delete(key);
-		removed.set(key, { authorId: note.get('authorId'), estimate: note.get('estimate'), votes });
+		removed.set(key, note);
 		if (removed.size > MAX_REMEMBERED_REMOVALS) removed.delete(removed.keys().next().value as string);
-		removalsByBoard.set(board, removed);
 	}
 }
 

@@ -73,9 +73,9 @@ export function shapeParentId(value: unknown): string | undefined {
  * The canvas records of an imported room as the server would take them from a client: sizes past
  * MAX_SHAPE_EXTENT are cut to it (a converter scales the source's coordinates; a frame cut to size
  * keeps its diagram visible, where leaving it out left its shapes on no page), records of other
- * types or under another id, and shapes in a loop of parents, are left out. `dropped` says how many.
+ * types or under another id, and shapes in a loop of parents, are left out; `resized` says how many were cut.
  */
-export function canvasRecordsAsClientsMayWrite<T extends { id: string }>(records: readonly T[]): { records: T[]; dropped: number; resized: number } {
+export function canvasRecordsAsClientsMayWrite<T extends { id: string }>(records: readonly T[]): { records: T[]; resized: number } {
 	let resized = 0;
 	const sized = records.map((record) => {
 		const props = (record as { props?: unknown }).props;
@@ -95,5 +95,5 @@ export function canvasRecordsAsClientsMayWrite<T extends { id: string }>(records
 	const byId = new Map(sized.map((record) => [record.id, record]));
 	const parentOf = (id: string) => shapeParentId(byId.get(id));
 	const kept = sized.filter((record) => canvasRecordProblem(record.id, record) === undefined && !shapeParentsLoop(record.id, parentOf));
-	return { records: kept, dropped: sized.length - kept.length, resized };
+	return { records: kept, resized };
 }
