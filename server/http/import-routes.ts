@@ -9,7 +9,8 @@
  * and builds both documents off the event loop; this thread only stores the finished snapshots.
  * Mounted ahead of the JSON API router, because it carries its own, larger body limit. Imports
  * count against the per-address creation limit and the room quota (guards.ts), and the worker
- * runs a few at a time (503 beyond).
+ * runs a few at a time: beyond, the answer is 503 before the body is read (up to 8 MiB a request,
+ * which a busy server should not take in only to refuse), and the connection is closed.
  */
 import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
@@ -46,8 +47,21 @@ export function createImportRouter(deps: ImportRouterDeps): express.Router {
 	const importer = deps.importer ?? sharedImportRunner();
 	const router = express.Router();
 
-	router.post('/rooms/import', express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
+	const busy = (res: express.Response) => {
+		res.setHeader('Retry-After', '5');
+		return fail(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other imports. Try again in a moment.');
+	};
+	const refuseWhenBusy: express.RequestHandler = (_req, res, next) => {
 		res.setHeader('Cache-Control', 'no-store');
+		if (!importer.busy) return next();
+		// The body is left unread: the connection cannot carry another request after it.
+		res.setHeader('Connection', 'close');
+		busy(res);
+	};
+
+	// The body limit holds for the decoded body: a gzip-encoded body inflates to at most
+	// MAX_IMPORT_BYTES before it is refused with 413 (tests/integration/import-api.test.ts).
+	router.post('/rooms/import', refuseWhenBusy, express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
 		const bytes = ownBytes(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 		// Read before the bytes are handed over (transferred) to the worker.
 		const size = bytes.byteLength;
@@ -56,10 +70,7 @@ export function createImportRouter(deps: ImportRouterDeps): express.Router {
 		try {
 			built = await importer.run(bytes, now());
 		} catch (err) {
-			if (err instanceof ImportBusyError) {
-				res.setHeader('Retry-After', '5');
-				return fail(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other imports. Try again in a moment.');
-			}
+			if (err instanceof ImportBusyError) return busy(res);
 			log.error('import failed', { bytes: size, error: errorMessage(err) });
 			return fail(res, 500, ApiErrorCode.Internal, 'the file could not be imported (the server failed, not the file)');
 		}

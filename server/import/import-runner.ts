@@ -23,14 +23,19 @@ export class ImportBusyError extends Error {}
 
 export interface ImportRunner {
 	run(bytes: Uint8Array, now: number): Promise<BuildResult>;
+	/** Whether `run` would refuse now: the route answers 503 before it reads the body. */
+	readonly busy: boolean;
 	close(): Promise<void>;
 }
 
 export function createImportRunner(): ImportRunner {
 	const worker = createTaskWorker<ImportTask, BuildResult>({ source: 'import/import-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: IMPORT_TIMEOUT_MS, name: 'import' });
 	return {
+		get busy() {
+			return worker.pending >= MAX_PENDING_IMPORTS;
+		},
 		run(bytes, now) {
-			if (worker.pending >= MAX_PENDING_IMPORTS) return Promise.reject(new ImportBusyError('too many imports at once'));
+			if (this.busy) return Promise.reject(new ImportBusyError('too many imports at once'));
 			return worker.run({ bytes, now }, [bytes.buffer as ArrayBuffer]);
 		},
 		close: () => worker.close()

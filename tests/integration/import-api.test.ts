@@ -4,19 +4,27 @@
  * valid; a Threatboard export keeps its creation date; bad files create nothing; and a 7 MB model
  * is imported without holding the event loop (the work happens in the import worker).
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { readDiagram } from '../../src/lib/shared/canvas/diagram.ts';
 import { readCanvasRecords } from '../../src/lib/shared/export/canvas-records.ts';
 import type { ImportReport } from '../../src/lib/shared/interop/report.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
+import { createImportRouter } from '../../server/http/import-routes.ts';
+import type { ImportRunner } from '../../server/import/import-runner.ts';
+import { createLogger } from '../../server/log.ts';
+import { createSqliteStore } from '../../server/persistence/sqlite-store.ts';
 import { connectClient, synced } from '../helpers/clients.ts';
 import { postFromThread, startIdleThread } from '../helpers/idle-thread.ts';
 import { largeThreatDragonText } from '../helpers/large-model.ts';
-import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { countOpenThreatModel, countThreatComposer, countThreatDragon, expectValid, OTM_SAMPLES, readSample, TC_SAMPLES, TD_SAMPLES } from '../unit/interop/samples.ts';
 
 type Imported = CreateRoomResponse & { report: ImportReport };
@@ -139,6 +147,78 @@ describe('bad files', () => {
 		expect(error.message.length).toBeGreaterThan(10);
 		if (_name === 'a huge label') expect(error.issues?.[0].path).toBe('detail.diagrams.0.cells.0.data.name');
 		expect(roomCount()).toBe(before);
+	});
+});
+
+describe('a compressed body', () => {
+	withServer();
+	it('is held to the 8 MiB limit once inflated: a gzip bomb gets 413 and creates nothing', async () => {
+		// 64 MiB of spaces compress to ~64 KB: the limit must hold on what the body inflates to.
+		const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+		expect(bomb.byteLength).toBeLessThan(200_000);
+		const before = roomCount();
+		const res = await fetch(`${server.url}/api/rooms/import`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+			body: new Uint8Array(bomb)
+		});
+		expect(res.status).toBe(413);
+		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+		expect(roomCount()).toBe(before);
+	});
+
+	it('a gzip-encoded model within the limit is imported', async () => {
+		const text = readSample('threat-dragon/v2-new-model.json');
+		const res = await fetch(`${server.url}/api/rooms/import`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+			body: new Uint8Array(gzipSync(text))
+		});
+		expect(res.status, await res.clone().text()).toBe(201);
+	});
+});
+
+describe('a busy importer', () => {
+	it('answers 503 before the body is read, and closes the connection', async () => {
+		// The route on its own, with an importer that reports itself busy: the request announces
+		// 8 MiB and sends only its headers, so an answer can only come before the body is read.
+		let ran = 0;
+		const importer: ImportRunner = {
+			busy: true,
+			run: () => {
+				ran++;
+				return Promise.reject(new Error('not reached'));
+			},
+			close: async () => {}
+		};
+		const store = createSqliteStore(tempDataDir());
+		const app = express();
+		app.use('/api', createImportRouter({ store, log: createLogger('silent'), importer }));
+		const listener = http.createServer(app);
+		await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = listener.address() as AddressInfo;
+			const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+				const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/rooms/import', headers: { 'content-type': 'application/json', 'content-length': String(8 * 1024 * 1024) } });
+				req.on('response', (res) => {
+					let body = '';
+					res.setEncoding('utf8');
+					res.on('data', (chunk: string) => (body += chunk));
+					res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+				});
+				req.on('error', reject);
+				req.flushHeaders();
+			});
+			expect(answer.status).toBe(503);
+			expect(answer.headers['retry-after']).toBe('5');
+			expect(answer.headers.connection).toBe('close');
+			expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('unavailable');
+			expect(ran).toBe(0);
+		} finally {
+			listener.closeAllConnections();
+			await new Promise<void>((resolve) => listener.close(() => resolve()));
+			await store.close();
+		}
 	});
 });
 
