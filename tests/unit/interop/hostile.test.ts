@@ -5,6 +5,7 @@
  * is wrong and where, and never come with a snapshot; odd models import, with a report.
  */
 import { describe, expect, it } from 'vitest';
+import { orderKeyBetween } from '../../../src/lib/shared/board/ordering.ts';
 import { readDiagram } from '../../../src/lib/shared/canvas/diagram.ts';
 import { MAX_IMPORT_BYTES, toJson } from '../../../src/lib/shared/export/json.ts';
 import { importModel, type ImportOutcome } from '../../../src/lib/shared/interop/import-model.ts';
@@ -284,6 +285,18 @@ describe('a model that converts to more than a workshop holds', () => {
 		expect(result).toMatchObject({ ok: false, code: 'invalid_request' });
 		expect(!result.ok && result.message).toMatch(/more than a workshop holds/);
 	});
+});
+
+it('gives a lane of 9,000 imported threats short order keys with room after them (appended keys reached the length limit)', () => {
+	const threats = Array.from({ length: 9_000 }, (_, i) => ({ id: `t${i}`, numericId: i + 1, statement: `Threat ${i}`, threatSource: 'someone', prerequisites: '', threatAction: 'do harm', threatImpact: 'harm', impactedAssets: [], tags: [], metadata: [] }));
+	const { snapshot } = accepted({ schema: 1, threats });
+	const lane = snapshot.notes.filter((note) => note.kind === 'threat');
+	expect(lane).toHaveLength(9_000);
+	expect(Math.max(...lane.map((note) => note.order.length))).toBeLessThanOrEqual(4);
+	// The file's order is the lane's order.
+	const sorted = [...lane].sort((a, b) => (a.order < b.order ? -1 : 1));
+	expect(sorted.map((note) => note.text)).toEqual(lane.map((note) => note.text));
+	expect(orderKeyBetween(sorted[sorted.length - 1].order, null).length).toBeLessThan(12);
 });
 
 it('cleans the labels of imported shapes as typed text is cleaned (they were kept as written)', () => {

@@ -4,6 +4,7 @@ import {
 	ORDER_DIGITS,
 	ORDER_KEY_JITTER_LENGTH,
 	compareOrderKeys,
+	evenlySpacedOrderKeys,
 	isOrderKey,
 	orderKeyBetween
 } from '../../../src/lib/shared/board/ordering.ts';
@@ -158,5 +159,29 @@ describe('compareOrderKeys', () => {
 		expect('B'.localeCompare('a')).toBeGreaterThan(0);
 		expect(['b', 'A', 'a', '9'].sort(compareOrderKeys)).toEqual(['9', 'A', 'a', 'b']);
 		expect(compareOrderKeys('x', 'x')).toBe(0);
+	});
+});
+
+describe('evenlySpacedOrderKeys', () => {
+	it.each([1, 2, 30, 61, 62, 1_000, 10_000, 100_000])('%i keys: valid, increasing, of one short width', (count) => {
+		const keys = evenlySpacedOrderKeys(count);
+		expect(keys).toHaveLength(count);
+		const width = keys[0].length;
+		expect(width).toBeLessThanOrEqual(Math.ceil(Math.log(2 * (count + 1)) / Math.log(ORDER_DIGITS.length)) + 1);
+		// One expectation over all keys: one per key took 10 s at 100,000.
+		const bad = keys.filter((key, i) => !isOrderKey(key) || key.length !== width || (i > 0 && !(keys[i - 1] < key)));
+		expect(bad).toEqual([]);
+	});
+
+	it('leaves room before, between and after the keys for short new ones', () => {
+		const keys = evenlySpacedOrderKeys(10_000);
+		expect(keys[0].length).toBe(4);
+		const before = orderKeyBetween(null, keys[0]);
+		const between = orderKeyBetween(keys[4_999], keys[5_000]);
+		let after = keys[keys.length - 1];
+		// 500 notes added at the end of a lane of 10,000 imported ones.
+		for (let i = 0; i < 500; i++) after = orderKeyBetween(after, null);
+		for (const key of [before, between, after]) expect(key.length).toBeLessThan(4 + ORDER_KEY_JITTER_LENGTH + 20);
+		expect(before < keys[0] && keys[4_999] < between && between < keys[5_000] && after > keys[9_999]).toBe(true);
 	});
 });

@@ -52,6 +52,32 @@ export function orderKeyBetween(before: string | null, after: string | null, ran
 	return key;
 }
 
+/**
+ * `count` keys in increasing order, all of one short width and spread evenly over (0, 1), for a
+ * list written at once (an import): appending key after key grows them by a character per ~30
+ * (7,000 notes in one lane came near MAX_ORDER_KEY_LENGTH, leaving little room to add after
+ * them); spread evenly, 10,000 keys are three digits and a closing one, with room between and
+ * after every one. No jitter: one writer makes the whole list.
+ */
+export function evenlySpacedOrderKeys(count: number): string[] {
+	// Gaps of at least two units of the last place, so a key also fits between any two.
+	let width = 1;
+	while (BASE ** width < 2 * (count + 1)) width++;
+	const span = BASE ** width;
+	const keys: string[] = [];
+	for (let i = 1; i <= count; i++) {
+		let value = Math.floor((i * span) / (count + 1));
+		let digits = '';
+		for (let place = 0; place < width; place++) {
+			digits = ORDER_DIGITS[value % BASE] + digits;
+			value = Math.floor(value / BASE);
+		}
+		// A closing middle digit: no key ends in '0', and each leaves room before and after it.
+		keys.push(digits + ORDER_DIGITS[BASE / 2]);
+	}
+	return keys;
+}
+
 /** Whether the key goes after the last key or before the first one of the whole list. */
 interface ListEnds {
 	appending: boolean;

@@ -30,12 +30,12 @@ export function convertModel(value: unknown, context: ImportContext): ImportOutc
 		return asClientsMayWrite(convertByFormat(value, context));
 	} catch (err) {
 		// A converter's output past what a workshop holds (its notes, links or diagram records
-		// over the export's limits, or a lane too long for its order keys) is the file's problem,
+		// over the export's limits) is the file's problem,
 		// not the server's: it answered 500 "server failed", and the preview "could not be read".
 		if (err instanceof ZodError || err instanceof RangeError) {
 			return inputError(
 				'invalid_request',
-				`the model converts to more than a workshop holds (at most ${MAX_EXPORT_NOTES.toLocaleString('en')} notes, ${MAX_EXPORT_LINKS.toLocaleString('en')} links and ${MAX_EXPORT_CANVAS_RECORDS.toLocaleString('en')} diagram records, and a few thousand notes in one lane)`
+				`the model converts to more than a workshop holds (at most ${MAX_EXPORT_NOTES.toLocaleString('en')} notes, ${MAX_EXPORT_LINKS.toLocaleString('en')} links and ${MAX_EXPORT_CANVAS_RECORDS.toLocaleString('en')} diagram records)`
 			);
 		}
 		throw err;

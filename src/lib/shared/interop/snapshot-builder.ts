@@ -7,7 +7,7 @@
  * The result is validated with the snapshot schema, so an importer cannot hand the room builder
  * anything an export could not hold (a failure there is a bug in the importer, and throws).
  */
-import { orderKeyBetween } from '../board/ordering.ts';
+import { evenlySpacedOrderKeys } from '../board/ordering.ts';
 import {
 	DEFAULT_NOTE_COLORS,
 	MAX_NOTE_TEXT_LENGTH,
@@ -82,21 +82,18 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
 	const { author, now, report } = options;
 	const notes: Note[] = [];
 	const links = new Map<string, LinkRecord>();
-	const lastOrder = new Map<QuestionNumber, string>();
 	const sharedNotes = new Map<string, string>();
 
 	function base(kind: NoteKind, text: string, path: string) {
-		const question = LANE[kind];
-		const order = orderKeyBetween(lastOrder.get(question) ?? null, null);
-		lastOrder.set(question, order);
 		return {
 			id: `n${notes.length + 1}`,
-			question,
+			question: LANE[kind],
 			text: noteText(text, path, report),
 			author,
 			authorColor: IMPORT_AUTHOR_COLOR,
 			color: DEFAULT_NOTE_COLORS[kind],
-			order,
+			// Set in `finish`, when each lane's length is known.
+			order: '',
 			createdAt: now
 		};
 	}
@@ -133,6 +130,7 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
 		hasNotes: () => notes.length > 0,
 		finish(room) {
 			const scope = scopeText(room.scope, room.scopePath, builder, report);
+			placeInLanes(notes);
 			const hasCanvas = room.records.some((record) => record.typeName === 'shape');
 			const snapshot = {
 				format: EXPORT_FORMAT,
@@ -159,6 +157,20 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
 		}
 	};
 	return builder;
+}
+
+/** Each lane's notes get evenly spaced order keys, in the order they were made. */
+function placeInLanes(notes: Note[]): void {
+	const lanes = new Map<QuestionNumber, Note[]>();
+	for (const note of notes) {
+		const lane = lanes.get(note.question);
+		if (lane) lane.push(note);
+		else lanes.set(note.question, [note]);
+	}
+	for (const lane of lanes.values()) {
+		const keys = evenlySpacedOrderKeys(lane.length);
+		lane.forEach((note, i) => (note.order = keys[i]));
+	}
 }
 
 /** Text as a note holds it: cleaned, trimmed and cut to the board's limit (reported). */
