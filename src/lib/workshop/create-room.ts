@@ -25,7 +25,7 @@ export function apiErrorText(body: unknown, status: number): string {
 	return error?.message ?? `The server answered ${status}.`;
 }
 
-export async function createRoomRequest(path: '/api/rooms' | '/api/rooms/import', body: string): Promise<CreateRoomOutcome> {
+export async function createRoomRequest(path: '/api/rooms' | '/api/rooms/import', body: string | Blob): Promise<CreateRoomOutcome> {
 	try {
 		const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 		const answer: unknown = await response.json().catch(() => null);
