@@ -19,10 +19,11 @@ import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/d
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
 import { readControl, votesOnBoard } from '#shared/control/doc';
 import { readPeople } from '#shared/control/rounds';
+import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
 import { entryId, type EntryRef } from '../rooms/update-scan.ts';
-import { parseParticipantCredentials, verifyParticipant } from './identity.ts';
+import { parseParticipantCredentials, ROUNDS_ORIGIN, verifyParticipant } from './identity.ts';
 
 /** Threats written this soon after a silent round started were written before the writer knew. */
 export const SILENT_ROUND_GRACE_MS = 3_000;
@@ -90,44 +91,51 @@ function controlOf(doc: Y.Doc): ControlReadings {
 	return found;
 }
 
-/** What a removed note held that only its author or a round may write: a restore must bring back the same. */
-interface RemovedNote {
-	authorId: unknown;
-	estimate: unknown;
-	/** Vote key -> count. */
-	votes: Map<string, unknown>;
+/** Removals seen in an update's check, recorded once Yjs has applied that update. */
+interface PendingRemovals {
+	origin: unknown;
+	notes: Map<string, RemovedNote>;
 }
-
-/** Notes removed on this instance, per board, with what they held (the oldest forgotten first). */
-const removalsByBoard = new WeakMap<Y.Doc, Map<string, RemovedNote>>();
-export const MAX_REMEMBERED_REMOVALS = 2_000;
+const pendingRemovals = new WeakMap<Y.Doc, PendingRemovals>();
+const watchedBoards = new WeakSet<Y.Doc>();
 
 /**
- * Before an update that removes notes is applied: what each held, for a later restore. The votes
- * are read in one pass for all of them (an update may remove many notes, a board hold many votes).
+ * Before an update that removes notes is applied: what each held, recorded in the sealed
+ * document once the update is applied (an update refused by a later rule removes nothing, and
+ * its record is dropped at the next check). The votes are read in one pass for all of them (an
+ * update may remove many notes, a board hold many votes).
  */
-function rememberRemovals(board: Y.Doc, summary: CheckUpdatePayload['summary']): void {
+function noteRemovals(room: CheckUpdatePayload['room'], origin: unknown, summary: CheckUpdatePayload['summary'], now: number): void {
+	const board = room.docs.board.doc;
+	pendingRemovals.delete(board);
+	if (summary.removed.length === 0) return;
 	const held = new Map<string, RemovedNote>();
 	for (const { root, key } of summary.removed) {
 		if (root !== BOARD_ROOTS.notes || key === null) continue;
 		const note = notesMap(board).get(key);
-		if (note instanceof Y.Map) held.set(key, { authorId: note.get('authorId'), estimate: note.get('estimate'), votes: new Map() });
+		if (!(note instanceof Y.Map)) continue;
+		const authorId = note.get('authorId');
+		held.set(key, { authorId: typeof authorId === 'string' ? authorId : null, estimate: note.get('estimate') ?? null, votes: {}, at: now });
 	}
 	if (held.size === 0) return;
 	votesMap(board).forEach((value, voteKey) => {
-		held.get(voteKey.slice(voteKey.indexOf(':') + 1))?.votes.set(voteKey, value);
+		const note = held.get(voteKey.slice(voteKey.indexOf(':') + 1));
+		if (note && typeof value === 'number') note.votes[voteKey] = value;
 	});
-	let removed = removalsByBoard.get(board);
-	if (!removed) removalsByBoard.set(board, (removed = new Map()));
-	for (const [key, note] of held) {
-		removed.delete(key);
-		removed.set(key, note);
-		if (removed.size > MAX_REMEMBERED_REMOVALS) removed.delete(removed.keys().next().value as string);
-	}
+	pendingRemovals.set(board, { origin, notes: held });
+	if (watchedBoards.has(board)) return;
+	watchedBoards.add(board);
+	const sealed = room.docs.sealed.doc;
+	board.on('afterTransaction', (transaction: Y.Transaction) => {
+		const pending = pendingRemovals.get(board);
+		if (!pending || transaction.origin !== pending.origin) return;
+		pendingRemovals.delete(board);
+		sealed.transact(() => rememberRemovedNotes(sealed, pending.notes), ROUNDS_ORIGIN);
+	});
 }
 
 function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: number): WriteRefusal | undefined {
-	if (summary.removed.length > 0) rememberRemovals(room.docs.board.doc, summary);
+	noteRemovals(room, connection, summary, now);
 	// Read, and built, only when a rule needs it: most updates (text typed, a note moved) need
 	// none of it, and building it for each of them was a tenth of what an edit allocated.
 	const readingsOfRoom = controlOf(room.docs.control.doc);
@@ -138,13 +146,13 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		return created.has(entryId({ root: BOARD_ROOTS.notes, key: noteId }));
 	};
 	const board = room.docs.board.doc;
-	// A deleted note brought back by undo comes back whole: its author, votes and estimate. Where
-	// this instance saw the removal, it comes back as it was, not as the restoring client says:
-	// creating, deleting and "restoring" a note wrote it in anyone's name, with any estimate and
-	// anyone's votes. A removal not seen here (before a restart, or on another instance) is taken
-	// on trust, as before, so that an honest undo still works.
+	// A deleted note brought back by undo comes back whole: its author, votes and estimate, as
+	// they were when it was removed (recorded in the sealed document), not as the restoring client
+	// says: creating, deleting and "restoring" a note wrote it in anyone's name, with any estimate
+	// and anyone's votes. A removal with no record (made before records were kept, or among the
+	// oldest past MAX_REMEMBERED_REMOVALS) is taken on trust, so that an honest undo still works.
 	const restoredNote = (noteId: string | null) => noteId !== null && createdNote(noteId) && wasNoteDeleted(board, noteId);
-	const removedAs = (noteId: string) => removalsByBoard.get(board)?.get(noteId);
+	const removedAs = (noteId: string) => readRemovedNote(room.docs.sealed.doc, noteId);
 	const isFacilitator = connection.role === 'facilitator';
 
 	// Votes, written ones first.
@@ -209,7 +217,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	return undefined;
 }
 
-/** Whether a restored note's field is what the removed note held (anything, when its removal was not seen here). */
+/** Whether a restored note's field is what the removed note held (anything, when its removal has no record). */
 function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {
 	if (!removed) return true;
 	const before = removed[field];
@@ -222,8 +230,7 @@ function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estim
 /** Whether a vote written with a restored note is one the note had (its count is held to the budget by the tallies). */
 function restoredVoteMatches(removed: RemovedNote | undefined, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
 	if (!removed || list !== 'written') return true;
-	const before = removed.votes.get(entry.key ?? '');
-	return typeof before === 'number';
+	return typeof removed.votes[entry.key ?? ''] === 'number';
 }
 
 /** The summary's lists that hold votes, in the order they are checked. */

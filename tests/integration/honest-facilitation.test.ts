@@ -103,8 +103,8 @@ describe('one identity per person', () => {
 });
 
 /** Writes a change to the board through a raw socket of its own, as a participant. */
-async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void) {
-	const raw = rawClient(`${server.wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
+async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void, wsUrl = server.wsUrl) {
+	const raw = rawClient(`${wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
 	await raw.opened;
 	const mirror = new Y.Doc();
 	Y.applyUpdate(mirror, Y.encodeStateAsUpdate(from));
@@ -360,6 +360,53 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		expect((await dots.closed).code).toBe(CloseCode.UpdateRefused);
 		expect(notesMap(w.boards.ada.doc).has(bos)).toBe(false);
 		w.close();
+	});
+
+	it('remembers what a removed note held across a restart: a forged "undo" is refused, an honest one brings the note back whole', async () => {
+		// A server of its own, restarted between the removals and the undos: what the notes held
+		// was kept in the server's memory, and a restore after a restart was taken on trust.
+		const dir = tempDataDir();
+		let own = await startTestServer({ LOG_LEVEL: 'warn' }, dir);
+		try {
+			const room = await createRoom(own.url);
+			const ada = await registerParticipant(own.url, room.roomId, 'Ada');
+			const bo = await registerParticipant(own.url, room.roomId, 'Bo');
+			const adaBoard = connectClient(own.wsUrl, room.roomId, { participant: ada });
+			const boBoard = connectClient(own.wsUrl, room.roomId, { participant: bo });
+			await Promise.all([synced(adaBoard), synced(boBoard)]);
+			const adas = createNote(adaBoard.doc, { kind: 'asset', question: 1, text: 'Card data', author: 'Ada', authorId: ada.participantId, authorColor: '#2563eb' });
+			votesMap(adaBoard.doc).set(`${ada.participantId}:${adas}`, 1);
+			const bos = createNote(boBoard.doc, { kind: 'asset', question: 1, text: 'Mine', author: 'Bo', authorId: bo.participantId, authorColor: '#059669' });
+			await waitUntil(() => votesMap(boBoard.doc).has(`${ada.participantId}:${adas}`) && notesMap(boBoard.doc).has(bos), 'bo has both notes and the dot', { docs: [boBoard.doc] });
+			const capturedAdas = captureNote(boBoard.doc, adas)!;
+			const capturedBos = captureNote(boBoard.doc, bos)!;
+			deleteNote(boBoard.doc, adas);
+			deleteNote(boBoard.doc, bos);
+			await waitUntil(() => !notesMap(adaBoard.doc).has(adas) && !notesMap(adaBoard.doc).has(bos), 'the deletions reach ada', { docs: [adaBoard.doc] });
+			const before = Y.encodeStateAsUpdate(boBoard.doc);
+			adaBoard.destroy();
+			boBoard.destroy();
+			await own.close();
+			own = await startTestServer({ LOG_LEVEL: 'warn' }, dir);
+			const board = new Y.Doc();
+			Y.applyUpdate(board, before);
+
+			const forged = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, { ...capturedBos, note: { ...capturedBos.note, author: 'Ada', authorId: ada.participantId } }), own.wsUrl);
+			expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
+			const dots = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, { ...capturedBos, votes: [{ key: `${ada.participantId}:${bos}`, count: 3 }] }), own.wsUrl);
+			expect((await dots.closed).code).toBe(CloseCode.UpdateRefused);
+			const undo = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, capturedAdas), own.wsUrl);
+			expect(await stillOpen(undo)).toBe(true);
+			undo.ws.close();
+			const check = connectClient(own.wsUrl, room.roomId, { participant: ada });
+			await synced(check);
+			await waitUntil(() => readNote(check.doc, adas)?.authorId === ada.participantId, 'ada sees her note back', { docs: [check.doc] });
+			expect(votesMap(check.doc).get(`${ada.participantId}:${adas}`)).toBe(1);
+			expect(notesMap(check.doc).has(bos)).toBe(false);
+			check.destroy();
+		} finally {
+			await own.close();
+		}
 	});
 
 	it("refuses votes in someone else's name carried by an edit of the note they are on", async () => {

@@ -2,7 +2,7 @@
  * Typed access to a room's `sealed` document: what participants hand in privately until the
  * facilitator reveals it. Only the server reads and writes it (no sync path reaches it), so
  * nothing here is ever sent to a browser: hidden ballots, estimation picks, closing-poll answers,
- * and the hashes of participants' secrets. It is stored and replicated like the other documents,
+ * the hashes of participants' secrets, and what removed notes held (for undo). It is stored and replicated like the other documents,
  * so everything in it survives a restart or kill -9 and works whichever instance a participant
  * reaches.
  */
@@ -18,13 +18,16 @@ export const SEALED_ROOTS = {
 	/** `${estimationId}:${participantId}` → { likelihood, impact, at } */
 	picks: 'picks',
 	/** `${pollId}:${participantId}` → { confidence, better, at } */
-	answers: 'answers'
+	answers: 'answers',
+	/** noteId → { authorId, estimate, votes, at }: what a removed note held (RemovedNote) */
+	removals: 'removals'
 } as const;
 
 const participantsMap = (doc: Y.Doc) => doc.getMap<unknown>(SEALED_ROOTS.participants);
 const ballotsMap = (doc: Y.Doc) => doc.getMap<unknown>(SEALED_ROOTS.ballots);
 const picksMap = (doc: Y.Doc) => doc.getMap<unknown>(SEALED_ROOTS.picks);
 const answersMap = (doc: Y.Doc) => doc.getMap<unknown>(SEALED_ROOTS.answers);
+const removalsMap = (doc: Y.Doc) => doc.getMap<unknown>(SEALED_ROOTS.removals);
 
 // ---- Participants -----------------------------------------------------------------------------
 
@@ -123,4 +126,46 @@ export function listAnswers(doc: Y.Doc, pollId: string): Map<string, PollAnswer>
 		if (parsed.success && RecordId.safeParse(participantId).success) answers.set(participantId, parsed.data);
 	});
 	return answers;
+}
+
+// ---- Removed notes ----------------------------------------------------------------------------
+
+/**
+ * What a removed note held that only its author or a round may write: a note brought back under
+ * its id (undo) must bring back the same. Kept here, not in the server's memory, so that it holds
+ * after a restart or an eviction and on every instance.
+ */
+export const RemovedNote = z.strictObject({
+	authorId: z.string().max(200).nullable(),
+	/** The note's estimate as it was stored (null when it had none); compared as the rules read it. */
+	estimate: z.unknown(),
+	/** Vote key (`<participantId>:<noteId>`) → dots. */
+	votes: z.record(z.string(), z.number()),
+	at: Timestamp
+});
+export type RemovedNote = z.infer<typeof RemovedNote>;
+
+/** Removed notes remembered per room, the oldest forgotten first. */
+export const MAX_REMEMBERED_REMOVALS = 2_000;
+
+/** Records what notes held as they were removed; past the limit, the oldest records go. */
+export function rememberRemovedNotes(doc: Y.Doc, removed: ReadonlyMap<string, RemovedNote>): void {
+	const map = removalsMap(doc);
+	for (const [noteId, note] of removed) map.set(noteId, RemovedNote.parse(note));
+	// Trimmed in steps (a tenth of the limit at a time), so a run of removals does not sort the
+	// records once per removal.
+	if (map.size <= MAX_REMEMBERED_REMOVALS + MAX_REMEMBERED_REMOVALS / 10) return;
+	const byAge: Array<[string, number]> = [];
+	map.forEach((value, key) => byAge.push([key, RemovedNote.safeParse(value).data?.at ?? 0]));
+	byAge.sort((a, b) => a[1] - b[1]);
+	for (const [key] of byAge.slice(0, byAge.length - MAX_REMEMBERED_REMOVALS)) map.delete(key);
+}
+
+export function readRemovedNote(doc: Y.Doc, noteId: string): RemovedNote | undefined {
+	const parsed = RemovedNote.safeParse(removalsMap(doc).get(noteId));
+	return parsed.success ? parsed.data : undefined;
+}
+
+export function countRemovedNotes(doc: Y.Doc): number {
+	return removalsMap(doc).size;
 }
