@@ -5,7 +5,8 @@
  *   or unknown credentials are refused (4401);
  * - votes: each person writes only their own dots (`<participantId>:<noteId>`); none while a
  *   hidden round runs (ballots go to the server) or once a round has closed;
- * - authorship: a note's `authorId` is the writer's own;
+ * - authorship: a note's `authorId` is the writer's own, and its name (`author`) is not another
+ *   participant's;
  * - risk decisions: a threat becomes Accepted or Transferred only together with a decision
  *   naming a participant as decider, a rationale and a review date;
  * - estimates: only an estimation round records them (or a note brought back whole by undo);
@@ -114,8 +115,14 @@ function noteRemovals(room: CheckUpdatePayload['room'], origin: unknown, summary
 		if (root !== BOARD_ROOTS.notes || key === null) continue;
 		const note = notesMap(board).get(key);
 		if (!(note instanceof Y.Map)) continue;
-		const authorId = note.get('authorId');
-		held.set(key, { authorId: typeof authorId === 'string' ? authorId : null, estimate: note.get('estimate') ?? null, votes: {}, at: now });
+		const [author, authorId] = [note.get('author'), note.get('authorId')];
+		held.set(key, {
+			author: typeof author === 'string' ? author : null,
+			authorId: typeof authorId === 'string' ? authorId : null,
+			estimate: note.get('estimate') ?? null,
+			votes: {},
+			at: now
+		});
 	}
 	if (held.size === 0) return;
 	votesMap(board).forEach((value, voteKey) => {
@@ -210,6 +217,16 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 			}
 		}
 		if (field === 'decision' && !RiskDecision.safeParse(value).success) return refuse('records a malformed risk decision');
+		if (field === 'author' && createdNote(key)) {
+			// The name a note shows: another participant's name is theirs (a note without an author
+			// id read "Ada" in Bo's hand); a note brought back shows the name it had.
+			if (restoredNote(key)) {
+				const removed = removedAs(key);
+				if (removed && value !== removed.author) return refuse('brings a note back under another name');
+			} else if (connection.participantId && namesAnother(readingsOfRoom.people, connection.participantId, value)) {
+				return refuse("writes a note in someone else's name");
+			}
+		}
 		if (field === 'kind' && value === 'threat' && createdNote(key) && silentRoundClosedTo(readingsOfRoom.control, isFacilitator, now)) {
 			return refuse('publishes a threat during a silent round');
 		}
@@ -231,6 +248,23 @@ function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estim
 function restoredVoteMatches(removed: RemovedNote | undefined, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
 	if (!removed || list !== 'written') return true;
 	return typeof removed.votes[entry.key ?? ''] === 'number';
+}
+
+/** Names compared as people read them: case, spacing and compatibility forms aside. */
+const nameKey = (name: string) => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en');
+
+/**
+ * Whether `name` is another participant's name and not the writer's own (two people may share a
+ * name; a name the writer had before a rename is nobody else's, so a note written just before
+ * it passes).
+ */
+function namesAnother(people: ReadonlyMap<string, { name: string }>, writerId: string, name: unknown): boolean {
+	if (typeof name !== 'string') return false;
+	const key = nameKey(name);
+	const own = people.get(writerId);
+	if (own && nameKey(own.name) === key) return false;
+	for (const [id, person] of people) if (id !== writerId && nameKey(person.name) === key) return true;
+	return false;
 }
 
 /** The summary's lists that hold votes, in the order they are checked. */

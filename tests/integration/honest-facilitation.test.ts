@@ -328,6 +328,22 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const adas = w.threats[0];
 		const claimed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(adas) as Y.Map<unknown>).set('authorId', w.bo.participantId));
 		expect((await claimed.closed).code).toBe(CloseCode.UpdateRefused);
+		// Under her name without an author id, or under his id with her name: read as Ada's, refused.
+		for (const fields of [{ author: 'Ada' }, { author: ' ada ', authorId: w.bo.participantId }]) {
+			const named = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'in her name', authorColor: '#2563eb', ...fields }));
+			expect((await named.closed).code).toBe(CloseCode.UpdateRefused);
+		}
+		// His own name, with or without his id (a note written before he had one), and the second
+		// Ada writing under the name she shares with the first: all fine.
+		for (const [who, fields] of [
+			[w.bo, { author: 'Bo' }],
+			[w.bo, { author: 'Bo', authorId: w.bo.participantId }],
+			[w.otherAda, { author: 'Ada', authorId: w.otherAda.participantId }]
+		] as const) {
+			const own = await rawWrite(w.room.roomId, who, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'mine', authorColor: '#059669', ...fields }));
+			expect(await stillOpen(own)).toBe(true);
+			own.ws.close();
+		}
 		w.close();
 	});
 
@@ -395,6 +411,8 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 			expect((await forged.closed).code).toBe(CloseCode.UpdateRefused);
 			const dots = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, { ...capturedBos, votes: [{ key: `${ada.participantId}:${bos}`, count: 3 }] }), own.wsUrl);
 			expect((await dots.closed).code).toBe(CloseCode.UpdateRefused);
+			const renamed = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, { ...capturedBos, note: { ...capturedBos.note, author: 'Someone else' } }), own.wsUrl);
+			expect((await renamed.closed).code).toBe(CloseCode.UpdateRefused);
 			const undo = await rawWrite(room.roomId, bo, board, (doc) => restoreNote(doc, capturedAdas), own.wsUrl);
 			expect(await stillOpen(undo)).toBe(true);
 			undo.ws.close();

@@ -7,13 +7,13 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { countRemovedNotes, MAX_REMEMBERED_REMOVALS, readRemovedNote, rememberRemovedNotes, type RemovedNote } from '../../../src/lib/shared/sealed/doc.ts';
 
-const held = (at: number, authorId: string | null = 'ada'): RemovedNote => ({ authorId, estimate: null, votes: { [`ada:n${at}`]: 2 }, at });
+const held = (at: number, authorId: string | null = 'ada'): RemovedNote => ({ author: 'Ada', authorId, estimate: null, votes: { [`ada:n${at}`]: 2 }, at });
 
 describe('removed notes in the sealed document', () => {
 	it('reads back what was written, and nothing for a note never removed', () => {
 		const doc = new Y.Doc();
 		rememberRemovedNotes(doc, new Map([['n1', { ...held(1), estimate: { likelihood: 2, impact: 3 } }]]));
-		expect(readRemovedNote(doc, 'n1')).toEqual({ authorId: 'ada', estimate: { likelihood: 2, impact: 3 }, votes: { 'ada:n1': 2 }, at: 1 });
+		expect(readRemovedNote(doc, 'n1')).toEqual({ author: 'Ada', authorId: 'ada', estimate: { likelihood: 2, impact: 3 }, votes: { 'ada:n1': 2 }, at: 1 });
 		expect(readRemovedNote(doc, 'n2')).toBeUndefined();
 	});
 

@@ -19,7 +19,7 @@ export const SEALED_ROOTS = {
 	picks: 'picks',
 	/** `${pollId}:${participantId}` → { confidence, better, at } */
 	answers: 'answers',
-	/** noteId → { authorId, estimate, votes, at }: what a removed note held (RemovedNote) */
+	/** noteId → { author, authorId, estimate, votes, at }: what a removed note held (RemovedNote) */
 	removals: 'removals'
 } as const;
 
@@ -136,6 +136,8 @@ export function listAnswers(doc: Y.Doc, pollId: string): Map<string, PollAnswer>
  * after a restart or an eviction and on every instance.
  */
 export const RemovedNote = z.strictObject({
+	/** The name the note was shown under. */
+	author: z.string().max(200).nullable(),
 	authorId: z.string().max(200).nullable(),
 	/** The note's estimate as it was stored (null when it had none); compared as the rules read it. */
 	estimate: z.unknown(),
