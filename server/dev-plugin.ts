@@ -13,9 +13,16 @@ const CURRENT = Symbol.for('threatboard.dev-server');
 type Holder = { [CURRENT]?: Threatboard };
 
 export function threatboardDevServer(): Plugin {
+	let running: Threatboard | undefined;
 	return {
 		name: 'threatboard-dev-server',
 		apply: 'serve',
+		// Vite closes its plugins, and waits for them, when it stops (Ctrl+C, SIGTERM, a restart);
+		// its HTTP server's 'close' event came too late: the CLI exited first, so rooms were never
+		// written out and the store never closed (what was journaled survived, the rest did not).
+		async closeBundle() {
+			await running?.close();
+		},
 		async configureServer(vite: ViteDevServer) {
 			if (!vite.httpServer) return; // middleware mode: nothing to attach to
 			// On a restart Vite makes the new server before it closes the old one, whose SQLite store
@@ -24,6 +31,7 @@ export function threatboardDevServer(): Plugin {
 			await holder[CURRENT]?.close();
 			const tb = createThreatboard({ config: loadConfig() });
 			holder[CURRENT] = tb;
+			running = tb;
 			vite.httpServer.on('upgrade', (req, socket, head) => {
 				tb.sync.handleUpgrade(req, socket, head); // other paths stay Vite's (HMR)
 			});

@@ -102,25 +102,37 @@ export function createThreatboard(options: ThreatboardOptions) {
 	function close(): Promise<void> {
 		closing ??= (async () => {
 			const started = performance.now();
-			sync.stopHeartbeat();
-			sync.closeAll();
-			dependencyStreams.closeAll();
-			const flushed = Promise.race([
-				(async () => {
-					await persister.flushNow();
-					await rooms.closeAll();
-					// What the last commits changed is kept for the next start's system pages.
-					await figures.flush();
-				})(),
-				new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_TIMEOUT_MS).unref())
-			]);
-			if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
-			figures.close();
-			await fanout.close();
-			await store.close();
-			log.info('rooms written out and store closed', { durationMs: Math.round(performance.now() - started) });
+			// The process stays up until this is done, whoever called it: compactions and the store's
+			// checkpoints run in unref'd workers, and once every socket was closed (Vite's dev server
+			// closes its own alongside) nothing else held the event loop: the process ended mid-close,
+			// with no room written out (tests/integration/dev-server.test.ts).
+			const keepAlive = setInterval(() => undefined, 1_000);
+			try {
+				await closeEverything(started);
+			} finally {
+				clearInterval(keepAlive);
+			}
 		})();
 		return closing;
+	}
+	async function closeEverything(started: number): Promise<void> {
+		sync.stopHeartbeat();
+		sync.closeAll();
+		dependencyStreams.closeAll();
+		const flushed = Promise.race([
+			(async () => {
+				await persister.flushNow();
+				await rooms.closeAll();
+				// What the last commits changed is kept for the next start's system pages.
+				await figures.flush();
+			})(),
+			new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_TIMEOUT_MS).unref())
+		]);
+		if ((await flushed) === 'timeout') log.error('shutdown: store did not accept queued writes in time');
+		figures.close();
+		await fanout.close();
+		await store.close();
+		log.info('rooms written out and store closed', { durationMs: Math.round(performance.now() - started) });
 	}
 
 	return { config, log, metrics, store, fanout, persister, rooms, figures, sync, app, close };
