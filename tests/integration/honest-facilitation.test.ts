@@ -458,11 +458,19 @@ describe('the closing poll and workshop roles', () => {
 		const answer = (who: Participant, confidence: number, better: string) => asParticipant('PUT', `/api/rooms/${w.room.roomId}/poll/mine`, who, { confidence, better });
 		expect((await answer(w.ada, 4, 'More time on the data store')).status).toBe(200);
 		expect((await answer(w.bo, 9, '')).status).toBe(400);
-		await waitUntil(() => readPoll(w.controls.bo.doc)?.answered === 1, 'bo sees one answer counted');
+		// One line of plain text: a bidi override, a NUL, an invisible character and line breaks are not kept.
+		expect((await answer(w.otherAda, 3, 'fine\u202E\u0000\u200B\n\n# Ada approved everything\u2066')).status).toBe(200);
+		await waitUntil(() => readPoll(w.controls.bo.doc)?.answered === 2, 'bo sees two answers counted');
 		expect(readPoll(w.controls.bo.doc)?.revealed).toBeNull();
 		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'poll', action: 'reveal' })).status).toBe(200);
 		await waitUntil(() => readPoll(w.controls.bo.doc)?.status === 'revealed', 'revealed');
-		expect(readPoll(w.controls.bo.doc)?.revealed).toEqual([{ participantId: w.ada.participantId, name: 'Ada', confidence: 4, better: 'More time on the data store' }]);
+		expect(readPoll(w.controls.bo.doc)?.revealed).toEqual(
+			expect.arrayContaining([
+				{ participantId: w.ada.participantId, name: 'Ada', confidence: 4, better: 'More time on the data store' },
+				{ participantId: w.otherAda.participantId, name: 'Ada', confidence: 3, better: 'fine # Ada approved everything' }
+			])
+		);
+		expect(readPoll(w.controls.bo.doc)?.revealed).toHaveLength(2);
 
 		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'set-workshop-role', participantId: w.bo.participantId, role: 'product-owner' })).status).toBe(200);
 		await waitUntil(() => readPeople(w.controls.bo.doc).get(w.bo.participantId)?.role === 'product-owner', 'role shown');

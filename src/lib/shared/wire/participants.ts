@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Rating, RecordId } from '../board/schema.ts';
 import { DisplayName } from '../person.ts';
+import { cleanText } from '../text.ts';
 import { MAX_POLL_ANSWER_LENGTH } from '../sealed/doc.ts';
 
 export const PARTICIPANT_AUTH_SCHEME = 'Participant';
@@ -40,6 +41,18 @@ export const PickRequest = z.strictObject({ likelihood: Rating, impact: Rating }
 export const PickResponse = z.object({ pick: z.object({ likelihood: Rating, impact: Rating }).nullable() });
 export type PickResponse = z.infer<typeof PickResponse>;
 
-export const AnswerRequest = z.strictObject({ confidence: z.number().int().min(1).max(5), better: z.string().max(MAX_POLL_ANSWER_LENGTH) });
+/**
+ * "One line on what to do better": cleaned as typed text is (controls, bidi overrides and
+ * invisible characters dropped) and made one line, since everyone reads it after the reveal and
+ * it goes into the exports (it was stored as sent: a bidi override or a line break reached every
+ * board and the JSON export).
+ */
+export const AnswerRequest = z.strictObject({
+	confidence: z.number().int().min(1).max(5),
+	better: z
+		.string()
+		.max(MAX_POLL_ANSWER_LENGTH)
+		.transform((text) => cleanText(text).replace(/\s+/g, ' ').trim())
+});
 export const AnswerResponse = z.object({ answer: z.object({ confidence: z.number().int(), better: z.string() }).nullable() });
 export type AnswerResponse = z.infer<typeof AnswerResponse>;
