@@ -56,6 +56,13 @@ export interface ParticipantRouterDeps {
 
 /** Registrations per minute per client address (a class behind one NAT joins at once). */
 const REGISTRATIONS_PER_MINUTE = 60;
+/**
+ * Registrations per workshop: a large workshop joining at once, then one every few seconds. A
+ * participant link spread over many addresses (an IPv6 /64 is many) registered the workshop's
+ * 1,000 identities in 3 s, and nobody could join after; now that takes the better part of an hour.
+ */
+const REGISTRATION_BURST_PER_ROOM = 200;
+const REGISTRATIONS_PER_SECOND_PER_ROOM = 1 / 3;
 /** Requests per second per participant, with bursts: a person clicking dots fast is fine, a flood is not. */
 const REQUESTS_PER_SECOND = 10;
 const REQUEST_BURST = 30;
@@ -66,6 +73,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
 	const registrations = new RateLimiter({ perSecond: REGISTRATIONS_PER_MINUTE / 60, burst: REGISTRATIONS_PER_MINUTE, maxKeys: 100_000 });
+	const roomRegistrations = new RateLimiter({ perSecond: REGISTRATIONS_PER_SECOND_PER_ROOM, burst: REGISTRATION_BURST_PER_ROOM, maxKeys: 10_000 });
 	const perParticipant = new RateLimiter({ perSecond: REQUESTS_PER_SECOND, burst: REQUEST_BURST, maxKeys: 100_000 });
 	const router = express.Router();
 
@@ -108,6 +116,10 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 			if (!registrations.take(deps.clientAddressOf(req))) {
 				res.setHeader('Retry-After', '2');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined from your address at once. Try again in a moment.');
+			}
+			if (!roomRegistrations.take(room.roomId)) {
+				res.setHeader('Retry-After', '3');
+				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop in the last minutes. Try again in a moment.');
 			}
 			const body = parse(RegisterParticipantRequest, req, res);
 			if (!body) return;

@@ -56,6 +56,24 @@ describe('creating and importing workshops', () => {
 	});
 });
 
+describe('joining a workshop', () => {
+	it('is limited per workshop as well as per address: a link spread over many addresses cannot fill it at once', async () => {
+		const server = await serve();
+		const [room, other] = [await createRoom(server.url), await createRoom(server.url)];
+		const join = (roomId: string, n: number) =>
+			post(`${server.url}/api/rooms/${roomId}/participants`, { name: `Ghost ${n}` }, { 'x-forwarded-for': `198.51.100.${n % 50}` });
+		// 200 at once (50 addresses, under their own limit of 60 a minute) are let in...
+		const statuses = await Promise.all(Array.from({ length: 200 }, (_, n) => join(room.roomId, n).then((res) => res.status)));
+		expect(statuses.filter((status) => status === 201)).toHaveLength(200);
+		// ...the next is told to wait, from any address, while another workshop is not affected.
+		const refused = await join(room.roomId, 7);
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get('retry-after')).toBe('3');
+		expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/this workshop/);
+		expect((await join(other.roomId, 7)).status).toBe(201);
+	});
+});
+
 describe('cross-site requests', () => {
 	it('cannot create or import rooms, or run commands, from another site', async () => {
 		const server = await serve();
