@@ -11,7 +11,7 @@ import threatboard, { kitAliases } from './eslint-rules/index.js';
 const serverLayers = [
 	{ layer: 'composition root', members: ['server/index.ts', 'server/threatboard.ts', 'server/dev-plugin.ts'] },
 	{ layer: 'transports', members: ['server/http/', 'server/sync/'], apart: true },
-	{ layer: 'features', members: ['server/board/', 'server/facilitation/', 'server/import/', 'server/iterations/', 'server/rounds/', 'server/systems/'] },
+	{ layer: 'features', members: ['server/board/', 'server/export/', 'server/facilitation/', 'server/import/', 'server/iterations/', 'server/rounds/', 'server/systems/'] },
 	{ layer: 'rooms', members: ['server/rooms/'] },
 	{ layer: 'persistence and scale-out', members: ['server/persistence/', 'server/scale-out/'], apart: true },
 	{ layer: 'utilities', members: ['server/log.ts', 'server/metrics.ts', 'server/config.ts', 'server/rate-limit.ts', 'server/worker-entry.ts', 'server/runtime-advice.ts', 'server/auth/'], apart: true },

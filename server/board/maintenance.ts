@@ -16,27 +16,47 @@ export function createBoardMaintenance(log: Logger): RoomHooks {
 	return {
 		name: 'board-maintenance',
 		afterLoad({ room }) {
-			const control = migrateControlDoc(room.docs.control.doc);
-			if (control.from !== control.to) log.debug('control document migrated', { room: room.tag, ...control });
-			const board = room.docs.board.doc;
+			let done: Upkeep;
 			try {
-				const { from, to } = migrateBoardDoc(board);
-				if (from !== to) log.info('board migrated', { room: room.tag, from, to });
-				// Links and votes whose note was deleted concurrently elsewhere are hidden by every
-				// reader; here, with the whole committed document at hand, they are removed.
-				const pruned = pruneOrphans(board);
-				if (pruned.links + pruned.votes > 0) log.info('orphans pruned', { room: room.tag, ...pruned });
-				if (repairCanvasSchema(board)) log.warn('canvas schema repaired', { room: room.tag });
+				done = upkeepDocs(room.docs.board.doc, room.docs.control.doc);
 			} catch (err) {
-				if (err instanceof DocumentTooNewError) {
-					log.error('board written by a newer Threatboard; refusing to serve it', { room: room.tag, found: err.found });
-					throw err;
-				}
-				if (!(err instanceof InvalidBoardDocumentError)) throw err;
-				log.warn('board has no readable metadata; served unmigrated', { room: room.tag });
+				if (err instanceof DocumentTooNewError) log.error('board written by a newer Threatboard; refusing to serve it', { room: room.tag, found: err.found });
+				throw err;
 			}
+			const { control, board, pruned, repaired } = done;
+			if (control.from !== control.to) log.debug('control document migrated', { room: room.tag, ...control });
+			if (!board) return log.warn('board has no readable metadata; served unmigrated', { room: room.tag });
+			if (board.from !== board.to) log.info('board migrated', { room: room.tag, from: board.from, to: board.to });
+			if (pruned.links + pruned.votes > 0) log.info('orphans pruned', { room: room.tag, ...pruned });
+			if (repaired) log.warn('canvas schema repaired', { room: room.tag });
 		}
 	};
+}
+
+interface Upkeep {
+	control: ReturnType<typeof migrateControlDoc>;
+	/** Undefined when the board has no readable metadata (served unmigrated). */
+	board?: ReturnType<typeof migrateBoardDoc>;
+	pruned: ReturnType<typeof pruneOrphans>;
+	repaired: boolean;
+}
+
+/**
+ * Brings both documents up to this code's schema, drops orphaned links and votes (links and
+ * votes whose note was deleted concurrently elsewhere are hidden by every reader; with the whole
+ * committed document at hand they are removed) and repairs a damaged canvas schema. Run when a
+ * room loads, and by the export worker on its copy of a room read from the store. Throws
+ * DocumentTooNewError for a board written by newer code.
+ */
+export function upkeepDocs(board: Y.Doc, control: Y.Doc): Upkeep {
+	const controlMigrated = migrateControlDoc(control);
+	try {
+		const boardMigrated = migrateBoardDoc(board);
+		return { control: controlMigrated, board: boardMigrated, pruned: pruneOrphans(board), repaired: repairCanvasSchema(board) };
+	} catch (err) {
+		if (!(err instanceof InvalidBoardDocumentError)) throw err;
+		return { control: controlMigrated, pruned: { links: 0, votes: 0 }, repaired: false };
+	}
 }
 
 /**

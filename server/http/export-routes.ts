@@ -5,12 +5,16 @@
  *   GET  /api/rooms/<id>/export.<format>   (<id>: room id or observer id; formats in formats.ts:
  *        md, json, csv, td.json for Threat Dragon, tc.json for threat-composer)
  *
- * The import is import-routes.ts.
+ * The snapshot and its rendering are made in the export worker (server/export/), from the room's
+ * committed updates; past a few exports at once in the process the answer is 503. The import is
+ * import-routes.ts.
  */
 import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
-import { exportFileName, isExportFormat, renderExport, EXPORT_FORMATS } from '#shared/export/formats';
-import { snapshotRoomNow } from '../iterations/iterations.ts';
+import { exportFileName, isExportFormat, EXPORT_FORMATS } from '#shared/export/formats';
+import { ExportBusyError, sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
+import { committedRoomState } from '../export/room-state.ts';
+import type { ExportResult, ExportTask } from '../export/export-worker.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
@@ -25,6 +29,8 @@ export interface ExportRouterDeps {
 	log: Logger;
 	/** The server clock (ms since the epoch) stamped on exports; tests pass a fixed one. */
 	now?: () => number;
+	/** Where exports are rendered; the process's worker by default. */
+	exporter?: ExportRunner;
 }
 
 /** Exports per room per second (with bursts): each one renders the whole room. */
@@ -34,6 +40,7 @@ const EXPORT_BURST = 20;
 export function createExportRouter(deps: ExportRouterDeps): express.Router {
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
+	const exporter = deps.exporter ?? sharedExportRunner();
 	const exportLimiter = new RateLimiter({ perSecond: EXPORTS_PER_SECOND, burst: EXPORT_BURST, maxKeys: 10_000 });
 	const router = express.Router();
 	router.use((_req, res, next) => {
@@ -53,18 +60,36 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
 		const exportedAt = now();
-		let snapshot;
+		let state;
 		try {
-			snapshot = await snapshotRoomNow(rooms, record, exportedAt);
+			state = await committedRoomState(rooms, store, record);
 		} catch (err) {
 			log.error('export: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
 			return sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
 		}
-		const body = renderExport(snapshot, format);
+		const rendered = await renderOrFail(exporter, { kind: 'room', format, state, exportedAt }, res, log, record.roomId);
+		if (!rendered) return;
 		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
 		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, exportedAt, format)}"`);
-		res.send(body);
+		res.send(rendered.body);
 	});
 
 	return router;
+}
+
+/**
+ * Runs an export task; on failure sends 503 (too many at once: Retry-After) or 500 and resolves
+ * undefined. Shared by the export and iteration routes.
+ */
+export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
+	try {
+		return await exporter.run(task);
+	} catch (err) {
+		if (err instanceof ExportBusyError) {
+			res.setHeader('Retry-After', '2');
+			return void sendError(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other exports. Try again in a moment.');
+		}
+		log.error('export failed', { room: roomTag(roomId), kind: task.kind, error: errorMessage(err) });
+		return void sendError(res, 500, ApiErrorCode.Internal, 'the export could not be made (the server failed)');
+	}
 }

@@ -7,14 +7,14 @@
 import express, { type Request, type Response } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { isRoomId } from '#shared/ids';
-import { EXPORT_FORMATS, exportFileName, isExportFormat, renderExport } from '#shared/export/formats';
-import { toMarkdown } from '#shared/export/markdown';
-import type { RoomSnapshot } from '#shared/export/snapshot';
-import { diffRooms } from '#shared/iterations/diff';
-import type { IterationDiffResponse, IterationInfo, IterationListResponse } from '#shared/iterations/api';
+import { EXPORT_FORMATS, exportFileName, isExportFormat } from '#shared/export/formats';
+import type { IterationInfo, IterationListResponse } from '#shared/iterations/api';
 import { MAX_ITERATIONS_PER_ROOM, StartIterationRequest } from '#shared/iterations/api';
 import { identifyFacilitator } from '../facilitation/keys.ts';
-import { freezeIteration, iterationInfo, readIteration, snapshotRoomNow } from '../iterations/iterations.ts';
+import { sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
+import type { RoomState } from '../export/export-worker.ts';
+import { committedRoomState } from '../export/room-state.ts';
+import { freezeIteration, iterationInfo } from '../iterations/iterations.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
@@ -22,6 +22,7 @@ import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
+import { renderOrFail } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -30,6 +31,8 @@ export interface IterationRouterDeps {
 	log: Logger;
 	/** The server clock (ms since the epoch); tests pass a fixed one. */
 	now?: () => number;
+	/** Where exports and diffs are made; the process's export worker by default. */
+	exporter?: ExportRunner;
 }
 
 /** Reads per room per second (with bursts): each one decompresses or renders a whole room. */
@@ -47,6 +50,7 @@ const NO_WORKSHOP = 'no such workshop';
 export function createIterationRouter(deps: IterationRouterDeps): express.Router {
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
+	const exporter = deps.exporter ?? sharedExportRunner();
 	const reads = new RateLimiter({ perSecond: READS_PER_SECOND, burst: READ_BURST, maxKeys: MAX_RATE_KEYS });
 	const freezes = new RateLimiter({ perSecond: FREEZES_PER_SECOND, burst: FREEZE_BURST, maxKeys: MAX_RATE_KEYS });
 	const router = express.Router();
@@ -62,18 +66,18 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 		return record;
 	}
 
-	/** The iteration named by a path parameter, read and validated; else an error was sent. */
-	async function iteration(record: RoomRecord, value: string, res: Response): Promise<RoomSnapshot | undefined> {
+	/** The stored iteration named by a path parameter (its gzipped snapshot); else an error was sent. */
+	async function iteration(record: RoomRecord, value: string, res: Response): Promise<Uint8Array | undefined> {
 		if (!ITERATION_NUMBER.test(value)) return void sendError(res, 400, ApiErrorCode.InvalidRequest, 'An iteration is a whole number from 1.');
-		const snapshot = await readIteration(store, record.roomId, Number(value));
-		if (!snapshot) return void sendError(res, 404, ApiErrorCode.NotFound, `This workshop has no iteration ${value}.`);
-		return snapshot;
+		const stored = await store.getIteration(record.roomId, Number(value));
+		if (!stored) return void sendError(res, 404, ApiErrorCode.NotFound, `This workshop has no iteration ${value}.`);
+		return stored.data;
 	}
 
-	/** The room now; sends 503 and resolves undefined when it cannot be loaded. */
-	async function live(record: RoomRecord, res: Response): Promise<RoomSnapshot | undefined> {
+	/** The room's committed state now; sends 503 and resolves undefined when it cannot be read. */
+	async function live(record: RoomRecord, res: Response): Promise<RoomState | undefined> {
 		try {
-			return await snapshotRoomNow(rooms, record, now());
+			return await committedRoomState(rooms, store, record);
 		} catch (err) {
 			log.error('iterations: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
 			return void sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
@@ -121,32 +125,35 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			return sendError(res, 404, ApiErrorCode.NotFound, `no such export format (use ${Object.keys(EXPORT_FORMATS).map((f) => `export.${f}`).join(', ')})`);
 		}
 		const record = await readable(req, res);
-		const snapshot = record && (await iteration(record, req.params.n, res));
-		if (!record || !snapshot) return;
-		const name = exportFileName(record.title, snapshot.exportedAt, format).replace(/(\.[a-z.]+)$/, `-iteration-${req.params.n}$1`);
+		const data = record && (await iteration(record, req.params.n, res));
+		if (!record || !data) return;
+		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, record.roomId);
+		if (!rendered) return;
+		const name = exportFileName(record.title, rendered.exportedAt, format).replace(/(\.[a-z.]+)$/, `-iteration-${req.params.n}$1`);
 		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
 		res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
-		res.send(renderExport(snapshot, format));
+		res.send(rendered.body);
 	});
 
-	router.get('/rooms/:id/iterations/:n/diff', async (req, res) => {
+	/** The changes since an iteration, as the diff's JSON or as the report with a changes section. */
+	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
-		const since = record && (await iteration(record, req.params.n, res));
-		const current = since && (await live(record, res));
-		if (!since || !current) return;
-		res.json({ since: Number(req.params.n), diff: diffRooms(since, current) } satisfies IterationDiffResponse);
-	});
-
-	router.get('/rooms/:id/iterations/:n/changes.md', async (req, res) => {
-		const record = await readable(req, res);
-		const since = record && (await iteration(record, req.params.n, res));
-		const current = since && (await live(record, res));
-		if (!record || !since || !current) return;
-		const number = Number(req.params.n);
+		const data = record && (await iteration(record, String(req.params.n), res));
+		const state = record && data && (await live(record, res));
+		if (!record || !data || !state) return;
+		const since = Number(req.params.n);
+		const rendered = await renderOrFail(exporter, { kind: 'diff', output, since, iteration: data, state, exportedAt: now() }, res, log, record.roomId);
+		if (!rendered) return;
+		if (output === 'json') {
+			res.type('application/json').send(rendered.body);
+			return;
+		}
 		res.setHeader('Content-Type', EXPORT_FORMATS.md.contentType);
-		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, current.exportedAt, 'md').replace(/\.md$/, `-since-iteration-${number}.md`)}"`);
-		res.send(toMarkdown(current, { changes: { iteration: number, diff: diffRooms(since, current) } }));
-	});
+		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, rendered.exportedAt, 'md').replace(/\.md$/, `-since-iteration-${since}.md`)}"`);
+		res.send(rendered.body);
+	}
+	router.get('/rooms/:id/iterations/:n/diff', (req, res) => changes(req, res, 'json'));
+	router.get('/rooms/:id/iterations/:n/changes.md', (req, res) => changes(req, res, 'md'));
 
 	return router;
 }

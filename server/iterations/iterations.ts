@@ -11,29 +11,17 @@
  * in 11 ms on zlib's thread pool, off the event loop). A room keeps at most MAX_ITERATIONS_PER_ROOM.
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { readFacilitatorName, readGrants } from '#shared/control/doc';
-import { RoomSnapshot, snapshotRoom } from '#shared/export/snapshot';
+import { snapshotRoom } from '#shared/export/snapshot';
 import { countIteration, MAX_ITERATIONS_PER_ROOM, type IterationCounts, type IterationInfo } from '#shared/iterations/api';
 import type { FacilitatorIdentity } from '../facilitation/keys.ts';
-import type { DocStore, IterationListing, RoomRecord } from '../persistence/doc-store.ts';
+import type { DocStore, IterationListing } from '../persistence/doc-store.ts';
 import type { Room } from '../rooms/room.ts';
-import type { RoomManager } from '../rooms/room-manager.ts';
 
 const compress = promisify(gzip);
-const decompress = promisify(gunzip);
 
 const snapshotLoaded = (room: Room, exportedAt: number) => snapshotRoom(room.docs.board.doc, room.docs.control.doc, { exportedAt });
-
-/** Loads a room, snapshots it as this instance holds it, and lets it go. Rejects when it cannot be loaded. */
-export async function snapshotRoomNow(rooms: RoomManager, record: RoomRecord, exportedAt: number): Promise<RoomSnapshot> {
-	const room = await rooms.acquire(record);
-	try {
-		return snapshotLoaded(room, exportedAt);
-	} finally {
-		rooms.release(record.roomId);
-	}
-}
 
 /** The name the facilitator gave (as with the start command), else the one the room knows them by. */
 function facilitatorName(room: Room, identity: FacilitatorIdentity, given: string | undefined): string {
@@ -80,10 +68,3 @@ export function iterationInfo(listing: IterationListing): IterationInfo {
 	};
 }
 
-/** A stored iteration's snapshot, or undefined when the room has no such iteration. */
-export async function readIteration(store: DocStore, roomId: string, number: number): Promise<RoomSnapshot | undefined> {
-	const stored = await store.getIteration(roomId, number);
-	if (!stored) return undefined;
-	const json: unknown = JSON.parse((await decompress(stored.data)).toString('utf8'));
-	return RoomSnapshot.parse(json);
-}

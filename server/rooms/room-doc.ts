@@ -51,6 +51,14 @@ export interface RoomDocPolicy {
 	compact(doc: RoomDoc): Promise<boolean>;
 }
 
+/** The update a sync message of ours carries (message type, step, then the update). */
+function syncPayload(frame: Uint8Array): Uint8Array {
+	const decoder = decoding.createDecoder(frame);
+	decoding.readVarUint(decoder);
+	decoding.readVarUint(decoder);
+	return decoding.readVarUint8Array(decoder);
+}
+
 /** A state vector with no clients: one zero byte, sent by a joiner that has nothing yet. */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
 	return stateVector.length === 1 && stateVector[0] === 0;
@@ -289,6 +297,20 @@ export class RoomDoc implements PeeredDoc {
 		store.pendingStructs = null;
 		store.pendingDs = null;
 		this.log.warn('dropped a parked update part', { room: this.roomTag, doc: this.docName });
+	}
+
+	/**
+	 * The document's committed state as updates (the joiners' snapshot and its tail, already
+	 * encoded: nothing is encoded here unless a small document's snapshot was dropped), for work
+	 * done off the event loop on the whole document (exports). Like a fresh joiner's answer, it
+	 * holds committed updates only.
+	 */
+	committedUpdates(): Promise<Uint8Array[]> {
+		return new Promise((resolve) => {
+			const take = () => resolve(this.#joiners.framesForJoiner().map(syncPayload));
+			if (this.#joiners.ready) take();
+			else this.pipeline.whenCommitted(take);
+		});
 	}
 
 	#replyToStep1(conn: Connection, stateVector: Uint8Array): void {

@@ -51,3 +51,23 @@ export async function postFromThread(url: string, body: Uint8Array, contentType:
 		await worker.terminate();
 	}
 }
+
+/**
+ * GETs every URL at once from another thread and resolves with each answer's status and size, in
+ * order: for tests that measure the event loop of a server running in this thread.
+ */
+export async function getAllFromThread(urls: string[]): Promise<Array<{ status: number; bytes: number }>> {
+	const worker = new Worker(
+		`const { parentPort, workerData } = require('node:worker_threads');
+		Promise.all(workerData.urls.map((url) => fetch(url).then(async (res) => ({ status: res.status, bytes: (await res.arrayBuffer()).byteLength }))))
+			.then((answers) => parentPort.postMessage(answers))
+			.catch((err) => parentPort.postMessage(workerData.urls.map(() => ({ status: 0, bytes: 0, error: String(err) }))));`,
+		{ eval: true, workerData: { urls } }
+	);
+	try {
+		const [answers] = (await once(worker, 'message')) as [Array<{ status: number; bytes: number }>];
+		return answers;
+	} finally {
+		await worker.terminate();
+	}
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs exports in a worker thread (export-worker.ts), a few at a time for the whole process: an
+ * export renders the whole room, and 4 exports and 4 diffs a second of one large imported board
+ * (each within its room's rate limit) held the event loop half a second at a time, so that every
+ * other workshop's requests waited 0.5-1.1 s. This thread now only gathers the room's committed
+ * updates (room-state.ts); past MAX_PENDING_EXPORTS the answer is 503 at once.
+ *
+ * One worker per process, started on the first export and stopped after a minute without one; a
+ * task that runs too long, or a worker that dies, fails that task alone.
+ */
+import { createTaskWorker, perProcess } from '../worker-entry.ts';
+import type { ExportResult, ExportTask } from './export-worker.ts';
+
+/** Longest one export may take; the largest board renders in about a second. */
+export const EXPORT_TIMEOUT_MS = 30_000;
+/** Exports waiting or running at once, for the whole process; beyond it the answer is 503. */
+export const MAX_PENDING_EXPORTS = 4;
+const WORKER_HEAP_MB = 512;
+
+export class ExportBusyError extends Error {}
+
+export interface ExportRunner {
+	run(task: ExportTask): Promise<ExportResult>;
+	close(): Promise<void>;
+}
+
+export function createExportRunner(): ExportRunner {
+	const worker = createTaskWorker<ExportTask, ExportResult>({ source: 'export/export-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: EXPORT_TIMEOUT_MS, name: 'export' });
+	return {
+		run(task) {
+			if (worker.pending >= MAX_PENDING_EXPORTS) return Promise.reject(new ExportBusyError('too many exports at once'));
+			return worker.run(task);
+		},
+		close: () => worker.close()
+	};
+}
+
+/** The process's export runner. */
+export const sharedExportRunner = perProcess(createExportRunner);

@@ -1,0 +1,23 @@
+/**
+ * A room's committed state as updates, for the export worker: from the room's own documents when
+ * this instance holds it (what its joiners are sent), else straight from the store, without
+ * loading the room (decoding a large board into memory was itself seconds of the event loop).
+ */
+import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import type { RoomState } from './export-worker.ts';
+
+export async function committedRoomState(rooms: RoomManager, store: DocStore, record: RoomRecord): Promise<RoomState> {
+	const { roomId } = record;
+	if (rooms.isLoaded(roomId)) {
+		const room = await rooms.acquire(record);
+		try {
+			const [board, control] = await Promise.all([room.docs.board.committedUpdates(), room.docs.control.committedUpdates()]);
+			return { board, control };
+		} finally {
+			rooms.release(roomId);
+		}
+	}
+	const [board, control] = await Promise.all([store.loadDoc({ roomId, docName: 'board' }), store.loadDoc({ roomId, docName: 'control' })]);
+	return { board: board.updates, control: control.updates };
+}
