@@ -21,14 +21,19 @@ export class ExportBusyError extends Error {}
 
 export interface ExportRunner {
 	run(task: ExportTask): Promise<ExportResult>;
+	/** Whether `run` would refuse now: routes answer 503 before they gather the room. */
+	readonly busy: boolean;
 	close(): Promise<void>;
 }
 
 export function createExportRunner(): ExportRunner {
 	const worker = createTaskWorker<ExportTask, ExportResult>({ source: 'export/export-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: EXPORT_TIMEOUT_MS, name: 'export' });
 	return {
+		get busy() {
+			return worker.pending >= MAX_PENDING_EXPORTS;
+		},
 		run(task) {
-			if (worker.pending >= MAX_PENDING_EXPORTS) return Promise.reject(new ExportBusyError('too many exports at once'));
+			if (this.busy) return Promise.reject(new ExportBusyError('too many exports at once'));
 			return worker.run(task);
 		},
 		close: () => worker.close()

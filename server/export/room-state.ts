@@ -7,12 +7,15 @@ import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { RoomState } from './export-worker.ts';
 
+/** Longest an export waits for a document's commits when its joiners' snapshot is not ready (the store failing). */
+const SETTLE_TIMEOUT_MS = 10_000;
+
 export async function committedRoomState(rooms: RoomManager, store: DocStore, record: RoomRecord): Promise<RoomState> {
 	const { roomId } = record;
 	if (rooms.isLoaded(roomId)) {
 		const room = await rooms.acquire(record);
 		try {
-			const [board, control] = await Promise.all([room.docs.board.committedUpdates(), room.docs.control.committedUpdates()]);
+			const [board, control] = await Promise.all([room.docs.board.committedUpdates(SETTLE_TIMEOUT_MS), room.docs.control.committedUpdates(SETTLE_TIMEOUT_MS)]);
 			return { board, control };
 		} finally {
 			rooms.release(roomId);

@@ -59,6 +59,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
+		if (refusedAsBusy(exporter, res)) return;
 		const exportedAt = now();
 		let state;
 		try {
@@ -85,11 +86,19 @@ export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res
 	try {
 		return await exporter.run(task);
 	} catch (err) {
-		if (err instanceof ExportBusyError) {
-			res.setHeader('Retry-After', '2');
-			return void sendError(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other exports. Try again in a moment.');
-		}
+		if (err instanceof ExportBusyError) return void busy(res);
 		log.error('export failed', { room: roomTag(roomId), kind: task.kind, error: errorMessage(err) });
 		return void sendError(res, 500, ApiErrorCode.Internal, 'the export could not be made (the server failed)');
 	}
+}
+
+function busy(res: express.Response): void {
+	res.setHeader('Retry-After', '2');
+	sendError(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other exports. Try again in a moment.');
+}
+
+/** Answers 503 when the exporter would refuse anyway, before the room is gathered for it. */
+export function refusedAsBusy(exporter: ExportRunner, res: express.Response): boolean {
+	if (exporter.busy) busy(res);
+	return exporter.busy;
 }

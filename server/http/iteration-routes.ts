@@ -22,7 +22,7 @@ import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { renderOrFail } from './export-routes.ts';
+import { refusedAsBusy, renderOrFail } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -125,8 +125,9 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			return sendError(res, 404, ApiErrorCode.NotFound, `no such export format (use ${Object.keys(EXPORT_FORMATS).map((f) => `export.${f}`).join(', ')})`);
 		}
 		const record = await readable(req, res);
-		const data = record && (await iteration(record, req.params.n, res));
-		if (!record || !data) return;
+		if (!record || refusedAsBusy(exporter, res)) return;
+		const data = await iteration(record, req.params.n, res);
+		if (!data) return;
 		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, record.roomId);
 		if (!rendered) return;
 		const name = exportFileName(record.title, rendered.exportedAt, format).replace(/(\.[a-z.]+)$/, `-iteration-${req.params.n}$1`);
@@ -138,9 +139,10 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	/** The changes since an iteration, as the diff's JSON or as the report with a changes section. */
 	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
-		const data = record && (await iteration(record, String(req.params.n), res));
-		const state = record && data && (await live(record, res));
-		if (!record || !data || !state) return;
+		if (!record || refusedAsBusy(exporter, res)) return;
+		const data = await iteration(record, String(req.params.n), res);
+		const state = data && (await live(record, res));
+		if (!data || !state) return;
 		const since = Number(req.params.n);
 		const rendered = await renderOrFail(exporter, { kind: 'diff', output, since, iteration: data, state, exportedAt: now() }, res, log, record.roomId);
 		if (!rendered) return;

@@ -117,12 +117,13 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 				res.setHeader('Retry-After', '2');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined from your address at once. Try again in a moment.');
 			}
+			const body = parse(RegisterParticipantRequest, req, res);
+			if (!body) return;
+			// Counted once the request is good: malformed ones cost the workshop nothing.
 			if (!roomRegistrations.take(room.roomId)) {
 				res.setHeader('Retry-After', '3');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop in the last minutes. Try again in a moment.');
 			}
-			const body = parse(RegisterParticipantRequest, req, res);
-			if (!body) return;
 			const registered = registerParticipant(room, body.name, now());
 			if (!registered.ok) return sendError(res, 409, ApiErrorCode.Conflict, registered.message);
 			await Promise.all([room.committed('sealed'), room.committed('control')]);

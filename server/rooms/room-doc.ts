@@ -305,11 +305,30 @@ export class RoomDoc implements PeeredDoc {
 	 * done off the event loop on the whole document (exports). Like a fresh joiner's answer, it
 	 * holds committed updates only.
 	 */
-	committedUpdates(): Promise<Uint8Array[]> {
-		return new Promise((resolve) => {
-			const take = () => resolve(this.#joiners.framesForJoiner().map(syncPayload));
-			if (this.#joiners.ready) take();
-			else this.pipeline.whenCommitted(take);
+	async committedUpdates(timeoutMs: number): Promise<Uint8Array[]> {
+		if (this.#joiners.ready) return this.#joiners.framesForJoiner().map(syncPayload);
+		return (await this.settledUpdates(() => undefined, timeoutMs)).updates;
+	}
+
+	/**
+	 * The whole document as updates, taken at a moment nothing is in flight (every update applied
+	 * is committed), with what `atTake` returns in that same moment: a caller caching something
+	 * derived from the document learns exactly which state it derived it from.
+	 */
+	settledUpdates<T>(atTake: () => T, timeoutMs: number): Promise<{ updates: Uint8Array[]; taken: T }> {
+		return new Promise((resolve, reject) => {
+			let done = false;
+			// While the store fails, or under edits that never leave a moment with none in flight,
+			// the caller is told rather than kept waiting (and the room held) for good.
+			const timer = setTimeout(() => {
+				done = true;
+				reject(new Error('the document did not settle in time'));
+			}, timeoutMs);
+			this.pipeline.whenCommitted(() => {
+				if (done) return;
+				clearTimeout(timer);
+				resolve({ updates: this.#joiners.framesForJoiner().map(syncPayload), taken: atTake() });
+			});
 		});
 	}
 

@@ -137,7 +137,12 @@ function noteRemovals(room: CheckUpdatePayload['room'], origin: unknown, summary
 		const pending = pendingRemovals.get(board);
 		if (!pending || transaction.origin !== pending.origin) return;
 		pendingRemovals.delete(board);
-		sealed.transact(() => rememberRemovedNotes(sealed, pending.notes), ROUNDS_ORIGIN);
+		try {
+			sealed.transact(() => rememberRemovedNotes(sealed, pending.notes), ROUNDS_ORIGIN);
+		} catch {
+			// A record the schema refuses is not kept (its note then comes back as a new note
+			// would); this runs after the update was applied and must not fail it.
+		}
 	});
 }
 
@@ -156,10 +161,13 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	// A deleted note brought back by undo comes back whole: its author, votes and estimate, as
 	// they were when it was removed (recorded in the sealed document), not as the restoring client
 	// says: creating, deleting and "restoring" a note wrote it in anyone's name, with any estimate
-	// and anyone's votes. A removal with no record (made before records were kept, or among the
-	// oldest past MAX_REMEMBERED_REMOVALS) is taken on trust, so that an honest undo still works.
-	const restoredNote = (noteId: string | null) => noteId !== null && createdNote(noteId) && wasNoteDeleted(board, noteId);
+	// and anyone's votes. A note brought back with no record of its removal (created and removed
+	// in one update, removed before records were kept, or among the oldest past
+	// MAX_REMEMBERED_REMOVALS) is held to the rules of a new note: taken on trust, it could be
+	// written in anyone's name by creating and deleting it in one update first.
+	const restoredNote = (noteId: string | null) => noteId !== null && createdNote(noteId) && wasNoteDeleted(board, noteId) && removedAs(noteId) !== undefined;
 	const removedAs = (noteId: string) => readRemovedNote(room.docs.sealed.doc, noteId);
+	const writesAuthorId = (noteId: string) => summary.fields.some((f) => f.root === BOARD_ROOTS.notes && f.key === noteId && f.field === 'authorId');
 	const isFacilitator = connection.role === 'facilitator';
 
 	// Votes, written ones first.
@@ -218,12 +226,14 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 		if (field === 'decision' && !RiskDecision.safeParse(value).success) return refuse('records a malformed risk decision');
 		if (field === 'author' && createdNote(key)) {
-			// The name a note shows: another participant's name is theirs (a note without an author
-			// id read "Ada" in Bo's hand); a note brought back shows the name it had.
+			// The name a note shows: a note brought back shows the name it had; a note without an
+			// author id may not carry a participant's name other than the writer's own (it read
+			// "Ada" in Bo's hand, for everyone). A note with its author id is the writer's whatever
+			// name it shows (its name is not checked: renaming to a name someone else holds reaches
+			// the server after the notes written under it, and would close the writer's board).
 			if (restoredNote(key)) {
-				const removed = removedAs(key);
-				if (removed && value !== removed.author) return refuse('brings a note back under another name');
-			} else if (connection.participantId && namesAnother(readingsOfRoom.people, connection.participantId, value)) {
+				if (value !== removedAs(key)?.author) return refuse('brings a note back under another name');
+			} else if (!writesAuthorId(key) && namesAnother(readingsOfRoom.people, connection.participantId, value)) {
 				return refuse("writes a note in someone else's name");
 			}
 		}
@@ -234,9 +244,9 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	return undefined;
 }
 
-/** Whether a restored note's field is what the removed note held (anything, when its removal has no record). */
+/** Whether a restored note's field is what the removed note held. */
 function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {
-	if (!removed) return true;
+	if (!removed) return false;
 	const before = removed[field];
 	if (field === 'authorId') return value === before;
 	// Compared as the rules read them: the restoring browser writes the estimate as it parsed it.
@@ -246,7 +256,8 @@ function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estim
 
 /** Whether a vote written with a restored note is one the note had (its count is held to the budget by the tallies). */
 function restoredVoteMatches(removed: RemovedNote | undefined, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
-	if (!removed || list !== 'written') return true;
+	if (!removed) return false;
+	if (list !== 'written') return true;
 	return typeof removed.votes[entry.key ?? ''] === 'number';
 }
 
@@ -256,12 +267,12 @@ const nameKey = (name: string) => name.normalize('NFKC').replace(/\s+/g, ' ').tr
 /**
  * Whether `name` is another participant's name and not the writer's own (two people may share a
  * name; a name the writer had before a rename is nobody else's, so a note written just before
- * it passes).
+ * it passes). A writer without an identity has no name of its own: every participant's is another's.
  */
-function namesAnother(people: ReadonlyMap<string, { name: string }>, writerId: string, name: unknown): boolean {
+function namesAnother(people: ReadonlyMap<string, { name: string }>, writerId: string | undefined, name: unknown): boolean {
 	if (typeof name !== 'string') return false;
 	const key = nameKey(name);
-	const own = people.get(writerId);
+	const own = writerId === undefined ? undefined : people.get(writerId);
 	if (own && nameKey(own.name) === key) return false;
 	for (const [id, person] of people) if (id !== writerId && nameKey(person.name) === key) return true;
 	return false;

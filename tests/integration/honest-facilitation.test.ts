@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, deleteNote, listNotes, notesMap, readNote, votesMap } from '../../src/lib/shared/board/doc.ts';
+import { createNote, deleteNote, listNotes, notesMap, readNote, votesMap, wasNoteDeleted } from '../../src/lib/shared/board/doc.ts';
 import { captureNote, restoreNote } from '../../src/lib/shared/board/restore.ts';
 import { effectiveVotes } from '../../src/lib/shared/board/votes.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
@@ -103,8 +103,9 @@ describe('one identity per person', () => {
 });
 
 /** Writes a change to the board through a raw socket of its own, as a participant. */
-async function rawWrite(roomId: string, participant: Participant, from: Y.Doc, change: (doc: Y.Doc) => void, wsUrl = server.wsUrl) {
-	const raw = rawClient(`${wsUrl}/sync/${roomId}/board`, participantProtocols(participant));
+async function rawWrite(roomId: string, participant: Participant | null, from: Y.Doc, change: (doc: Y.Doc) => void, wsUrl = server.wsUrl) {
+	// null: a connection without an identity (anyone with the link may open one).
+	const raw = rawClient(`${wsUrl}/sync/${roomId}/board`, participant ? participantProtocols(participant) : undefined);
 	await raw.opened;
 	const mirror = new Y.Doc();
 	Y.applyUpdate(mirror, Y.encodeStateAsUpdate(from));
@@ -328,17 +329,23 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const adas = w.threats[0];
 		const claimed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(adas) as Y.Map<unknown>).set('authorId', w.bo.participantId));
 		expect((await claimed.closed).code).toBe(CloseCode.UpdateRefused);
-		// Under her name without an author id, or under his id with her name: read as Ada's, refused.
-		for (const fields of [{ author: 'Ada' }, { author: ' ada ', authorId: w.bo.participantId }]) {
-			const named = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'in her name', authorColor: '#2563eb', ...fields }));
+		// Under her name without an author id, as Bo or with no identity at all: read as Ada's, refused.
+		for (const [who, author] of [
+			[w.bo, 'Ada'],
+			[w.bo, ' ada '],
+			[null, 'Ada']
+		] as const) {
+			const named = await rawWrite(w.room.roomId, who, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'in her name', authorColor: '#2563eb', author }));
 			expect((await named.closed).code).toBe(CloseCode.UpdateRefused);
 		}
-		// His own name, with or without his id (a note written before he had one), and the second
-		// Ada writing under the name she shares with the first: all fine.
+		// His own name, with or without his id (a note written before he had one), the second Ada
+		// writing under the name she shares with the first, and a note under his own id with the
+		// name he is renaming to (the rename may reach the server after it): all fine.
 		for (const [who, fields] of [
 			[w.bo, { author: 'Bo' }],
 			[w.bo, { author: 'Bo', authorId: w.bo.participantId }],
-			[w.otherAda, { author: 'Ada', authorId: w.otherAda.participantId }]
+			[w.otherAda, { author: 'Ada', authorId: w.otherAda.participantId }],
+			[w.bo, { author: 'Ada', authorId: w.bo.participantId }]
 		] as const) {
 			const own = await rawWrite(w.room.roomId, who, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'mine', authorColor: '#059669', ...fields }));
 			expect(await stillOpen(own)).toBe(true);
@@ -375,6 +382,23 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const dots = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => restoreNote(doc, { ...mine, votes: [{ key: `${w.ada.participantId}:${bos}`, count: 3 }] }));
 		expect((await dots.closed).code).toBe(CloseCode.UpdateRefused);
 		expect(notesMap(w.boards.ada.doc).has(bos)).toBe(false);
+
+		// A note created and deleted in one update leaves no record of what it held: "brought back"
+		// in Ada's name with her dots and an estimate, it is a new note of Bo's, and refused.
+		let ghost = '';
+		let ghostNote: ReturnType<typeof captureNote>;
+		const hidden = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => {
+			ghost = createNote(doc, { kind: 'threat', question: 2, text: 'ghost', author: 'Bo', authorId: w.bo.participantId, authorColor: '#059669' });
+			ghostNote = captureNote(doc, ghost);
+			deleteNote(doc, ghost);
+		});
+		expect(await stillOpen(hidden)).toBe(true);
+		hidden.ws.close();
+		await waitUntil(() => wasNoteDeleted(w.boards.bo.doc, ghost), "bo's board has the note's removal", { docs: [w.boards.bo.doc] });
+		const forgedGhost = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) =>
+			restoreNote(doc, { ...ghostNote!, note: { ...ghostNote!.note, author: 'Ada', authorId: w.ada.participantId }, votes: [{ key: `${w.ada.participantId}:${ghost}`, count: 5 }] })
+		);
+		expect((await forgedGhost.closed).code).toBe(CloseCode.UpdateRefused);
 		w.close();
 	});
 

@@ -137,8 +137,8 @@ export function listAnswers(doc: Y.Doc, pollId: string): Map<string, PollAnswer>
  */
 export const RemovedNote = z.strictObject({
 	/** The name the note was shown under. */
-	author: z.string().max(200).nullable(),
-	authorId: z.string().max(200).nullable(),
+	author: z.string().nullable(),
+	authorId: z.string().nullable(),
 	/** The note's estimate as it was stored (null when it had none); compared as the rules read it. */
 	estimate: z.unknown(),
 	/** Vote key (`<participantId>:<noteId>`) → dots. */
