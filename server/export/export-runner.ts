@@ -3,7 +3,8 @@
  * export renders the whole room, and 4 exports and 4 diffs a second of one large imported board
  * (each within its room's rate limit) held the event loop half a second at a time, so that every
  * other workshop's requests waited 0.5-1.1 s. This thread now only gathers the room's committed
- * updates (room-state.ts); past MAX_PENDING_EXPORTS the answer is 503 at once.
+ * updates (room-state.ts); past MAX_PENDING_EXPORTS, or MAX_PENDING_EXPORTS_PER_ROOM for one
+ * workshop, the answer is 503 at once.
  *
  * One worker per process, started on the first export and stopped after a minute without one; a
  * task that runs too long, or a worker that dies, fails that task alone.
@@ -14,27 +15,35 @@ import type { ExportResult, ExportTask } from './export-worker.ts';
 /** Longest one export may take; the largest board renders in about a second. */
 export const EXPORT_TIMEOUT_MS = 30_000;
 /** Exports waiting or running at once, for the whole process; beyond it the answer is 503. */
-export const MAX_PENDING_EXPORTS = 4;
+export const MAX_PENDING_EXPORTS = 8;
+/** Exports waiting or running at once for one workshop: one link holder cannot take every slot. */
+export const MAX_PENDING_EXPORTS_PER_ROOM = 3;
 const WORKER_HEAP_MB = 512;
 
 export class ExportBusyError extends Error {}
 
 export interface ExportRunner {
-	run(task: ExportTask): Promise<ExportResult>;
+	/** Runs a task for a workshop; rejects with ExportBusyError past the process's or the workshop's limit. */
+	run(task: ExportTask, roomId: string): Promise<ExportResult>;
 	/** Whether `run` would refuse now: routes answer 503 before they gather the room. */
-	readonly busy: boolean;
+	busy(roomId: string): boolean;
 	close(): Promise<void>;
 }
 
 export function createExportRunner(): ExportRunner {
 	const worker = createTaskWorker<ExportTask, ExportResult>({ source: 'export/export-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: EXPORT_TIMEOUT_MS, name: 'export' });
+	const perRoom = new Map<string, number>();
+	const busy = (roomId: string) => worker.pending >= MAX_PENDING_EXPORTS || (perRoom.get(roomId) ?? 0) >= MAX_PENDING_EXPORTS_PER_ROOM;
 	return {
-		get busy() {
-			return worker.pending >= MAX_PENDING_EXPORTS;
-		},
-		run(task) {
-			if (this.busy) return Promise.reject(new ExportBusyError('too many exports at once'));
-			return worker.run(task);
+		busy,
+		run(task, roomId) {
+			if (busy(roomId)) return Promise.reject(new ExportBusyError('too many exports at once'));
+			perRoom.set(roomId, (perRoom.get(roomId) ?? 0) + 1);
+			return worker.run(task).finally(() => {
+				const left = (perRoom.get(roomId) ?? 1) - 1;
+				if (left > 0) perRoom.set(roomId, left);
+				else perRoom.delete(roomId);
+			});
 		},
 		close: () => worker.close()
 	};

@@ -59,7 +59,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
-		if (refusedAsBusy(exporter, res)) return;
+		if (refusedAsBusy(exporter, res, record.roomId)) return;
 		const exportedAt = now();
 		let state;
 		try {
@@ -84,7 +84,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
  */
 export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
 	try {
-		return await exporter.run(task);
+		return await exporter.run(task, roomId);
 	} catch (err) {
 		if (err instanceof ExportBusyError) return void busy(res);
 		log.error('export failed', { room: roomTag(roomId), kind: task.kind, error: errorMessage(err) });
@@ -98,7 +98,8 @@ function busy(res: express.Response): void {
 }
 
 /** Answers 503 when the exporter would refuse anyway, before the room is gathered for it. */
-export function refusedAsBusy(exporter: ExportRunner, res: express.Response): boolean {
-	if (exporter.busy) busy(res);
-	return exporter.busy;
+export function refusedAsBusy(exporter: ExportRunner, res: express.Response, roomId: string): boolean {
+	const refused = exporter.busy(roomId);
+	if (refused) busy(res);
+	return refused;
 }

@@ -125,7 +125,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			return sendError(res, 404, ApiErrorCode.NotFound, `no such export format (use ${Object.keys(EXPORT_FORMATS).map((f) => `export.${f}`).join(', ')})`);
 		}
 		const record = await readable(req, res);
-		if (!record || refusedAsBusy(exporter, res)) return;
+		if (!record || refusedAsBusy(exporter, res, record.roomId)) return;
 		const data = await iteration(record, req.params.n, res);
 		if (!data) return;
 		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, record.roomId);
@@ -139,7 +139,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	/** The changes since an iteration, as the diff's JSON or as the report with a changes section. */
 	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
-		if (!record || refusedAsBusy(exporter, res)) return;
+		if (!record || refusedAsBusy(exporter, res, record.roomId)) return;
 		const data = await iteration(record, String(req.params.n), res);
 		const state = data && (await live(record, res));
 		if (!data || !state) return;
