@@ -9,9 +9,7 @@ const TIMED = [
 	'tests/integration/limits-flood.test.ts',
 	'tests/integration/scale-out-three-instances.test.ts',
 	'tests/integration/http-guards.test.ts',
-	// Exports and live dependency figures of a large board, off the event loop.
-	'tests/integration/export-api.test.ts',
-	'tests/integration/systems.test.ts'
+	'tests/integration/large-board-reads.test.ts'
 ];
 
 // Kept apart from vite.config.ts so tests never start the dev server's sync plugin.

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotes } from '../../src/lib/shared/board/doc.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
@@ -15,8 +14,6 @@ import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
 import { connectClient, registerParticipant, waitUntil, type Participant } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
-import { getAllFromThread, postFromThread, startIdleThread } from '../helpers/idle-thread.ts';
-import { largeThreatDragonText } from '../helpers/large-model.ts';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../fixtures/export');
 const goldenMarkdown = fs.readFileSync(path.join(GOLDEN, 'fixture-room.md'), 'utf8');
@@ -247,55 +244,4 @@ describe('participants in the exports', () => {
 			control.destroy();
 		}
 	});
-});
-
-
-describe('exports of a large board and the event loop', () => {
-	it('are made in the export worker: they hold the event loop only to gather and send them; past three at once for one workshop, 503', async () => {
-		// 2,400 threats, 1,200 elements, 4,800 links: on the event loop, each export or diff of it
-		// held the loop 0.4-1.4 s, and every other workshop waited.
-		const imported = await postFromThread(`${server.url}/api/rooms/import`, new TextEncoder().encode(largeThreatDragonText()), 'application/json');
-		expect(imported.status).toBe(201);
-		const room = imported.json as CreateRoomResponse;
-		const frozen = await fetch(`${server.url}/api/rooms/${room.roomId}/iterations`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${room.facilitatorKey}`, 'content-type': 'application/json' },
-			body: '{}'
-		});
-		expect(frozen.status).toBe(201);
-		const base = `${server.url}/api/rooms`;
-		// The worker started once, as on a server that has exported before.
-		expect((await getAllFromThread([`${base}/${room.observerId}/export.csv`]))[0].status).toBe(200);
-
-		const histogram = monitorEventLoopDelay({ resolution: 5 });
-		const control = startIdleThread();
-		histogram.enable();
-		// Two at a time (at most three of the process's eight are one workshop's).
-		const answers = [
-			...(await getAllFromThread([`${base}/${room.roomId}/export.json`, `${base}/${room.observerId}/export.md`])),
-			...(await getAllFromThread([`${base}/${room.observerId}/iterations/1/diff`, `${base}/${room.roomId}/iterations/1/changes.md`]))
-		];
-		histogram.disable();
-		const noiseMs = await control.stop();
-		const maxMs = histogram.max / 1e6;
-		console.log(`4 exports of a 2,400-threat board, two at a time: event-loop delay max ${maxMs.toFixed(1)} ms (an idle thread's ${noiseMs.toFixed(1)} ms)`);
-		expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-		expect(answers[0].bytes).toBeGreaterThan(1_000_000);
-		// Before, one of these alone held the loop 400+ ms; gathering the committed updates and
-		// sending the bodies is what is left here.
-		expect(maxMs).toBeLessThan(150 + noiseMs);
-
-		// Past three waiting or running for one workshop: 503 with a time to retry, never a queue;
-		// another workshop is still served meanwhile.
-		const other = await createRoom(server.url, 'Another workshop');
-		const burst = await getAllFromThread([
-			...Array.from({ length: 8 }, (_, i) => `${base}/${room.roomId}/export.${i % 2 ? 'json' : 'md'}`),
-			`${base}/${other.roomId}/export.md`
-		]);
-		const statuses = burst.slice(0, 8).map((a) => a.status);
-		expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
-		expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
-		expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(3);
-		expect(burst[8].status).toBe(200);
-	}, 120_000);
 });
