@@ -237,6 +237,16 @@ describe('hostile or invalid note records', () => {
 		const id = createNote(doc, { kind: 'asset', question: 1, text: 'still added', author: 'Ada', authorColor: '#2563eb' });
 		expect(listNotes(doc, { question: 1 }).map((n) => n.id)).toEqual([id, 'last']);
 	});
+	it('a new note goes after every note of its question, a malformed one with the largest key included', () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'T', createdAt: 1 });
+		const shown = createNote(doc, { kind: 'asset', question: 1, text: 'shown', author: 'Ada', authorColor: '#2563eb' });
+		plant(doc, 'hidden', { ...valid(), kind: 'villain', order: 'y' });
+		createNote(doc, { kind: 'threat', question: 2, text: 'another lane', author: 'Ada', authorColor: '#2563eb' });
+		const added = createNote(doc, { kind: 'asset', question: 1, text: 'added', author: 'Ada', authorColor: '#2563eb' });
+		expect(listNotes(doc, { question: 1 }).map((n) => n.id)).toEqual([shown, added]);
+		expect(readNote(doc, added)!.order > 'y').toBe(true);
+	});
 	const strideOf = (letters: string) => {
 		const map = new Y.Map<unknown>();
 		for (const letter of letters) map.set(letter, true);

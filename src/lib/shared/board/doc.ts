@@ -13,7 +13,7 @@ import * as Y from 'yjs';
 import type { z } from 'zod';
 import type { Person } from '../person.ts';
 import { createRecordId } from '../ids.ts';
-import { compareOrderKeys, orderKeyBetween } from './ordering.ts';
+import { compareOrderKeys, isOrderKey, orderKeyBetween } from './ordering.ts';
 import {
 	AgentNotePatch,
 	BoardMeta,
@@ -403,6 +403,15 @@ export function moveNote(doc: Y.Doc, id: string, to: { question: QuestionNumber;
  * Infinity to append). Pass the id of the note being moved so it does not count itself.
  */
 export function orderKeyAt(doc: Y.Doc, question: QuestionNumber, index: number, movingId?: string): string {
+	// Appending (every new note) needs only the lane's last key, read without parsing every note:
+	// listing a lane of 2,400 notes took 90-175 ms per new note.
+	if (index === Number.POSITIVE_INFINITY && movingId === undefined) {
+		try {
+			return orderKeyBetween(lastOrderKey(doc, question), null);
+		} catch (err) {
+			if (!(err instanceof RangeError)) throw err;
+		}
+	}
 	const column = listNotes(doc, { question }).filter((note) => note.id !== movingId);
 	const at = Math.max(0, Math.min(Number.isNaN(index) ? column.length : index, column.length));
 	// A neighbour's key can leave no room (a key at the length limit, written by a hostile peer:
@@ -419,6 +428,20 @@ export function orderKeyAt(doc: Y.Doc, question: QuestionNumber, index: number, 
 			if (place <= 0 || !(err instanceof RangeError)) throw err;
 		}
 	}
+}
+
+/**
+ * The largest order key among the notes of a question (null when it has none). A note the board
+ * does not show (malformed) may hold it: a note appended after it still comes last of those shown.
+ */
+function lastOrderKey(doc: Y.Doc, question: QuestionNumber): string | null {
+	let last: string | null = null;
+	notesMap(doc).forEach((value) => {
+		if (!(value instanceof Y.Map) || value.get('question') !== question) return;
+		const order: unknown = value.get('order');
+		if (isOrderKey(order) && (last === null || order > last)) last = order;
+	});
+	return last;
 }
 
 /**
