@@ -19,10 +19,15 @@ import { largeThreatDragonText } from '../helpers/large-model.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
+/** The large board, imported once for both tests. */
+let large: CreateRoomResponse;
 const clients: TestClient[] = [];
 beforeAll(async () => {
 	server = await startTestServer({ LOG_LEVEL: 'warn' });
-});
+	const imported = await postFromThread(`${server.url}/api/rooms/import`, new TextEncoder().encode(largeThreatDragonText()), 'application/json');
+	expect(imported.status).toBe(201);
+	large = imported.json as CreateRoomResponse;
+}, 60_000);
 afterAll(async () => {
 	for (const client of clients) client.destroy();
 	await server.close();
@@ -48,9 +53,7 @@ describe('exports of a large board and the event loop', () => {
 	it('are made in the export worker: they hold the event loop only to gather and send them; past three at once for one workshop, 503', async () => {
 		// 2,400 threats, 1,200 elements, 4,800 links: on the event loop, each export or diff of it
 		// held the loop 0.4-1.4 s, and every other workshop waited.
-		const imported = await postFromThread(`${server.url}/api/rooms/import`, new TextEncoder().encode(largeThreatDragonText()), 'application/json');
-		expect(imported.status).toBe(201);
-		const room = imported.json as CreateRoomResponse;
+		const room = large;
 		const frozen = await fetch(`${server.url}/api/rooms/${room.roomId}/iterations`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${room.facilitatorKey}`, 'content-type': 'application/json' },
@@ -100,9 +103,6 @@ describe('a large model read live as a dependency', () => {
 		const shop = await json<CreateSystemResponse>(await post(`${url}/api/systems`, { name: 'Shop' }), 201);
 		// A board of 2,400 threats, loaded here (someone is editing it): its figures took 400-750 ms
 		// to read on the event loop, read again after every edit, for anyone asking.
-		const imported = await postFromThread(`${url}/api/rooms/import`, new TextEncoder().encode(largeThreatDragonText()), 'application/json');
-		expect(imported.status).toBe(201);
-		const large = imported.json as CreateRoomResponse;
 		const joined = await json<AddModelResponse>(
 			await post(`${url}/api/systems/${shop.systemId}/models`, { roomId: large.roomId }, { authorization: `Bearer ${shop.ownerKey}`, 'x-facilitator-key': large.facilitatorKey })
 		);
