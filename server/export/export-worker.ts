@@ -7,13 +7,13 @@
  * (scripts/build-server.mjs).
  */
 import { gunzipSync } from 'node:zlib';
-import * as Y from 'yjs';
 import { renderExport, type ExportFormat } from '#shared/export/formats';
 import { toMarkdown } from '#shared/export/markdown';
 import { RoomSnapshot, snapshotRoom } from '#shared/export/snapshot';
 import { diffRooms } from '#shared/iterations/diff';
 import type { IterationDiffResponse } from '#shared/iterations/api';
 import { upkeepDocs } from '../board/maintenance.ts';
+import { docFromUpdates } from '../persistence/stored-doc.ts';
 import { answerTasks } from '../worker-entry.ts';
 
 /** A room's committed state: each document's updates (a snapshot and what came after it). */
@@ -33,19 +33,16 @@ export interface ExportResult {
 	exportedAt: number;
 }
 
-function docOf(updates: readonly Uint8Array[]): Y.Doc {
-	const doc = new Y.Doc();
-	doc.transact(() => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	return doc;
-}
-
 /** The room as a client would be served it: brought up to this code's schema first, as a load does. */
 function snapshotOf(state: RoomState, exportedAt: number): RoomSnapshot {
-	const [board, control] = [docOf(state.board), docOf(state.control)];
-	upkeepDocs(board, control);
-	return snapshotRoom(board, control, { exportedAt });
+	const [board, control] = [docFromUpdates(state.board), docFromUpdates(state.control)];
+	try {
+		upkeepDocs(board, control);
+		return snapshotRoom(board, control, { exportedAt });
+	} finally {
+		board.destroy();
+		control.destroy();
+	}
 }
 
 /** A frozen iteration: gzipped JSON of its snapshot, read through the snapshot schema. */

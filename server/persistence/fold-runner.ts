@@ -13,6 +13,7 @@ import { SyncStep } from '#shared/wire/protocol';
 import { encodeSyncMessage } from '#shared/wire/messages';
 import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { FoldAnswer, FoldTask } from './fold-worker.ts';
+import { readStoredDoc } from './stored-doc.ts';
 
 /** Inputs smaller than this are folded on the calling thread (a few hundred microseconds). */
 export const INLINE_FOLD_BYTES = 64 * 1024;
@@ -92,17 +93,7 @@ export function unpackUpdates({ bytes, ends }: PackedUpdates): Uint8Array[] {
 
 /** The fold on this thread. */
 export function foldInline(updates: readonly Uint8Array[]): Uint8Array {
-	// A guid of our own: Yjs's default (lib0's uuidv4) draws 31 random numbers from the crypto
-	// source, one call each, which showed as 1% of the server's CPU where rooms compact or load.
-	const doc = new Y.Doc({ guid: 'fold' });
-	try {
-		doc.transact(() => {
-			for (const update of updates) Y.applyUpdate(doc, update);
-		});
-		return Y.encodeStateAsUpdate(doc);
-	} finally {
-		doc.destroy();
-	}
+	return readStoredDoc(updates, (doc) => Y.encodeStateAsUpdate(doc), 'fold');
 }
 
 /** Largest fold input copied into the reused shared buffer; larger ones get a buffer of their own. */

@@ -165,8 +165,15 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	// in one update, removed before records were kept, or among the oldest past
 	// MAX_REMEMBERED_REMOVALS) is held to the rules of a new note: taken on trust, it could be
 	// written in anyone's name by creating and deleting it in one update first.
-	const restoredNote = (noteId: string | null) => noteId !== null && createdNote(noteId) && wasNoteDeleted(board, noteId) && removedAs(noteId) !== undefined;
-	const removedAs = (noteId: string) => readRemovedNote(room.docs.sealed.doc, noteId);
+	let restorations: Map<string, RemovedNote | undefined> | undefined;
+	const restoredFrom = (noteId: string | null): RemovedNote | undefined => {
+		if (noteId === null || !createdNote(noteId)) return undefined;
+		restorations ??= new Map();
+		if (!restorations.has(noteId)) {
+			restorations.set(noteId, wasNoteDeleted(board, noteId) ? readRemovedNote(room.docs.sealed.doc, noteId) : undefined);
+		}
+		return restorations.get(noteId);
+	};
 	const writesAuthorId = (noteId: string) => summary.fields.some((f) => f.root === BOARD_ROOTS.notes && f.key === noteId && f.field === 'authorId');
 	const isFacilitator = connection.role === 'facilitator';
 
@@ -182,7 +189,8 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 				removedNotes ??= new Set(summary.removed.filter((e) => e.root === BOARD_ROOTS.notes).map((e) => e.key));
 				if (removedNotes.has(noteId)) return undefined;
 			}
-			if (restoredNote(noteId) && restoredVoteMatches(removedAs(noteId), entry, list)) return undefined;
+			const removed = restoredFrom(noteId);
+			if (removed && restoredVoteMatches(removed, entry, list)) return undefined;
 		}
 		if (!connection.participantId || voterId !== connection.participantId || extra !== undefined) return refuse("writes someone else's votes");
 		const { voting } = readingsOfRoom.control;
@@ -212,10 +220,11 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		// Who wrote a note and what kind it is are set when it is written, never after: a later
 		// `kind` write published a threat in a silent round, a later `authorId` claimed a note.
 		if ((field === 'authorId' || field === 'kind') && !createdNote(key)) return refuse('changes who wrote a note or what kind it is');
-		if (field === 'authorId' && value !== connection.participantId && !(restoredNote(key) && restoredAs(removedAs(key), 'authorId', value))) {
+		const removed = restoredFrom(key);
+		if (field === 'authorId' && value !== connection.participantId && !(removed && restoredAs(removed, 'authorId', value))) {
 			return refuse('writes a note as someone else');
 		}
-		if (field === 'estimate' && !(restoredNote(key) && RiskEstimate.safeParse(value).success && restoredAs(removedAs(key), 'estimate', value))) {
+		if (field === 'estimate' && !(removed && restoredAs(removed, 'estimate', value))) {
 			return refuse('records an estimate outside an estimation round');
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
@@ -231,8 +240,8 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 			// "Ada" in Bo's hand, for everyone). A note with its author id is the writer's whatever
 			// name it shows (its name is not checked: renaming to a name someone else holds reaches
 			// the server after the notes written under it, and would close the writer's board).
-			if (restoredNote(key)) {
-				if (value !== removedAs(key)?.author) return refuse('brings a note back under another name');
+			if (removed) {
+				if (value !== removed.author) return refuse('brings a note back under another name');
 			} else if (!writesAuthorId(key) && namesAnother(readingsOfRoom.people, connection.participantId, value)) {
 				return refuse("writes a note in someone else's name");
 			}
@@ -245,8 +254,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 }
 
 /** Whether a restored note's field is what the removed note held. */
-function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {
-	if (!removed) return false;
+function restoredAs(removed: RemovedNote, field: 'authorId' | 'estimate', value: unknown): boolean {
 	const before = removed[field];
 	if (field === 'authorId') return value === before;
 	// Compared as the rules read them: the restoring browser writes the estimate as it parsed it.
@@ -255,8 +263,7 @@ function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estim
 }
 
 /** Whether a vote written with a restored note is one the note had (its count is held to the budget by the tallies). */
-function restoredVoteMatches(removed: RemovedNote | undefined, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
-	if (!removed) return false;
+function restoredVoteMatches(removed: RemovedNote, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
 	if (list !== 'written') return true;
 	return typeof removed.votes[entry.key ?? ''] === 'number';
 }

@@ -6,8 +6,8 @@
  *
  * One worker per process, started on the first large board and stopped after a minute idle.
  */
-import * as Y from 'yjs';
 import { readModelFigures, type ModelFigures } from '#shared/systems/status';
+import { readStoredDoc } from '../persistence/stored-doc.ts';
 import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { FiguresTask } from './figures-worker.ts';
 
@@ -25,13 +25,7 @@ export interface FiguresRunner {
 
 /** The figures on this thread, from a throwaway document. */
 export function readStoredFigures(updates: readonly Uint8Array[]): ModelFigures {
-	const board = new Y.Doc({ gc: true });
-	try {
-		Y.applyUpdate(board, updates.length === 1 ? updates[0] : Y.mergeUpdates([...updates]));
-		return readModelFigures(board, '');
-	} finally {
-		board.destroy();
-	}
+	return readStoredDoc(updates, (board) => readModelFigures(board, ''));
 }
 
 export function createFiguresRunner(inlineBelowBytes = INLINE_FIGURES_BYTES): FiguresRunner {
