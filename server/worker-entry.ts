@@ -41,7 +41,14 @@ export interface TaskWorker<Task, Result> {
 	close(): Promise<void>;
 }
 
-type Answer<Result> = { id: number; result: Result } | { id: number; failure: string };
+type Answer<Result> = { id: number; result: Result } | { id: number; failure: string; name?: string };
+
+/** A task the worker failed: its message, and its error class's name, so a caller can tell kinds apart. */
+export class WorkerTaskError extends Error {
+	constructor(message: string, readonly kind: string | undefined) {
+		super(message);
+	}
+}
 
 interface Queued<Task, Result> {
 	id: number;
@@ -102,7 +109,7 @@ export function createTaskWorker<Task extends object, Result>(options: TaskWorke
 			const { task, timer } = running;
 			running = undefined;
 			clearTimeout(timer);
-			if ('failure' in answer) task.reject(new Error(answer.failure));
+			if ('failure' in answer) task.reject(new WorkerTaskError(answer.failure, answer.name));
 			else task.resolve(answer.result);
 			pump();
 		});
@@ -182,7 +189,7 @@ export function perProcess<T>(create: () => T): () => T {
 
 /**
  * The worker side: answers each task with `work`'s result (and the buffers to transfer), or with
- * its error message (never the input's content).
+ * its error message and class name (never the input's content).
  */
 export function answerTasks<Task, Result>(work: (task: Task) => { result: Result; transfer?: Transferable[] }, what: string): void {
 	const port = parentPort;
@@ -196,7 +203,7 @@ export function answerTasks<Task, Result>(work: (task: Task) => { result: Result
 			answer = { id: task.id, result: done.result };
 			transfer = done.transfer ?? [];
 		} catch (err) {
-			answer = { id: task.id, failure: err instanceof Error ? err.message.slice(0, 300) : `${what} failed` };
+			answer = err instanceof Error ? { id: task.id, failure: err.message.slice(0, 300), name: err.name } : { id: task.id, failure: `${what} failed` };
 		}
 		port.postMessage(answer, transfer);
 	});

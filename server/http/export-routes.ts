@@ -20,6 +20,7 @@ import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
+import { WorkerTaskError } from '../worker-entry.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
 
@@ -79,7 +80,8 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 }
 
 /**
- * Runs an export task; on failure sends 503 (too many at once: Retry-After) or 500 and resolves
+ * Runs an export task; on failure sends 503 (too many at once: Retry-After; a board written by
+ * newer code) or 500 and resolves
  * undefined. Shared by the export and iteration routes.
  */
 export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
@@ -87,6 +89,11 @@ export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res
 		return await exporter.run(task, roomId);
 	} catch (err) {
 		if (err instanceof ExportBusyError) return void busy(res);
+		if (err instanceof WorkerTaskError && err.kind === 'DocumentTooNewError') {
+			// As a load of the room answers: this server's code is older than the board's.
+			log.error('export: board written by a newer Threatboard', { room: roomTag(roomId), kind: task.kind });
+			return void sendError(res, 503, ApiErrorCode.Unavailable, 'This workshop was saved by a newer version of Threatboard than this server runs.');
+		}
 		log.error('export failed', { room: roomTag(roomId), kind: task.kind, error: errorMessage(err) });
 		return void sendError(res, 500, ApiErrorCode.Internal, 'the export could not be made (the server failed)');
 	}

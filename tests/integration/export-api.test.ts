@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listNotes } from '../../src/lib/shared/board/doc.ts';
+import * as Y from 'yjs';
+import { SCHEMA_VERSION, listNotes, metaMap } from '../../src/lib/shared/board/doc.ts';
 import { controlPath, type ControlCommand } from '../../src/lib/shared/control/commands.ts';
 import { readBallotRound, readPeople } from '../../src/lib/shared/control/rounds.ts';
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
@@ -96,6 +97,20 @@ describe('GET /api/rooms/:id/export.*', () => {
 			expect(parsed.snapshot.notes).toHaveLength(NOTE_COUNT);
 			expect(parsed.snapshot.control?.facilitator).toBe('Dana');
 		}
+	});
+
+	it('answers 503, naming the cause, for a board saved by a newer version (as loading it does)', async () => {
+		const newer = await createRoom(server.url, 'From the future');
+		// Written into the store as another server would have, while the room is not loaded here.
+		const doc = new Y.Doc();
+		for (const update of (await server.store.loadDoc({ roomId: newer.roomId, docName: 'board' })).updates) Y.applyUpdate(doc, update);
+		const before = Y.encodeStateVector(doc);
+		metaMap(doc).set('schemaVersion', SCHEMA_VERSION + 1);
+		await server.store.appendUpdates([{ roomId: newer.roomId, docName: 'board', update: Y.encodeStateAsUpdate(doc, before) }]);
+		const res = await get(`/api/rooms/${newer.roomId}/export.md`);
+		expect(res.status).toBe(503);
+		expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/newer version of Threatboard/);
+		expect(server.logs.some((l) => l.msg === 'export: board written by a newer Threatboard')).toBe(true);
 	});
 
 	it.each([
