@@ -14,7 +14,7 @@ import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { StoredLog } from '../persistence/doc-store.ts';
+import type { StoredDoc, StoredLog } from '../persistence/doc-store.ts';
 import { sharedFoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
 import type { DocPeers, PeeredDoc } from '../scale-out/room-peering.ts';
@@ -123,8 +123,8 @@ export class RoomDoc implements PeeredDoc {
 		this.pipeline.applyFromPeer(update, seqs);
 	}
 
-	applyFromStore(updates: Uint8Array[]): void {
-		this.pipeline.applyFromStore(updates);
+	applyFromStore(stored: Pick<StoredDoc, 'updates' | 'logLength' | 'seqs'>): void {
+		this.pipeline.applyStored(stored);
 	}
 
 	foldStored(stored: StoredLog): Promise<Uint8Array> {

@@ -133,7 +133,7 @@ export class RoomManager {
 	async #load(record: RoomRecord): Promise<Room> {
 		const tag = roomTag(record.roomId);
 		// Subscribed before reading the store, so no peer's update falls between the two.
-		const readStored = async (docName: DocName) => (await this.store.loadDoc({ roomId: record.roomId, docName })).updates;
+		const readStored = (docName: DocName) => this.store.loadDoc({ roomId: record.roomId, docName });
 		const peering = await RoomPeering.join(this.fanout, record.roomId, tag, readStored, this.log);
 		let room: Room;
 		try {
@@ -152,7 +152,7 @@ export class RoomManager {
 			hooks: this.#hooks,
 			persister: this.persister,
 			compact: (doc) => this.#compact(doc),
-			readStored: async (docName) => (await this.store.loadDoc({ roomId: record.roomId, docName })).updates,
+			readStored: (docName) => this.store.loadDoc({ roomId: record.roomId, docName }),
 			options: this.options,
 			log: this.log,
 			metrics: this.metrics

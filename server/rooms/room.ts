@@ -6,7 +6,7 @@
 import { DOC_NAMES, type DocName, type SyncDocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { RoomRecord } from '../persistence/doc-store.ts';
+import type { RoomRecord, StoredDoc } from '../persistence/doc-store.ts';
 import type { Persister } from '../persistence/persister.ts';
 import type { Connection } from './connection.ts';
 import type { AuthRefusal, AuthenticatePayload, RoomHookRunner, WriteRefusal } from './hooks.ts';
@@ -21,7 +21,7 @@ export interface RoomDeps {
 	/** Folds a document's log into a snapshot; resolves false when the store refused. */
 	compact(doc: RoomDoc): Promise<boolean>;
 	/** Reads a document's stored state (snapshot and log). */
-	readStored(docName: DocName): Promise<Uint8Array[]>;
+	readStored(docName: DocName): Promise<StoredDoc>;
 	options: RoomDocOptions;
 	log: Logger;
 	metrics: Metrics;

@@ -11,7 +11,17 @@ import { errorMessage } from '../log.ts';
 import type { Fanout, RoomChannel } from './fanout.ts';
 
 /** Reads a document's stored state (snapshot and log). */
-export type StoredReader = (docName: DocName) => Promise<Uint8Array[]>;
+/** A document as stored: its snapshot (if any), then the log entries after it, with their sequence numbers. */
+export interface StoredState {
+	/** Snapshot first (if any), then log entries in commit order. */
+	updates: Uint8Array[];
+	/** How many of `updates` are log entries (the last ones). */
+	logLength: number;
+	/** The log entries' sequence numbers, in the same order. */
+	seqs: number[];
+}
+
+export type StoredReader = (docName: DocName) => Promise<StoredState>;
 
 /** Where a document's committed updates and owned presence go to the other instances. */
 export interface DocPeers {
@@ -27,7 +37,7 @@ export interface PeeredDoc {
 	applyFromPeer(update: Uint8Array, seqs: readonly number[]): void;
 	applyPeerAwareness(frame: Uint8Array): void;
 	/** Merges stored state this instance may have missed; new parts reach its clients. */
-	applyFromStore(updates: Uint8Array[]): void;
+	applyFromStore(stored: StoredState): void;
 	/** Sends peers the presence owned here again. */
 	republishAwareness(): void;
 	connectPeers(peers: DocPeers): void;

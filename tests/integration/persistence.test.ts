@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeRecords } from '../../server/persistence/append-journal.ts';
 import { JOURNAL_FILE } from '../../server/persistence/sqlite-store.ts';
+import { FROM_STORE } from '../../server/rooms/commit-pipeline.ts';
 import { COMPACTIONS_AT_ONCE } from '../../server/rooms/room-manager.ts';
 import { SCHEMA_VERSION } from '../../src/lib/shared/board/schema.ts';
 import { connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
@@ -208,4 +209,38 @@ it('migrates an old board to the current schema when the room loads', async () =
 	expect(text).toBeInstanceOf(Y.Text);
 	expect((text as Y.Text).toString()).toBe('plain string text');
 	expect(second.logs.some((l) => l.msg === 'board migrated')).toBe(true);
+});
+
+it('takes in, on a refresh, only what another instance stored that the room lacks', async () => {
+	const server = track(await startTestServer({ LOG_LEVEL: 'warn' }));
+	const room = await createRoom(server.url);
+	const writer = track(connectClient(server.wsUrl, room.roomId));
+	await synced(writer);
+	for (let i = 0; i < 5; i++) writer.doc.getMap('notes').set(`k${i}`, i);
+	const loaded = await server.rooms.acquire((await server.store.getRoom(room.roomId))!);
+	try {
+		const board = loaded.docs.board.doc;
+		await waitUntil(() => board.getMap('notes').size === 5, 'edits reach the room');
+		await loaded.committed('board');
+		// Applies from the store counted as transactions: one runs even when nothing in it is new.
+		let applied = 0;
+		board.on('afterTransaction', (tr: Y.Transaction) => void (tr.origin === FROM_STORE && applied++));
+		await loaded.refresh('board');
+		expect(applied).toBe(0); // the snapshot and every entry are known: nothing applied again
+
+		// Another instance's edit, in the store only.
+		const elsewhere = new Y.Doc();
+		Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(board));
+		const before = Y.encodeStateVector(elsewhere);
+		elsewhere.getMap('notes').set('from-elsewhere', 1);
+		await server.store.appendUpdates([{ roomId: room.roomId, docName: 'board', update: Y.encodeStateAsUpdate(elsewhere, before) }]);
+		await loaded.refresh('board');
+		expect(applied).toBe(1);
+		expect(board.getMap('notes').get('from-elsewhere')).toBe(1);
+		await waitUntil(() => writer.doc.getMap('notes').has('from-elsewhere'), 'the new part reaches the clients', { docs: [writer.doc] });
+		await loaded.refresh('board');
+		expect(applied).toBe(1);
+	} finally {
+		server.rooms.release(room.roomId);
+	}
 });

@@ -27,7 +27,7 @@ async function joinedRoom() {
 		},
 		close: async () => {}
 	};
-	const peering = await RoomPeering.join(fanout, 'room', 'tag', async () => [], createLogger('error', () => {}));
+	const peering = await RoomPeering.join(fanout, 'room', 'tag', async () => ({ updates: [], logLength: 0, seqs: [] }), createLogger('error', () => {}));
 	const doc = (docName: DocName): PeeredDoc => ({
 		applyFromPeer() {},
 		applyPeerAwareness() {},
