@@ -4,6 +4,7 @@
  * loading the room (decoding a large board into memory was itself seconds of the event loop).
  */
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
+import type { Room } from '../rooms/room.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { RoomState } from './export-worker.ts';
 
@@ -15,12 +16,17 @@ export async function committedRoomState(rooms: RoomManager, store: DocStore, re
 	if (rooms.isLoaded(roomId)) {
 		const room = await rooms.acquire(record);
 		try {
-			const [board, control] = await Promise.all([room.docs.board.committedUpdates(SETTLE_TIMEOUT_MS), room.docs.control.committedUpdates(SETTLE_TIMEOUT_MS)]);
-			return { board, control };
+			return await loadedRoomState(room);
 		} finally {
 			rooms.release(roomId);
 		}
 	}
 	const [board, control] = await Promise.all([store.loadDoc({ roomId, docName: 'board' }), store.loadDoc({ roomId, docName: 'control' })]);
 	return { board: board.updates, control: control.updates };
+}
+
+/** A loaded room's committed state: what its joiners are sent, once everything applied is stored. */
+export async function loadedRoomState(room: Room): Promise<RoomState> {
+	const [board, control] = await Promise.all([room.docs.board.committedUpdates(SETTLE_TIMEOUT_MS), room.docs.control.committedUpdates(SETTLE_TIMEOUT_MS)]);
+	return { board, control };
 }

@@ -14,7 +14,7 @@ import { ApiErrorCode } from '#shared/wire/api';
 import { exportFileName, isExportFormat, EXPORT_FORMATS } from '#shared/export/formats';
 import { ExportBusyError, sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
 import { committedRoomState } from '../export/room-state.ts';
-import type { ExportResult, ExportTask } from '../export/export-worker.ts';
+import type { ExportResult, RenderTask } from '../export/export-worker.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
@@ -84,11 +84,11 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
  * newer code) or 500 and resolves
  * undefined. Shared by the export and iteration routes.
  */
-export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
+export async function renderOrFail(exporter: ExportRunner, task: RenderTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
 	try {
 		return await exporter.run(task, roomId);
 	} catch (err) {
-		if (err instanceof ExportBusyError) return void busy(res);
+		if (err instanceof ExportBusyError) return void sendExportsBusy(res);
 		if (err instanceof WorkerTaskError && err.kind === 'DocumentTooNewError') {
 			// As a load of the room answers: this server's code is older than the board's.
 			log.error('export: board written by a newer Threatboard', { room: roomTag(roomId), kind: task.kind });
@@ -99,7 +99,8 @@ export async function renderOrFail(exporter: ExportRunner, task: ExportTask, res
 	}
 }
 
-function busy(res: express.Response): void {
+/** 503 with Retry-After: the export worker has as much as it may take. */
+export function sendExportsBusy(res: express.Response): void {
 	res.setHeader('Retry-After', '2');
 	sendError(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other exports. Try again in a moment.');
 }
@@ -107,6 +108,6 @@ function busy(res: express.Response): void {
 /** Answers 503 when the exporter would refuse anyway, before the room is gathered for it. */
 export function refusedAsBusy(exporter: ExportRunner, res: express.Response, roomId: string): boolean {
 	const refused = exporter.busy(roomId);
-	if (refused) busy(res);
+	if (refused) sendExportsBusy(res);
 	return refused;
 }

@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, exportFileName, isExportFormat } from '#shared/export/f
 import type { IterationInfo, IterationListResponse } from '#shared/iterations/api';
 import { MAX_ITERATIONS_PER_ROOM, StartIterationRequest } from '#shared/iterations/api';
 import { identifyFacilitator } from '../facilitation/keys.ts';
-import { sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
+import { ExportBusyError, sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
 import type { RoomState } from '../export/export-worker.ts';
 import { committedRoomState } from '../export/room-state.ts';
 import { freezeIteration, iterationInfo } from '../iterations/iterations.ts';
@@ -22,7 +22,7 @@ import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { refusedAsBusy, renderOrFail } from './export-routes.ts';
+import { refusedAsBusy, renderOrFail, sendExportsBusy } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -103,7 +103,12 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			}
 			const body = StartIterationRequest.safeParse(req.body ?? {});
 			if (!body.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid iteration request', body.error.issues);
-			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now());
+			if (refusedAsBusy(exporter, res, roomId)) return;
+			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now(), exporter);
+		} catch (err) {
+			if (err instanceof ExportBusyError) return sendExportsBusy(res);
+			log.error('iteration could not be frozen', { room: roomTag(roomId), error: errorMessage(err) });
+			return sendError(res, 500, ApiErrorCode.Internal, 'The iteration could not be started (the server failed). The workshop is unchanged.');
 		} finally {
 			rooms.release(roomId);
 		}

@@ -7,21 +7,16 @@
  * Whole snapshots rather than deltas: an iteration is read alone (export, diff against now),
  * the cost is proportional to what the room holds, and small beside the room's own document
  * (bench/iteration-size.ts: the export fixture, 18 notes and 23 canvas records, is 3.3 KiB; a room
- * of 1,000 threats, mitigations and elements 155 KiB, 7% of its 2.2 MiB board document, gzipped
- * in 11 ms on zlib's thread pool, off the event loop). A room keeps at most MAX_ITERATIONS_PER_ROOM.
+ * of 1,000 threats, mitigations and elements 155 KiB, 7% of its 2.2 MiB board document). The
+ * snapshot is built and compressed in the export worker, off the event loop. A room keeps at most MAX_ITERATIONS_PER_ROOM.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { readFacilitatorName, readGrants } from '#shared/control/doc';
-import { snapshotRoom } from '#shared/export/snapshot';
-import { countIteration, MAX_ITERATIONS_PER_ROOM, type IterationCounts, type IterationInfo } from '#shared/iterations/api';
+import { MAX_ITERATIONS_PER_ROOM, type IterationCounts, type IterationInfo } from '#shared/iterations/api';
+import type { ExportRunner } from '../export/export-runner.ts';
+import { loadedRoomState } from '../export/room-state.ts';
 import type { FacilitatorIdentity } from '../facilitation/keys.ts';
 import type { DocStore, IterationListing } from '../persistence/doc-store.ts';
 import type { Room } from '../rooms/room.ts';
-
-const compress = promisify(gzip);
-
-const snapshotLoaded = (room: Room, exportedAt: number) => snapshotRoom(room.docs.board.doc, room.docs.control.doc, { exportedAt });
 
 /** The name the facilitator gave (as with the start command), else the one the room knows them by. */
 function facilitatorName(room: Room, identity: FacilitatorIdentity, given: string | undefined): string {
@@ -33,23 +28,25 @@ function facilitatorName(room: Room, identity: FacilitatorIdentity, given: strin
 
 /**
  * Freezes the room as its next iteration; undefined when it already holds the most it may.
- * The snapshot is one synchronous read of the documents, so an edit arriving meanwhile is either
- * in it or in the room after it (the next diff), never half in.
+ * The snapshot is built in the export worker from the room's committed updates, taken at one
+ * moment: an edit arriving meanwhile is either in it or in the room after it (the next diff),
+ * never half in, and the iteration holds no edit the room itself could still lose in a crash.
+ * Built on the event loop, with the stored board applied again first, it held the loop 373 ms
+ * for a board of 2,400 threats (tests/integration/large-board-reads.test.ts). Rejects
+ * with ExportBusyError when the worker has too much to do.
  */
 export async function freezeIteration(
 	store: DocStore,
 	room: Room,
 	by: { identity: FacilitatorIdentity; name: string | undefined },
-	now: number
+	now: number,
+	exporter: ExportRunner
 ): Promise<IterationInfo | undefined> {
 	// What other instances stored and have not fanned out yet belongs in the iteration too (an
 	// export may be a moment behind; a frozen iteration is kept for good).
 	await Promise.all([room.refresh('board'), room.refresh('control')]);
-	const snapshot = snapshotLoaded(room, now);
-	// The iteration must not hold an edit the room itself could still lose in a crash.
-	await Promise.all([room.committed('board'), room.committed('control')]);
-	const data = await compress(JSON.stringify(snapshot));
-	const counts = countIteration(snapshot);
+	const state = await loadedRoomState(room);
+	const { data, counts } = await exporter.run({ kind: 'freeze', state, frozenAt: now }, room.record.roomId);
 	const startedBy = facilitatorName(room, by.identity, by.name);
 	const number = await store.addIteration(
 		{ roomId: room.record.roomId, createdAt: now, startedBy, summary: JSON.stringify(counts), data },

@@ -35,14 +35,14 @@ export function startIdleThread(): IdleThread {
  * that measure the event loop of a server running in this thread, so that encoding and streaming
  * a large request (100+ ms for 7 MB) is not counted as the server's work.
  */
-export async function postFromThread(url: string, body: Uint8Array, contentType: string): Promise<{ status: number; json: unknown }> {
+export async function postFromThread(url: string, body: Uint8Array, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
 	const bytes = body.slice(); // a copy of its own, transferred
 	const worker = new Worker(
 		`const { parentPort, workerData } = require('node:worker_threads');
-		fetch(workerData.url, { method: 'POST', headers: { 'content-type': workerData.contentType }, body: workerData.bytes })
+		fetch(workerData.url, { method: 'POST', headers: { ...workerData.headers, 'content-type': workerData.contentType }, body: workerData.bytes })
 			.then(async (res) => parentPort.postMessage({ status: res.status, json: await res.json() }))
 			.catch((err) => parentPort.postMessage({ status: 0, json: { error: String(err) } }));`,
-		{ eval: true, workerData: { url, contentType, bytes }, transferList: [bytes.buffer] }
+		{ eval: true, workerData: { url, contentType, bytes, headers }, transferList: [bytes.buffer] }
 	);
 	try {
 		const [answer] = (await once(worker, 'message')) as [{ status: number; json: unknown }];
