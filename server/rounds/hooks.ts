@@ -16,6 +16,7 @@
  */
 import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
+import unhomoglyph from 'unhomoglyph';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
 import { readControl, votesOnBoard } from '#shared/control/doc';
@@ -268,8 +269,15 @@ function restoredVoteMatches(removed: RemovedNote, entry: EntryRef, list: (typeo
 	return typeof removed.votes[entry.key ?? ''] === 'number';
 }
 
-/** Names compared as people read them: case, spacing and compatibility forms aside. */
-const nameKey = (name: string) => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en');
+/**
+ * Names compared as people read them: case, spacing, compatibility forms and accents aside, and
+ * letters that look alike taken as one (Unicode's confusables: Cyrillic "А" as Latin "A", "1" as
+ * "l", "rn" as "m"), so that "Аda" in Cyrillic does not pass for another Ada. About 1 us a name.
+ */
+const nameKey = (name: string) =>
+	unhomoglyph(name.normalize('NFKC').toLocaleLowerCase('en').normalize('NFD').replace(/\p{Mn}/gu, ''))
+		.replace(/\s+/g, ' ')
+		.trim();
 
 /**
  * Whether `name` is another participant's name and not the writer's own (two people may share a

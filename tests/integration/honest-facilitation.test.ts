@@ -329,10 +329,14 @@ describe('risk decisions and silent rounds, through the raw protocol', () => {
 		const adas = w.threats[0];
 		const claimed = await rawWrite(w.room.roomId, w.bo, w.boards.bo.doc, (doc) => (notesMap(doc).get(adas) as Y.Map<unknown>).set('authorId', w.bo.participantId));
 		expect((await claimed.closed).code).toBe(CloseCode.UpdateRefused);
-		// Under her name without an author id, as Bo or with no identity at all: read as Ada's, refused.
+		// Under her name without an author id, as Bo or with no identity at all: read as Ada's,
+		// refused; so is her name in look-alike letters (Cyrillic А, an accent, a fullwidth form).
 		for (const [who, author] of [
 			[w.bo, 'Ada'],
 			[w.bo, ' ada '],
+			[w.bo, '\u0410da'],
+			[w.bo, 'A\u0301da'],
+			[w.bo, '\uff21da'],
 			[null, 'Ada']
 		] as const) {
 			const named = await rawWrite(w.room.roomId, who, w.boards.bo.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'in her name', authorColor: '#2563eb', author }));
