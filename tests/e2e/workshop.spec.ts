@@ -183,3 +183,27 @@ test('the start page joins by pasted link and keeps a forgettable list of recent
 	await expect(recent).toHaveCount(1);
 	await context.close();
 });
+
+test('a rename made while the server cannot be reached reaches the workshop once it can', async ({ browser }) => {
+	const room = await createRoom('Renaming');
+	const { context, page } = await newUser(browser);
+	await page.goto(`/w/${room.roomId}`);
+	await chooseName(page, 'Bo');
+	// The names the workshop keeps (its export), as every other screen and the report read them.
+	const kept = async () => {
+		const exported = (await (await fetch(`${baseUrl()}/api/rooms/${room.roomId}/export.json`)).json()) as { control?: { people?: Array<{ name: string }> } };
+		return (exported.control?.people ?? []).map((person) => person.name);
+	};
+	await expect.poll(kept).toEqual(['Bo']);
+
+	// The first two tries fail as if offline; the rename was sent once and lost before.
+	let tries = 0;
+	await page.route('**/participants/me', (route) => (++tries <= 2 ? route.abort('internetdisconnected') : route.continue()));
+	await page.getByRole('button', { name: 'Bo: change your name or colour' }).click();
+	await nameDialog(page).getByLabel('Display name').fill('Bob');
+	await nameDialog(page).getByRole('button', { name: 'Save' }).click();
+	await expect(nameDialog(page)).toBeHidden();
+	await expect.poll(kept, { timeout: 15_000 }).toEqual(['Bob']);
+	expect(tries).toBe(3);
+	await context.close();
+});

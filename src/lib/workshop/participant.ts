@@ -13,6 +13,7 @@ import {
 	participantToken,
 	participantsPath
 } from '#shared/wire/participants';
+import type { RenameOutcome } from './rename.ts';
 import { participantKey } from './storage-keys.ts';
 
 export interface ParticipantCredentials {
@@ -86,11 +87,17 @@ export async function registerParticipant(roomId: string, name: string): Promise
 	return credentials;
 }
 
-/** Tells the workshop this participant's new display name. */
-export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string): Promise<void> {
-	await fetch(myParticipantPath(roomId), {
-		method: 'PUT',
-		headers: { 'content-type': 'application/json', authorization: participantAuthorization(credentials) },
-		body: JSON.stringify({ name })
-	});
+/** Tells the workshop this participant's new display name once (rename.ts retries); undefined when the server was not reached. */
+export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string): Promise<RenameOutcome> {
+	try {
+		const res = await fetch(myParticipantPath(roomId), {
+			method: 'PUT',
+			headers: { 'content-type': 'application/json', authorization: participantAuthorization(credentials) },
+			body: JSON.stringify({ name })
+		});
+		const retryAfter = Number(res.headers.get('retry-after'));
+		return { status: res.status, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+	} catch {
+		return undefined;
+	}
 }
