@@ -3,8 +3,8 @@
  * time for the whole process: an export renders the whole room, and 4 exports and 4 diffs a second of one large imported board
  * (each within its room's rate limit) held the event loop half a second at a time, so that every
  * other workshop's requests waited 0.5-1.1 s. This thread now only gathers the room's committed
- * updates (room-state.ts); past MAX_PENDING_EXPORTS, or MAX_PENDING_EXPORTS_PER_ROOM for one
- * workshop, the answer is 503 at once.
+ * updates (room-state.ts); past MAX_PENDING_EXPORTS, or 3 for one workshop or one client address
+ * (one client with several workshops filled every slot), the answer is 503 at once.
  *
  * One worker per process, started on the first export and stopped after a minute without one; a
  * task that runs too long, or a worker that dies, fails that task alone.
@@ -18,35 +18,61 @@ export const EXPORT_TIMEOUT_MS = 30_000;
 export const MAX_PENDING_EXPORTS = 8;
 /** Exports waiting or running at once for one workshop: one link holder cannot take every slot. */
 export const MAX_PENDING_EXPORTS_PER_ROOM = 3;
+/** Exports waiting or running at once for one client address: nor can one client with several workshops. */
+export const MAX_PENDING_EXPORTS_PER_ADDRESS = 3;
 const WORKER_HEAP_MB = 512;
 
 export class ExportBusyError extends Error {}
 
+/** Who an export is for: the workshop and the client address asking (server/auth/client-address.ts). */
+export interface ExportClaim {
+	roomId: string;
+	address: string;
+}
+
 export interface ExportRunner {
-	/** Runs a task for a workshop; rejects with ExportBusyError past the process's or the workshop's limit. */
-	run<T extends ExportTask>(task: T, roomId: string): Promise<ExportAnswer<T>>;
+	/** Runs a task; rejects with ExportBusyError past the process's, the workshop's or the address's limit. */
+	run<T extends ExportTask>(task: T, claim: ExportClaim): Promise<ExportAnswer<T>>;
 	/** Whether `run` would refuse now: routes answer 503 before they gather the room. */
-	busy(roomId: string): boolean;
+	busy(claim: ExportClaim): boolean;
 	close(): Promise<void>;
 }
 
 export function createExportRunner(): ExportRunner {
 	const worker = createTaskWorker<ExportTask, ExportResult | FrozenIteration>({ source: 'export/export-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: EXPORT_TIMEOUT_MS, name: 'export' });
-	const perRoom = new Map<string, number>();
-	const busy = (roomId: string) => worker.pending >= MAX_PENDING_EXPORTS || (perRoom.get(roomId) ?? 0) >= MAX_PENDING_EXPORTS_PER_ROOM;
+	const perRoom = new PendingCounts();
+	const perAddress = new PendingCounts();
+	const busy = ({ roomId, address }: ExportClaim) =>
+		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(address) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
 	return {
 		busy,
-		run<T extends ExportTask>(task: T, roomId: string) {
-			if (busy(roomId)) return Promise.reject(new ExportBusyError('too many exports at once'));
-			perRoom.set(roomId, (perRoom.get(roomId) ?? 0) + 1);
+		run<T extends ExportTask>(task: T, claim: ExportClaim) {
+			if (busy(claim)) return Promise.reject(new ExportBusyError('too many exports at once'));
+			perRoom.add(claim.roomId);
+			perAddress.add(claim.address);
 			return (worker.run(task) as Promise<ExportAnswer<T>>).finally(() => {
-				const left = (perRoom.get(roomId) ?? 1) - 1;
-				if (left > 0) perRoom.set(roomId, left);
-				else perRoom.delete(roomId);
+				perRoom.remove(claim.roomId);
+				perAddress.remove(claim.address);
 			});
 		},
 		close: () => worker.close()
 	};
+}
+
+/** Tasks waiting or running, by key; a key with none is not kept. */
+class PendingCounts {
+	readonly #counts = new Map<string, number>();
+	of(key: string): number {
+		return this.#counts.get(key) ?? 0;
+	}
+	add(key: string): void {
+		this.#counts.set(key, this.of(key) + 1);
+	}
+	remove(key: string): void {
+		const left = this.of(key) - 1;
+		if (left > 0) this.#counts.set(key, left);
+		else this.#counts.delete(key);
+	}
 }
 
 /** The process's export runner. */

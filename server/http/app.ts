@@ -118,7 +118,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	});
 
 	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
-	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log }));
+	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	if (deps.rooms && deps.systems) {
 		const { service, streams } = deps.systems;
@@ -128,7 +128,7 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
 	app.use('/api', createImportRouter({ store, log }));
-	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log }));
+	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
 	app.use('/api', api);
 
 	app.get('/healthz', async (_req, res) => {

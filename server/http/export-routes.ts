@@ -9,10 +9,11 @@
  * committed updates; past a few exports at once in the process the answer is 503. The import is
  * import-routes.ts.
  */
+import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { exportFileName, isExportFormat, EXPORT_FORMATS } from '#shared/export/formats';
-import { ExportBusyError, sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
+import { ExportBusyError, sharedExportRunner, type ExportClaim, type ExportRunner } from '../export/export-runner.ts';
 import { committedRoomState } from '../export/room-state.ts';
 import type { ExportResult, RenderTask } from '../export/export-worker.ts';
 import type { Logger } from '../log.ts';
@@ -32,7 +33,12 @@ export interface ExportRouterDeps {
 	now?: () => number;
 	/** Where exports are rendered; the process's worker by default. */
 	exporter?: ExportRunner;
+	/** The client's address, for the per-address export limit (server/auth/client-address.ts). */
+	clientAddressOf?: (req: IncomingMessage) => string;
 }
+
+/** The socket's address: for routers built without the app's proxy-aware reading (tests). */
+export const socketAddressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '';
 
 /** Exports per room per second (with bursts): each one renders the whole room. */
 const EXPORTS_PER_SECOND = 5;
@@ -42,6 +48,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
 	const exporter = deps.exporter ?? sharedExportRunner();
+	const addressOf = deps.clientAddressOf ?? socketAddressOf;
 	const exportLimiter = new RateLimiter({ perSecond: EXPORTS_PER_SECOND, burst: EXPORT_BURST, maxKeys: 10_000 });
 	const router = express.Router();
 	router.use((_req, res, next) => {
@@ -60,7 +67,8 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
-		if (refusedAsBusy(exporter, res, record.roomId)) return;
+		const claim = { roomId: record.roomId, address: addressOf(req) };
+		if (refusedAsBusy(exporter, res, claim)) return;
 		const exportedAt = now();
 		let state;
 		try {
@@ -69,7 +77,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			log.error('export: room could not be loaded', { room: roomTag(record.roomId), error: errorMessage(err) });
 			return sendError(res, 503, ApiErrorCode.Unavailable, 'the workshop could not be loaded; try again later');
 		}
-		const rendered = await renderOrFail(exporter, { kind: 'room', format, state, exportedAt }, res, log, record.roomId);
+		const rendered = await renderOrFail(exporter, { kind: 'room', format, state, exportedAt }, res, log, claim);
 		if (!rendered) return;
 		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
 		res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(record.title, exportedAt, format)}"`);
@@ -84,9 +92,10 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
  * newer code) or 500 and resolves
  * undefined. Shared by the export and iteration routes.
  */
-export async function renderOrFail(exporter: ExportRunner, task: RenderTask, res: express.Response, log: Logger, roomId: string): Promise<ExportResult | undefined> {
+export async function renderOrFail(exporter: ExportRunner, task: RenderTask, res: express.Response, log: Logger, claim: ExportClaim): Promise<ExportResult | undefined> {
+	const { roomId } = claim;
 	try {
-		return await exporter.run(task, roomId);
+		return await exporter.run(task, claim);
 	} catch (err) {
 		if (err instanceof ExportBusyError) return void sendExportsBusy(res);
 		if (err instanceof WorkerTaskError && err.kind === 'DocumentTooNewError') {
@@ -106,8 +115,8 @@ export function sendExportsBusy(res: express.Response): void {
 }
 
 /** Answers 503 when the exporter would refuse anyway, before the room is gathered for it. */
-export function refusedAsBusy(exporter: ExportRunner, res: express.Response, roomId: string): boolean {
-	const refused = exporter.busy(roomId);
+export function refusedAsBusy(exporter: ExportRunner, res: express.Response, claim: ExportClaim): boolean {
+	const refused = exporter.busy(claim);
 	if (refused) sendExportsBusy(res);
 	return refused;
 }

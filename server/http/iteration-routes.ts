@@ -4,6 +4,7 @@
  * (its room id or observer id, as export-routes.ts) may list, export and diff its iterations.
  * Unknown rooms and iterations are 404 alike, so nothing tells one room's iterations from another's.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { isRoomId } from '#shared/ids';
@@ -22,7 +23,7 @@ import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { refusedAsBusy, renderOrFail, sendExportsBusy } from './export-routes.ts';
+import { refusedAsBusy, renderOrFail, sendExportsBusy, socketAddressOf } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -33,6 +34,8 @@ export interface IterationRouterDeps {
 	now?: () => number;
 	/** Where exports and diffs are made; the process's export worker by default. */
 	exporter?: ExportRunner;
+	/** The client's address, for the per-address export limit (server/auth/client-address.ts). */
+	clientAddressOf?: (req: IncomingMessage) => string;
 }
 
 /** Reads per room per second (with bursts): each one decompresses or renders a whole room. */
@@ -51,6 +54,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
 	const exporter = deps.exporter ?? sharedExportRunner();
+	const addressOf = deps.clientAddressOf ?? socketAddressOf;
 	const reads = new RateLimiter({ perSecond: READS_PER_SECOND, burst: READ_BURST, maxKeys: MAX_RATE_KEYS });
 	const freezes = new RateLimiter({ perSecond: FREEZES_PER_SECOND, burst: FREEZE_BURST, maxKeys: MAX_RATE_KEYS });
 	const router = express.Router();
@@ -103,8 +107,9 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			}
 			const body = StartIterationRequest.safeParse(req.body ?? {});
 			if (!body.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid iteration request', body.error.issues);
-			if (refusedAsBusy(exporter, res, roomId)) return;
-			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now(), exporter);
+			const claim = { roomId, address: addressOf(req) };
+			if (refusedAsBusy(exporter, res, claim)) return;
+			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now(), { exporter, claim });
 		} catch (err) {
 			if (err instanceof ExportBusyError) return sendExportsBusy(res);
 			log.error('iteration could not be frozen', { room: roomTag(roomId), error: errorMessage(err) });
@@ -130,10 +135,12 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			return sendError(res, 404, ApiErrorCode.NotFound, `no such export format (use ${Object.keys(EXPORT_FORMATS).map((f) => `export.${f}`).join(', ')})`);
 		}
 		const record = await readable(req, res);
-		if (!record || refusedAsBusy(exporter, res, record.roomId)) return;
+		if (!record) return;
+		const claim = { roomId: record.roomId, address: addressOf(req) };
+		if (refusedAsBusy(exporter, res, claim)) return;
 		const data = await iteration(record, req.params.n, res);
 		if (!data) return;
-		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, record.roomId);
+		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, claim);
 		if (!rendered) return;
 		const name = exportFileName(record.title, rendered.exportedAt, format).replace(/(\.[a-z.]+)$/, `-iteration-${req.params.n}$1`);
 		res.setHeader('Content-Type', EXPORT_FORMATS[format].contentType);
@@ -144,12 +151,14 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	/** The changes since an iteration, as the diff's JSON or as the report with a changes section. */
 	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
-		if (!record || refusedAsBusy(exporter, res, record.roomId)) return;
+		if (!record) return;
+		const claim = { roomId: record.roomId, address: addressOf(req) };
+		if (refusedAsBusy(exporter, res, claim)) return;
 		const data = await iteration(record, String(req.params.n), res);
 		const state = data && (await live(record, res));
 		if (!data || !state) return;
 		const since = Number(req.params.n);
-		const rendered = await renderOrFail(exporter, { kind: 'diff', output, since, iteration: data, state, exportedAt: now() }, res, log, record.roomId);
+		const rendered = await renderOrFail(exporter, { kind: 'diff', output, since, iteration: data, state, exportedAt: now() }, res, log, claim);
 		if (!rendered) return;
 		if (output === 'json') {
 			res.type('application/json').send(rendered.body);

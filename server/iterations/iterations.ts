@@ -12,7 +12,7 @@
  */
 import { readFacilitatorName, readGrants } from '#shared/control/doc';
 import { MAX_ITERATIONS_PER_ROOM, type IterationCounts, type IterationInfo } from '#shared/iterations/api';
-import type { ExportRunner } from '../export/export-runner.ts';
+import type { ExportClaim, ExportRunner } from '../export/export-runner.ts';
 import { loadedRoomState } from '../export/room-state.ts';
 import type { FacilitatorIdentity } from '../facilitation/keys.ts';
 import type { DocStore, IterationListing } from '../persistence/doc-store.ts';
@@ -40,13 +40,13 @@ export async function freezeIteration(
 	room: Room,
 	by: { identity: FacilitatorIdentity; name: string | undefined },
 	now: number,
-	exporter: ExportRunner
+	{ exporter, claim }: { exporter: ExportRunner; claim: ExportClaim }
 ): Promise<IterationInfo | undefined> {
 	// What other instances stored and have not fanned out yet belongs in the iteration too (an
 	// export may be a moment behind; a frozen iteration is kept for good).
 	await Promise.all([room.refresh('board'), room.refresh('control')]);
 	const state = await loadedRoomState(room);
-	const { data, counts } = await exporter.run({ kind: 'freeze', state, frozenAt: now }, room.record.roomId);
+	const { data, counts } = await exporter.run({ kind: 'freeze', state, frozenAt: now }, claim);
 	const startedBy = facilitatorName(room, by.identity, by.name);
 	const number = await store.addIteration(
 		{ roomId: room.record.roomId, createdAt: now, startedBy, summary: JSON.stringify(counts), data },

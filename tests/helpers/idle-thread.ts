@@ -54,12 +54,14 @@ export async function postFromThread(url: string, body: Uint8Array, contentType:
 
 /**
  * GETs every URL at once from another thread and resolves with each answer's status and size, in
- * order: for tests that measure the event loop of a server running in this thread.
+ * order: for tests that measure the event loop of a server running in this thread. A request may
+ * carry headers of its own (`{ url, headers }`).
  */
-export async function getAllFromThread(urls: string[]): Promise<Array<{ status: number; bytes: number }>> {
+export async function getAllFromThread(requests: Array<string | { url: string; headers: Record<string, string> }>): Promise<Array<{ status: number; bytes: number }>> {
+	const urls = requests.map((request) => (typeof request === 'string' ? { url: request, headers: {} } : request));
 	const worker = new Worker(
 		`const { parentPort, workerData } = require('node:worker_threads');
-		Promise.all(workerData.urls.map((url) => fetch(url).then(async (res) => ({ status: res.status, bytes: (await res.arrayBuffer()).byteLength }))))
+		Promise.all(workerData.urls.map(({ url, headers }) => fetch(url, { headers }).then(async (res) => ({ status: res.status, bytes: (await res.arrayBuffer()).byteLength }))))
 			.then((answers) => parentPort.postMessage(answers))
 			.catch((err) => parentPort.postMessage(workerData.urls.map(() => ({ status: 0, bytes: 0, error: String(err) }))));`,
 		{ eval: true, workerData: { urls } }
