@@ -63,3 +63,27 @@ export function createClientAddressResolver(trustedProxies: readonly string[]): 
 		return client;
 	};
 }
+
+/**
+ * The key a per-address limit counts under: an IPv4 address as it is, an IPv6 address by its /64
+ * network. One IPv6 host is usually given a whole /64 and may use any address in it, so counted
+ * address by address, one machine is as many clients as it likes.
+ */
+export function addressLimitKey(address: string): string {
+	if (net.isIPv6(address)) {
+		const groups = expandIPv6(address);
+		if (groups) return `${groups.slice(0, 4).join(':')}::/64`;
+	}
+	return address;
+}
+
+/** The eight 16-bit groups of an IPv6 address, without leading zeros; undefined for an embedded IPv4 form. */
+function expandIPv6(address: string): string[] | undefined {
+	const [head, tail, extra] = address.toLowerCase().split('::');
+	if (extra !== undefined || address.includes('.')) return undefined;
+	const left = head ? head.split(':') : [];
+	const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+	const missing = 8 - left.length - right.length;
+	if (missing < 0 || (tail === undefined && missing !== 0)) return undefined;
+	return [...left, ...Array<string>(missing).fill('0'), ...right].map((group) => group.replace(/^0+(?=.)/, ''));
+}

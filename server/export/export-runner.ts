@@ -9,6 +9,7 @@
  * One worker per process, started on the first export and stopped after a minute without one; a
  * task that runs too long, or a worker that dies, fails that task alone.
  */
+import { addressLimitKey } from '../auth/client-address.ts';
 import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { ExportAnswer, ExportResult, ExportTask, FrozenIteration } from './export-worker.ts';
 
@@ -43,16 +44,16 @@ export function createExportRunner(): ExportRunner {
 	const perRoom = new PendingCounts();
 	const perAddress = new PendingCounts();
 	const busy = ({ roomId, address }: ExportClaim) =>
-		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(address) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
+		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(addressLimitKey(address)) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
 	return {
 		busy,
 		run<T extends ExportTask>(task: T, claim: ExportClaim) {
 			if (busy(claim)) return Promise.reject(new ExportBusyError('too many exports at once'));
 			perRoom.add(claim.roomId);
-			perAddress.add(claim.address);
+			perAddress.add(addressLimitKey(claim.address));
 			return (worker.run(task) as Promise<ExportAnswer<T>>).finally(() => {
 				perRoom.remove(claim.roomId);
-				perAddress.remove(claim.address);
+				perAddress.remove(addressLimitKey(claim.address));
 			});
 		},
 		close: () => worker.close()

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
+import { addressLimitKey } from '../auth/client-address.ts';
 import type { OriginCheck } from '../auth/origin.ts';
 import { sameSecret } from '../auth/secrets.ts';
 import { RateLimiter } from '../rate-limit.ts';
@@ -54,7 +55,7 @@ export function creationLimits(options: {
 	const limiter = new RateLimiter({ perSecond: options.perMinute / 60, burst: options.perMinute, maxKeys: MAX_TRACKED_ADDRESSES });
 	return async (req, res, next) => {
 		if (req.method !== 'POST') return next();
-		if (!limiter.take(options.clientAddressOf(req))) {
+		if (!limiter.take(addressLimitKey(options.clientAddressOf(req)))) {
 			res.setHeader('Retry-After', String(Math.ceil(60 / options.perMinute)));
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many workshops created from your address. Try again in a minute.');
 		}

@@ -37,6 +37,7 @@ import { identifyFacilitator } from '../facilitation/keys.ts';
 import type { Logger } from '../log.ts';
 import { roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
+import { addressLimitKey } from '../auth/client-address.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { Room } from '../rooms/room.ts';
@@ -63,6 +64,13 @@ const REGISTRATIONS_PER_MINUTE = 60;
  */
 const REGISTRATION_BURST_PER_ROOM = 200;
 const REGISTRATIONS_PER_SECOND_PER_ROOM = 1 / 3;
+/**
+ * Registrations per workshop from one network (an address, an IPv6 /64): a whole office behind one
+ * NAT joins at once, then one a minute. One network could otherwise keep taking the workshop's
+ * turn every 3 s and keep everyone else out; now that takes twenty networks at once.
+ */
+const REGISTRATION_BURST_PER_ROOM_AND_NETWORK = 50;
+const REGISTRATIONS_PER_SECOND_PER_ROOM_AND_NETWORK = 1 / 60;
 /** Requests per second per participant, with bursts: a person clicking dots fast is fine, a flood is not. */
 const REQUESTS_PER_SECOND = 10;
 const REQUEST_BURST = 30;
@@ -74,6 +82,11 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 	const now = deps.now ?? Date.now;
 	const registrations = new RateLimiter({ perSecond: REGISTRATIONS_PER_MINUTE / 60, burst: REGISTRATIONS_PER_MINUTE, maxKeys: 100_000 });
 	const roomRegistrations = new RateLimiter({ perSecond: REGISTRATIONS_PER_SECOND_PER_ROOM, burst: REGISTRATION_BURST_PER_ROOM, maxKeys: 10_000 });
+	const networkRegistrations = new RateLimiter({
+		perSecond: REGISTRATIONS_PER_SECOND_PER_ROOM_AND_NETWORK,
+		burst: REGISTRATION_BURST_PER_ROOM_AND_NETWORK,
+		maxKeys: 100_000
+	});
 	const perParticipant = new RateLimiter({ perSecond: REQUESTS_PER_SECOND, burst: REQUEST_BURST, maxKeys: 100_000 });
 	const router = express.Router();
 
@@ -113,13 +126,19 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 
 	router.post('/rooms/:roomId/participants', (req, res) =>
 		withRoom(req, res, async (room) => {
-			if (!registrations.take(deps.clientAddressOf(req))) {
+			const network = addressLimitKey(deps.clientAddressOf(req));
+			if (!registrations.take(network)) {
 				res.setHeader('Retry-After', '2');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined from your address at once. Try again in a moment.');
 			}
 			const body = parse(RegisterParticipantRequest, req, res);
 			if (!body) return;
-			// Counted once the request is good: malformed ones cost the workshop nothing.
+			// Counted once the request is good: malformed ones cost the workshop nothing. A network
+			// past its share is refused before it can use up the workshop's.
+			if (!networkRegistrations.take(`${room.roomId} ${network}`)) {
+				res.setHeader('Retry-After', '60');
+				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop from your network. Try again in a minute.');
+			}
 			if (!roomRegistrations.take(room.roomId)) {
 				res.setHeader('Retry-After', '3');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop in the last minutes. Try again in a moment.');

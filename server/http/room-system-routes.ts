@@ -13,6 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { MAX_DEPENDENCY_REFS, ModelRef, type DependenciesResponse, type DependentsResponse, type RoomSystemResponse } from '#shared/systems/contract';
+import { addressLimitKey } from '../auth/client-address.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom, type ResolvedRoom } from '../rooms/resolve.ts';
@@ -96,7 +97,7 @@ export function createRoomSystemRouter(deps: RoomSystemRouterDeps): express.Rout
 		if (!refs || !resolved) return;
 		const record = resolved.record;
 		const only = await shownTo(resolved);
-		const address = deps.clientAddressOf(req);
+		const address = addressLimitKey(deps.clientAddressOf(req));
 		const refusal = streams.refusal(record.roomId, address);
 		if (refusal) {
 			res.setHeader('Retry-After', '10');

@@ -72,6 +72,34 @@ describe('joining a workshop', () => {
 		expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/this workshop/);
 		expect((await join(other.roomId, 7)).status).toBe(201);
 	});
+
+	it("gives one network at most 50 of a workshop's turns at once, counting an IPv6 /64 as one", async () => {
+		const server = await serve();
+		const room = await createRoom(server.url);
+		// Fifty addresses of one /64: fifty in, then that network waits a minute (though it is
+		// under its limit of 60 a minute for all workshops) while the workshop still has turns for
+		// everyone else.
+		const join = (n: number, from: string) => post(`${server.url}/api/rooms/${room.roomId}/participants`, { name: `Guest ${n}` }, { 'x-forwarded-for': from });
+		const statuses = await Promise.all(Array.from({ length: 50 }, (_, n) => join(n, `2001:db8:7:7::${(n + 1).toString(16)}`).then((res) => res.status)));
+		expect(statuses.filter((status) => status === 201)).toHaveLength(50);
+		const refused = await join(50, '2001:db8:7:7:abcd::1');
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get('retry-after')).toBe('60');
+		expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/your network/);
+		expect((await join(51, '2001:db8:7:8::1')).status).toBe(201);
+		expect((await join(52, '198.51.100.9')).status).toBe(201);
+		// Its limit for all workshops (60 a minute, refilled one a second) counts the /64 too: 51
+		// of its 60 are spent, so fresh addresses of it joining another workshop are soon refused
+		// (counted address by address, all 20 would be let in).
+		const elsewhere = await createRoom(server.url, 'Elsewhere');
+		const more = await Promise.all(
+			Array.from({ length: 20 }, (_, n) =>
+				post(`${server.url}/api/rooms/${elsewhere.roomId}/participants`, { name: `Guest ${n}` }, { 'x-forwarded-for': `2001:db8:7:7::1:${n}` }).then((res) => res.status)
+			)
+		);
+		expect(more.every((status) => status === 201 || status === 429)).toBe(true);
+		expect(more.filter((status) => status === 429).length).toBeGreaterThan(0);
+	});
 });
 
 describe('cross-site requests', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { expect, it } from 'vitest';
-import { createClientAddressResolver } from '../../server/auth/client-address.ts';
+import { addressLimitKey, createClientAddressResolver } from '../../server/auth/client-address.ts';
 
 const request = (remoteAddress: string, forwardedFor?: string | string[]) =>
 	({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
@@ -25,4 +25,14 @@ it('walks X-Forwarded-For from the right, past trusted proxies only', () => {
 	expect(addressOf(request('127.0.0.1', 'not-an-ip'))).toBe('127.0.0.1');
 	expect(addressOf(request('127.0.0.1', '198.51.100.4, not-an-ip'))).toBe('127.0.0.1');
 	expect(addressOf(request('127.0.0.1'))).toBe('127.0.0.1');
+});
+
+it('counts an IPv6 client by its /64 and an IPv4 client by its address', () => {
+	expect(addressLimitKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+	expect(addressLimitKey('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
+	expect(addressLimitKey('2001:db8::')).toBe('2001:db8:0:0::/64');
+	expect(addressLimitKey('::1')).toBe('0:0:0:0::/64');
+	expect(addressLimitKey('203.0.113.9')).toBe('203.0.113.9');
+	expect(addressLimitKey('unknown')).toBe('unknown');
+	expect(addressLimitKey('::ffff:1.2.3.4')).toBe('::ffff:1.2.3.4'); // embedded IPv4: as it is
 });
