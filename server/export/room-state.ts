@@ -2,6 +2,8 @@
  * A room's committed state as updates, for the export worker: from the room's own documents when
  * this instance holds it (what its joiners are sent), else straight from the store, without
  * loading the room (decoding a large board into memory was itself seconds of the event loop).
+ * A room being evicted is read from the store too: everything it committed is there, and taking
+ * it waited for the eviction only to load it again.
  */
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import type { Room } from '../rooms/room.ts';
@@ -13,7 +15,7 @@ const SETTLE_TIMEOUT_MS = 10_000;
 
 export async function committedRoomState(rooms: RoomManager, store: DocStore, record: RoomRecord): Promise<RoomState> {
 	const { roomId } = record;
-	if (rooms.isLoaded(roomId)) {
+	if (rooms.isServing(roomId)) {
 		const room = await rooms.acquire(record);
 		try {
 			return await loadedRoomState(room);

@@ -81,6 +81,16 @@ export class RoomManager {
 	}
 
 	/**
+	 * Loaded and not being evicted: an acquire now takes the room as it is. A reader that could
+	 * read the store instead (an export, a board's figures) asks this, so that it neither waits
+	 * for the eviction nor loads the room again straight after it.
+	 */
+	isServing(roomId: string): boolean {
+		const slot = this.#slots.get(roomId);
+		return slot !== undefined && slot.evicting === null;
+	}
+
+	/**
 	 * Takes a reference on a room, loading it if needed. Every acquire must be paired with a
 	 * release; a room with no references is evicted after idleEvictMs.
 	 */

@@ -65,7 +65,7 @@ export function createBoardReader(store: DocStore, rooms: RoomManager, kept: Mod
 
 	return {
 		async figures(roomId) {
-			if (rooms.isLoaded(roomId)) {
+			if (rooms.isServing(roomId)) {
 				const record = await store.getRoom(roomId);
 				if (!record) return undefined;
 				const room = await rooms.acquire(record);

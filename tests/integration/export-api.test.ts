@@ -13,7 +13,7 @@ import { readBallotRound, readPeople } from '../../src/lib/shared/control/rounds
 import { parseRoomExport } from '../../src/lib/shared/export/json.ts';
 import type { CreateRoomResponse } from '../../src/lib/shared/wire/api.ts';
 import { buildFixtureBoard, buildFixtureControl } from '../fixtures/export/fixture-room.ts';
-import { connectClient, registerParticipant, waitUntil, type Participant } from '../helpers/clients.ts';
+import { connectClient, registerParticipant, synced, waitUntil, type Participant } from '../helpers/clients.ts';
 import { createRoom, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../fixtures/export');
@@ -257,6 +257,44 @@ describe('participants in the exports', () => {
 			expect(readBallotRound(control.doc)).toMatchObject({ voted: 0, eligible: 1 });
 		} finally {
 			control.destroy();
+		}
+	});
+});
+
+describe('an export of a workshop while it is evicted', () => {
+	it('is read from the store, without waiting for the eviction or loading the room again', async () => {
+		let gate: Promise<void> | undefined;
+		let open = () => {};
+		let blocked = false;
+		const own = await startTestServer({ LOG_LEVEL: 'debug', IDLE_EVICT_MS: '50' }, tempDataDir(), (store) => ({
+			...store,
+			kind: store.kind,
+			compact: async (key, fold) => {
+				if (gate) {
+					blocked = true;
+					await gate;
+				}
+				return store.compact(key, fold);
+			}
+		}));
+		try {
+			const target = await createRoom(own.url, 'Going idle');
+			const writer = connectClient(own.wsUrl, target.roomId);
+			await synced(writer);
+			gate = new Promise((resolve) => (open = resolve));
+			writer.destroy();
+			// The eviction waits in its compaction, which the gate holds.
+			await waitUntil(() => blocked, 'the eviction is compacting');
+			expect(own.rooms.isLoaded(target.roomId)).toBe(true);
+			const res = await fetch(`${own.url}/api/rooms/${target.roomId}/export.md`);
+			expect(res.status).toBe(200);
+			expect(await res.text()).toContain('# Threat model: Going idle');
+			open();
+			await waitUntil(() => own.logs.some((l) => l.msg === 'room evicted'), 'the eviction ends');
+			expect(own.rooms.isLoaded(target.roomId)).toBe(false);
+		} finally {
+			open();
+			await own.close();
 		}
 	});
 });
