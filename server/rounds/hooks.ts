@@ -65,12 +65,19 @@ type People = ReturnType<typeof readPeople>;
 class ControlReadings {
 	#control: ControlState | undefined;
 	#people: People | undefined;
+	#names: NameIndex | undefined;
 
 	constructor(private readonly doc: Y.Doc) {
 		doc.on('update', () => {
 			this.#control = undefined;
 			this.#people = undefined;
+			this.#names = undefined;
 		});
+	}
+
+	/** The people's names as compared (nameKeys), worked out once per change of the control document. */
+	get names(): NameIndex {
+		return (this.#names ??= new NameIndex(this.people));
 	}
 
 	get control(): ControlState {
@@ -221,11 +228,10 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		// Who wrote a note and what kind it is are set when it is written, never after: a later
 		// `kind` write published a threat in a silent round, a later `authorId` claimed a note.
 		if ((field === 'authorId' || field === 'kind') && !createdNote(key)) return refuse('changes who wrote a note or what kind it is');
-		const removed = restoredFrom(key);
-		if (field === 'authorId' && value !== connection.participantId && !(removed && restoredAs(removed, 'authorId', value))) {
+		if (field === 'authorId' && value !== connection.participantId && !restoredAs(restoredFrom(key), 'authorId', value)) {
 			return refuse('writes a note as someone else');
 		}
-		if (field === 'estimate' && !(removed && restoredAs(removed, 'estimate', value))) {
+		if (field === 'estimate' && !restoredAs(restoredFrom(key), 'estimate', value)) {
 			return refuse('records an estimate outside an estimation round');
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
@@ -241,9 +247,10 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 			// "Ada" in Bo's hand, for everyone). A note with its author id is the writer's whatever
 			// name it shows (its name is not checked: renaming to a name someone else holds reaches
 			// the server after the notes written under it, and would close the writer's board).
+			const removed = restoredFrom(key);
 			if (removed) {
 				if (value !== removed.author) return refuse('brings a note back under another name');
-			} else if (!writesAuthorId(key) && namesAnother(readingsOfRoom.people, connection.participantId, value)) {
+			} else if (!writesAuthorId(key) && readingsOfRoom.names.namesAnother(connection.participantId, value)) {
 				return refuse("writes a note in someone else's name");
 			}
 		}
@@ -255,7 +262,8 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 }
 
 /** Whether a restored note's field is what the removed note held. */
-function restoredAs(removed: RemovedNote, field: 'authorId' | 'estimate', value: unknown): boolean {
+function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {
+	if (!removed) return false; // not a restored note
 	const before = removed[field];
 	if (field === 'authorId') return value === before;
 	// Compared as the rules read them: the restoring browser writes the estimate as it parsed it.
@@ -269,28 +277,62 @@ function restoredVoteMatches(removed: RemovedNote, entry: EntryRef, list: (typeo
 	return typeof removed.votes[entry.key ?? ''] === 'number';
 }
 
-/**
- * Names compared as people read them: case, spacing, compatibility forms and accents aside, and
- * letters that look alike taken as one (Unicode's confusables: Cyrillic "А" as Latin "A", "1" as
- * "l", "rn" as "m"), so that "Аda" in Cyrillic does not pass for another Ada. About 1 us a name.
- */
-const nameKey = (name: string) =>
-	unhomoglyph(name.normalize('NFKC').toLocaleLowerCase('en').normalize('NFD').replace(/\p{Mn}/gu, ''))
-		.replace(/\s+/g, ' ')
-		.trim();
+/** Longest `author` compared with names: a display name is far shorter, even with every combining mark apart. */
+const MAX_COMPARED_NAME = 400;
+
+/** Case, spacing, compatibility forms and accents aside. */
+const foldName = (name: string) =>
+	name.normalize('NFKC').normalize('NFD').replace(/\p{Mn}/gu, '').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim();
 
 /**
- * Whether `name` is another participant's name and not the writer's own (two people may share a
- * name; a name the writer had before a rename is nobody else's, so a note written just before
- * it passes). A writer without an identity has no name of its own: every participant's is another's.
+ * A name as people read it: `folded` sets case, spacing, compatibility forms and accents aside;
+ * `skeleton` also takes letters that look alike as one (Unicode's confusables table, through
+ * unhomoglyph: Cyrillic "А" and Cherokee "Ꭺ" as "A", "0" as "O", "m" as "rn"), mapped before and
+ * after folding because the table maps to capitals as well as small letters. `plain` names are
+ * ASCII letters and spaces only: two plain names are compared folded, or "Amie" would be "Arnie".
+ * About 1.5 us a name.
  */
-function namesAnother(people: ReadonlyMap<string, { name: string }>, writerId: string | undefined, name: unknown): boolean {
-	if (typeof name !== 'string') return false;
-	const key = nameKey(name);
-	const own = writerId === undefined ? undefined : people.get(writerId);
-	if (own && nameKey(own.name) === key) return false;
-	for (const [id, person] of people) if (id !== writerId && nameKey(person.name) === key) return true;
-	return false;
+function nameKeys(name: string): { folded: string; skeleton: string; plain: boolean } {
+	const folded = foldName(name);
+	return { folded, skeleton: foldName(unhomoglyph(foldName(unhomoglyph(name.normalize('NFKC'))))), plain: /^[a-z ]*$/.test(folded) };
+}
+
+/** The people's names by their keys, to tell whether a name is another participant's. */
+export class NameIndex {
+	readonly #folded = new Map<string, string[]>();
+	readonly #skeletons = new Map<string, Array<{ id: string; plain: boolean }>>();
+	readonly #keys = new Map<string, ReturnType<typeof nameKeys>>();
+
+	constructor(people: ReadonlyMap<string, { name: string }>) {
+		for (const [id, person] of people) {
+			const keys = nameKeys(person.name);
+			this.#keys.set(id, keys);
+			push(this.#folded, keys.folded, id);
+			push(this.#skeletons, keys.skeleton, { id, plain: keys.plain });
+		}
+	}
+
+	/**
+	 * Whether `name` reads as another participant's name and not as the writer's own (two people
+	 * may share a name; a name the writer had before a rename is nobody else's, so a note written
+	 * just before it passes). A writer without an identity has no name of its own.
+	 */
+	namesAnother(writerId: string | undefined, name: unknown): boolean {
+		if (typeof name !== 'string' || name.length > MAX_COMPARED_NAME) return false;
+		const keys = nameKeys(name);
+		const own = writerId === undefined ? undefined : this.#keys.get(writerId);
+		if (own && sameName(keys, own)) return false;
+		if ((this.#folded.get(keys.folded) ?? []).some((id) => id !== writerId)) return true;
+		return (this.#skeletons.get(keys.skeleton) ?? []).some((other) => other.id !== writerId && !(keys.plain && other.plain));
+	}
+}
+
+const sameName = (a: ReturnType<typeof nameKeys>, b: ReturnType<typeof nameKeys>) => a.folded === b.folded || (a.skeleton === b.skeleton && !(a.plain && b.plain));
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+	const list = map.get(key);
+	if (list) list.push(value);
+	else map.set(key, [value]);
 }
 
 /** The summary's lists that hold votes, in the order they are checked. */

@@ -1,0 +1,37 @@
+/**
+ * Whether a note's display name reads as another participant's (server/rounds/hooks.ts,
+ * NameIndex): the rule for notes written without an author id.
+ */
+import { expect, it } from 'vitest';
+import { NameIndex } from '../../../server/rounds/hooks.ts';
+
+const people = new NameIndex(
+	new Map([
+		['amie', { name: 'Amie' }],
+		['bo', { name: 'Bo' }],
+		['ada', { name: 'Ada' }],
+		['ada2', { name: 'ada' }]
+	])
+);
+
+it('reads case, spacing, accents, compatibility forms and look-alike letters as the same name', () => {
+	for (const name of ['Ada', ' ADA ', 'Ádà', '\uff21da', '\u0410da', 'A\u0501a', '\ua4ee\ua4d3\ua4ee', 'B0', '\u0391mie']) {
+		expect(people.namesAnother(undefined, name), name).toBe(true);
+	}
+});
+
+it('keeps two names of plain letters apart though the table confuses them ("rn" and "m")', () => {
+	expect(people.namesAnother(undefined, 'Arnie')).toBe(false);
+	expect(people.namesAnother(undefined, 'Carla')).toBe(false);
+});
+
+it("lets a writer use their own name, and a shared name, but not another's", () => {
+	expect(people.namesAnother('bo', 'B0')).toBe(false);
+	expect(people.namesAnother('ada', 'Ada')).toBe(false); // shared with ada2: both are theirs
+	expect(people.namesAnother('bo', 'Ada')).toBe(true);
+});
+
+it('does not compare what cannot be a display name', () => {
+	expect(people.namesAnother(undefined, 42)).toBe(false);
+	expect(people.namesAnother(undefined, 'A'.repeat(401))).toBe(false);
+});
