@@ -70,4 +70,10 @@ export class RateLimiter {
 		if (this.#buckets.size > this.options.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
 		return bucket.take(cost);
 	}
+
+	/** Whether `key` has `cost` tokens, spending none: to check several limiters before taking from any. */
+	has(key: string, cost = 1): boolean {
+		const bucket = this.#buckets.get(key);
+		return bucket === undefined ? this.options.burst >= cost : bucket.available() >= cost;
+	}
 }

@@ -102,7 +102,7 @@ export function runExportTask(task: RenderTask): ExportResult {
 answerTasks<ExportTask, ExportResult | FrozenIteration>((task) => {
 	if (task.kind !== 'freeze') return { result: runExportTask(task) };
 	const frozen = freezeRoom(task);
-	// gzipSync's result may be a view of a larger pooled buffer; a buffer of its own is transferred.
-	const data = frozen.data.byteOffset === 0 && frozen.data.byteLength === frozen.data.buffer.byteLength ? frozen.data : frozen.data.slice();
+	// gzipSync's result may be a view of a larger chunk; a copy of its own is transferred.
+	const data = frozen.data.byteOffset === 0 && frozen.data.byteLength === frozen.data.buffer.byteLength ? frozen.data : new Uint8Array(frozen.data);
 	return { result: { ...frozen, data }, transfer: [data.buffer as ArrayBuffer] };
 }, 'export');

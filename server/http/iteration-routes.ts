@@ -12,7 +12,7 @@ import { EXPORT_FORMATS, exportFileName, isExportFormat } from '#shared/export/f
 import type { IterationInfo, IterationListResponse } from '#shared/iterations/api';
 import { MAX_ITERATIONS_PER_ROOM, StartIterationRequest } from '#shared/iterations/api';
 import { identifyFacilitator } from '../facilitation/keys.ts';
-import { ExportBusyError, sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
+import { sharedExportRunner, type ExportRunner } from '../export/export-runner.ts';
 import type { RoomState } from '../export/export-worker.ts';
 import { committedRoomState } from '../export/room-state.ts';
 import { freezeIteration, iterationInfo } from '../iterations/iterations.ts';
@@ -21,9 +21,10 @@ import { errorMessage, roomTag } from '../log.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom } from '../rooms/resolve.ts';
+import { NotSettledError } from '../rooms/room-doc.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { refusedAsBusy, renderOrFail, sendExportsBusy, socketAddressOf } from './export-routes.ts';
+import { refusedAsBusy, renderOrFail, socketAddressOf } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -107,11 +108,12 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 			}
 			const body = StartIterationRequest.safeParse(req.body ?? {});
 			if (!body.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid iteration request', body.error.issues);
-			const claim = { roomId, address: addressOf(req) };
-			if (refusedAsBusy(exporter, res, claim)) return;
-			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now(), { exporter, claim });
+			frozen = await freezeIteration(store, room, { identity, name: body.data.name }, now(), exporter);
 		} catch (err) {
-			if (err instanceof ExportBusyError) return sendExportsBusy(res);
+			if (err instanceof NotSettledError) {
+				res.setHeader('Retry-After', '5');
+				return sendError(res, 503, ApiErrorCode.Unavailable, 'The workshop could not be saved just now, so no iteration was started. Try again in a moment.');
+			}
 			log.error('iteration could not be frozen', { room: roomTag(roomId), error: errorMessage(err) });
 			return sendError(res, 500, ApiErrorCode.Internal, 'The iteration could not be started (the server failed). The workshop is unchanged.');
 		} finally {

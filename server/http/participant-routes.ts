@@ -134,12 +134,14 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 			const body = parse(RegisterParticipantRequest, req, res);
 			if (!body) return;
 			// Counted once the request is good: malformed ones cost the workshop nothing. A network
-			// past its share is refused before it can use up the workshop's.
-			if (!networkRegistrations.take(`${room.roomId} ${network}`)) {
+			// past its share is refused before it can use up the workshop's, and a join refused by
+			// the workshop's limit costs the network nothing.
+			const networkKey = `${room.roomId} ${network}`;
+			if (!networkRegistrations.has(networkKey)) {
 				res.setHeader('Retry-After', '60');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop from your network. Try again in a minute.');
 			}
-			if (!roomRegistrations.take(room.roomId)) {
+			if (!roomRegistrations.take(room.roomId) || !networkRegistrations.take(networkKey)) {
 				res.setHeader('Retry-After', '3');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop in the last minutes. Try again in a moment.');
 			}

@@ -12,7 +12,7 @@
  */
 import { readFacilitatorName, readGrants } from '#shared/control/doc';
 import { MAX_ITERATIONS_PER_ROOM, type IterationCounts, type IterationInfo } from '#shared/iterations/api';
-import type { ExportClaim, ExportRunner } from '../export/export-runner.ts';
+import type { ExportRunner } from '../export/export-runner.ts';
 import { loadedRoomState } from '../export/room-state.ts';
 import type { FacilitatorIdentity } from '../facilitation/keys.ts';
 import type { DocStore, IterationListing } from '../persistence/doc-store.ts';
@@ -28,25 +28,27 @@ function facilitatorName(room: Room, identity: FacilitatorIdentity, given: strin
 
 /**
  * Freezes the room as its next iteration; undefined when it already holds the most it may.
- * The snapshot is built in the export worker from the room's committed updates, taken at one
- * moment: an edit arriving meanwhile is either in it or in the room after it (the next diff),
- * never half in, and the iteration holds no edit the room itself could still lose in a crash.
- * Built on the event loop, with the stored board applied again first, it held the loop 373 ms
- * for a board of 2,400 threats (tests/integration/large-board-reads.test.ts). Rejects
- * with ExportBusyError when the worker has too much to do.
+ * The snapshot is built in the export worker from the room's committed updates (loadedRoomState:
+ * both documents taken in one moment once the room's joiner snapshots are ready, as they are a
+ * moment after it loads; each at its own settled moment before): an edit arriving meanwhile is
+ * in it or in the room after it (the next diff), never half in, and the iteration holds no edit
+ * the room itself could still lose in a crash. Built on the event loop, with the stored board
+ * applied again first, it held the loop 373 ms for a board of 2,400 threats
+ * (tests/integration/large-board-reads.test.ts). It waits its turn in the export worker, past
+ * the exports' limits; rejects with NotSettledError when the room's writes do not settle.
  */
 export async function freezeIteration(
 	store: DocStore,
 	room: Room,
 	by: { identity: FacilitatorIdentity; name: string | undefined },
 	now: number,
-	{ exporter, claim }: { exporter: ExportRunner; claim: ExportClaim }
+	exporter: ExportRunner
 ): Promise<IterationInfo | undefined> {
 	// What other instances stored and have not fanned out yet belongs in the iteration too (an
 	// export may be a moment behind; a frozen iteration is kept for good).
 	await Promise.all([room.refresh('board'), room.refresh('control')]);
 	const state = await loadedRoomState(room);
-	const { data, counts } = await exporter.run({ kind: 'freeze', state, frozenAt: now }, claim);
+	const { data, counts } = await exporter.run({ kind: 'freeze', state, frozenAt: now }, 'facilitator');
 	const startedBy = facilitatorName(room, by.identity, by.name);
 	const number = await store.addIteration(
 		{ roomId: room.record.roomId, createdAt: now, startedBy, summary: JSON.stringify(counts), data },

@@ -51,6 +51,9 @@ export interface RoomDocPolicy {
 	compact(doc: RoomDoc): Promise<boolean>;
 }
 
+/** A read that needs every applied update committed gave up waiting (the store failing, or edits never pausing). */
+export class NotSettledError extends Error {}
+
 /** The update a sync message of ours carries (message type, step, then the update). */
 function syncPayload(frame: Uint8Array): Uint8Array {
 	const decoder = decoding.createDecoder(frame);
@@ -322,7 +325,7 @@ export class RoomDoc implements PeeredDoc {
 			// the caller is told rather than kept waiting (and the room held) for good.
 			const timer = setTimeout(() => {
 				done = true;
-				reject(new Error('the document did not settle in time'));
+				reject(new NotSettledError('the document did not settle in time'));
 			}, timeoutMs);
 			this.pipeline.whenCommitted(() => {
 				if (done) return;

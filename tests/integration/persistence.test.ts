@@ -240,6 +240,22 @@ it('takes in, on a refresh, only what another instance stored that the room lack
 		await waitUntil(() => writer.doc.getMap('notes').has('from-elsewhere'), 'the new part reaches the clients', { docs: [writer.doc] });
 		await loaded.refresh('board');
 		expect(applied).toBe(1);
+
+		// Another instance folds the log into a new snapshot, with one more edit of its own in it:
+		// the snapshot is new to this room, so it is taken in, once.
+		const folder = new Y.Doc();
+		Y.applyUpdate(folder, Y.encodeStateAsUpdate(board));
+		const known = Y.encodeStateVector(folder);
+		folder.getMap('notes').set('folded-elsewhere', 2);
+		const extra = Y.encodeStateAsUpdate(folder, known);
+		await server.store.compact({ roomId: room.roomId, docName: 'board' }, (stored) =>
+			Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.entries.map((entry) => entry.update), extra])
+		);
+		await loaded.refresh('board');
+		expect(applied).toBe(2);
+		expect(board.getMap('notes').get('folded-elsewhere')).toBe(2);
+		await loaded.refresh('board');
+		expect(applied).toBe(2);
 	} finally {
 		server.rooms.release(room.roomId);
 	}

@@ -37,9 +37,9 @@ describe('Renamer', () => {
 		await settle();
 		expect(timers.at(-1)?.ms).toBe(2 * RETRY_FIRST_MS);
 		fire();
-		sent[2].answer({ status: 429, retryAfterSeconds: 10 }); // the server's wait, when longer
+		sent[2].answer({ status: 429, retryAfterSeconds: 60 }); // the server's wait, when longer
 		await settle();
-		expect(timers.at(-1)?.ms).toBe(10_000);
+		expect(timers.at(-1)?.ms).toBe(60_000);
 		fire();
 		sent[3].answer({ status: 200 });
 		await settle();

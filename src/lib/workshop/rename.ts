@@ -18,6 +18,8 @@ export interface RenamerOptions {
 /** First wait after a failure; doubled after each one, up to RETRY_MAX_MS. */
 export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;
+/** Longest wait a server's Retry-After is followed for (a longer one is cut to it). */
+export const RETRY_AFTER_MAX_MS = 300_000;
 
 /** Failures worth trying again: the server was not reached, busy, or briefly unable to answer. */
 const retryable = (outcome: RenameOutcome) => outcome === undefined || outcome.status === 408 || outcome.status === 429 || outcome.status >= 500;
@@ -78,7 +80,7 @@ export class Renamer {
 					return;
 				}
 				const backoff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.#failures++);
-				const ms = Math.max(backoff, Math.min(RETRY_MAX_MS, (outcome?.retryAfterSeconds ?? 0) * 1000));
+				const ms = Math.max(backoff, Math.min(RETRY_AFTER_MAX_MS, (outcome?.retryAfterSeconds ?? 0) * 1000));
 				if (this.#destroyed) return;
 				this.#timer = this.#options.setTimer(() => {
 					this.#timer = undefined;
