@@ -7,6 +7,7 @@
  */
 import type { Server, ServerOptions } from 'node:http';
 import net from 'node:net';
+import { addressLimitKey } from '../auth/client-address.ts';
 
 /** Time a client has to send a whole request (an 8 MiB import on a slow link fits). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -28,8 +29,9 @@ export function serverTimeouts(headersTimeoutMs: number): ServerOptions {
 export function limitSockets(server: Server, options: { maxPerAddress: number; isTrustedProxy: (address: string) => boolean }): void {
 	const open = new Map<string, number>();
 	server.on('connection', (socket: net.Socket) => {
-		const address = socket.remoteAddress;
-		if (!address || options.isTrustedProxy(address)) return;
+		const remote = socket.remoteAddress;
+		if (!remote || options.isTrustedProxy(remote)) return;
+		const address = addressLimitKey(remote); // an IPv6 client by its /64
 		const count = (open.get(address) ?? 0) + 1;
 		if (count > options.maxPerAddress) {
 			socket.destroy();

@@ -8,7 +8,7 @@
  *   without Origin (not a browser: tools, tests) are allowed, since they could send any Origin.
  */
 import type { IncomingMessage } from 'node:http';
-import { createClientAddressResolver } from '../auth/client-address.ts';
+import { addressLimitKey, createClientAddressResolver } from '../auth/client-address.ts';
 import { createOriginCheck } from '../auth/origin.ts';
 
 export interface AdmissionOptions {
@@ -61,17 +61,19 @@ export function createAdmission(options: AdmissionOptions): Admission {
 		admit(req) {
 			const clientAddress = clientAddressOf(req);
 			if (total >= options.maxConnections) return { ok: false, status: 503, reason: 'server is at its connection limit' };
-			const mine = perAddress.get(clientAddress) ?? 0;
+			// An IPv6 client counts by its /64, which one host may fill with addresses.
+			const network = addressLimitKey(clientAddress);
+			const mine = perAddress.get(network) ?? 0;
 			if (mine >= options.maxConnectionsPerIp) {
 				return { ok: false, status: 429, reason: 'too many connections from this address' };
 			}
 			total++;
-			perAddress.set(clientAddress, mine + 1);
+			perAddress.set(network, mine + 1);
 			return { ok: true, clientAddress };
 		},
 		release(clientAddress) {
 			total--;
-			decrement(perAddress, clientAddress);
+			decrement(perAddress, addressLimitKey(clientAddress));
 		},
 		enterRoom(roomId) {
 			const inRoom = perRoom.get(roomId) ?? 0;

@@ -95,6 +95,10 @@ it('caps connections per client address with HTTP 429 and gives the place back o
 	// Behind a trusted proxy (loopback, by default) each forwarded client has its own budget.
 	await expectAdmitted(attempt(url, { forwardedFor: '203.0.113.7' }));
 	await expectAdmitted(attempt(url, { forwardedFor: '198.51.100.1, 203.0.113.8' }));
+	// An IPv6 client counts by its /64: a host given one could use a new address per connection.
+	for (const host of ['1', '2', '3']) await expectAdmitted(attempt(url, { forwardedFor: `2001:db8:5:5::${host}` }));
+	expect(await attempt(url, { forwardedFor: '2001:db8:5:5:ffff::4' })).toEqual({ opened: false, status: 429 });
+	await expectAdmitted(attempt(url, { forwardedFor: '2001:db8:5:6::1' }));
 
 	const closed = new Promise((resolve) => open[0].once('close', resolve));
 	open[0].close();
