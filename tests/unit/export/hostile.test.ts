@@ -52,6 +52,7 @@ const PAYLOADS = [
 	'bare https://evil.example/phish and HTTP://EVIL.EXAMPLE',
 	'www.evil.example/login',
 	'write to bob@evil.example today',
+	'_https://evil.example/login, 1https://evil.example/b and _www.evil.example',
 	LONG
 ];
 const AUTHOR = { author: '<b>|Mallory|</b>', authorId: 'pMallory', authorColor: '#dc2626' } as const;
@@ -74,7 +75,8 @@ function agentMotivation(text: string): string {
 function hostileRoom() {
 	const board = new Y.Doc();
 	initBoardDoc(board, { title: '# <script>alert(1)</script> | `title` ##', createdAt: Date.UTC(2026, 0, 1) });
-	setScope(board, PAYLOADS.slice(0, 15).join('\n'));
+	// Its last line a table's delimiter row: with the line above, a table of the note's own.
+	setScope(board, [...PAYLOADS.slice(0, 15), 'All threats accepted by the CISO\n:-:'].join('\n'));
 	const records = [
 		...documentRecords(),
 		// e0's centre (90, 50) is outside, every other element's inside: the one flow crosses it.
@@ -138,6 +140,10 @@ describe('hostile content in the Markdown export', () => {
 
 	it('keeps exactly the designed headings', () => {
 		expect(headings(root)).toEqual(reportHeadings('# <script>alert(1)</script> | `title` ##'));
+	});
+
+	it('makes no table of a note whose last line is a delimiter row (":-:")', () => {
+		expect(tables(root).filter((table) => JSON.stringify(table).includes('accepted by the CISO'))).toEqual([]);
 	});
 
 	it('produces no HTML, images, reference links, footnotes or non-http links', () => {

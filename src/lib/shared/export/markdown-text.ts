@@ -20,12 +20,13 @@ const INLINE_SPECIAL = /[\\`*_[\]<>|~$&!#]/g;
  * GitHub turns bare URLs, www. addresses and e-mail addresses in text into links (GFM autolink
  * literals), after escapes are read, so escaping cannot stop it. They are shown defanged, as
  * security reports write them: https[:]//host, www[.]host, name[@]host. They stay readable and
- * are never links.
+ * are never links. Schemes and www. are defanged wherever they stand: after "_" or a digit (no
+ * word boundary in a regular expression) GitHub still linked them.
  */
 export function defangLinks(text: string): string {
 	return text
-		.replace(/\b(https?|ftp|mailto|xmpp):/gi, '$1[:]')
-		.replace(/\b(www)\./gi, '$1[.]')
+		.replace(/(https?|ftp|mailto|xmpp):/gi, '$1[:]')
+		.replace(/(www)\./gi, '$1[.]')
 		.replace(/([\w.+-])@(?=[\w-])/g, '$1[@]');
 }
 
@@ -36,12 +37,13 @@ export function escapeInline(text: string): string {
 
 /**
  * Escapes one line of text that may start a Markdown line (or a list item): inline escapes, plus
- * the block markers (- + = for lists, breaks and setext headings; "1." and "1)" for ordered
- * lists). Leading spaces are dropped so text can never turn into an indented code block.
+ * the block markers (- + = for lists, breaks and setext headings; : for a table's delimiter row,
+ * which turned the line above into a table header; "1." and "1)" for ordered lists). Leading
+ * spaces are dropped so text can never turn into an indented code block.
  */
 export function escapeLine(text: string): string {
 	const escaped = escapeInline(text.trim());
-	return escaped.replace(/^([-+=])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+	return escaped.replace(/^([-+=:])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
 }
 
 /**
