@@ -97,7 +97,7 @@ describe.each(Object.keys(stores))('on %s', (name) => {
 		]);
 		const report = await fetch(`${server.url}/api/rooms/${room.roomId}/iterations/1/changes.md`);
 		expect(report.headers.get('content-disposition')).toMatch(/^attachment; filename="threat-model-checkout-\d{4}-\d\d-\d\d-since-iteration-1\.md"$/);
-		expect(await report.text()).toContain('| Changed | T1 Replay of a checkout request | status: Open → Mitigated |');
+		expect(await report.text()).toContain('| Changed | T1 Replay of a checkout request | status: “Open” → “Mitigated” |');
 
 		// The next freeze is iteration 2, numbered after the one that survived the kill.
 		const second = await startIteration(server.url, room.roomId, room.facilitatorKey, { name: 'Ada' });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote, deleteNote, listNotes, recordRiskDecision, updateNoteFields } from '../../../src/lib/shared/board/doc.ts';
 import { addLink, removeLink } from '../../../src/lib/shared/board/links.ts';
+import { setNoteText } from '../../../src/lib/shared/board/note-text.ts';
 import { linkId } from '../../../src/lib/shared/board/schema.ts';
 import { writeCanvasRecords } from '../../../src/lib/shared/export/canvas-records.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
@@ -148,5 +149,17 @@ describe('the "Changes since iteration N" report section', () => {
 		expect(section).toContain('Iteration 1 was frozen 2026-03-09 11:30 UTC. Since then: 1 added, 0 changed, 0 removed.');
 		expect(section).toContain('| Added | T6 \\<img src=x onerror=alert(1)\\> \\| \\[x\\](https\\[:\\]//evil.example) |   |');
 		expect(toMarkdown(now)).not.toContain('Changes since');
+	});
+
+	it("quotes each value, so a text cannot pass for another field's change, and cuts long ones between emoji", () => {
+		const { board, control } = room();
+		const iteration = freeze(board, control);
+		const threat = listNotes(board).find((n) => n.kind === 'threat')!;
+		setNoteText(board, threat.id, `Replay; status: Open → Mitigated; owner: (none) → Alice ${'🔐'.repeat(80)}`);
+		const now = freeze(board, control, LATER);
+		const markdown = toMarkdown(now, { changes: { iteration: 1, diff: diffRooms(iteration, now) } });
+		const row = markdown.split('\n').find((line) => line.startsWith('| Changed |'))!;
+		expect(row).toMatch(/text: “.*” → “Replay; status: Open → Mitigated; owner: \(none\) → Alice 🔐+…” \|$/u);
+		expect(row).not.toContain('\ufffd');
 	});
 });

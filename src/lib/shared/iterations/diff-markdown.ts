@@ -1,7 +1,7 @@
 /** The "Changes since iteration N" section of the Markdown report (issue 15). */
 import { table, tableCell } from '../export/markdown-text.ts';
 import type { RoomDiff } from './diff.ts';
-import { CHANGE_LABELS, entryTitle, fieldText } from './diff-text.ts';
+import { CHANGE_LABELS, entryTitle, quotedFieldText } from './diff-text.ts';
 
 export interface ChangesSection {
 	/** The iteration the changes are counted from. */
@@ -17,7 +17,7 @@ export function changesMarkdown({ iteration, diff }: ChangesSection, frozenAt: s
 	const rows = diff.entries.map((entry) => [
 		CHANGE_LABELS[entry.change],
 		tableCell(entryTitle(entry)),
-		entry.fields.map((change) => tableCell(fieldText(change))).join('; ')
+		entry.fields.map((change) => tableCell(quotedFieldText(change))).join('; ')
 	]);
 	return `${title}\n\n${intro}\n\n${table(['Change', 'Item', 'What changed'], rows)}`;
 }

@@ -2,6 +2,7 @@
  * Diff entries as words, for the Markdown report and the workshop's "Changes since" view alike,
  * so both say the same thing. Plain text: callers escape it for their medium.
  */
+import { truncate } from '../export/markdown-text.ts';
 import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import { NOTE_KIND_LABELS, type LinkKind } from '../board/schema.ts';
 import type { ChangeKind, DiffEntry, DiffField, DiffItem, FieldChange } from './diff.ts';
@@ -54,13 +55,25 @@ export function entryTitle(entry: DiffEntry): string {
 
 const MAX_VALUE_CHARS = 80;
 
-function value(text: string): string {
+function value(text: string, quoted: boolean): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
 	if (flat === '') return '(none)';
-	return flat.length > MAX_VALUE_CHARS ? `${flat.slice(0, MAX_VALUE_CHARS - 1)}…` : flat;
+	const { text: cut, truncated } = truncate(flat, MAX_VALUE_CHARS - 1); // whole code points: an emoji is not halved
+	const shown = truncated ? `${cut}…` : flat;
+	// Curly quotes of the value's own become straight ones, so that only ours are curly.
+	return quoted ? `“${shown.replace(/[“”]/g, '"')}”` : shown;
 }
 
 /** "status: Open → Mitigated". */
 export function fieldText(change: FieldChange): string {
-	return `${FIELD_LABELS[change.field]}: ${value(change.before)} → ${value(change.after)}`;
+	return `${FIELD_LABELS[change.field]}: ${value(change.before, false)} → ${value(change.after, false)}`;
+}
+
+/**
+ * 'status: “Open” → “Mitigated”', for the report, where the fields of an entry share one table
+ * cell: without the quotes, a text edited to "x; status: Open → Mitigated" read as a status
+ * change that never happened.
+ */
+export function quotedFieldText(change: FieldChange): string {
+	return `${FIELD_LABELS[change.field]}: ${value(change.before, true)} → ${value(change.after, true)}`;
 }
