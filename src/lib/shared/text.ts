@@ -30,6 +30,12 @@ export const INVISIBLE_CHARS = /[\u200b\u200e\u200f\u2060-\u2064\ufeff]/g;
 // eslint-disable-next-line no-control-regex
 export const NAME_SAFE = /^[^\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\ufeff]*$/;
 
+/**
+ * A JSON.stringify replacer that passes every string through cleanText: for the files other
+ * tools import (Threat Dragon, threat-composer), which the Markdown and CSV exports already clean.
+ */
+export const cleanJsonStrings = (_key: string, value: unknown): unknown => (typeof value === 'string' ? cleanText(value) : value);
+
 /** Drops control, bidi-override and invisible characters; all line breaks become \n, tabs spaces. */
 export function cleanText(text: string): string {
 	return text

@@ -14,6 +14,7 @@ import { defangLinks, MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/expor
 import { cleanText } from '../../../src/lib/shared/text.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { mermaidLabel, MAX_MERMAID_LABEL_CHARS } from '../../../src/lib/shared/export/mermaid.ts';
+import { renderExport } from '../../../src/lib/shared/export/formats.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
 import { MAX_MOTIVATION_LENGTH, MAX_RATIONALE_LENGTH, type NoteInput } from '../../../src/lib/shared/board/schema.ts';
 import { MAX_POLL_ANSWER_LENGTH } from '../../../src/lib/shared/sealed/doc.ts';
@@ -274,6 +275,31 @@ describe('hostile content in the Markdown export', () => {
 		expect(mermaidLabel('a"b')).toBe('"a#34;b"');
 		expect(mermaidLabel('#1; <b>')).toBe('"#35;1; #60;b#62;"');
 		expect(mermaidLabel('x\n%%y')).toBe('"x #37;#37;y"');
+	});
+});
+
+describe('hostile content in the files other tools import', () => {
+	const { board, control } = hostileRoom();
+	const snapshot = snapshotRoom(board, control, { exportedAt: Date.UTC(2026, 0, 2) });
+
+	it('writes no control, bidi-override or invisible character into the Threat Dragon or threat-composer file', () => {
+		for (const format of ['td.json', 'tc.json'] as const) {
+			const text = renderExport(snapshot, format);
+			expect(text, format).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]/);
+			expect(JSON.stringify(JSON.parse(text))).not.toMatch(/\\u00[01][0-9a-f]/); // no control character escaped in a string
+		}
+	});
+
+	it("gives threat-composer, which shows its descriptions as Markdown, participants' notes and labels escaped", () => {
+		const model = JSON.parse(renderExport(snapshot, 'tc.json')) as { architecture: { description: string }; dataflow: { description: string } };
+		for (const description of [model.architecture.description, model.dataflow.description]) {
+			const parsed = parseGfm(description);
+			expect(dangerousNodes(parsed)).toEqual([]);
+			expect(nodesOfType(parsed, 'link')).toEqual([]);
+			expect(nodesOfType(parsed, 'image')).toEqual([]);
+		}
+		expect(model.architecture.description).toContain('### Components');
+		expect(model.dataflow.description).toContain('### Data flows');
 	});
 });
 

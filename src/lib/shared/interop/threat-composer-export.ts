@@ -11,7 +11,9 @@
 import { readDiagram } from '../canvas/diagram.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
 import type { Note } from '../board/schema.ts';
+import { escapeInline, escapeLine } from '../export/markdown-text.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
+import { cleanJsonStrings } from '../text.ts';
 import { bandOf } from './ratings.ts';
 import { indexRoom, type RoomIndex } from './room-index.ts';
 import { cutAt } from './snapshot-builder.ts';
@@ -30,7 +32,7 @@ import { splitTrailer } from './trailer.ts';
 type Json = Record<string, unknown>;
 
 export function toThreatComposer(snapshot: RoomSnapshot): string {
-	return `${JSON.stringify(buildThreatComposerModel(snapshot), null, 2)}\n`;
+	return `${JSON.stringify(buildThreatComposerModel(snapshot), cleanJsonStrings, 2)}\n`;
 }
 
 const uuid = (id: string) => stableUuid(`tc:${id}`);
@@ -101,16 +103,21 @@ function itemText(note: Note, max: number): { statement: string; metadata: Json[
 	return { statement: cut(body.trim(), max), metadata, tags };
 }
 
+/**
+ * threat-composer shows these descriptions as Markdown. The text of an imported description is
+ * Markdown and goes back as it came; the notes and labels participants wrote are escaped as the
+ * report escapes them, or an image in a note fetched its address for whoever opened the model.
+ */
 function architectureText(imported: string | undefined, components: Note[]): string {
-	const list = components.map((note) => `- ${note.text.trim().split('\n').join('\n  ')}`);
+	const list = components.map((note) => `- ${note.text.trim().split('\n').map(escapeLine).join('\n  ')}`);
 	return [imported, list.length ? `### Components\n\n${list.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }
 
 /** The imported data-flow description, and the flows of the canvas diagram as a list. */
 function dataflowText(imported: string | undefined, snapshot: RoomSnapshot): string {
 	const diagram = readDiagram(snapshot.canvas.records);
-	const names = new Map([...diagram.elements, ...diagram.boundaries].map((item) => [item.id, item.label.split('\n').join(' ') || 'unnamed']));
+	const names = new Map([...diagram.elements, ...diagram.boundaries].map((item) => [item.id, escapeInline(item.label.split('\n').join(' ')) || 'unnamed']));
 	const end = (id: string | null) => (id ? (names.get(id) ?? 'unnamed') : 'nothing');
-	const flows = diagram.flows.map((flow) => `- ${end(flow.from)} → ${end(flow.to)}${flow.label ? `: ${flow.label.split('\n').join(' ')}` : ''}`);
+	const flows = diagram.flows.map((flow) => `- ${end(flow.from)} → ${end(flow.to)}${flow.label ? `: ${escapeInline(flow.label.split('\n').join(' '))}` : ''}`);
 	return [imported, flows.length ? `### Data flows\n\n${flows.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }

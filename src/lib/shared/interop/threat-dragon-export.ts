@@ -15,6 +15,7 @@ import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
 import { STRIDE, type ThreatNote } from '../board/schema.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
+import { cleanJsonStrings } from '../text.ts';
 import type { Point } from './canvas-layout.ts';
 import { bandOf } from './ratings.ts';
 import { indexRoom, splitFirstLine, type RoomIndex } from './room-index.ts';
@@ -33,7 +34,7 @@ const STROKE_OPEN = { stroke: 'red', strokeWidth: 2.5, strokeDasharray: null };
 const STROKE_PLAIN = { stroke: '#333333', strokeWidth: 1.5, strokeDasharray: null };
 
 export function toThreatDragon(snapshot: RoomSnapshot): string {
-	return `${JSON.stringify(buildThreatDragonModel(snapshot), null, 2)}\n`;
+	return `${JSON.stringify(buildThreatDragonModel(snapshot), cleanJsonStrings, 2)}\n`;
 }
 
 interface Group {
