@@ -158,7 +158,8 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 		asParticipant(async (room, participantId, req, res) => {
 			const body = parse(RenameParticipantRequest, req, res);
 			if (!body) return;
-			renameParticipant(room, participantId, body.name);
+			const refusal = renameParticipant(room, participantId, body.name);
+			if (refusal) return sendError(res, 409, ApiErrorCode.Conflict, refusal);
 			res.json({ ok: true });
 		})
 	);

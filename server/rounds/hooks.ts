@@ -16,7 +16,6 @@
  */
 import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
-import unhomoglyph from 'unhomoglyph';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
 import { readControl, votesOnBoard } from '#shared/control/doc';
@@ -26,6 +25,7 @@ import { CloseCode } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
 import { entryId, type EntryRef } from '../rooms/update-scan.ts';
 import { parseParticipantCredentials, ROUNDS_ORIGIN, verifyParticipant } from './identity.ts';
+import { NameIndex } from './names.ts';
 
 /** Threats written this soon after a silent round started were written before the writer knew. */
 export const SILENT_ROUND_GRACE_MS = 3_000;
@@ -275,64 +275,6 @@ function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estim
 function restoredVoteMatches(removed: RemovedNote, entry: EntryRef, list: (typeof VOTE_LISTS)[number]): boolean {
 	if (list !== 'written') return true;
 	return typeof removed.votes[entry.key ?? ''] === 'number';
-}
-
-/** Longest `author` compared with names: a display name is far shorter, even with every combining mark apart. */
-const MAX_COMPARED_NAME = 400;
-
-/** Case, spacing, compatibility forms and accents aside. */
-const foldName = (name: string) =>
-	name.normalize('NFKC').normalize('NFD').replace(/\p{Mn}/gu, '').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim();
-
-/**
- * A name as people read it: `folded` sets case, spacing, compatibility forms and accents aside;
- * `skeleton` also takes letters that look alike as one (Unicode's confusables table, through
- * unhomoglyph: Cyrillic "А" and Cherokee "Ꭺ" as "A", "0" as "O", "m" as "rn"), mapped before and
- * after folding because the table maps to capitals as well as small letters. `plain` names are
- * ASCII letters and spaces only: two plain names are compared folded, or "Amie" would be "Arnie".
- * About 1.5 us a name.
- */
-function nameKeys(name: string): { folded: string; skeleton: string; plain: boolean } {
-	const folded = foldName(name);
-	return { folded, skeleton: foldName(unhomoglyph(foldName(unhomoglyph(name.normalize('NFKC'))))), plain: /^[a-z ]*$/.test(folded) };
-}
-
-/** The people's names by their keys, to tell whether a name is another participant's. */
-export class NameIndex {
-	readonly #folded = new Map<string, string[]>();
-	readonly #skeletons = new Map<string, Array<{ id: string; plain: boolean }>>();
-	readonly #keys = new Map<string, ReturnType<typeof nameKeys>>();
-
-	constructor(people: ReadonlyMap<string, { name: string }>) {
-		for (const [id, person] of people) {
-			const keys = nameKeys(person.name);
-			this.#keys.set(id, keys);
-			push(this.#folded, keys.folded, id);
-			push(this.#skeletons, keys.skeleton, { id, plain: keys.plain });
-		}
-	}
-
-	/**
-	 * Whether `name` reads as another participant's name and not as the writer's own (two people
-	 * may share a name; a name the writer had before a rename is nobody else's, so a note written
-	 * just before it passes). A writer without an identity has no name of its own.
-	 */
-	namesAnother(writerId: string | undefined, name: unknown): boolean {
-		if (typeof name !== 'string' || name.length > MAX_COMPARED_NAME) return false;
-		const keys = nameKeys(name);
-		const own = writerId === undefined ? undefined : this.#keys.get(writerId);
-		if (own && sameName(keys, own)) return false;
-		if ((this.#folded.get(keys.folded) ?? []).some((id) => id !== writerId)) return true;
-		return (this.#skeletons.get(keys.skeleton) ?? []).some((other) => other.id !== writerId && !(keys.plain && other.plain));
-	}
-}
-
-const sameName = (a: ReturnType<typeof nameKeys>, b: ReturnType<typeof nameKeys>) => a.folded === b.folded || (a.skeleton === b.skeleton && !(a.plain && b.plain));
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-	const list = map.get(key);
-	if (list) list.push(value);
-	else map.set(key, [value]);
 }
 
 /** The summary's lists that hold votes, in the order they are checked. */

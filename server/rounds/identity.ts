@@ -13,6 +13,7 @@ import { MAX_PEOPLE, readPeople, readPerson, writePerson, type WorkshopRole } fr
 import { countParticipants, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
 import { hashSecret, sameSecret } from '../auth/secrets.ts';
 import type { Room } from '../rooms/room.ts';
+import { NameIndex } from './names.ts';
 
 /** The origin of the server's writes for participants and their rounds. */
 export const ROUNDS_ORIGIN = Symbol('rounds');
@@ -34,10 +35,23 @@ export function parseParticipantCredentials(value: string | undefined): Particip
 
 export type RegisterResult = { ok: true; credentials: ParticipantCredentials } | { ok: false; message: string };
 
+/**
+ * Why a participant may not take this name: it only looks like another participant's (letters
+ * from another script, "0" for "O"). Anyone could otherwise join as "Аlice" in Cyrillic and accept
+ * risks that the report then credits to Alice. The same name is fine: people who share a name
+ * are told apart everywhere.
+ */
+function lookAlikeRefusal(room: Room, participantId: string | undefined, name: string): string | undefined {
+	if (!new NameIndex(readPeople(room.docs.control.doc)).lookAlike(participantId, name)) return undefined;
+	return `"${name}" looks like the name of someone else in this workshop. Choose a name that reads differently (add an initial, say).`;
+}
+
 /** A new participant of this room, named as they chose. */
 export function registerParticipant(room: Room, name: string, now: number): RegisterResult {
 	const sealed = room.docs.sealed.doc;
 	if (countParticipants(sealed) >= MAX_PEOPLE) return { ok: false, message: `A workshop can have at most ${MAX_PEOPLE} participants.` };
+	const refusal = lookAlikeRefusal(room, undefined, name);
+	if (refusal) return { ok: false, message: refusal };
 	const credentials = { participantId: createRecordId(), secret: createSecret() };
 	sealed.transact(() => writeParticipantSecret(sealed, credentials.participantId, { secretHash: hashSecret(credentials.secret), createdAt: now }), ROUNDS_ORIGIN);
 	writePerson(room.docs.control.doc, credentials.participantId, { name, role: null, joinedAt: now }, ROUNDS_ORIGIN);
@@ -52,11 +66,15 @@ export function verifyParticipant(room: Room, credentials: ParticipantCredential
 	return credentials.participantId;
 }
 
-/** Renames a participant (their display name is theirs to change). */
-export function renameParticipant(room: Room, participantId: string, name: string): void {
+/** Renames a participant (their display name is theirs to change, unless it looks like another's); the refusal's message, if refused. */
+export function renameParticipant(room: Room, participantId: string, name: string): string | undefined {
 	const control = room.docs.control.doc;
 	const person = readPerson(control, participantId);
-	if (person && person.name !== name) writePerson(control, participantId, { ...person, name }, ROUNDS_ORIGIN);
+	if (!person || person.name === name) return undefined;
+	const refusal = lookAlikeRefusal(room, participantId, name);
+	if (refusal) return refusal;
+	writePerson(control, participantId, { ...person, name }, ROUNDS_ORIGIN);
+	return undefined;
 }
 
 /** Sets a participant's workshop role; false when there is no such participant. */

@@ -207,3 +207,32 @@ test('a rename made while the server cannot be reached reaches the workshop once
 	expect(tries).toBe(3);
 	await context.close();
 });
+
+test("a name that only looks like another participant's is refused with the reason, and another is taken", async ({ browser }) => {
+	const room = await createRoom('Look-alikes');
+	const alice = await newUser(browser);
+	await alice.page.goto(`/w/${room.roomId}`);
+	await chooseName(alice.page, 'Alice');
+	await expect(presenceChip(alice.page, 'Alice')).toBeVisible();
+
+	const other = await newUser(browser);
+	await other.page.goto(`/w/${room.roomId}`);
+	const dialog = nameDialog(other.page);
+	await expect(dialog).toBeVisible({ timeout: 30_000 });
+	await dialog.getByLabel('Display name').fill('\u0410lice'); // a Cyrillic А
+	await dialog.getByRole('button', { name: 'Join workshop' }).click();
+	// The workshop refuses it: the dialog opens again, saying why.
+	await expect(dialog.getByText(/looks like the name of someone else in this workshop/)).toBeVisible();
+	await expect(dialog.getByLabel('Display name')).toHaveAttribute('aria-invalid', 'true');
+	await other.page.screenshot({ path: path.join(SCREENSHOTS, 'name-look-alike.png') });
+	await dialog.getByLabel('Display name').fill('Alicia');
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	await expect(dialog).toBeHidden();
+	const kept = async () => {
+		const exported = (await (await fetch(`${baseUrl()}/api/rooms/${room.roomId}/export.json`)).json()) as { control?: { people?: Array<{ name: string }> } };
+		return (exported.control?.people ?? []).map((person) => person.name).sort();
+	};
+	await expect.poll(kept).toEqual(['Alice', 'Alicia']);
+	await alice.context.close();
+	await other.context.close();
+});

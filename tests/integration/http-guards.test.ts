@@ -73,6 +73,26 @@ describe('joining a workshop', () => {
 		expect((await join(other.roomId, 7)).status).toBe(201);
 	});
 
+	it("refuses a name that only looks like another participant's, to join or to rename, and says why", async () => {
+		const server = await serve();
+		const room = await createRoom(server.url);
+		const join = (name: string) => post(`${server.url}/api/rooms/${room.roomId}/participants`, { name });
+		expect((await join('Alice')).status).toBe(201);
+		const lookAlike = await join('\u0410lice'); // Cyrillic А
+		expect(lookAlike.status).toBe(409);
+		expect(((await lookAlike.json()) as { error: { message: string } }).error.message).toMatch(/looks like the name of someone else/);
+		expect((await join('alice')).status).toBe(201); // the same name: two Alices, told apart
+		const bob = (await (await join('Bob')).json()) as { participantId: string; secret: string };
+		const rename = (name: string) =>
+			fetch(`${server.url}/api/rooms/${room.roomId}/participants/me`, {
+				method: 'PUT',
+				headers: { 'content-type': 'application/json', authorization: `Participant ${bob.participantId}.${bob.secret}` },
+				body: JSON.stringify({ name })
+			});
+		expect((await rename('A1ice')).status).toBe(409);
+		expect((await rename('Bob Okafor')).status).toBe(200);
+	});
+
 	it("gives one network at most 50 of a workshop's turns at once, counting an IPv6 /64 as one", async () => {
 		const server = await serve();
 		const room = await createRoom(server.url);

@@ -73,13 +73,27 @@ export function participantAuthorization(credentials: ParticipantCredentials): s
 	return `${PARTICIPANT_AUTH_SCHEME} ${participantToken(credentials.participantId, credentials.secret)}`;
 }
 
-/** Joins a workshop as a new participant; throws when the server cannot be reached or refuses. */
+/** The workshop would not take this name (409): its message says why, for the person to choose another. */
+export class NameRefusedError extends Error {}
+
+/** The message of an API error answer, if it has one. */
+async function errorMessageOf(res: Response): Promise<string | undefined> {
+	try {
+		const body = (await res.json()) as { error?: { message?: unknown } };
+		return typeof body.error?.message === 'string' ? body.error.message : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Joins a workshop as a new participant; throws when the server cannot be reached or refuses (NameRefusedError for the name). */
 export async function registerParticipant(roomId: string, name: string): Promise<ParticipantCredentials> {
 	const res = await fetch(participantsPath(roomId), {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ name })
 	});
+	if (res.status === 409) throw new NameRefusedError((await errorMessageOf(res)) ?? 'The workshop did not take this name.');
 	if (res.status !== 201) throw new Error(`joining failed (${res.status})`);
 	const parsed = RegisterParticipantResponse.parse(await res.json());
 	const credentials = parseToken(`${parsed.participantId}.${parsed.secret}`);
@@ -96,7 +110,12 @@ export async function renameParticipant(roomId: string, credentials: Participant
 			body: JSON.stringify({ name })
 		});
 		const retryAfter = Number(res.headers.get('retry-after'));
-		return { status: res.status, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+		const message = res.status === 409 ? await errorMessageOf(res) : undefined;
+		return {
+			status: res.status,
+			...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+			...(message ? { message } : {})
+		};
 	} catch {
 		return undefined;
 	}

@@ -6,10 +6,12 @@
  */
 
 /** What a rename request came back with: a status, or nothing when the server was not reached. */
-export type RenameOutcome = { status: number; retryAfterSeconds?: number } | undefined;
+export type RenameOutcome = { status: number; retryAfterSeconds?: number; message?: string } | undefined;
 
 export interface RenamerOptions {
 	send(name: string): Promise<RenameOutcome>;
+	/** The workshop would not take the name (409, with why): the person chooses another. */
+	onRefused?: (name: string, message: string) => void;
 	/** Defaults to the global timers; tests pass their own. */
 	setTimer?: (fn: () => void, ms: number) => unknown;
 	clearTimer?: (timer: unknown) => void;
@@ -36,6 +38,7 @@ export class Renamer {
 		this.#options = {
 			setTimer: (fn, ms) => setTimeout(fn, ms),
 			clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+			onRefused: () => {},
 			...options
 		};
 	}
@@ -77,6 +80,7 @@ export class Renamer {
 					// it no longer knows): trying again would change nothing.
 					this.#wanted = undefined;
 					this.#failures = 0;
+					if (outcome?.status === 409 && !this.#destroyed) this.#options.onRefused(name, outcome.message ?? 'The workshop did not take this name.');
 					return;
 				}
 				const backoff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.#failures++);

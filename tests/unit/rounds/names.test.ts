@@ -1,9 +1,9 @@
 /**
- * Whether a note's display name reads as another participant's (server/rounds/hooks.ts,
+ * Whether a note's display name reads as another participant's (server/rounds/names.ts,
  * NameIndex): the rule for notes written without an author id.
  */
 import { expect, it } from 'vitest';
-import { NameIndex } from '../../../server/rounds/hooks.ts';
+import { NameIndex } from '../../../server/rounds/names.ts';
 
 const people = new NameIndex(
 	new Map([
@@ -34,4 +34,13 @@ it("lets a writer use their own name, and a shared name, but not another's", () 
 it('does not compare what cannot be a display name', () => {
 	expect(people.namesAnother(undefined, 42)).toBe(false);
 	expect(people.namesAnother(undefined, 'A'.repeat(401))).toBe(false);
+});
+
+it('tells a name that only looks like another participant\'s from the same name', () => {
+	expect(people.lookAlike(undefined, '\u0410da')).toBe(true); // Cyrillic А
+	expect(people.lookAlike(undefined, 'B0')).toBe(true);
+	expect(people.lookAlike(undefined, 'ADA')).toBe(false); // the same name: shared, told apart
+	expect(people.lookAlike(undefined, 'Arnie')).toBe(false); // plain letters, another name
+	expect(people.lookAlike('bo', 'B0')).toBe(false); // one's own name, written otherwise
+	expect(people.lookAlike(undefined, 'Cem')).toBe(false);
 });
