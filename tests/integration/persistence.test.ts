@@ -256,6 +256,15 @@ it('takes in, on a refresh, only what another instance stored that the room lack
 		expect(board.getMap('notes').get('folded-elsewhere')).toBe(2);
 		await loaded.refresh('board');
 		expect(applied).toBe(2);
+
+		// This room's own compaction after more edits forgets the entries the other instance
+		// folded too: they were kept for the life of the room.
+		expect(loaded.docs.board.pipeline.knownEntries).toBeGreaterThanOrEqual(6);
+		for (let i = 0; i < 3; i++) writer.doc.getMap('notes').set(`later${i}`, i);
+		await waitUntil(() => board.getMap('notes').has('later2'), 'later edits reach the room');
+		await loaded.committed('board');
+		await loaded.docs.board.compact();
+		expect(loaded.docs.board.pipeline.knownEntries).toBe(0);
 	} finally {
 		server.rooms.release(room.roomId);
 	}
