@@ -323,6 +323,15 @@ describe('boards past what the export holds', () => {
 		expect(() => toMarkdown(snapshot)).not.toThrow();
 	});
 
+	it('a diagram whose flowchart would pass what Mermaid draws (labels of "&"): said, and left to its tables', () => {
+		const doc = board();
+		writeCanvasRecords(doc, [...documentRecords(), ...Array.from({ length: 160 }, (_, i) => geoShape(`shape:amp${i}`, '&'.repeat(80), { x: i * 200, y: 0 }, 'process'))]);
+		const markdown = toMarkdown(snapshotRoom(doc, undefined, { exportedAt: 2 }));
+		expect(markdown).not.toContain('```mermaid');
+		expect(markdown).toMatch(/_The diagram is too large to draw here \([\d,]+ characters as a flowchart\): its tables follow\._/);
+		expect(tableAfter(parseGfm(markdown), 'Elements')).toHaveLength(161);
+	});
+
 	it('more notes than the export holds: the first ones, with the votes and links that name them, not a failure', () => {
 		const doc = board();
 		let last = '';

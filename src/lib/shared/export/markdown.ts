@@ -25,7 +25,7 @@ import {
 } from '../board/schema.ts';
 import { headingText, MAX_TABLE_CELL_CHARS, table, tableCell, textBlock } from './markdown-text.ts';
 import { changesMarkdown, type ChangesSection } from '../iterations/diff-markdown.ts';
-import { toMermaid } from './mermaid.ts';
+import { MAX_MERMAID_CHARS, toMermaid } from './mermaid.ts';
 import { buildReport, HIGH_RISK_MIN_SCORE, strideText, type DiagramRef, type Report, type ReportElement } from './report.ts';
 import { rangeText } from './risk.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type RoomSnapshot } from './snapshot.ts';
@@ -108,7 +108,9 @@ function whatWeAreBuilding(report: Report, cell: (text: string) => string): stri
 	}
 	parts.push('### Diagram');
 	const mermaid = toMermaid(report);
-	parts.push(mermaid ? `\`\`\`mermaid\n${mermaid}\n\`\`\`` : '_No diagram on the canvas._');
+	if (!mermaid) parts.push('_No diagram on the canvas._');
+	else if (mermaid.length > MAX_MERMAID_CHARS) parts.push(`_The diagram is too large to draw here (${mermaid.length.toLocaleString('en')} characters as a flowchart): its tables follow._`);
+	else parts.push(`\`\`\`mermaid\n${mermaid}\n\`\`\``);
 	if (report.elements.length > 0) {
 		parts.push(
 			'### Elements',

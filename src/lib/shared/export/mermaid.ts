@@ -12,6 +12,12 @@ import type { DiagramRef, Report, ReportElement } from './report.ts';
 
 /** Longer labels are cut: the diagram is an overview, the tables carry the full names. */
 export const MAX_MERMAID_LABEL_CHARS = 80;
+/**
+ * Longest flowchart the report holds. Mermaid refuses a text over 50,000 characters by default
+ * (GitHub shows an error instead of the diagram); escaped labels grow, so about 150 elements
+ * named "&&&..." reached it. Past this the report says so and leaves the diagram to its tables.
+ */
+export const MAX_MERMAID_CHARS = 45_000;
 
 /** Opening and closing brackets per node kind: DFD notation as far as Mermaid allows. */
 const NODE_SHAPES: Record<DiagramNodeKind, [string, string]> = {
