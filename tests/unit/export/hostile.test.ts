@@ -65,7 +65,8 @@ const HOSTILE_PEOPLE = [
 	{ id: 'pLink', name: '[f](javascript:x) <u>', role: 'other' }
 ] as const;
 /** What the report calls them: suffixes tell the two Mallorys apart. */
-const HOSTILE_LABELS = ['<b>|Mallory|</b> #1 (Security)', '<b>|Mallory|</b> #2', '| --- | `x` | (Product owner)', '[f](javascript:x) <u> (Other)'];
+/** A name holding brackets, commas or "#" is quoted, so that it cannot pass for a role, a suffix or another person. */
+const HOSTILE_LABELS = ['<b>|Mallory|</b> #1 (Security)', '<b>|Mallory|</b> #2', '| --- | `x` | (Product owner)', '“[f](javascript:x) <u>” (Other)'];
 
 /** A payload as an agent's motivation: one line (the schema refuses control characters) within the limit. */
 function agentMotivation(text: string): string {
@@ -203,9 +204,9 @@ describe('hostile content in the Markdown export', () => {
 	it('escapes names in the header, telling apart people who share a name', () => {
 		const header = textOf(root.children[1]);
 		// Sorted by code unit ('[' before '|'); the facilitator is one of the people, so listed once.
-		const sorted = [HOSTILE_LABELS[0], HOSTILE_LABELS[1], HOSTILE_LABELS[3], HOSTILE_LABELS[2]];
+		const sorted = [HOSTILE_LABELS[0], HOSTILE_LABELS[1], HOSTILE_LABELS[2], HOSTILE_LABELS[3]];
 		expect(header).toContain(`Participants: ${sorted.join(', ')}Facilitator:`);
-		expect(header).toContain('Facilitator: [f](javascript:x) <u>');
+		expect(header).toContain('Facilitator: “[f](javascript:x) <u>”');
 	});
 
 	it('keeps hostile rationales and decider names inside their cells of the Risk decisions table', () => {

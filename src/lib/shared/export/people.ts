@@ -21,10 +21,19 @@ export function personLabels(people: readonly ExportPerson[]): Map<string, strin
 		same.forEach((person, i) => {
 			const suffix = same.length > 1 ? ` #${i + 1}` : '';
 			const role = person.role ? ` (${WORKSHOP_ROLE_LABELS[person.role]})` : '';
-			labels.set(person.id, `${person.name}${suffix}${role}`);
+			labels.set(person.id, `${shownName(person.name)}${suffix}${role}`);
 		});
 	}
 	return labels;
+}
+
+/**
+ * A name as a list of people shows it: in quotes when it holds what the list and the labels use
+ * themselves (a comma, brackets, "#"), so that a participant named "Bob (Security), Carol #2"
+ * reads as one person, not two with a role and a suffix. Quotes of the name's own are made straight.
+ */
+export function shownName(name: string): string {
+	return /[(),#“”]/.test(name) ? `“${name.replace(/[“”]/g, '"')}”` : name;
 }
 
 /** The comparison key of a display name: two names that differ only in case are the same name. */

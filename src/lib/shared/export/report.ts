@@ -23,7 +23,7 @@ import {
 	type ThreatNote
 } from '../board/schema.ts';
 import { compareStrings, type RoomSnapshot } from './snapshot.ts';
-import { nameKey, personLabels } from './people.ts';
+import { nameKey, personLabels, shownName } from './people.ts';
 import { decisionOf, estimateOf, type ReportDecision, type ReportEstimate } from './risk.ts';
 
 export { HIGH_RISK_MIN_SCORE };
@@ -275,7 +275,7 @@ export function buildReport(snapshot: RoomSnapshot): Report {
 	return {
 		snapshot,
 		participants: participantsOf(snapshot, labels),
-		facilitator: snapshot.control?.facilitator ?? null,
+		facilitator: snapshot.control?.facilitator ? shownName(snapshot.control.facilitator) : null,
 		timing: timingOf(snapshot),
 		plain: plainNotes(notes),
 		diagram,
@@ -355,7 +355,7 @@ function participantsOf(snapshot: RoomSnapshot, labels: ReadonlyMap<string, stri
 	const names = new Set(labels.values());
 	const others = snapshot.notes.filter((note) => note.authorId === undefined || !labels.has(note.authorId)).map((note) => note.author);
 	if (snapshot.control?.facilitator) others.push(snapshot.control.facilitator);
-	for (const name of others) if (!peopleNames.has(nameKey(name))) names.add(name);
+	for (const name of others) if (!peopleNames.has(nameKey(name))) names.add(shownName(name));
 	return [...names].sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()) || compareStrings(a, b));
 }
 
