@@ -146,7 +146,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined this workshop in the last minutes. Try again in a moment.');
 			}
 			const registered = registerParticipant(room, body.name, now());
-			if (!registered.ok) return sendError(res, 409, ApiErrorCode.Conflict, registered.message);
+			if (!registered.ok) return sendError(res, 409, registered.lookAlike ? ApiErrorCode.NameLooksLikeAnother : ApiErrorCode.Conflict, registered.message);
 			await Promise.all([room.committed('sealed'), room.committed('control')]);
 			log.info('participant joined', { room: roomTag(room.roomId) });
 			res.status(201).json(registered.credentials satisfies RegisterParticipantResponse);
@@ -159,7 +159,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 			const body = parse(RenameParticipantRequest, req, res);
 			if (!body) return;
 			const refusal = renameParticipant(room, participantId, body.name);
-			if (refusal) return sendError(res, 409, ApiErrorCode.Conflict, refusal);
+			if (refusal) return sendError(res, 409, ApiErrorCode.NameLooksLikeAnother, refusal);
 			res.json({ ok: true });
 		})
 	);

@@ -33,7 +33,7 @@ export function parseParticipantCredentials(value: string | undefined): Particip
 	return { participantId, secret };
 }
 
-export type RegisterResult = { ok: true; credentials: ParticipantCredentials } | { ok: false; message: string };
+export type RegisterResult = { ok: true; credentials: ParticipantCredentials } | { ok: false; message: string; lookAlike?: true };
 
 /**
  * Why a participant may not take this name: it only looks like another participant's (letters
@@ -51,7 +51,7 @@ export function registerParticipant(room: Room, name: string, now: number): Regi
 	const sealed = room.docs.sealed.doc;
 	if (countParticipants(sealed) >= MAX_PEOPLE) return { ok: false, message: `A workshop can have at most ${MAX_PEOPLE} participants.` };
 	const refusal = lookAlikeRefusal(room, undefined, name);
-	if (refusal) return { ok: false, message: refusal };
+	if (refusal) return { ok: false, message: refusal, lookAlike: true };
 	const credentials = { participantId: createRecordId(), secret: createSecret() };
 	sealed.transact(() => writeParticipantSecret(sealed, credentials.participantId, { secretHash: hashSecret(credentials.secret), createdAt: now }), ROUNDS_ORIGIN);
 	writePerson(room.docs.control.doc, credentials.participantId, { name, role: null, joinedAt: now }, ROUNDS_ORIGIN);

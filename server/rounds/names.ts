@@ -4,51 +4,70 @@
  * nobody may join or rename to a name that only looks like another participant's (identity.ts).
  */
 import unhomoglyph from 'unhomoglyph';
+import { foldName } from '#shared/person';
 
 /** Longest `author` compared with names: a display name is far shorter, even with every combining mark apart. */
 const MAX_COMPARED_NAME = 400;
 
-/** Case, spacing, compatibility forms and accents aside. */
-const foldName = (name: string) =>
-	name.normalize('NFKC').normalize('NFD').replace(/\p{Mn}/gu, '').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim();
-
 /**
- * A name as people read it: `folded` sets case, spacing, compatibility forms and accents aside;
- * `skeleton` also takes letters that look alike as one (Unicode's confusables table, through
- * unhomoglyph: Cyrillic "А" and Cherokee "Ꭺ" as "A", "0" as "O", "m" as "rn"), mapped before and
- * after folding because the table maps to capitals as well as small letters. `plain` names are
- * ASCII letters and spaces only: two plain names are compared folded, or "Amie" would be "Arnie".
- * About 1.5 us a name.
+ * A name as people read it: `folded` is the name as names compare (foldName: case, spacing,
+ * compatibility forms, accents, strokes and invisible characters aside); `skeleton` also takes
+ * letters that look alike as one, by Unicode's confusables table (through unhomoglyph: Cyrillic
+ * "А" and Cherokee "Ꭺ" as "A", "0" as "O", "m" as "rn"), mapped before and after folding because
+ * the table maps to capitals as well as small letters. Two plain names (ASCII letters, spaces,
+ * dots, apostrophes, hyphens) are compared by their letters instead, or "Amie" would be "Arnie":
+ * `plain`, with a capital I read as l, which it is in most fonts ("AIice"). About 1.5 us a name.
  */
-function nameKeys(name: string): { folded: string; skeleton: string; plain: boolean } {
+function nameKeys(name: string): NameKeys {
 	const folded = foldName(name);
-	return { folded, skeleton: foldName(unhomoglyph(foldName(unhomoglyph(name.normalize('NFKC'))))), plain: /^[a-z ]*$/.test(folded) };
+	const skeleton = foldName(unhomoglyph(foldName(unhomoglyph(name.normalize('NFKC')))));
+	return /^[a-z .'-]*$/.test(folded) ? { folded, skeleton, plain: foldName(name.replace(/I/g, 'l')) } : { folded, skeleton };
 }
+
+interface NameKeys {
+	folded: string;
+	skeleton: string;
+	/** For a name of plain ASCII letters: its letters, a capital I read as l. */
+	plain?: string;
+}
+
+/** Two names that read alike: two plain names by their letters, any other pair by skeleton. */
+const looksAlike = (a: NameKeys, b: NameKeys) => (a.plain !== undefined && b.plain !== undefined ? a.plain === b.plain : a.skeleton === b.skeleton);
 
 /** The people's names by their keys, to tell whether a name is another participant's. */
 export class NameIndex {
-	readonly #folded = new Map<string, string[]>();
-	readonly #skeletons = new Map<string, Array<{ id: string; plain: boolean }>>();
-	readonly #keys = new Map<string, ReturnType<typeof nameKeys>>();
+	readonly #bySkeleton = new Map<string, string[]>();
+	readonly #byPlain = new Map<string, string[]>();
+	readonly #byFolded = new Map<string, string[]>();
+	readonly #keys = new Map<string, NameKeys>();
 
 	constructor(people: ReadonlyMap<string, { name: string }>) {
 		for (const [id, person] of people) {
 			const keys = nameKeys(person.name);
 			this.#keys.set(id, keys);
-			push(this.#folded, keys.folded, id);
-			push(this.#skeletons, keys.skeleton, { id, plain: keys.plain });
+			push(this.#byFolded, keys.folded, id);
+			push(this.#bySkeleton, keys.skeleton, id);
+			if (keys.plain !== undefined) push(this.#byPlain, keys.plain, id);
 		}
+	}
+
+	/** Other participants whose names read like `keys` (the same name or a look-alike). */
+	#alike(keys: NameKeys, writerId: string | undefined): string[] {
+		const candidates = new Set([...(this.#byFolded.get(keys.folded) ?? []), ...(this.#bySkeleton.get(keys.skeleton) ?? []), ...(keys.plain !== undefined ? (this.#byPlain.get(keys.plain) ?? []) : [])]);
+		return [...candidates].filter((id) => {
+			const other = this.#keys.get(id);
+			return id !== writerId && other !== undefined && (other.folded === keys.folded || looksAlike(keys, other));
+		});
 	}
 
 	/**
 	 * Another participant whose name looks like `name` without being it ("Аlice" in Cyrillic for
-	 * Alice, "B0b" for Bob): the same name is fine (two people may share one and are told apart).
+	 * Alice, "B0b" for Bob, "AIice"): the same name is fine (two people may share one and are told
+	 * apart), and "Soren" is the same name as "Søren".
 	 */
 	lookAlike(writerId: string | undefined, name: string): boolean {
 		const keys = nameKeys(name);
-		return (this.#skeletons.get(keys.skeleton) ?? []).some(
-			(other) => other.id !== writerId && !(keys.plain && other.plain) && this.#keys.get(other.id)?.folded !== keys.folded
-		);
+		return this.#alike(keys, writerId).some((id) => this.#keys.get(id)?.folded !== keys.folded);
 	}
 
 	/**
@@ -60,13 +79,10 @@ export class NameIndex {
 		if (typeof name !== 'string' || name.length > MAX_COMPARED_NAME) return false;
 		const keys = nameKeys(name);
 		const own = writerId === undefined ? undefined : this.#keys.get(writerId);
-		if (own && sameName(keys, own)) return false;
-		if ((this.#folded.get(keys.folded) ?? []).some((id) => id !== writerId)) return true;
-		return (this.#skeletons.get(keys.skeleton) ?? []).some((other) => other.id !== writerId && !(keys.plain && other.plain));
+		if (own && (own.folded === keys.folded || looksAlike(keys, own))) return false;
+		return this.#alike(keys, writerId).length > 0;
 	}
 }
-
-const sameName = (a: ReturnType<typeof nameKeys>, b: ReturnType<typeof nameKeys>) => a.folded === b.folded || (a.skeleton === b.skeleton && !(a.plain && b.plain));
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 	const list = map.get(key);

@@ -225,8 +225,10 @@ test("a name that only looks like another participant's is refused with the reas
 	await expect(dialog.getByText(/looks like the name of someone else in this workshop/)).toBeVisible();
 	await expect(dialog.getByLabel('Display name')).toHaveAttribute('aria-invalid', 'true');
 	await other.page.screenshot({ path: path.join(SCREENSHOTS, 'name-look-alike.png') });
+	// The refused name is not kept: nobody sees it among the people here.
+	await expect(peopleList(alice.page).getByRole('listitem')).toHaveCount(1);
 	await dialog.getByLabel('Display name').fill('Alicia');
-	await dialog.getByRole('button', { name: 'Save' }).click();
+	await dialog.getByRole('button', { name: 'Join workshop' }).click();
 	await expect(dialog).toBeHidden();
 	const kept = async () => {
 		const exported = (await (await fetch(`${baseUrl()}/api/rooms/${room.roomId}/export.json`)).json()) as { control?: { people?: Array<{ name: string }> } };

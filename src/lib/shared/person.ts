@@ -38,6 +38,27 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
+/** Letters with a stroke or ligatures, which Unicode does not decompose, as their plain letters. */
+const UNDECOMPOSED: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ŧ: 't', ƀ: 'b', ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
+const UNDECOMPOSED_CHARS = new RegExp(`[${Object.keys(UNDECOMPOSED).join('')}]`, 'g');
+
+/**
+ * A display name as people compare names: case, spacing, compatibility forms ("Ａ"), accents and
+ * strokes ("Søren" is "Soren"), and characters nobody sees (joiners, soft hyphens, variation
+ * selectors, fillers) aside. Two names with the same fold are the same name, for the reports'
+ * "#1"/"#2" and for the server's name rules alike.
+ */
+export function foldName(name: string): string {
+	return name
+		.normalize('NFKC')
+		.normalize('NFD')
+		.replace(/\p{Mn}|\p{Default_Ignorable_Code_Point}/gu, '')
+		.toLocaleLowerCase('en')
+		.replace(UNDECOMPOSED_CHARS, (ch) => UNDECOMPOSED[ch])
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
 /** A stable colour for a client id, so a person keeps their colour across reloads. */
 export function colorFor(seed: number): string {
 	return PRESENCE_COLORS[Math.abs(seed) % PRESENCE_COLORS.length];

@@ -33,6 +33,12 @@ export class PresenceTracker {
 		this.#awareness.setLocalStateField('user', user);
 	}
 
+	/** Shows nobody for this browser (a name the workshop refused is taken back). */
+	clearLocalUser(): void {
+		if (this.#awareness.getLocalState()?.user === undefined || this.#awareness.getLocalState()?.user === null) return;
+		this.#awareness.setLocalStateField('user', null);
+	}
+
 	/** Says which note we are typing in (null when none); others show it on that note. */
 	setEditing(noteId: string | null): void {
 		if ((this.#awareness.getLocalState()?.editing ?? null) === noteId) return;

@@ -42,6 +42,16 @@ export class LocalIdentity {
 		return this.#color;
 	}
 
+	/** Forgets the name (the workshop refused it and none was taken before): the next visit asks again. */
+	forgetName(): void {
+		this.#name = undefined;
+		try {
+			localStorage.setItem(IDENTITY_KEY, JSON.stringify({ color: this.#color }));
+		} catch {
+			// Forgotten for this visit.
+		}
+	}
+
 	/** Validates, stores and applies a new name and colour; returns the problem if the name is invalid. */
 	save(name: string, color: string): string | undefined {
 		const parsed = DisplayName.safeParse(name);

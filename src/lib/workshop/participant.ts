@@ -5,6 +5,7 @@
  * in a URL query. A personal link carries it in the URL fragment to continue on another device.
  */
 import { RecordId } from '#shared/board/schema';
+import { ApiErrorCode } from '#shared/wire/api';
 import { isSecret } from '#shared/ids';
 import {
 	PARTICIPANT_AUTH_SCHEME,
@@ -76,11 +77,13 @@ export function participantAuthorization(credentials: ParticipantCredentials): s
 /** The workshop would not take this name (409): its message says why, for the person to choose another. */
 export class NameRefusedError extends Error {}
 
-/** The message of an API error answer, if it has one. */
-async function errorMessageOf(res: Response): Promise<string | undefined> {
+/** The message of an API error answer that refuses the name (409 name_looks_like_another), if it is one. */
+async function nameRefusal(res: Response): Promise<string | undefined> {
+	if (res.status !== 409) return undefined;
 	try {
-		const body = (await res.json()) as { error?: { message?: unknown } };
-		return typeof body.error?.message === 'string' ? body.error.message : undefined;
+		const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+		if (body.error?.code !== ApiErrorCode.NameLooksLikeAnother) return undefined;
+		return typeof body.error.message === 'string' ? body.error.message : 'The workshop did not take this name.';
 	} catch {
 		return undefined;
 	}
@@ -93,7 +96,8 @@ export async function registerParticipant(roomId: string, name: string): Promise
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ name })
 	});
-	if (res.status === 409) throw new NameRefusedError((await errorMessageOf(res)) ?? 'The workshop did not take this name.');
+	const refusal = await nameRefusal(res);
+	if (refusal) throw new NameRefusedError(refusal);
 	if (res.status !== 201) throw new Error(`joining failed (${res.status})`);
 	const parsed = RegisterParticipantResponse.parse(await res.json());
 	const credentials = parseToken(`${parsed.participantId}.${parsed.secret}`);
@@ -110,11 +114,11 @@ export async function renameParticipant(roomId: string, credentials: Participant
 			body: JSON.stringify({ name })
 		});
 		const retryAfter = Number(res.headers.get('retry-after'));
-		const message = res.status === 409 ? await errorMessageOf(res) : undefined;
+		const nameRefused = await nameRefusal(res);
 		return {
 			status: res.status,
 			...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-			...(message ? { message } : {})
+			...(nameRefused ? { nameRefused } : {})
 		};
 	} catch {
 		return undefined;

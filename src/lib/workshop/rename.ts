@@ -6,11 +6,11 @@
  */
 
 /** What a rename request came back with: a status, or nothing when the server was not reached. */
-export type RenameOutcome = { status: number; retryAfterSeconds?: number; message?: string } | undefined;
+export type RenameOutcome = { status: number; retryAfterSeconds?: number; nameRefused?: string } | undefined;
 
 export interface RenamerOptions {
 	send(name: string): Promise<RenameOutcome>;
-	/** The workshop would not take the name (409, with why): the person chooses another. */
+	/** The workshop would not take the name (it looks like another participant's), with why: the person chooses another. */
 	onRefused?: (name: string, message: string) => void;
 	/** Defaults to the global timers; tests pass their own. */
 	setTimer?: (fn: () => void, ms: number) => unknown;
@@ -80,7 +80,7 @@ export class Renamer {
 					// it no longer knows): trying again would change nothing.
 					this.#wanted = undefined;
 					this.#failures = 0;
-					if (outcome?.status === 409 && !this.#destroyed) this.#options.onRefused(name, outcome.message ?? 'The workshop did not take this name.');
+					if (outcome?.nameRefused !== undefined && !this.#destroyed) this.#options.onRefused(name, outcome.nameRefused);
 					return;
 				}
 				const backoff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.#failures++);

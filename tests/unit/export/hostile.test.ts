@@ -302,6 +302,19 @@ describe('hostile content in the files other tools import', () => {
 		expect(model.architecture.description).toContain('### Components');
 		expect(model.dataflow.description).toContain('### Data flows');
 	});
+
+	it('cleans text before escaping it: a zero-width space in front does not hide a heading marker or make an empty tag', () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'Zero width', createdAt: 1 });
+		createNote(doc, { kind: 'component', question: 1, text: 'Gateway\n\u200b===', ...AUTHOR, createdAt: 1 });
+		createNote(doc, { kind: 'threat', question: 2, text: 'Replay\n\nTags: \u200b, a, a\u200b', ...AUTHOR, createdAt: 2 });
+		const model = JSON.parse(renderExport(snapshotRoom(doc, undefined, { exportedAt: 2 }), 'tc.json')) as {
+			architecture: { description: string };
+			threats: Array<{ tags?: string[] }>;
+		};
+		expect(nodesOfType(parseGfm(model.architecture.description), 'heading').map((h) => textOf(h))).toEqual(['Components']);
+		expect(model.threats[0].tags).toEqual(['a']);
+	});
 });
 
 describe('boards past what the export holds', () => {

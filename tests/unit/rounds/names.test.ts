@@ -44,3 +44,13 @@ it('tells a name that only looks like another participant\'s from the same name'
 	expect(people.lookAlike('bo', 'B0')).toBe(false); // one's own name, written otherwise
 	expect(people.lookAlike(undefined, 'Cem')).toBe(false);
 });
+
+it('takes invisible characters, compatibility forms and strokes as the same name, and a capital I for an l', () => {
+	const alice = new NameIndex(new Map([['alice', { name: 'Alice' }], ['soren', { name: 'Søren' }], ['amie', { name: 'Amie K.' }]]));
+	for (const same of ['Al\u034fice', 'Alice\ufe0f', '\uff21lice', 'A\u200dlice', 'Ali\u00adce', 'Alice\u3164', 'Soren', 'SØREN']) {
+		expect(alice.lookAlike(undefined, same), same).toBe(false); // the same name: allowed, told apart
+		expect(alice.namesAnother(undefined, same), same).toBe(true);
+	}
+	expect(alice.lookAlike(undefined, 'AIice')).toBe(true);
+	expect(alice.lookAlike(undefined, 'Arnie K.')).toBe(false);
+});

@@ -5,6 +5,7 @@
  * "Alex #1 (Engineering)", "Alex #2". Plain text: the renderers escape it.
  */
 import { WORKSHOP_ROLE_LABELS } from '../control/rounds.ts';
+import { foldName } from '../person.ts';
 import type { ExportPerson } from './snapshot.ts';
 
 /** Label by (pseudonymous) participant id. */
@@ -33,10 +34,10 @@ export function personLabels(people: readonly ExportPerson[]): Map<string, strin
  * reads as one person, not two with a role and a suffix. Quotes of the name's own are made straight.
  */
 export function shownName(name: string): string {
-	return /[(),#“”]/.test(name) ? `“${name.replace(/[“”]/g, '"')}”` : name;
+	return /[(),#“”„‟″‶〝〞＂（），＃]/.test(name) ? `“${name.replace(/[“”„‟″‶〝〞＂]/g, '"')}”` : name;
 }
 
-/** The comparison key of a display name: two names that differ only in case are the same name. */
+/** The comparison key of a display name (foldName): "Alice", "ALICE" and "Ａlice" are the same name. */
 export function nameKey(name: string): string {
-	return name.trim().toLowerCase();
+	return foldName(name);
 }

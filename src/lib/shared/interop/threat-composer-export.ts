@@ -13,7 +13,7 @@ import { RISK_BAND_LABELS } from '../board/risk.ts';
 import type { Note } from '../board/schema.ts';
 import { escapeInline, escapeLine } from '../export/markdown-text.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
-import { cleanJsonStrings } from '../text.ts';
+import { cleanJsonStrings, cleanText } from '../text.ts';
 import { bandOf } from './ratings.ts';
 import { indexRoom, type RoomIndex } from './room-index.ts';
 import { cutAt } from './snapshot-builder.ts';
@@ -97,7 +97,7 @@ function headed(index: RoomIndex, heading: string): { note: Note; text: string }
 
 /** A note's text as threat-composer holds it: the body, and its tags and comments (trailer.ts) back as fields. */
 function itemText(note: Note, max: number): { statement: string; metadata: Json[]; tags: string[] } {
-	const { body, fields } = splitTrailer(note.text, TC_TRAILER_LABELS);
+	const { body, fields } = splitTrailer(cleanText(note.text), TC_TRAILER_LABELS);
 	const metadata: Json[] = fields.Comments?.trim() ? [{ key: 'Comments', value: cut(fields.Comments.trim(), TC_LIMITS.comment) }] : [];
 	const tags = [...new Set((fields.Tags ?? '').split(', ').map((tag) => cut(tag.trim(), TC_LIMITS.tag)).filter(Boolean))];
 	return { statement: cut(body.trim(), max), metadata, tags };
@@ -109,15 +109,15 @@ function itemText(note: Note, max: number): { statement: string; metadata: Json[
  * report escapes them, or an image in a note fetched its address for whoever opened the model.
  */
 function architectureText(imported: string | undefined, components: Note[]): string {
-	const list = components.map((note) => `- ${note.text.trim().split('\n').map(escapeLine).join('\n  ')}`);
+	const list = components.map((note) => `- ${cleanText(note.text).trim().split('\n').map(escapeLine).join('\n  ')}`);
 	return [imported, list.length ? `### Components\n\n${list.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }
 
 /** The imported data-flow description, and the flows of the canvas diagram as a list. */
 function dataflowText(imported: string | undefined, snapshot: RoomSnapshot): string {
 	const diagram = readDiagram(snapshot.canvas.records);
-	const names = new Map([...diagram.elements, ...diagram.boundaries].map((item) => [item.id, escapeInline(item.label.split('\n').join(' ')) || 'unnamed']));
+	const names = new Map([...diagram.elements, ...diagram.boundaries].map((item) => [item.id, escapeInline(cleanText(item.label).split('\n').join(' ')) || 'unnamed']));
 	const end = (id: string | null) => (id ? (names.get(id) ?? 'unnamed') : 'nothing');
-	const flows = diagram.flows.map((flow) => `- ${end(flow.from)} → ${end(flow.to)}${flow.label ? `: ${escapeInline(flow.label.split('\n').join(' '))}` : ''}`);
+	const flows = diagram.flows.map((flow) => `- ${end(flow.from)} → ${end(flow.to)}${flow.label ? `: ${escapeInline(cleanText(flow.label).split('\n').join(' '))}` : ''}`);
 	return [imported, flows.length ? `### Data flows\n\n${flows.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }

@@ -58,10 +58,10 @@ const MAX_VALUE_CHARS = 80;
 function value(text: string, quoted: boolean): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
 	if (flat === '') return '(none)';
-	const { text: cut, truncated } = truncate(flat, MAX_VALUE_CHARS - 1); // whole code points: an emoji is not halved
-	const shown = truncated ? `${cut}…` : flat;
-	// Curly quotes of the value's own become straight ones, so that only ours are curly.
-	return quoted ? `“${shown.replace(/[“”]/g, '"')}”` : shown;
+	// Whole code points: an emoji is not halved.
+	const shown = truncate(flat, MAX_VALUE_CHARS).truncated ? `${truncate(flat, MAX_VALUE_CHARS - 1).text}…` : flat;
+	// Double quotes of the value's own (and their look-alikes) become straight ones, so that only ours are curly.
+	return quoted ? `“${shown.replace(/[“”„‟″‶〝〞＂]/g, '"')}”` : shown;
 }
 
 /** "status: Open → Mitigated". */

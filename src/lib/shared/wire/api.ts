@@ -62,6 +62,8 @@ export const ApiErrorCode = {
 	Forbidden: 'forbidden',
 	/** 409: the command does not apply now (e.g. "the timer is not running"). */
 	Conflict: 'conflict',
+	/** 409: a name to join or rename with only looks like another participant's; choose another. */
+	NameLooksLikeAnother: 'name_looks_like_another',
 	/** 429: too many requests; retry shortly. */
 	RateLimited: 'rate_limited',
 	/** 415: the body is not JSON (a cross-site form cannot send JSON without asking first). */
