@@ -118,6 +118,14 @@ describe('the system report', () => {
 		expect(json.dependencies).toEqual([{ from: REF_A, to: REF_B }]);
 	});
 
+	it('leaves out a graph longer than Mermaid draws, and says so', () => {
+		const refs = Array.from({ length: 220 }, (_, i) => i.toString(16).padStart(16, '0'));
+		const models = refs.map((modelRef, i) => status({ modelRef, name: '&'.repeat(80), dependsOn: i > 0 ? [refs[i - 1]] : [] }));
+		const md = toSystemReportMarkdown({ ...view(), models, blockers: [] });
+		expect(md).not.toContain('```mermaid');
+		expect(md).toMatch(/_The graph is too large to draw here \([\d,]+ characters as a flowchart\)/);
+	});
+
 	it('says so when there is nothing to show', () => {
 		const md = toSystemReportMarkdown({ ...view(), models: [], blockers: [] });
 		expect(md).toContain('_No models yet._');

@@ -11,7 +11,7 @@
  */
 import { fileSlug } from '../export/formats.ts';
 import { strideText } from '../export/report.ts';
-import { mermaidLabel } from '../export/mermaid.ts';
+import { MAX_MERMAID_CHARS, mermaidLabel } from '../export/mermaid.ts';
 import { headingText, table, tableCell } from '../export/markdown-text.ts';
 import type { LaunchBlocker, ModelStatus, SystemView } from './api.ts';
 
@@ -92,7 +92,8 @@ export function toSystemReportMarkdown(view: SystemView): string {
 	parts.push('## Dependencies between models');
 	const graph = systemMermaid(view);
 	if (!graph || systemDependencies(view).length === 0) parts.push('_No model references another._');
-	if (graph) parts.push('```mermaid\n' + graph + '\n```');
+	if (graph && graph.length > MAX_MERMAID_CHARS) parts.push(`_The graph is too large to draw here (${graph.length.toLocaleString('en')} characters as a flowchart): the models table above lists what each depends on._`);
+	else if (graph) parts.push('```mermaid\n' + graph + '\n```');
 
 	parts.push('## Launch blockers');
 	if (view.blockers.length === 0) parts.push('_None: no open high-risk threat in any model._');
