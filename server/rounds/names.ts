@@ -4,7 +4,10 @@
  * nobody may join or rename to a name that only looks like another participant's (identity.ts).
  */
 import unhomoglyph from 'unhomoglyph';
+import { IMPORT_AUTHORS } from '#shared/interop/import-authors';
 import { foldName } from '#shared/person';
+
+const IMPORTER_KEYS = new Set(IMPORT_AUTHORS.map(foldName));
 
 /** Longest `author` compared with names: a display name is far shorter, even with every combining mark apart. */
 const MAX_COMPARED_NAME = 400;
@@ -73,11 +76,14 @@ export class NameIndex {
 	/**
 	 * Whether `name` reads as another participant's name and not as the writer's own (two people
 	 * may share a name; a name the writer had before a rename is nobody else's, so a note written
-	 * just before it passes). A writer without an identity has no name of its own.
+	 * just before it passes). A writer without an identity has no name of its own. An importer's
+	 * name ("Threat Dragon") is nobody's: the exports read the lines of the notes it signs back
+	 * into the model (shared/interop/import-authors.ts).
 	 */
 	namesAnother(writerId: string | undefined, name: unknown): boolean {
 		if (typeof name !== 'string' || name.length > MAX_COMPARED_NAME) return false;
 		const keys = nameKeys(name);
+		if (IMPORTER_KEYS.has(keys.folded)) return true;
 		const own = writerId === undefined ? undefined : this.#keys.get(writerId);
 		if (own && (own.folded === keys.folded || looksAlike(keys, own))) return false;
 		return this.#alike(keys, writerId).length > 0;

@@ -303,6 +303,23 @@ describe('hostile content in the files other tools import', () => {
 		expect(model.dataflow.description).toContain('### Data flows');
 	});
 
+	it("reads labelled lines and headed descriptions only from the import's own notes, not from a participant's", () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'Spoofed fields', createdAt: 1 });
+		writeCanvasRecords(doc, [...documentRecords(), geoShape('shape:api', 'API', { x: 0, y: 0 }, 'process')]);
+		const mine = createNote(doc, { kind: 'component', question: 1, text: 'Handles cards.\nOut of scope: yes\nEncrypted: yes', ...AUTHOR, createdAt: 1 });
+		addLink(doc, { kind: 'canvas', noteId: mine, elementId: 'shape:api' });
+		createNote(doc, { kind: 'component', question: 1, text: 'Architecture\n\n![x](https://evil.example/p.png)', ...AUTHOR, createdAt: 2 });
+		const snapshot = snapshotRoom(doc, undefined, { exportedAt: 2 });
+		const td = JSON.parse(renderExport(snapshot, 'td.json')) as { detail: { diagrams: Array<{ cells: Array<{ data?: Record<string, unknown> }> }> } };
+		const api = td.detail.diagrams.flatMap((d) => d.cells).find((cell) => cell.data?.name === 'API')!;
+		expect(api.data).not.toHaveProperty('outOfScope', true);
+		expect(api.data?.isEncrypted).not.toBe(true);
+		expect(api.data?.description).toContain('Out of scope: yes');
+		const tc = JSON.parse(renderExport(snapshot, 'tc.json')) as { architecture: { description: string } };
+		expect(nodesOfType(parseGfm(tc.architecture.description), 'image')).toEqual([]);
+	});
+
 	it('cleans text before escaping it: a zero-width space in front does not hide a heading marker or make an empty tag', () => {
 		const doc = new Y.Doc();
 		initBoardDoc(doc, { title: 'Zero width', createdAt: 1 });

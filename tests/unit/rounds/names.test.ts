@@ -54,3 +54,9 @@ it('takes invisible characters, compatibility forms and strokes as the same name
 	expect(alice.lookAlike(undefined, 'AIice')).toBe(true);
 	expect(alice.lookAlike(undefined, 'Arnie K.')).toBe(false);
 });
+
+it("takes an importer's name as nobody's: the exports read its notes' lines back into the model", () => {
+	expect(people.namesAnother(undefined, 'Threat Dragon')).toBe(true);
+	expect(people.namesAnother('bo', 'THREAT-COMPOSER')).toBe(true);
+	expect(people.namesAnother('bo', 'Open Threat Model')).toBe(true);
+});

@@ -17,8 +17,9 @@ import { writeAssets, writeThreats } from './otm-notes.ts';
 import { countSnapshot, createReportBuilder, joinPath, type ConvertResult, type ImportContext, type ReportBuilder } from './report.ts';
 import { createSnapshotBuilder, type SnapshotBuilder } from './snapshot-builder.ts';
 import { withTrailer } from './trailer.ts';
+import { OTM_AUTHOR } from './import-authors.ts';
 
-export const OTM_AUTHOR = 'Open Threat Model';
+export { OTM_AUTHOR };
 const OTM_SCOPE_LABELS = ['Owner', 'Owner contact'] as const;
 /** The region of elements no diagram places. */
 const UNPLACED = '';

@@ -14,6 +14,7 @@ import type { Note } from '../board/schema.ts';
 import { escapeInline, escapeLine } from '../export/markdown-text.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import { cleanJsonStrings, cleanText } from '../text.ts';
+import { importedBy } from './import-authors.ts';
 import { bandOf } from './ratings.ts';
 import { indexRoom, type RoomIndex } from './room-index.ts';
 import { cutAt } from './snapshot-builder.ts';
@@ -27,6 +28,7 @@ import {
 	TC_THREAT_STATUS_EXPORT,
 	TC_TRAILER_LABELS
 } from './threat-composer-format.ts';
+import { TC_AUTHOR } from './threat-composer-import.ts';
 import { splitTrailer } from './trailer.ts';
 
 type Json = Record<string, unknown>;
@@ -91,7 +93,7 @@ export function buildThreatComposerModel(snapshot: RoomSnapshot): Json {
 
 /** The component note an import made for a description ("Architecture" then the text), if any. */
 function headed(index: RoomIndex, heading: string): { note: Note; text: string } | undefined {
-	const note = index.plain('component').find((n) => n.text.startsWith(`${heading}\n\n`) && index.elementsOf(n.id).length === 0);
+	const note = index.plain('component').find((n) => importedBy(n, TC_AUTHOR) && n.text.startsWith(`${heading}\n\n`) && index.elementsOf(n.id).length === 0);
 	return note ? { note, text: note.text.slice(heading.length + 2) } : undefined;
 }
 

@@ -31,8 +31,9 @@ import {
 	TcThreat
 } from './threat-composer-format.ts';
 import { withTrailer } from './trailer.ts';
+import { TC_AUTHOR } from './import-authors.ts';
 
-export const TC_AUTHOR = 'threat-composer';
+export { TC_AUTHOR };
 
 /** Metadata keys of threat and mitigation packs: where an item came from, not what it says. */
 const PACK_KEYS = new Set(['source', 'threatPackId', 'threatPackThreatId', 'threatPackMitigationCandidateId', 'mitigationPackId', 'mitigationPackMitigationId']);

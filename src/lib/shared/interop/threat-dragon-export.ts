@@ -13,7 +13,7 @@ import { readDiagram, readPlacedShapes, type PlacedShape } from '../canvas/diagr
 import { isObject } from '../canvas/plain.ts';
 import type { DfdPaletteKind } from '../canvas/dfd.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
-import { STRIDE, type ThreatNote } from '../board/schema.ts';
+import { STRIDE, type Note, type ThreatNote } from '../board/schema.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import { cleanJsonStrings } from '../text.ts';
 import type { Point } from './canvas-layout.ts';
@@ -21,6 +21,7 @@ import { bandOf } from './ratings.ts';
 import { indexRoom, splitFirstLine, type RoomIndex } from './room-index.ts';
 import { stableUuid } from './stable-id.ts';
 import { TD_ELEMENT_SHAPES, TD_PROPERTY_FIELDS, TD_PROPERTY_LABELS, TD_SCALE, TD_STATUS_EXPORT, TD_VERSION, TD_YES } from './threat-dragon-format.ts';
+import { importedBy } from './import-authors.ts';
 import { TD_AUTHOR, TD_SCOPE_LABELS } from './threat-dragon-import.ts';
 import { splitTrailer } from './trailer.ts';
 
@@ -80,6 +81,8 @@ export function buildThreatDragonModel(snapshot: RoomSnapshot): Json {
 	writeFlowCells(canvas);
 
 	const threatTop = placeThreats(index, groups);
+	// An import writes the model's owner and reviewer as labelled lines of the scope, which is
+	// everyone's to edit: they are read back whoever typed them (docs/ARCHITECTURE.md, imports).
 	const { body, fields } = splitTrailer(index.scope.text, TD_SCOPE_LABELS);
 	const authors = [...new Set(snapshot.notes.map((note) => note.author))].filter((name) => name !== TD_AUTHOR).sort();
 	const contributors = fields.Contributors ? fields.Contributors.split(', ') : authors;
@@ -321,15 +324,18 @@ interface Described {
 /**
  * The description of an element: the text of the component notes linked to it (without the first
  * line when it repeats the element's name, as imports write it), with the Threat Dragon
- * properties an import kept as labelled lines given back as properties.
+ * properties an import kept as labelled lines given back as properties. Only the import's own
+ * notes are read for those lines: typed into a participant's note, "Out of scope: yes" made the
+ * element out of scope in the exported model.
  */
 function describe(index: RoomIndex, elementId: string, label: string): Described {
 	const name = label.split('\n').join(' ');
-	const texts = index
-		.notesOn(elementId)
-		.filter((note) => note.kind === 'component')
-		.map((note) => (name && note.text.startsWith(`${name}\n\n`) ? note.text.slice(name.length + 2) : note.text));
-	const { body, fields } = splitTrailer(texts.join('\n\n'), TD_PROPERTY_LABELS);
+	const notes = index.notesOn(elementId).filter((note) => note.kind === 'component');
+	const text = (note: Note) => (name && note.text.startsWith(`${name}\n\n`) ? note.text.slice(name.length + 2) : note.text);
+	const imported = splitTrailer(notes.filter((note) => importedBy(note, TD_AUTHOR)).map(text).join('\n\n'), TD_PROPERTY_LABELS);
+	const others = notes.filter((note) => !importedBy(note, TD_AUTHOR)).map(text);
+	const body = [imported.body, ...others].filter((part) => part !== '').join('\n\n');
+	const { fields } = imported;
 	const properties: Json = {};
 	for (const [key, fieldLabel] of TD_PROPERTY_FIELDS) {
 		const value = fields[fieldLabel];
@@ -344,7 +350,7 @@ function describe(index: RoomIndex, elementId: string, label: string): Described
 /** A diagram's description: the component note an import wrote for it ("Title" then the text). */
 function diagramDescription(index: RoomIndex, title: string): string {
 	if (!title) return '';
-	const note = index.plain('component').find((n) => n.text.startsWith(`${title}\n\n`) && index.elementsOf(n.id).length === 0);
+	const note = index.plain('component').find((n) => importedBy(n, TD_AUTHOR) && n.text.startsWith(`${title}\n\n`) && index.elementsOf(n.id).length === 0);
 	return note ? note.text.slice(title.length + 2) : '';
 }
 

@@ -33,8 +33,9 @@ import {
 	type TdPropertyLabel
 } from './threat-dragon-format.ts';
 import { withTrailer } from './trailer.ts';
+import { TD_AUTHOR } from './import-authors.ts';
 
-export const TD_AUTHOR = 'Threat Dragon';
+export { TD_AUTHOR };
 /** Labels of the summary fields kept at the end of the scope (read back by the export). */
 export const TD_SCOPE_LABELS = ['Owner', 'Reviewer', 'Contributors'] as const;
 /** A frame for a diagram with no cells still gets this size, so it shows. */
