@@ -69,15 +69,17 @@ export function colorFor(seed: number): string {
  * suffix from their participant id ("Alex · 3f9a"), so that two Alexes stay two people on screen.
  */
 export function distinctNames(people: ReadonlyArray<{ participantId: string; name: string }>): Map<string, string> {
+	// Names compare as the reports compare them: "Søren" and "SOREN" are one name, two people.
 	const byName = new Map<string, Set<string>>();
 	for (const { participantId, name } of people) {
-		const ids = byName.get(name) ?? new Set<string>();
+		const key = foldName(name);
+		const ids = byName.get(key) ?? new Set<string>();
 		ids.add(participantId);
-		byName.set(name, ids);
+		byName.set(key, ids);
 	}
 	const labels = new Map<string, string>();
 	for (const { participantId, name } of people) {
-		const shared = (byName.get(name)?.size ?? 0) > 1;
+		const shared = (byName.get(foldName(name))?.size ?? 0) > 1;
 		labels.set(participantId, shared ? `${name} · ${shortId(participantId)}` : name);
 	}
 	return labels;
