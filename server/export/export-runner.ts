@@ -48,18 +48,20 @@ export function createExportRunner(): ExportRunner {
 	const worker = createTaskWorker<ExportTask, ExportResult | FrozenIteration>({ source: 'export/export-worker.ts', heapMb: WORKER_HEAP_MB, timeoutMs: EXPORT_TIMEOUT_MS, name: 'export' });
 	const perRoom = new PendingCounts();
 	const perAddress = new PendingCounts();
-	const busy = ({ roomId, address }: ExportClaim) =>
-		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(addressLimitKey(address)) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
+	const full = (roomId: string, network: string) =>
+		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(network) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
 	return {
-		busy,
+		busy: ({ roomId, address }) => full(roomId, addressLimitKey(address)),
 		run<T extends ExportTask>(task: T, claim: ExportClaim | 'facilitator') {
 			if (claim === 'facilitator') return worker.run(task) as Promise<ExportAnswer<T>>;
-			if (busy(claim)) return Promise.reject(new ExportBusyError('too many exports at once'));
-			perRoom.add(claim.roomId);
-			perAddress.add(addressLimitKey(claim.address));
+			const { roomId } = claim;
+			const network = addressLimitKey(claim.address);
+			if (full(roomId, network)) return Promise.reject(new ExportBusyError('too many exports at once'));
+			perRoom.add(roomId);
+			perAddress.add(network);
 			return (worker.run(task) as Promise<ExportAnswer<T>>).finally(() => {
-				perRoom.remove(claim.roomId);
-				perAddress.remove(addressLimitKey(claim.address));
+				perRoom.remove(roomId);
+				perAddress.remove(network);
 			});
 		},
 		close: () => worker.close()

@@ -67,8 +67,8 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
-		const claim = { roomId: record.roomId, address: addressOf(req) };
-		if (refusedAsBusy(exporter, res, claim)) return;
+		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		if (!claim) return;
 		const exportedAt = now();
 		let state;
 		try {
@@ -88,9 +88,8 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 }
 
 /**
- * Runs an export task; on failure sends 503 (too many at once: Retry-After; a board written by
- * newer code) or 500 and resolves
- * undefined. Shared by the export and iteration routes.
+ * Runs an export task; on failure sends 503 (too many at once, with Retry-After; or a board
+ * written by newer code) or 500, and resolves undefined. Shared by the export and iteration routes.
  */
 export async function renderOrFail(exporter: ExportRunner, task: RenderTask, res: express.Response, log: Logger, claim: ExportClaim): Promise<ExportResult | undefined> {
 	const { roomId } = claim;
@@ -114,9 +113,13 @@ export function sendExportsBusy(res: express.Response): void {
 	sendError(res, 503, ApiErrorCode.Unavailable, 'The server is busy with other exports. Try again in a moment.');
 }
 
-/** Answers 503 when the exporter would refuse anyway, before the room is gathered for it. */
-export function refusedAsBusy(exporter: ExportRunner, res: express.Response, claim: ExportClaim): boolean {
-	const refused = exporter.busy(claim);
-	if (refused) sendExportsBusy(res);
-	return refused;
+/**
+ * The claim of an export of this workshop for the asking client; undefined when the exporter
+ * would refuse it anyway, after answering 503, before the room is gathered for it.
+ */
+export function claimExport(exporter: ExportRunner, res: express.Response, roomId: string, address: string): ExportClaim | undefined {
+	const claim = { roomId, address };
+	if (!exporter.busy(claim)) return claim;
+	sendExportsBusy(res);
+	return undefined;
 }

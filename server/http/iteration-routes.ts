@@ -24,7 +24,7 @@ import { resolveRoom } from '../rooms/resolve.ts';
 import { NotSettledError } from '../rooms/room-doc.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { refusedAsBusy, renderOrFail, socketAddressOf } from './export-routes.ts';
+import { claimExport, renderOrFail, socketAddressOf } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -138,8 +138,8 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 		}
 		const record = await readable(req, res);
 		if (!record) return;
-		const claim = { roomId: record.roomId, address: addressOf(req) };
-		if (refusedAsBusy(exporter, res, claim)) return;
+		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		if (!claim) return;
 		const data = await iteration(record, req.params.n, res);
 		if (!data) return;
 		const rendered = await renderOrFail(exporter, { kind: 'iteration', format, iteration: data }, res, log, claim);
@@ -154,8 +154,8 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
 		if (!record) return;
-		const claim = { roomId: record.roomId, address: addressOf(req) };
-		if (refusedAsBusy(exporter, res, claim)) return;
+		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		if (!claim) return;
 		const data = await iteration(record, String(req.params.n), res);
 		const state = data && (await live(record, res));
 		if (!data || !state) return;

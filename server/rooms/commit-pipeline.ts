@@ -11,9 +11,10 @@ import { SyncStep, type DocName } from '#shared/wire/protocol';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { StoredDoc, StoredLog } from '../persistence/doc-store.ts';
+import type { StoredLog } from '../persistence/doc-store.ts';
 import { sha1, sharedFoldRunner, type FoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
+import type { StoredState } from '../scale-out/room-peering.ts';
 import { unstickTransactions } from './stuck-transaction.ts';
 import type { Connection } from './connection.ts';
 import { DocSizeBudget } from './doc-size.ts';
@@ -152,7 +153,7 @@ export class CommitPipeline {
 	 * seen, and the snapshot when another instance has folded a new one. Applying the whole stored
 	 * board again cost a 2,400-threat room 0.2 s of the event loop per refresh.
 	 */
-	applyStored(stored: Pick<StoredDoc, 'updates' | 'logLength' | 'seqs'>): void {
+	applyStored(stored: StoredState): void {
 		const { updates, logLength, seqs } = stored;
 		const fresh: Uint8Array[] = [];
 		let snapshot: string | undefined;

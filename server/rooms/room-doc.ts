@@ -14,10 +14,10 @@ import { CloseCode, MessageType, READ_ONLY_REASON, SyncStep, type DocName } from
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { StoredDoc, StoredLog } from '../persistence/doc-store.ts';
+import type { StoredLog } from '../persistence/doc-store.ts';
 import { sharedFoldRunner } from '../persistence/fold-runner.ts';
 import type { Persister } from '../persistence/persister.ts';
-import type { DocPeers, PeeredDoc } from '../scale-out/room-peering.ts';
+import type { DocPeers, PeeredDoc, StoredState } from '../scale-out/room-peering.ts';
 import { CommitPipeline, type CommitPipelineOptions } from './commit-pipeline.ts';
 import type { Connection } from './connection.ts';
 import type { WriteRefusal } from './hooks.ts';
@@ -126,7 +126,7 @@ export class RoomDoc implements PeeredDoc {
 		this.pipeline.applyFromPeer(update, seqs);
 	}
 
-	applyFromStore(stored: Pick<StoredDoc, 'updates' | 'logLength' | 'seqs'>): void {
+	applyFromStore(stored: StoredState): void {
 		this.pipeline.applyStored(stored);
 	}
 

@@ -18,14 +18,13 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { readControl, votesOnBoard } from '#shared/control/doc';
-import { readPeople } from '#shared/control/rounds';
+import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
 import { entryId, type EntryRef } from '../rooms/update-scan.ts';
 import { parseParticipantCredentials, ROUNDS_ORIGIN, verifyParticipant } from './identity.ts';
-import { NameIndex } from './names.ts';
+import { controlOf, type ControlState } from './control-readings.ts';
 
 /** Threats written this soon after a silent round started were written before the writer knew. */
 export const SILENT_ROUND_GRACE_MS = 3_000;
@@ -53,51 +52,6 @@ export function createRoundHooks(now: () => number = Date.now): RoomHooks {
 			return payload.docName === 'board' ? checkFairness(payload, now()) : undefined;
 		}
 	};
-}
-
-type ControlState = ReturnType<typeof readControl>;
-type People = ReturnType<typeof readPeople>;
-
-/**
- * The control document as the rules read it, parsed once per change of it rather than once per
- * board update: parsing it (zod) was about a tenth of the server's CPU under edit load.
- */
-class ControlReadings {
-	#control: ControlState | undefined;
-	#people: People | undefined;
-	#names: NameIndex | undefined;
-
-	constructor(private readonly doc: Y.Doc) {
-		doc.on('update', () => {
-			this.#control = undefined;
-			this.#people = undefined;
-			this.#names = undefined;
-		});
-	}
-
-	/** The people's names as compared (nameKeys), worked out once per change of the control document. */
-	get names(): NameIndex {
-		return (this.#names ??= new NameIndex(this.people));
-	}
-
-	get control(): ControlState {
-		return (this.#control ??= readControl(this.doc));
-	}
-
-	get people(): People {
-		return (this.#people ??= readPeople(this.doc));
-	}
-}
-
-const readings = new WeakMap<Y.Doc, ControlReadings>();
-
-function controlOf(doc: Y.Doc): ControlReadings {
-	let found = readings.get(doc);
-	if (!found) {
-		found = new ControlReadings(doc);
-		readings.set(doc, found);
-	}
-	return found;
 }
 
 /** Removals seen in an update's check, recorded once Yjs has applied that update. */

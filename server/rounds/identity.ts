@@ -13,7 +13,7 @@ import { MAX_PEOPLE, readPeople, readPerson, writePerson, type WorkshopRole } fr
 import { countParticipants, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
 import { hashSecret, sameSecret } from '../auth/secrets.ts';
 import type { Room } from '../rooms/room.ts';
-import { NameIndex } from './names.ts';
+import { controlOf } from './control-readings.ts';
 
 /** The origin of the server's writes for participants and their rounds. */
 export const ROUNDS_ORIGIN = Symbol('rounds');
@@ -42,7 +42,7 @@ export type RegisterResult = { ok: true; credentials: ParticipantCredentials } |
  * are told apart everywhere.
  */
 function lookAlikeRefusal(room: Room, participantId: string | undefined, name: string): string | undefined {
-	if (!new NameIndex(readPeople(room.docs.control.doc)).lookAlike(participantId, name)) return undefined;
+	if (!controlOf(room.docs.control.doc).names.lookAlike(participantId, name)) return undefined;
 	return `"${name}" looks like the name of someone else in this workshop. Choose a name that reads differently (add an initial, say).`;
 }
 

@@ -37,6 +37,9 @@ interface NameKeys {
 /** Two names that read alike: two plain names by their letters, any other pair by skeleton. */
 const looksAlike = (a: NameKeys, b: NameKeys) => (a.plain !== undefined && b.plain !== undefined ? a.plain === b.plain : a.skeleton === b.skeleton);
 
+/** The same name, or one that looks like it. */
+const readsAs = (a: NameKeys, b: NameKeys) => a.folded === b.folded || looksAlike(a, b);
+
 /** The people's names by their keys, to tell whether a name is another participant's. */
 export class NameIndex {
 	readonly #bySkeleton = new Map<string, string[]>();
@@ -59,7 +62,7 @@ export class NameIndex {
 		const candidates = new Set([...(this.#byFolded.get(keys.folded) ?? []), ...(this.#bySkeleton.get(keys.skeleton) ?? []), ...(keys.plain !== undefined ? (this.#byPlain.get(keys.plain) ?? []) : [])]);
 		return [...candidates].filter((id) => {
 			const other = this.#keys.get(id);
-			return id !== writerId && other !== undefined && (other.folded === keys.folded || looksAlike(keys, other));
+			return id !== writerId && other !== undefined && readsAs(keys, other);
 		});
 	}
 
@@ -85,7 +88,7 @@ export class NameIndex {
 		const keys = nameKeys(name);
 		if (IMPORTER_KEYS.has(keys.folded)) return true;
 		const own = writerId === undefined ? undefined : this.#keys.get(writerId);
-		if (own && (own.folded === keys.folded || looksAlike(keys, own))) return false;
+		if (own && readsAs(keys, own)) return false;
 		return this.#alike(keys, writerId).length > 0;
 	}
 }

@@ -10,7 +10,6 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
 import type { Fanout, RoomChannel } from './fanout.ts';
 
-/** Reads a document's stored state (snapshot and log). */
 /** A document as stored: its snapshot (if any), then the log entries after it, with their sequence numbers. */
 export interface StoredState {
 	/** Snapshot first (if any), then log entries in commit order. */
@@ -21,6 +20,7 @@ export interface StoredState {
 	seqs: number[];
 }
 
+/** Reads a document's stored state (snapshot and log). */
 export type StoredReader = (docName: DocName) => Promise<StoredState>;
 
 /** Where a document's committed updates and owned presence go to the other instances. */
