@@ -30,6 +30,17 @@ export const INVISIBLE_CHARS = /[\u200b\u200e\u200f\u2060-\u2064\ufeff]/g;
 // eslint-disable-next-line no-control-regex
 export const NAME_SAFE = /^[^\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\ufeff]*$/;
 
+/** Double quote marks and their look-alikes (fullwidth, low, reversed, primes). */
+const DOUBLE_QUOTE_MARKS = /[“”„‟″‶〝〞＂]/g;
+
+/**
+ * Text in curly quotes that its own text cannot fake: its double quote marks, and marks that look
+ * like them, become straight ones, so that only the outer pair is curly.
+ */
+export function curlyQuoted(text: string): string {
+	return `“${text.replace(DOUBLE_QUOTE_MARKS, '"')}”`;
+}
+
 /**
  * A JSON.stringify replacer that passes every string through cleanText: for the files other
  * tools import (Threat Dragon, threat-composer), which the Markdown and CSV exports already clean.

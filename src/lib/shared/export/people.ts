@@ -6,6 +6,7 @@
  */
 import { WORKSHOP_ROLE_LABELS } from '../control/rounds.ts';
 import { foldName } from '../person.ts';
+import { curlyQuoted } from '../text.ts';
 import type { ExportPerson } from './snapshot.ts';
 
 /** Label by (pseudonymous) participant id. */
@@ -34,7 +35,7 @@ export function personLabels(people: readonly ExportPerson[]): Map<string, strin
  * reads as one person, not two with a role and a suffix. Quotes of the name's own are made straight.
  */
 export function shownName(name: string): string {
-	return /[(),#“”„‟″‶〝〞＂（），＃]/.test(name) ? `“${name.replace(/[“”„‟″‶〝〞＂]/g, '"')}”` : name;
+	return /[(),#“”„‟″‶〝〞＂（），＃]/.test(name) ? curlyQuoted(name) : name;
 }
 
 /** The comparison key of a display name (foldName): "Alice", "ALICE" and "Ａlice" are the same name. */

@@ -3,6 +3,7 @@
  * so both say the same thing. Plain text: callers escape it for their medium.
  */
 import { truncate } from '../export/markdown-text.ts';
+import { curlyQuoted } from '../text.ts';
 import { DFD_KIND_LABELS } from '../canvas/dfd.ts';
 import { NOTE_KIND_LABELS, type LinkKind } from '../board/schema.ts';
 import type { ChangeKind, DiffEntry, DiffField, DiffItem, FieldChange } from './diff.ts';
@@ -60,8 +61,7 @@ function value(text: string, quoted: boolean): string {
 	if (flat === '') return '(none)';
 	// Whole code points: an emoji is not halved.
 	const shown = truncate(flat, MAX_VALUE_CHARS).truncated ? `${truncate(flat, MAX_VALUE_CHARS - 1).text}…` : flat;
-	// Double quotes of the value's own (and their look-alikes) become straight ones, so that only ours are curly.
-	return quoted ? `“${shown.replace(/[“”„‟″‶〝〞＂]/g, '"')}”` : shown;
+	return quoted ? curlyQuoted(shown) : shown;
 }
 
 /** "status: Open → Mitigated". */
