@@ -86,11 +86,11 @@ describe('Renamer', () => {
 	it('tells of a name the workshop will not take, once, with its reason', async () => {
 		const refusals: string[] = [];
 		const sent: Array<(outcome: RenameOutcome) => void> = [];
-		const renamer = new Renamer({ send: () => new Promise((resolve) => sent.push(resolve)), onRefused: (name, message) => refusals.push(`${name}: ${message}`) });
+		const renamer = new Renamer({ send: () => new Promise((resolve) => sent.push(resolve)), onRefused: (message) => refusals.push(message) });
 		renamer.rename('A1ice');
 		sent[0]({ status: 409, nameRefused: 'looks like someone else' });
 		await new Promise<void>((resolve) => queueMicrotask(() => queueMicrotask(resolve)));
-		expect(refusals).toEqual(['A1ice: looks like someone else']);
+		expect(refusals).toEqual(['looks like someone else']);
 		expect(renamer.pending).toBe(false);
 	});
 

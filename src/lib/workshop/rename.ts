@@ -11,7 +11,7 @@ export type RenameOutcome = { status: number; retryAfterSeconds?: number; nameRe
 export interface RenamerOptions {
 	send(name: string): Promise<RenameOutcome>;
 	/** The workshop would not take the name (it looks like another participant's), with why: the person chooses another. */
-	onRefused?: (name: string, message: string) => void;
+	onRefused?: (message: string) => void;
 	/** Defaults to the global timers; tests pass their own. */
 	setTimer?: (fn: () => void, ms: number) => unknown;
 	clearTimer?: (timer: unknown) => void;
@@ -80,7 +80,7 @@ export class Renamer {
 					// it no longer knows): trying again would change nothing.
 					this.#wanted = undefined;
 					this.#failures = 0;
-					if (outcome?.nameRefused !== undefined && !this.#destroyed) this.#options.onRefused(name, outcome.nameRefused);
+					if (outcome?.nameRefused !== undefined && !this.#destroyed) this.#options.onRefused(outcome.nameRefused);
 					return;
 				}
 				const backoff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.#failures++);
