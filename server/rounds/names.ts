@@ -19,18 +19,20 @@ const MAX_COMPARED_NAME = 400;
  * "А" and Cherokee "Ꭺ" as "A", "0" as "O", "m" as "rn"), mapped before and after folding because
  * the table maps to capitals as well as small letters. Two plain names (ASCII letters, spaces,
  * dots, apostrophes, hyphens) are compared by their letters instead, or "Amie" would be "Arnie":
- * `plain`, with a capital I read as l, which it is in most fonts ("AIice"). About 1.5 us a name.
+ * `plain`, with a capital I read as l, which it is in most fonts ("AIice"), and a capital L kept
+ * apart from both (small capital ʟ, which folding leaves alone), or "Ian" would be "Lan". About
+ * 1.5 us a name.
  */
 function nameKeys(name: string): NameKeys {
 	const folded = foldName(name);
 	const skeleton = foldName(unhomoglyph(foldName(unhomoglyph(name.normalize('NFKC')))));
-	return /^[a-z .'-]*$/.test(folded) ? { folded, skeleton, plain: foldName(name.replace(/I/g, 'l')) } : { folded, skeleton };
+	return /^[a-z .'-]*$/.test(folded) ? { folded, skeleton, plain: foldName(name.replace(/I/g, 'l').replace(/L/g, 'ʟ')) } : { folded, skeleton };
 }
 
 interface NameKeys {
 	folded: string;
 	skeleton: string;
-	/** For a name of plain ASCII letters: its letters, a capital I read as l. */
+	/** For a name of plain ASCII letters: its letters, a capital I read as l and a capital L as itself. */
 	plain?: string;
 }
 

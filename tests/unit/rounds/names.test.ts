@@ -55,6 +55,17 @@ it('takes invisible characters, compatibility forms and strokes as the same name
 	expect(alice.lookAlike(undefined, 'Arnie K.')).toBe(false);
 });
 
+it('tells a capital I from a capital L: "Ian" and "Lan" are two names, "Ian" and "lan" look alike', () => {
+	const ian = new NameIndex(new Map([['ian', { name: 'Ian' }]]));
+	expect(ian.lookAlike(undefined, 'Lan')).toBe(false);
+	expect(ian.lookAlike(undefined, 'LAN')).toBe(false);
+	expect(ian.lookAlike(undefined, 'lan')).toBe(true);
+	expect(ian.lookAlike(undefined, 'IAN')).toBe(false); // the same name
+	const lan = new NameIndex(new Map([['lan', { name: 'Lan' }]]));
+	expect(lan.lookAlike(undefined, 'Ian')).toBe(false);
+	expect(lan.lookAlike(undefined, 'lan')).toBe(false); // the same name
+});
+
 it("takes an importer's name as nobody's: the exports read its notes' lines back into the model", () => {
 	expect(people.namesAnother(undefined, 'Threat Dragon')).toBe(true);
 	expect(people.namesAnother('bo', 'THREAT-COMPOSER')).toBe(true);
