@@ -154,6 +154,7 @@ export function applyTransition(state: ControlState, command: ParsedControlComma
 		case 'end-estimation':
 		case 'poll':
 		case 'set-workshop-role':
+		case 'remove-participant':
 			return refuse('This command needs the live room.');
 	}
 }

@@ -9,11 +9,14 @@ import { ROUND_COMMAND_TYPES, type RoundCommandType } from '#shared/control/roun
 import type { Room } from '../rooms/room.ts';
 import { closeBallotRound, openBallotRound, setExcluded } from './ballots.ts';
 import { endEstimation, recordEstimate, revealPicks, skipEstimate, startEstimation } from './estimation.ts';
-import { ROUNDS_ORIGIN, setWorkshopRole } from './identity.ts';
+import { removeParticipant, ROUNDS_ORIGIN, setWorkshopRole } from './identity.ts';
 import { closePoll, openPoll, revealPoll } from './poll.ts';
 
 export type RoundCommand = Extract<ParsedControlCommand, { type: RoundCommandType }>;
 export type RoundCommandOutcome = { ok: true } | { ok: false; message: string };
+
+const NO_REFUSAL: RoundCommandOutcome = { ok: true };
+const NO_SUCH_PARTICIPANT: RoundCommandOutcome = { ok: false, message: 'There is no such participant.' };
 
 export function isRoundCommand(command: ParsedControlCommand): command is RoundCommand {
 	return ROUND_COMMAND_TYPES.has(command.type);
@@ -47,7 +50,9 @@ export function applyRoundCommand(room: Room, command: RoundCommand, now: number
 		case 'poll':
 			return command.action === 'open' ? openPoll(room) : command.action === 'reveal' ? revealPoll(room) : closePoll(room);
 		case 'set-workshop-role':
-			return setWorkshopRole(room, command.participantId, command.role) ? { ok: true } : { ok: false, message: 'There is no such participant.' };
+			return setWorkshopRole(room, command.participantId, command.role) ? NO_REFUSAL : NO_SUCH_PARTICIPANT;
+		case 'remove-participant':
+			return removeParticipant(room, command.participantId, now) ? NO_REFUSAL : NO_SUCH_PARTICIPANT;
 	}
 }
 

@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { readControl } from '#shared/control/doc';
-import { readPeople } from '#shared/control/rounds';
+import { readPeople, takesPart } from '#shared/control/rounds';
 import { NameIndex } from './names.ts';
 
 export type ControlState = ReturnType<typeof readControl>;
@@ -28,15 +28,19 @@ export class ControlReadings {
 		});
 	}
 
-	/** The people's names as compared (nameKeys), worked out once per change of the control document. */
+	/**
+	 * The names of the people who take part as compared (nameKeys), worked out once per change of
+	 * the control document: a removed participant's name is free.
+	 */
 	get names(): NameIndex {
-		return (this.#names ??= new NameIndex(this.people));
+		return (this.#names ??= new NameIndex(new Map([...this.people].filter(([, person]) => takesPart(person)))));
 	}
 
 	get control(): ControlState {
 		return (this.#control ??= readControl(this.doc));
 	}
 
+	/** Everyone who joined with an identity, those removed since too. */
 	get people(): People {
 		return (this.#people ??= readPeople(this.doc));
 	}

@@ -18,9 +18,10 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
+import { onPeopleWritten, readPerson, takesPart } from '#shared/control/rounds';
 import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
-import { CloseCode } from '#shared/wire/protocol';
+import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
 import type { CheckUpdatePayload, RoomHooks, WriteRefusal } from '../rooms/hooks.ts';
 import { entryId, type EntryRef } from '../rooms/update-scan.ts';
 import { parseParticipantCredentials, ROUNDS_ORIGIN, verifyParticipant } from './identity.ts';
@@ -41,6 +42,23 @@ const refuse = (reason: string): WriteRefusal => ({ kind: 'reject', code: CloseC
 export function createRoundHooks(now: () => number = Date.now): RoomHooks {
 	return {
 		name: 'rounds',
+		afterLoad({ room }) {
+			// A removal, made here or on another instance (its control update arrives through the
+			// fan-out), signs the removed person out of this instance's connections at once.
+			onPeopleWritten(room.docs.control.doc, (participantIds) => {
+				// Read from the document: its cached readings are renewed after this observer runs.
+				const removed = participantIds.filter((id) => {
+					const person = readPerson(room.docs.control.doc, id);
+					return person !== undefined && !takesPart(person);
+				});
+				if (removed.length === 0) return;
+				for (const connection of room.connections()) {
+					if (connection.participantId !== undefined && removed.includes(connection.participantId)) {
+						connection.close(CloseCode.Unauthorized, REMOVED_BY_FACILITATOR);
+					}
+				}
+			});
+		},
 		onAuthenticate({ room, connection, credentials }) {
 			if (credentials.participant === undefined || connection.role === 'observer') return undefined;
 			const participantId = verifyParticipant(room, parseParticipantCredentials(credentials.participant));
@@ -190,7 +208,8 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
 			const decision = RiskDecision.safeParse(decisionOf(key));
-			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !readingsOfRoom.people.has(decision.data.deciderId)) {
+			const decider = decision.success ? readingsOfRoom.people.get(decision.data.deciderId) : undefined;
+			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !decider || !takesPart(decider)) {
 				return refuse('accepts or transfers a risk without a decider, a rationale and a review date');
 			}
 		}

@@ -9,8 +9,8 @@
  */
 import { createRecordId, createSecret, isSecret } from '#shared/ids';
 import { RecordId } from '#shared/board/schema';
-import { MAX_PEOPLE, readPeople, readPerson, writePerson, type WorkshopRole } from '#shared/control/rounds';
-import { countParticipants, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
+import { MAX_PEOPLE, readPerson, takesPart, writePerson, type WorkshopRole } from '#shared/control/rounds';
+import { forgetParticipantSecret, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
 import { hashSecret, sameSecret } from '../auth/secrets.ts';
 import type { Room } from '../rooms/room.ts';
 import { controlOf } from './control-readings.ts';
@@ -49,7 +49,8 @@ function lookAlikeRefusal(room: Room, participantId: string | undefined, name: s
 /** A new participant of this room, named as they chose. */
 export function registerParticipant(room: Room, name: string, now: number): RegisterResult {
 	const sealed = room.docs.sealed.doc;
-	if (countParticipants(sealed) >= MAX_PEOPLE) return { ok: false, message: `A workshop can have at most ${MAX_PEOPLE} participants.` };
+	// Everyone the control document keeps, those removed too: an export lists at most MAX_PEOPLE.
+	if (controlOf(room.docs.control.doc).people.size >= MAX_PEOPLE) return { ok: false, message: `A workshop can have at most ${MAX_PEOPLE} participants.` };
 	const refusal = lookAlikeRefusal(room, undefined, name);
 	if (refusal) return { ok: false, message: refusal, lookAlike: true };
 	const credentials = { participantId: createRecordId(), secret: createSecret() };
@@ -58,19 +59,47 @@ export function registerParticipant(room: Room, name: string, now: number): Regi
 	return { ok: true, credentials };
 }
 
-/** The participant these credentials prove, or undefined (unknown id, wrong or replayed-wrong secret). */
+/**
+ * The participant these credentials prove, or undefined (unknown id, wrong secret, removed by a
+ * facilitator: the removal may reach this instance's control document before its sealed one).
+ */
 export function verifyParticipant(room: Room, credentials: ParticipantCredentials | undefined): string | undefined {
 	if (!credentials) return undefined;
 	const stored = readParticipantSecret(room.docs.sealed.doc, credentials.participantId);
 	if (!stored || !sameSecret(hashSecret(credentials.secret), stored.secretHash)) return undefined;
+	if (wasRemoved(room, credentials.participantId)) return undefined;
 	return credentials.participantId;
+}
+
+/** Whether a facilitator removed this participant from the workshop. */
+export function wasRemoved(room: Room, participantId: string): boolean {
+	const person = controlOf(room.docs.control.doc).people.get(participantId);
+	return person !== undefined && !takesPart(person);
+}
+
+/**
+ * Removes a participant from the workshop, for a facilitator: their secret is forgotten (no device
+ * of theirs signs in again as them), their record says when (their notes and decisions keep their
+ * name), and their open connections close (rounds' hooks, on every instance). Anyone with the
+ * participant link may still join again, as a new person: the link is the capability. False when
+ * there is no such participant.
+ */
+export function removeParticipant(room: Room, participantId: string, now: number): boolean {
+	const control = room.docs.control.doc;
+	const person = readPerson(control, participantId);
+	if (!person) return false;
+	if (!takesPart(person)) return true;
+	const sealed = room.docs.sealed.doc;
+	sealed.transact(() => forgetParticipantSecret(sealed, participantId), ROUNDS_ORIGIN);
+	writePerson(control, participantId, { ...person, removedAt: now }, ROUNDS_ORIGIN);
+	return true;
 }
 
 /** Renames a participant (their display name is theirs to change, unless it looks like another's); the refusal's message, if refused. */
 export function renameParticipant(room: Room, participantId: string, name: string): string | undefined {
 	const control = room.docs.control.doc;
 	const person = readPerson(control, participantId);
-	if (!person || person.name === name) return undefined;
+	if (!person || !takesPart(person) || person.name === name) return undefined;
 	const refusal = lookAlikeRefusal(room, participantId, name);
 	if (refusal) return refusal;
 	writePerson(control, participantId, { ...person, name }, ROUNDS_ORIGIN);
@@ -81,12 +110,8 @@ export function renameParticipant(room: Room, participantId: string, name: strin
 export function setWorkshopRole(room: Room, participantId: string, role: WorkshopRole | null): boolean {
 	const control = room.docs.control.doc;
 	const person = readPerson(control, participantId);
-	if (!person) return false;
+	if (!person || !takesPart(person)) return false;
 	if (person.role !== role) writePerson(control, participantId, { ...person, role }, ROUNDS_ORIGIN);
 	return true;
 }
 
-/** Participant ids of the room (for eligibility counts). */
-export function participantIds(room: Room): string[] {
-	return [...readPeople(room.docs.control.doc).keys()];
-}

@@ -218,6 +218,18 @@ test('a risk accepted through the decision dialog shows who decided, why and unt
 		await expect(decision).toContainText('Signed webhooks land next quarter; replay window is 5 minutes');
 		await expect(noteWithText(user.page, WEBHOOK).getByLabel('Threat status')).toHaveValue('accepted');
 	}
+
+	// The facilitator removes Cem (two clicks): Cem's screen says so, the others no longer see Cem.
+	const cemRow = panel.getByTestId('person').filter({ hasText: 'Cem' });
+	await cemRow.getByTestId('remove-participant').click();
+	await expect(cemRow.getByTestId('remove-participant')).toHaveText('Confirm removal');
+	publishScreenshot('remove-participant-confirm.png', await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'remove-participant-confirm.png') }));
+	await cemRow.getByTestId('remove-participant').click();
+	await expect(cem.page.getByRole('alert')).toContainText('A facilitator removed you from this workshop');
+	publishScreenshot('removed-participant.png', await cem.page.screenshot({ path: path.join(SCREENSHOTS, 'removed-participant.png') }));
+	await expect(panel.getByTestId('person').filter({ hasText: 'Cem' })).toHaveCount(0);
+	await expect(bo.page.getByTestId('presence-chip').filter({ hasText: 'Cem' })).toHaveCount(0);
+	await expect(connectionStatus(cem.page)).not.toContainText('Live');
 	await closeAll([ada, bo, cem]);
 });
 

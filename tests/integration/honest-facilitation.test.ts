@@ -505,3 +505,46 @@ describe('the closing poll and workshop roles', () => {
 		w.close();
 	});
 });
+
+describe('removing a participant', () => {
+	it('signs them out everywhere, frees their name, keeps their notes, and leaves everyone else alone', async () => {
+		const w = await workshop();
+		const removal = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
+		await removal.opened;
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'remove-participant', participantId: w.bo.participantId })).status).toBe(200);
+		// Bo's open connections close, and say why.
+		const closed = await removal.closed;
+		expect(closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'participant removed by a facilitator' });
+		await waitUntil(() => readPeople(w.controls.ada.doc).get(w.bo.participantId)?.removedAt !== undefined, 'ada sees bo removed');
+		// Bo's identity signs in nowhere again: not on the board, not through the API.
+		const again = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
+		expect((await again.closed).code).toBe(CloseCode.Unauthorized);
+		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/participants/me`, w.bo, { name: 'Bob' })).status).toBe(401);
+		// A removed person decides no risk, and their name is free.
+		const decide = (decider: Participant, name: string) =>
+			rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => {
+				const note = notesMap(doc).get(w.threats[0]) as Y.Map<unknown>;
+				note.set('decision', { status: 'accepted', deciderId: decider.participantId, deciderName: name, rationale: 'Low value', reviewBy: '2027-06-30', decidedAt: Date.now() });
+				note.set('status', 'accepted');
+			});
+		expect((await (await decide(w.bo, 'Bo')).closed).code).toBe(CloseCode.UpdateRefused);
+		expect(await stillOpen(await decide(w.otherAda, 'Ada'))).toBe(true);
+		const newBo = await registerParticipant(server.url, w.room.roomId, 'B0');
+		expect(newBo.participantId).not.toBe(w.bo.participantId);
+		// The notes Bo wrote stay, and Ada carries on.
+		expect(listNotes(w.boards.ada.doc)).toHaveLength(3);
+		expect(await stillOpen(await rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'after', ...AUTHOR, authorId: w.ada.participantId })))).toBe(true);
+		// Unknown ids are refused; removing twice is no harm.
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'remove-participant', participantId: 'nobody-here-1' })).status).toBe(409);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'remove-participant', participantId: w.bo.participantId })).status).toBe(200);
+		// Only a facilitator removes anyone.
+		const byParticipant = await fetch(`${server.url}${controlPath(w.room.roomId)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Participant ${w.ada.participantId}.${w.ada.secret}` },
+			body: JSON.stringify({ type: 'remove-participant', participantId: w.otherAda.participantId })
+		});
+		expect(byParticipant.status).toBe(401);
+		expect(readPeople(w.controls.ada.doc).get(w.otherAda.participantId)?.removedAt).toBeUndefined();
+		w.close();
+	});
+});

@@ -8,7 +8,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { DocName } from '../../src/lib/shared/wire/protocol.ts';
 import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
-import { canonicalJson, connectClient, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
+import { controlPath } from '../../src/lib/shared/control/commands.ts';
+import { encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
+import { CloseCode, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
+import { canonicalJson, connectClient, participantProtocols, rawClient, registerParticipant, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
 import { createRoom, spawnServer, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testSchema, type TestSchema } from '../helpers/shared-services.ts';
 
@@ -130,6 +133,24 @@ it('compacts without losing what another instance stored, even when it never hea
 	const keys = [...reader.doc.getMap('notes').keys()];
 	expect(keys.filter((k) => k.startsWith('a'))).toHaveLength(40);
 	expect(keys.filter((k) => k.startsWith('b'))).toHaveLength(40);
+});
+
+it("signs a removed participant out of another instance's connections too", async () => {
+	const [a, b] = [await instance(), await instance()];
+	const room = await createRoom(a.url);
+	const bo = await registerParticipant(a.url, room.roomId, 'Bo');
+	const onB = rawClient(`${b.wsUrl}/sync/${room.roomId}/board`, participantProtocols(bo));
+	await onB.opened;
+	onB.send(encodeSyncMessage(SyncStep.Step1, new Uint8Array([0])));
+	await waitUntil(() => onB.frames.some((f) => f[0] === 0 && f[1] === SyncStep.Step2), 'bo is in on instance b');
+	const removed = await fetch(`${a.url}${controlPath(room.roomId)}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${room.facilitatorKey}` },
+		body: JSON.stringify({ type: 'remove-participant', participantId: bo.participantId })
+	});
+	expect(removed.status).toBe(200);
+	expect(await onB.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'participant removed by a facilitator' });
+	expect((await rawClient(`${b.wsUrl}/sync/${room.roomId}/board`, participantProtocols(bo)).closed).code).toBe(CloseCode.Unauthorized);
 });
 
 it('subscribes to a room only while it is loaded', async () => {

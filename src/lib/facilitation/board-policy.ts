@@ -6,6 +6,7 @@
  * Plain TypeScript (no runes) so that the mapping is unit-tested with plain functions.
  */
 import type { ControlState, VotingState } from '#shared/control/doc';
+import { takesPart } from '#shared/control/rounds';
 import type { Role } from '#shared/wire/roles';
 import { DEFAULT_BOARD_POLICY, type BoardPolicy, type EstimationPolicy, type FocusPolicy, type HiddenBallots, type NewNote, type VotingPolicy } from '$lib/board/policy.ts';
 
@@ -19,7 +20,7 @@ export interface FacilitationPolicySource {
 	/** This person's hidden ballots (the server keeps them while totals are hidden). */
 	ballots?: HiddenBallots;
 	/** Who joined the workshop, by participant id. */
-	people?(): ReadonlyMap<string, { name: string; role: string | null }>;
+	people?(): ReadonlyMap<string, { name: string; role: string | null; removedAt?: number }>;
 	/** True when the facilitator left this person out of the current voting round. */
 	excludedFromVoting?(): boolean;
 	/** The threat up for estimation now, or null. */
@@ -56,7 +57,8 @@ export class FacilitationPolicy implements BoardPolicy {
 
 	get participants(): ReadonlyArray<{ participantId: string; name: string; role: string | null }> {
 		const people = this.#source.people?.() ?? new Map();
-		return [...people].map(([participantId, p]) => ({ participantId, name: p.name, role: p.role }));
+		// Someone removed from the workshop decides nothing more (the server refuses it).
+		return [...people].filter(([, p]) => takesPart(p)).map(([participantId, p]) => ({ participantId, name: p.name, role: p.role }));
 	}
 
 	/** While totals are hidden, votes are ballots the server keeps. */

@@ -9,7 +9,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { readTitle } from '#shared/board/doc';
-import { CloseCode } from '#shared/wire/protocol';
+import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
 import type { Role } from '#shared/wire/roles';
 import { boardDatabaseName } from '$lib/workshop/storage-keys.ts';
 import { createBoardProvider, syncProtocols, type BoardProvider } from './provider.ts';
@@ -27,6 +27,8 @@ export type SessionProblem =
 	| { kind: 'facilitator-key-refused' }
 	/** The identity this browser keeps for the workshop was not recognised: it joins again. */
 	| { kind: 'identity-refused' }
+	/** A facilitator removed this person from the workshop: said, and not joined again by itself. */
+	| { kind: 'removed' }
 	| { kind: 'refused'; code: number; reason: string };
 
 /** performance.mark name set each time the board has synced with the server. */
@@ -224,11 +226,13 @@ export class BoardSession {
 			this.#problem =
 				code === CloseCode.RoomNotFound
 					? { kind: 'not-found' }
-					: code === CloseCode.Unauthorized && reason.includes('participant')
-						? { kind: 'identity-refused' }
-						: code === CloseCode.Unauthorized && this.#role === 'facilitator'
-							? { kind: 'facilitator-key-refused' }
-							: { kind: 'refused', code, reason };
+					: code === CloseCode.Unauthorized && reason === REMOVED_BY_FACILITATOR
+						? { kind: 'removed' }
+						: code === CloseCode.Unauthorized && reason.includes('participant')
+							? { kind: 'identity-refused' }
+							: code === CloseCode.Unauthorized && this.#role === 'facilitator'
+								? { kind: 'facilitator-key-refused' }
+								: { kind: 'refused', code, reason };
 		});
 		const onNetworkChange = () => {
 			if (this.#status === 'stopped') return;

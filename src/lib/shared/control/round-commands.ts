@@ -1,7 +1,7 @@
 /**
  * The facilitator commands of the private rounds (shared/control/rounds.ts), part of the
- * ControlCommand union: who may vote, re-opening a round, estimation rounds, the closing poll, and
- * workshop roles. Validated on the server like every command.
+ * ControlCommand union: who may vote, re-opening a round, estimation rounds, the closing poll,
+ * workshop roles, and removing a participant. Validated on the server like every command.
  */
 import { z } from 'zod';
 import { Rating, RecordId } from '../board/schema.ts';
@@ -20,7 +20,9 @@ export const ROUND_COMMANDS = [
 	z.object({ type: z.literal('skip-estimate') }).strict(),
 	z.object({ type: z.literal('end-estimation') }).strict(),
 	z.object({ type: z.literal('poll'), action: z.enum(['open', 'reveal', 'close']) }).strict(),
-	z.object({ type: z.literal('set-workshop-role'), participantId: RecordId, role: z.enum(WORKSHOP_ROLES).nullable() }).strict()
+	z.object({ type: z.literal('set-workshop-role'), participantId: RecordId, role: z.enum(WORKSHOP_ROLES).nullable() }).strict(),
+	/** Ends a participant's identity: signed out everywhere, their name free, counted in no round. */
+	z.object({ type: z.literal('remove-participant'), participantId: RecordId }).strict()
 ] as const;
 
 export type RoundCommandType = z.infer<(typeof ROUND_COMMANDS)[number]>['type'];

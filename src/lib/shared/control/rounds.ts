@@ -38,13 +38,22 @@ export const WORKSHOP_ROLE_LABELS = {
 export const Person = z.object({
 	name: DisplayName,
 	role: z.enum(WORKSHOP_ROLES).nullable(),
-	joinedAt: Timestamp
+	joinedAt: Timestamp,
+	/**
+	 * When a facilitator removed them from the workshop: their identity no longer signs in, their
+	 * name is free, and they count in no round. The record stays, for the notes and decisions they
+	 * made while they took part.
+	 */
+	removedAt: Timestamp.optional()
 });
 export type Person = z.infer<typeof Person>;
 /** People a room keeps at most: a bound on what joining can make the server write. */
 export const MAX_PEOPLE = 1_000;
 
-/** Everyone who joined with an identity, by participant id. */
+/** Whether a person still takes part (no facilitator removed them). */
+export const takesPart = (person: Pick<Person, 'removedAt'>): boolean => person.removedAt === undefined;
+
+/** Everyone who joined with an identity, by participant id, those removed since too. */
 export function readPeople(doc: Y.Doc): Map<string, Person> {
 	const people = new Map<string, Person>();
 	peopleMap(doc).forEach((value, id) => {
@@ -152,6 +161,14 @@ export function spreadOf(picks: ReadonlyArray<{ likelihood: number; impact: numb
 	const likelihood = range(picks.map((p) => p.likelihood));
 	const impact = range(picks.map((p) => p.impact));
 	return { likelihood, impact, wide: likelihood >= wide || impact >= wide };
+}
+
+/** Calls `listener` with the ids of the people a transaction wrote (joined, renamed, removed); returns the unsubscribe. */
+export function onPeopleWritten(doc: Y.Doc, listener: (participantIds: string[]) => void): () => void {
+	const people = peopleMap(doc);
+	const handler = (event: Y.YMapEvent<unknown>) => listener([...event.keysChanged]);
+	people.observe(handler);
+	return () => people.unobserve(handler);
 }
 
 /** Calls `listener` once per transaction that changed people or rounds; returns the unsubscribe. */

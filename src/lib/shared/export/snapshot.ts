@@ -66,7 +66,8 @@ export const ExportPerson = z.strictObject({
 	id: RecordId,
 	name: DisplayName,
 	role: z.enum(WORKSHOP_ROLES).nullable(),
-	joinedAt: Timestamp
+	joinedAt: Timestamp,
+	removedAt: Timestamp.optional()
 });
 export type ExportPerson = z.infer<typeof ExportPerson>;
 

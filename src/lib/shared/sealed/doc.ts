@@ -47,6 +47,11 @@ export function writeParticipantSecret(doc: Y.Doc, participantId: string, record
 	participantsMap(doc).set(RecordId.parse(participantId), ParticipantSecretRecord.parse(record));
 }
 
+/** A participant's secret is forgotten: their identity no longer signs in. */
+export function forgetParticipantSecret(doc: Y.Doc, participantId: string): void {
+	participantsMap(doc).delete(participantId);
+}
+
 export function countParticipants(doc: Y.Doc): number {
 	return participantsMap(doc).size;
 }

@@ -39,6 +39,9 @@ export const SyncStep = {
  * Close codes sent by the server. 44xx mirror the HTTP 4xx status with the same meaning and are
  * final: y-websocket (3.x) stops reconnecting on 4400-4499. 45xx are transient: it retries.
  */
+/** The reason a removed participant's connections close with (4401): their browser says so, and does not join again by itself. */
+export const REMOVED_BY_FACILITATOR = 'participant removed by a facilitator';
+
 export const CloseCode = {
 	Normal: 1000,
 	GoingAway: 1001,
