@@ -84,6 +84,18 @@ export function closeBallotRound(room: Room): void {
 	if (ballots.length > 0) writeBallotVotes(room.docs.board.doc, ballots, ROUNDS_ORIGIN);
 }
 
+/** A removed participant's ballots leave the hidden round, and the turnout no longer counts them. */
+export function withdrawBallots(room: Room, participantId: string): void {
+	if (!hiddenRoundOpen(room)) return;
+	const control = room.docs.control.doc;
+	const sealed = room.docs.sealed.doc;
+	const ballot = readBallotRound(control);
+	sealed.transact(() => {
+		for (const cast of listBallots(sealed, ballot.round)) if (cast.participantId === participantId) setBallot(sealed, { ...cast, dots: 0 });
+	}, ROUNDS_ORIGIN);
+	writeRounds(control, { ballot: { ...ballot, ...turnout(room, ballot) } }, ROUNDS_ORIGIN);
+}
+
 export function setExcluded(room: Room, participantIds: readonly string[]): void {
 	const control = room.docs.control.doc;
 	const current = readBallotRound(control);

@@ -7,10 +7,10 @@ import type { ParsedControlCommand } from '#shared/control/commands';
 import { readVoting, writeControl, readControl, withVotesStopTime, type VotingState } from '#shared/control/doc';
 import { ROUND_COMMAND_TYPES, type RoundCommandType } from '#shared/control/round-commands';
 import type { Room } from '../rooms/room.ts';
-import { closeBallotRound, openBallotRound, setExcluded } from './ballots.ts';
-import { endEstimation, recordEstimate, revealPicks, skipEstimate, startEstimation } from './estimation.ts';
+import { closeBallotRound, openBallotRound, setExcluded, withdrawBallots } from './ballots.ts';
+import { endEstimation, recordEstimate, revealPicks, skipEstimate, startEstimation, withdrawPick } from './estimation.ts';
 import { removeParticipant, ROUNDS_ORIGIN, setWorkshopRole } from './identity.ts';
-import { closePoll, openPoll, revealPoll } from './poll.ts';
+import { closePoll, openPoll, revealPoll, withdrawAnswer } from './poll.ts';
 
 export type RoundCommand = Extract<ParsedControlCommand, { type: RoundCommandType }>;
 export type RoundCommandOutcome = { ok: true } | { ok: false; message: string };
@@ -51,8 +51,15 @@ export function applyRoundCommand(room: Room, command: RoundCommand, now: number
 			return command.action === 'open' ? openPoll(room) : command.action === 'reveal' ? revealPoll(room) : closePoll(room);
 		case 'set-workshop-role':
 			return setWorkshopRole(room, command.participantId, command.role) ? NO_REFUSAL : NO_SUCH_PARTICIPANT;
-		case 'remove-participant':
-			return removeParticipant(room, command.participantId, now) ? NO_REFUSAL : NO_SUCH_PARTICIPANT;
+		case 'remove-participant': {
+			if (!removeParticipant(room, command.participantId, now)) return NO_SUCH_PARTICIPANT;
+			// What they handed in to rounds still open counts no more: the facilitator removes a
+			// hostile participant's influence, not only their connection.
+			withdrawBallots(room, command.participantId);
+			withdrawPick(room, command.participantId);
+			withdrawAnswer(room, command.participantId);
+			return NO_REFUSAL;
+		}
 	}
 }
 

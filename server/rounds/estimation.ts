@@ -9,7 +9,7 @@ import { readNote, updateNoteEstimate } from '#shared/board/doc';
 import { WIDE_SPREAD } from '#shared/board/schema';
 import { readEstimation, readPeople, spreadOf, writeRounds, type Estimation } from '#shared/control/rounds';
 import { createRecordId } from '#shared/ids';
-import { listPicks, setPick } from '#shared/sealed/doc';
+import { forgetPick, listPicks, setPick } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
 import { ROUNDS_ORIGIN } from './identity.ts';
 
@@ -39,6 +39,17 @@ export function pick(room: Room, participantId: string, likelihood: number, impa
 	const picked = [...new Set([...estimation.picked, participantId])];
 	if (picked.length !== estimation.picked.length) writeRounds(control, { estimation: { ...estimation, picked } }, ROUNDS_ORIGIN);
 	return { ok: true };
+}
+
+/** A removed participant's pick leaves a round still taking picks. */
+export function withdrawPick(room: Room, participantId: string): void {
+	const control = room.docs.control.doc;
+	const estimation = readEstimation(control);
+	if (!estimation || estimation.status !== 'picking') return;
+	const sealed = room.docs.sealed.doc;
+	sealed.transact(() => forgetPick(sealed, estimation.id, participantId), ROUNDS_ORIGIN);
+	const picked = estimation.picked.filter((id) => id !== participantId);
+	if (picked.length !== estimation.picked.length) writeRounds(control, { estimation: { ...estimation, picked } }, ROUNDS_ORIGIN);
 }
 
 /** The caller's own pick, so their screen can show it while the others stay hidden. */

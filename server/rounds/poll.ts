@@ -5,7 +5,7 @@
  */
 import { readPeople, readPoll, writeRounds } from '#shared/control/rounds';
 import { createRecordId } from '#shared/ids';
-import { listAnswers, setAnswer } from '#shared/sealed/doc';
+import { forgetAnswer, listAnswers, setAnswer } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
 import { ROUNDS_ORIGIN } from './identity.ts';
 
@@ -25,6 +25,17 @@ export function answerPoll(room: Room, participantId: string, confidence: number
 	const answered = listAnswers(sealed, poll.id).size;
 	if (answered !== poll.answered) writeRounds(control, { poll: { ...poll, answered } }, ROUNDS_ORIGIN);
 	return { ok: true };
+}
+
+/** A removed participant's answer leaves a poll not yet revealed. */
+export function withdrawAnswer(room: Room, participantId: string): void {
+	const control = room.docs.control.doc;
+	const poll = readPoll(control);
+	if (!poll || poll.status !== 'open') return;
+	const sealed = room.docs.sealed.doc;
+	sealed.transact(() => forgetAnswer(sealed, poll.id, participantId), ROUNDS_ORIGIN);
+	const answered = listAnswers(sealed, poll.id).size;
+	if (answered !== poll.answered) writeRounds(control, { poll: { ...poll, answered } }, ROUNDS_ORIGIN);
 }
 
 export function myAnswer(room: Room, participantId: string): { confidence: number; better: string } | null {

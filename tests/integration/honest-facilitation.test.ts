@@ -511,6 +511,15 @@ describe('removing a participant', () => {
 		const w = await workshop();
 		const removal = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
 		await removal.opened;
+		// Bo votes in a hidden round, picks in an estimation round and answers the poll.
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'open', hideTotals: true, budget: 3 })).status).toBe(200);
+		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/ballots/${w.threats[0]}`, w.bo, { dots: 3 })).status).toBe(200);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'estimate', noteIds: [w.threats[0]] })).status).toBe(200);
+		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/estimates/mine`, w.bo, { likelihood: 3, impact: 3 })).status).toBe(200);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'poll', action: 'open' })).status).toBe(200);
+		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/poll/mine`, w.bo, { confidence: 5, better: 'nothing' })).status).toBe(200);
+		await waitUntil(() => readBallotRound(w.controls.ada.doc).voted === 1 && readEstimation(w.controls.ada.doc)?.picked.length === 1 && readPoll(w.controls.ada.doc)?.answered === 1, 'bo counted in the rounds');
+		expect(readBallotRound(w.controls.ada.doc).eligible).toBe(3);
 		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'remove-participant', participantId: w.bo.participantId })).status).toBe(200);
 		// Bo's open connections close, and say why.
 		const closed = await removal.closed;
@@ -520,6 +529,12 @@ describe('removing a participant', () => {
 		const again = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
 		expect((await again.closed).code).toBe(CloseCode.Unauthorized);
 		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/participants/me`, w.bo, { name: 'Bob' })).status).toBe(401);
+		// What Bo handed in to open rounds counts no more.
+		await waitUntil(() => readBallotRound(w.controls.ada.doc).voted === 0 && readEstimation(w.controls.ada.doc)?.picked.length === 0 && readPoll(w.controls.ada.doc)?.answered === 0, 'bo withdrawn from the rounds');
+		expect(readBallotRound(w.controls.ada.doc).eligible).toBe(2);
+		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'closed' })).status).toBe(200);
+		await waitUntil(() => readControl(w.controls.ada.doc).voting.status === 'closed', 'round closed');
+		expect(effectiveVotes(w.boards.ada.doc, 3).get(w.threats[0]) ?? 0).toBe(0);
 		// A removed person decides no risk, and their name is free.
 		const decide = (decider: Participant, name: string) =>
 			rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => {

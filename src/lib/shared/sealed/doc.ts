@@ -96,6 +96,10 @@ export function setPick(doc: Y.Doc, estimationId: string, participantId: string,
 	picksMap(doc).set(`${RecordId.parse(estimationId)}:${RecordId.parse(participantId)}`, Pick.parse(pick));
 }
 
+export function forgetPick(doc: Y.Doc, estimationId: string, participantId: string): void {
+	picksMap(doc).delete(`${estimationId}:${participantId}`);
+}
+
 /** Every pick of one estimation, by participant id. */
 export function listPicks(doc: Y.Doc, estimationId: string): Map<string, Pick> {
 	const picks = new Map<string, Pick>();
@@ -120,6 +124,10 @@ export type PollAnswer = z.infer<typeof PollAnswer>;
 
 export function setAnswer(doc: Y.Doc, pollId: string, participantId: string, answer: PollAnswer): void {
 	answersMap(doc).set(`${RecordId.parse(pollId)}:${RecordId.parse(participantId)}`, PollAnswer.parse(answer));
+}
+
+export function forgetAnswer(doc: Y.Doc, pollId: string, participantId: string): void {
+	answersMap(doc).delete(`${pollId}:${participantId}`);
 }
 
 export function listAnswers(doc: Y.Doc, pollId: string): Map<string, PollAnswer> {
