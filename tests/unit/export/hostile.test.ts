@@ -12,6 +12,7 @@ import { writePerson, writeRounds } from '../../../src/lib/shared/control/rounds
 import { writeCanvasRecords } from '../../../src/lib/shared/export/canvas-records.ts';
 import { defangLinks, MAX_TABLE_CELL_CHARS } from '../../../src/lib/shared/export/markdown-text.ts';
 import { cleanText } from '../../../src/lib/shared/text.ts';
+import { TC_AUTHOR } from '../../../src/lib/shared/interop/import-authors.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { mermaidLabel, MAX_MERMAID_LABEL_CHARS } from '../../../src/lib/shared/export/mermaid.ts';
 import { renderExport } from '../../../src/lib/shared/export/formats.ts';
@@ -301,6 +302,22 @@ describe('hostile content in the files other tools import', () => {
 		}
 		expect(model.architecture.description).toContain('### Components');
 		expect(model.dataflow.description).toContain('### Data flows');
+	});
+
+	it('gives threat-composer the scope and imported descriptions as Markdown with their links, but without images or HTML', () => {
+		const doc = new Y.Doc();
+		initBoardDoc(doc, { title: 'Markdown', createdAt: 1 });
+		const payload = '**Bold** and [the guide](https://example.com/guide).\n\n![x](https://evil.example/p.png) ![y][1] <img src="https://evil.example/q.png"> <!-- hidden --> <https://evil.example/auto>\n\n[1]: https://evil.example/r.png';
+		setScope(doc, payload);
+		createNote(doc, { kind: 'component', question: 1, text: `Architecture\n\n${payload}`, author: TC_AUTHOR, authorColor: '#2563eb', createdAt: 2 });
+		const tc = JSON.parse(renderExport(snapshotRoom(doc, undefined, { exportedAt: 2 }), 'tc.json')) as { applicationInfo: { description: string }; architecture: { description: string } };
+		for (const description of [tc.applicationInfo.description, tc.architecture.description]) {
+			const parsed = parseGfm(description);
+			for (const type of ['image', 'imageReference', 'html']) expect(nodesOfType(parsed, type), type).toEqual([]);
+			// Links stay (an image's address is then a bare address, which GitHub-flavoured Markdown links).
+			expect(nodesOfType(parsed, 'link').map((link) => (link as { url: string }).url)).toContain('https://example.com/guide');
+			expect(nodesOfType(parsed, 'strong')).toHaveLength(1);
+		}
 	});
 
 	it("reads labelled lines and headed descriptions only from the import's own notes, not from a participant's", () => {

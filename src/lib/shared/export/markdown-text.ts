@@ -30,6 +30,16 @@ export function defangLinks(text: string): string {
 		.replace(/([\w.+-])@(?=[\w-])/g, '$1[@]');
 }
 
+/**
+ * Markdown written for another tool (a threat-composer description an import brought in, which
+ * anyone may since have edited), kept as Markdown with its links, without images or HTML: an
+ * image fetches its address for whoever opens the file, and HTML can embed or hide anything. An
+ * image's "![" becomes text; a "<" that would open a tag, a comment or an autolink is escaped.
+ */
+export function withoutImagesOrHtml(markdown: string): string {
+	return markdown.replace(/!\[/g, '!\\[').replace(/<(?=[A-Za-z/!?])/g, '\\<');
+}
+
 /** Escapes one line of text that is not at the start of a Markdown line. */
 export function escapeInline(text: string): string {
 	return defangLinks(text).replace(INLINE_SPECIAL, (ch) => `\\${ch}`);

@@ -11,7 +11,7 @@
 import { readDiagram } from '../canvas/diagram.ts';
 import { RISK_BAND_LABELS } from '../board/risk.ts';
 import type { Note } from '../board/schema.ts';
-import { escapeInline, escapeLine } from '../export/markdown-text.ts';
+import { escapeInline, escapeLine, withoutImagesOrHtml } from '../export/markdown-text.ts';
 import type { RoomSnapshot } from '../export/snapshot.ts';
 import { cleanJsonStrings, cleanText } from '../text.ts';
 import { importedBy } from './import-authors.ts';
@@ -80,7 +80,7 @@ export function buildThreatComposerModel(snapshot: RoomSnapshot): Json {
 
 	return {
 		schema: TC_SCHEMA_VERSION,
-		applicationInfo: { name: cut(snapshot.room.title, TC_LIMITS.name), description: cut(index.scope.text, TC_LIMITS.description) },
+		applicationInfo: { name: cut(snapshot.room.title, TC_LIMITS.name), description: cut(withoutImagesOrHtml(index.scope.text), TC_LIMITS.description) },
 		architecture: { description: cut(architectureText(architectureNote?.text, otherComponents), TC_LIMITS.description) },
 		dataflow: { description: cut(dataflowText(dataflowNote?.text, snapshot), TC_LIMITS.description) },
 		assumptions,
@@ -106,13 +106,14 @@ function itemText(note: Note, max: number): { statement: string; metadata: Json[
 }
 
 /**
- * threat-composer shows these descriptions as Markdown. The text of an imported description is
- * Markdown and goes back as it came; the notes and labels participants wrote are escaped as the
- * report escapes them, or an image in a note fetched its address for whoever opened the model.
+ * threat-composer shows these descriptions, and the application's, as Markdown. The text of an
+ * imported description is Markdown and goes back as Markdown, with its links but without images
+ * or HTML (anyone may have edited it since); the notes and labels participants wrote are escaped
+ * as the report escapes them, or an image in a note fetched its address for whoever opened the model.
  */
 function architectureText(imported: string | undefined, components: Note[]): string {
 	const list = components.map((note) => `- ${cleanText(note.text).trim().split('\n').map(escapeLine).join('\n  ')}`);
-	return [imported, list.length ? `### Components\n\n${list.join('\n')}` : ''].filter(Boolean).join('\n\n');
+	return [imported && withoutImagesOrHtml(imported), list.length ? `### Components\n\n${list.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }
 
 /** The imported data-flow description, and the flows of the canvas diagram as a list. */
@@ -121,5 +122,5 @@ function dataflowText(imported: string | undefined, snapshot: RoomSnapshot): str
 	const names = new Map([...diagram.elements, ...diagram.boundaries].map((item) => [item.id, escapeInline(cleanText(item.label).split('\n').join(' ')) || 'unnamed']));
 	const end = (id: string | null) => (id ? (names.get(id) ?? 'unnamed') : 'nothing');
 	const flows = diagram.flows.map((flow) => `- ${end(flow.from)} → ${end(flow.to)}${flow.label ? `: ${escapeInline(cleanText(flow.label).split('\n').join(' '))}` : ''}`);
-	return [imported, flows.length ? `### Data flows\n\n${flows.join('\n')}` : ''].filter(Boolean).join('\n\n');
+	return [imported && withoutImagesOrHtml(imported), flows.length ? `### Data flows\n\n${flows.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }
