@@ -230,6 +230,17 @@ test('a risk accepted through the decision dialog shows who decided, why and unt
 	await expect(panel.getByTestId('person').filter({ hasText: 'Cem' })).toHaveCount(0);
 	await expect(bo.page.getByTestId('presence-chip').filter({ hasText: 'Cem' })).toHaveCount(0);
 	await expect(connectionStatus(cem.page)).not.toContainText('Live');
+
+	// Someone who has left can be removed too: Bo closes his tab, and is listed as not here.
+	await bo.page.close();
+	const away = panel.getByTestId('people-away');
+	await expect(panel).toContainText('Nobody else is here right now.');
+	await away.getByText('Not here now').click();
+	await expect(away.getByTestId('person-away')).toHaveText([/Bo/]);
+	await away.getByTestId('remove-participant').click();
+	publishScreenshot('remove-participant-away.png', await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'remove-participant-away.png') }));
+	await away.getByTestId('remove-participant').click();
+	await expect(panel.getByTestId('people-away')).toHaveCount(0);
 	await closeAll([ada, bo, cem]);
 });
 

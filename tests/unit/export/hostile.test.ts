@@ -313,7 +313,7 @@ describe('hostile content in the files other tools import', () => {
 		const tc = JSON.parse(renderExport(snapshotRoom(doc, undefined, { exportedAt: 2 }), 'tc.json')) as { applicationInfo: { description: string }; architecture: { description: string } };
 		for (const description of [tc.applicationInfo.description, tc.architecture.description]) {
 			const parsed = parseGfm(description);
-			for (const type of ['image', 'imageReference', 'html']) expect(nodesOfType(parsed, type), type).toEqual([]);
+			for (const type of ['image', 'imageReference', 'html'] as const) expect(nodesOfType(parsed, type), type).toEqual([]);
 			// Links stay (an image's address is then a bare address, which GitHub-flavoured Markdown links).
 			expect(nodesOfType(parsed, 'link').map((link) => (link as { url: string }).url)).toContain('https://example.com/guide');
 			expect(nodesOfType(parsed, 'strong')).toHaveLength(1);
