@@ -158,8 +158,8 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 		asParticipant(async (room, participantId, req, res) => {
 			const body = parse(RenameParticipantRequest, req, res);
 			if (!body) return;
-			const refusal = renameParticipant(room, participantId, body.name);
-			if (refusal) return sendError(res, 409, ApiErrorCode.NameLooksLikeAnother, refusal);
+			const refusal = renameParticipant(room, participantId, body.name, body.from);
+			if (refusal) return sendError(res, 409, refusal.kind === 'look-alike' ? ApiErrorCode.NameLooksLikeAnother : ApiErrorCode.NameChangedElsewhere, refusal.message);
 			res.json({ ok: true });
 		})
 	);

@@ -77,12 +77,15 @@ export function participantAuthorization(credentials: ParticipantCredentials): s
 /** The workshop would not take this name (409): its message says why, for the person to choose another. */
 export class NameRefusedError extends Error {}
 
-/** The message of an API error answer that refuses the name (409 name_looks_like_another), if it is one. */
+/**
+ * The message of an API error answer that refuses the name, if it is one: 409
+ * name_looks_like_another, or name_changed_elsewhere (another device of the person renamed them).
+ */
 async function nameRefusal(res: Response): Promise<string | undefined> {
 	if (res.status !== 409) return undefined;
 	try {
 		const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-		if (body.error?.code !== ApiErrorCode.NameLooksLikeAnother) return undefined;
+		if (body.error?.code !== ApiErrorCode.NameLooksLikeAnother && body.error?.code !== ApiErrorCode.NameChangedElsewhere) return undefined;
 		return typeof body.error.message === 'string' ? body.error.message : 'The workshop did not take this name.';
 	} catch {
 		return undefined;
@@ -105,13 +108,16 @@ export async function registerParticipant(roomId: string, name: string): Promise
 	return credentials;
 }
 
-/** Tells the workshop this participant's new display name once (rename.ts retries); undefined when the server was not reached. */
-export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string): Promise<RenameOutcome> {
+/**
+ * Tells the workshop this participant's new display name once (rename.ts retries); `from` is the
+ * name this device saw the workshop hold. Undefined when the server was not reached.
+ */
+export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string, from?: string): Promise<RenameOutcome> {
 	try {
 		const res = await fetch(myParticipantPath(roomId), {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json', authorization: participantAuthorization(credentials) },
-			body: JSON.stringify({ name })
+			body: JSON.stringify({ name, from }) // from: undefined is left out
 		});
 		const retryAfter = Number(res.headers.get('retry-after'));
 		const nameRefused = await nameRefusal(res);

@@ -3,10 +3,10 @@ import { RETRY_FIRST_MS, RETRY_MAX_MS, Renamer, type RenameOutcome } from './ren
 
 /** A renamer whose requests and timers the test answers by hand. */
 function harness() {
-	const sent: Array<{ name: string; answer: (outcome: RenameOutcome) => void }> = [];
+	const sent: Array<{ name: string; from: string | undefined; answer: (outcome: RenameOutcome) => void }> = [];
 	const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
 	const renamer = new Renamer({
-		send: (name) => new Promise((resolve) => sent.push({ name, answer: resolve })),
+		send: (name, from) => new Promise((resolve) => sent.push({ name, from, answer: resolve })),
 		setTimer: (fn, ms) => {
 			const timer = { fn, ms, cleared: false };
 			timers.push(timer);
@@ -46,6 +46,31 @@ describe('Renamer', () => {
 		expect(sent.map((s) => s.name)).toEqual(['Bo', 'Bo', 'Bo', 'Bo']);
 		expect(renamer.pending).toBe(false);
 		expect(timers.filter((t) => !t.cleared)).toHaveLength(0);
+	});
+
+	it('sends the name the workshop held before the renames it has not heard, and the one it heard after', async () => {
+		const { renamer, sent, settle } = harness();
+		renamer.rename('Bo', 'Ann');
+		renamer.rename('Cy', 'Bo'); // while the first is on its way: the workshop may still hold Ann
+		sent[0].answer(undefined); // not heard: the latest goes at once
+		await settle();
+		expect(sent.map((s) => [s.name, s.from])).toEqual([['Bo', 'Ann'], ['Cy', 'Ann']]);
+		sent[1].answer({ status: 200 });
+		await settle();
+		renamer.rename('Di', 'Cy');
+		renamer.rename('Ed', 'Di');
+		sent[2].answer({ status: 200 }); // Di heard: Ed replaces Di
+		await settle();
+		expect(sent.map((s) => [s.name, s.from]).slice(2)).toEqual([['Di', 'Cy'], ['Ed', 'Di']]);
+	});
+
+	it('gives up, saying why, when another device of the person renamed them meanwhile', async () => {
+		const refused: string[] = [];
+		const renamer = new Renamer({ send: () => Promise.resolve({ status: 409, nameRefused: 'changed on another device' }), onRefused: (m) => refused.push(m) });
+		renamer.rename('Bo', 'Ann');
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		expect(refused).toEqual(['changed on another device']);
+		expect(renamer.pending).toBe(false);
 	});
 
 	it('never waits longer than the cap between tries', async () => {

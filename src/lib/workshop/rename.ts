@@ -9,7 +9,8 @@
 export type RenameOutcome = { status: number; retryAfterSeconds?: number; nameRefused?: string } | undefined;
 
 export interface RenamerOptions {
-	send(name: string): Promise<RenameOutcome>;
+	/** `from`: the name the workshop held when the person chose `name` (undefined: not known). */
+	send(name: string, from: string | undefined): Promise<RenameOutcome>;
 	/** The workshop would not take the name (it looks like another participant's), with why: the person chooses another. */
 	onRefused?: (message: string) => void;
 	/** Defaults to the global timers; tests pass their own. */
@@ -28,6 +29,8 @@ const retryable = (outcome: RenameOutcome) => outcome === undefined || outcome.s
 
 export class Renamer {
 	#wanted: string | undefined;
+	/** The name the workshop held when the first rename not yet heard was made. */
+	#from: string | undefined;
 	#sending = false;
 	#timer: unknown;
 	#failures = 0;
@@ -43,8 +46,13 @@ export class Renamer {
 		};
 	}
 
-	/** The name to tell the workshop (a newer one replaces one not yet sent). */
-	rename(name: string): void {
+	/**
+	 * The name to tell the workshop (a newer one replaces one not yet sent), and the name the
+	 * workshop held as this device last saw it. Renamed twice before the workshop heard the first,
+	 * the workshop still holds the name before both: that one is sent as `from`.
+	 */
+	rename(name: string, from?: string): void {
+		if (this.#wanted === undefined) this.#from = from;
 		this.#wanted = name;
 		this.#failures = 0;
 		if (this.#timer !== undefined) {
@@ -70,15 +78,19 @@ export class Renamer {
 		if (this.#destroyed || this.#sending || this.#timer !== undefined || name === undefined) return;
 		this.#sending = true;
 		this.#options
-			.send(name)
+			.send(name, this.#from)
 			.catch((): RenameOutcome => undefined)
 			.then((outcome) => {
 				this.#sending = false;
+				// Heard: the workshop holds this name now, the one a later rename replaces.
+				if (outcome !== undefined && outcome.status >= 200 && outcome.status < 300) this.#from = name;
 				if (this.#wanted !== name) return this.#pump(); // renamed again meanwhile: send the latest
 				if (!retryable(outcome)) {
-					// Heard (2xx), or refused for good (a name the server will not take, an identity
-					// it no longer knows): trying again would change nothing.
+					// Heard (2xx), or refused for good (a name the server will not take, one changed
+					// on another device since, an identity it no longer knows): trying again would
+					// change nothing.
 					this.#wanted = undefined;
+					this.#from = undefined;
 					this.#failures = 0;
 					if (outcome?.nameRefused !== undefined && !this.#destroyed) this.#options.onRefused(outcome.nameRefused);
 					return;

@@ -64,6 +64,8 @@ export const ApiErrorCode = {
 	Conflict: 'conflict',
 	/** 409: a name to join or rename with only looks like another participant's; choose another. */
 	NameLooksLikeAnother: 'name_looks_like_another',
+	/** 409: another device of the same person renamed them since this device last saw their name; the workshop keeps that name. */
+	NameChangedElsewhere: 'name_changed_elsewhere',
 	/** 429: too many requests; retry shortly. */
 	RateLimited: 'rate_limited',
 	/** 415: the body is not JSON (a cross-site form cannot send JSON without asking first). */

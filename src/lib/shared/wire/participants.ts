@@ -28,7 +28,12 @@ export const RegisterParticipantRequest = z.strictObject({ name: DisplayName });
 export const RegisterParticipantResponse = z.object({ participantId: RecordId, secret: z.string() });
 export type RegisterParticipantResponse = z.infer<typeof RegisterParticipantResponse>;
 
-export const RenameParticipantRequest = z.strictObject({ name: DisplayName });
+/**
+ * `from`: the name the renaming device saw the workshop hold. When another device of the same
+ * person has renamed them since, the rename is refused (409 name_changed_elsewhere) rather than
+ * overwrite the newer name with an older wish (a rename retried after a dropped connection).
+ */
+export const RenameParticipantRequest = z.strictObject({ name: DisplayName, from: DisplayName.optional() });
 
 export const BallotRequest = z.strictObject({ dots: z.number().int().min(0).max(100) });
 export const BallotsResponse = z.object({ mine: z.record(RecordId, z.number().int().positive()), used: z.number().int(), budget: z.number().int() });
