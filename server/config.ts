@@ -120,6 +120,11 @@ const EnvSchema = z.object({
 		)
 		.transform((entries) => entries.filter((e) => e !== 'none'))
 		.default(['loopback']),
+	/**
+	 * How many leading bits of an IPv6 client's address every per-address limit counts it by (a
+	 * host usually holds a /64; a provider may give each customer a /56 or a /48).
+	 */
+	IPV6_LIMIT_PREFIX: int(32, 64).default(64),
 	/** Sync connections this server holds at most; more are refused with HTTP 503. */
 	MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
 	/** Sync connections per client address; more are refused with HTTP 429. */

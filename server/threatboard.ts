@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
-import { createClientAddressResolver, createTrustedProxyCheck } from './auth/client-address.ts';
+import { clientNetworkResolver, createClientAddressResolver, createTrustedProxyCheck } from './auth/client-address.ts';
 import { createOriginCheck } from './auth/origin.ts';
 import { createBoardMaintenance } from './board/maintenance.ts';
 import { boardWriteRules } from './board/write-rules.ts';
@@ -78,11 +78,13 @@ export function createThreatboard(options: ThreatboardOptions) {
 		log,
 		limits: { perRoom: config.DEPENDENCY_STREAMS_PER_ROOM, perAddress: config.DEPENDENCY_STREAMS_PER_IP, total: config.MAX_DEPENDENCY_STREAMS }
 	});
+	const clientAddressOf = createClientAddressResolver(config.TRUSTED_PROXIES);
 	const app = createHttpApp({
 		store,
 		guards: {
 			originAllowed: createOriginCheck(config.ALLOWED_ORIGINS),
-			clientAddressOf: createClientAddressResolver(config.TRUSTED_PROXIES),
+			clientAddressOf,
+			clientNetworkOf: clientNetworkResolver(clientAddressOf, config.IPV6_LIMIT_PREFIX),
 			roomsPerMinutePerIp: config.ROOMS_PER_MINUTE_PER_IP,
 			quota: createRoomQuota(store, { maxRooms: config.MAX_ROOMS, minFreeDiskBytes: config.MIN_FREE_DISK_BYTES }),
 			metricsToken: config.METRICS_TOKEN
@@ -152,7 +154,8 @@ export async function startServer(options: ThreatboardOptions) {
 	const server = http.createServer(serverTimeouts(tb.config.HEADERS_TIMEOUT_MS), tb.app);
 	limitSockets(server, {
 		maxPerAddress: tb.config.MAX_HTTP_CONNECTIONS_PER_IP,
-		isTrustedProxy: createTrustedProxyCheck(tb.config.TRUSTED_PROXIES)
+		isTrustedProxy: createTrustedProxyCheck(tb.config.TRUSTED_PROXIES),
+		ipv6LimitPrefix: tb.config.IPV6_LIMIT_PREFIX
 	});
 	tb.sync.attach(server);
 	await new Promise<void>((resolve, reject) => {

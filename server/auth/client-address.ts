@@ -64,17 +64,35 @@ export function createClientAddressResolver(trustedProxies: readonly string[]): 
 	};
 }
 
+/** The IPv6 network a client counts as one by, unless IPV6_LIMIT_PREFIX says otherwise. */
+export const DEFAULT_IPV6_LIMIT_PREFIX = 64;
+
 /**
- * The key a per-address limit counts under: an IPv4 address as it is, an IPv6 address by its /64
- * network. One IPv6 host is usually given a whole /64 and may use any address in it, so counted
- * address by address, one machine is as many clients as it likes.
+ * The key a per-address limit counts under: an IPv4 address as it is, an IPv6 address by its
+ * network (its first `ipv6Prefix` bits, 32 to 64). One IPv6 host is usually given a whole /64 and
+ * may use any address in it, so counted address by address, one machine is as many clients as it
+ * likes; a provider that gives each customer a /56 or a /48 gives them as many /64s
+ * (IPV6_LIMIT_PREFIX).
  */
-export function addressLimitKey(address: string): string {
+export function addressLimitKey(address: string, ipv6Prefix = DEFAULT_IPV6_LIMIT_PREFIX): string {
 	if (net.isIPv6(address)) {
 		const groups = expandIPv6(address);
-		if (groups) return `${groups.slice(0, 4).join(':')}::/64`;
+		if (groups) {
+			const whole = Math.floor(ipv6Prefix / 16);
+			const kept = groups.slice(0, whole);
+			const bits = ipv6Prefix % 16;
+			if (bits > 0) kept.push((parseInt(groups[whole], 16) & (0xffff << (16 - bits)) & 0xffff).toString(16));
+			return `${kept.join(':')}::/${ipv6Prefix}`;
+		}
 	}
 	return address;
+}
+
+export type ClientNetworkOf = (req: IncomingMessage) => string;
+
+/** The key a request's client counts under for per-address limits (addressLimitKey of its address). */
+export function clientNetworkResolver(clientAddressOf: ClientAddressOf, ipv6Prefix = DEFAULT_IPV6_LIMIT_PREFIX): ClientNetworkOf {
+	return (req) => addressLimitKey(clientAddressOf(req), ipv6Prefix);
 }
 
 /** The eight 16-bit groups of an IPv6 address, without leading zeros; undefined for an embedded IPv4 form. */

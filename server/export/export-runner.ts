@@ -9,7 +9,6 @@
  * One worker per process, started on the first export and stopped after a minute without one; a
  * task that runs too long, or a worker that dies, fails that task alone.
  */
-import { addressLimitKey } from '../auth/client-address.ts';
 import { createTaskWorker, perProcess } from '../worker-entry.ts';
 import type { ExportAnswer, ExportResult, ExportTask, FrozenIteration } from './export-worker.ts';
 
@@ -28,7 +27,8 @@ export class ExportBusyError extends Error {}
 /** Who an export is for: the workshop and the client address asking (server/auth/client-address.ts). */
 export interface ExportClaim {
 	roomId: string;
-	address: string;
+	/** The key the client counts under for per-address limits (client-address.ts addressLimitKey). */
+	network: string;
 }
 
 export interface ExportRunner {
@@ -51,11 +51,10 @@ export function createExportRunner(): ExportRunner {
 	const full = (roomId: string, network: string) =>
 		worker.pending >= MAX_PENDING_EXPORTS || perRoom.of(roomId) >= MAX_PENDING_EXPORTS_PER_ROOM || perAddress.of(network) >= MAX_PENDING_EXPORTS_PER_ADDRESS;
 	return {
-		busy: ({ roomId, address }) => full(roomId, addressLimitKey(address)),
+		busy: ({ roomId, network }) => full(roomId, network),
 		run<T extends ExportTask>(task: T, claim: ExportClaim | 'facilitator') {
 			if (claim === 'facilitator') return worker.run(task) as Promise<ExportAnswer<T>>;
-			const { roomId } = claim;
-			const network = addressLimitKey(claim.address);
+			const { roomId, network } = claim;
 			if (full(roomId, network)) return Promise.reject(new ExportBusyError('too many exports at once'));
 			perRoom.add(roomId);
 			perAddress.add(network);

@@ -2,7 +2,7 @@
  * The express app: JSON API under /api, /healthz, /metrics, then the SvelteKit handler for pages.
  * Every error leaves as JSON with a stable code; nothing a client sends can crash the process.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ClientAddressOf, ClientNetworkOf } from '../auth/client-address.ts';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ApiErrorCode, CreateRoomRequest, type ClientConfigResponse, type RoomInfoResponse } from '#shared/wire/api';
 import type { Logger } from '../log.ts';
@@ -35,7 +35,9 @@ export interface AppDeps {
 	/** The request guards' settings (guards.ts). */
 	guards: {
 		originAllowed: OriginCheck;
-		clientAddressOf: (req: IncomingMessage) => string;
+		clientAddressOf: ClientAddressOf;
+		/** The key per-address limits count a request's client under (an IPv6 client by its network). */
+		clientNetworkOf: ClientNetworkOf;
 		roomsPerMinutePerIp: number;
 		quota: RoomQuota;
 		metricsToken: string | undefined;
@@ -118,17 +120,17 @@ export function createHttpApp(deps: AppDeps): express.Express {
 	});
 
 	if (deps.rooms) api.use(createControlRouter({ store, rooms: deps.rooms, log }));
-	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
-	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
+	if (deps.rooms) api.use(createIterationRouter({ store, rooms: deps.rooms, log, clientNetworkOf: guards.clientNetworkOf }));
+	if (deps.rooms) api.use(createParticipantRouter({ store, rooms: deps.rooms, log, clientNetworkOf: guards.clientNetworkOf }));
 	if (deps.rooms && deps.systems) {
 		const { service, streams } = deps.systems;
-		api.use(createRoomSystemRouter({ store, service, streams, clientAddressOf: guards.clientAddressOf }));
+		api.use(createRoomSystemRouter({ store, service, streams, clientNetworkOf: guards.clientNetworkOf }));
 		api.use(createSystemRouter({ store, rooms: deps.rooms, service, streams, log }));
 	}
 	api.use((_req, res) => sendError(res, 404, ApiErrorCode.NotFound, 'no such API endpoint'));
 	// Ahead of `api`: the import has its own, larger body limit.
 	app.use('/api', createImportRouter({ store, log }));
-	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log, clientAddressOf: guards.clientAddressOf }));
+	if (deps.rooms) app.use('/api', createExportRouter({ store, rooms: deps.rooms, log, clientNetworkOf: guards.clientNetworkOf }));
 	app.use('/api', api);
 
 	app.get('/healthz', async (_req, res) => {
@@ -178,5 +180,5 @@ export function createHttpApp(deps: AppDeps): express.Express {
 }
 
 function limitsOf(guards: AppDeps['guards']) {
-	return { perMinute: guards.roomsPerMinutePerIp, clientAddressOf: guards.clientAddressOf, quota: guards.quota };
+	return { perMinute: guards.roomsPerMinutePerIp, clientNetworkOf: guards.clientNetworkOf, quota: guards.quota };
 }

@@ -9,7 +9,7 @@
  * committed updates; past a few exports at once in the process the answer is 503. The import is
  * import-routes.ts.
  */
-import type { IncomingMessage } from 'node:http';
+import { addressLimitKey, type ClientNetworkOf } from '../auth/client-address.ts';
 import express from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { exportFileName, isExportFormat, EXPORT_FORMATS } from '#shared/export/formats';
@@ -33,12 +33,12 @@ export interface ExportRouterDeps {
 	now?: () => number;
 	/** Where exports are rendered; the process's worker by default. */
 	exporter?: ExportRunner;
-	/** The client's address, for the per-address export limit (server/auth/client-address.ts). */
-	clientAddressOf?: (req: IncomingMessage) => string;
+	/** The key the per-address export limit counts a request's client under (server/auth/client-address.ts). */
+	clientNetworkOf?: ClientNetworkOf;
 }
 
-/** The socket's address: for routers built without the app's proxy-aware reading (tests). */
-export const socketAddressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '';
+/** The socket's network: for routers built without the app's proxy-aware reading (tests). */
+export const socketNetworkOf: ClientNetworkOf = (req) => addressLimitKey(req.socket.remoteAddress ?? '');
 
 /** Exports per room per second (with bursts): each one renders the whole room. */
 const EXPORTS_PER_SECOND = 5;
@@ -48,7 +48,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
 	const exporter = deps.exporter ?? sharedExportRunner();
-	const addressOf = deps.clientAddressOf ?? socketAddressOf;
+	const networkOf = deps.clientNetworkOf ?? socketNetworkOf;
 	const exportLimiter = new RateLimiter({ perSecond: EXPORTS_PER_SECOND, burst: EXPORT_BURST, maxKeys: 10_000 });
 	const router = express.Router();
 	router.use((_req, res, next) => {
@@ -67,7 +67,7 @@ export function createExportRouter(deps: ExportRouterDeps): express.Router {
 			res.setHeader('Retry-After', '1');
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many exports at once. Try again in a moment.');
 		}
-		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		const claim = claimExport(exporter, res, record.roomId, networkOf(req));
 		if (!claim) return;
 		const exportedAt = now();
 		let state;
@@ -117,8 +117,8 @@ export function sendExportsBusy(res: express.Response): void {
  * The claim of an export of this workshop for the asking client; undefined when the exporter
  * would refuse it anyway, after answering 503, before the room is gathered for it.
  */
-export function claimExport(exporter: ExportRunner, res: express.Response, roomId: string, address: string): ExportClaim | undefined {
-	const claim = { roomId, address };
+export function claimExport(exporter: ExportRunner, res: express.Response, roomId: string, network: string): ExportClaim | undefined {
+	const claim = { roomId, network };
 	if (!exporter.busy(claim)) return claim;
 	sendExportsBusy(res);
 	return undefined;

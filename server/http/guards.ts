@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
-import { addressLimitKey } from '../auth/client-address.ts';
+import type { ClientNetworkOf } from '../auth/client-address.ts';
 import type { OriginCheck } from '../auth/origin.ts';
 import { sameSecret } from '../auth/secrets.ts';
 import { RateLimiter } from '../rate-limit.ts';
@@ -49,13 +49,13 @@ export function requireContentType(types: readonly string[] = ['application/json
 /** Limits workshop creation (and import) per client address, and by the room quota. */
 export function creationLimits(options: {
 	perMinute: number;
-	clientAddressOf: (req: IncomingMessage) => string;
+	clientNetworkOf: ClientNetworkOf;
 	quota: RoomQuota;
 }): RequestHandler {
 	const limiter = new RateLimiter({ perSecond: options.perMinute / 60, burst: options.perMinute, maxKeys: MAX_TRACKED_ADDRESSES });
 	return async (req, res, next) => {
 		if (req.method !== 'POST') return next();
-		if (!limiter.take(addressLimitKey(options.clientAddressOf(req)))) {
+		if (!limiter.take(options.clientNetworkOf(req))) {
 			res.setHeader('Retry-After', String(Math.ceil(60 / options.perMinute)));
 			return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many workshops created from your address. Try again in a minute.');
 		}

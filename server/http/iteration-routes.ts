@@ -4,7 +4,7 @@
  * (its room id or observer id, as export-routes.ts) may list, export and diff its iterations.
  * Unknown rooms and iterations are 404 alike, so nothing tells one room's iterations from another's.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ClientNetworkOf } from '../auth/client-address.ts';
 import express, { type Request, type Response } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { isRoomId } from '#shared/ids';
@@ -24,7 +24,7 @@ import { resolveRoom } from '../rooms/resolve.ts';
 import { NotSettledError } from '../rooms/room-doc.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import { sendError } from './errors.ts';
-import { claimExport, renderOrFail, socketAddressOf } from './export-routes.ts';
+import { claimExport, renderOrFail, socketNetworkOf } from './export-routes.ts';
 import { bearerKey } from './facilitator-auth.ts';
 
 export interface IterationRouterDeps {
@@ -35,8 +35,8 @@ export interface IterationRouterDeps {
 	now?: () => number;
 	/** Where exports and diffs are made; the process's export worker by default. */
 	exporter?: ExportRunner;
-	/** The client's address, for the per-address export limit (server/auth/client-address.ts). */
-	clientAddressOf?: (req: IncomingMessage) => string;
+	/** The key the per-address export limit counts a request's client under (server/auth/client-address.ts). */
+	clientNetworkOf?: ClientNetworkOf;
 }
 
 /** Reads per room per second (with bursts): each one decompresses or renders a whole room. */
@@ -55,7 +55,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	const { store, rooms, log } = deps;
 	const now = deps.now ?? Date.now;
 	const exporter = deps.exporter ?? sharedExportRunner();
-	const addressOf = deps.clientAddressOf ?? socketAddressOf;
+	const networkOf = deps.clientNetworkOf ?? socketNetworkOf;
 	const reads = new RateLimiter({ perSecond: READS_PER_SECOND, burst: READ_BURST, maxKeys: MAX_RATE_KEYS });
 	const freezes = new RateLimiter({ perSecond: FREEZES_PER_SECOND, burst: FREEZE_BURST, maxKeys: MAX_RATE_KEYS });
 	const router = express.Router();
@@ -138,7 +138,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 		}
 		const record = await readable(req, res);
 		if (!record) return;
-		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		const claim = claimExport(exporter, res, record.roomId, networkOf(req));
 		if (!claim) return;
 		const data = await iteration(record, req.params.n, res);
 		if (!data) return;
@@ -154,7 +154,7 @@ export function createIterationRouter(deps: IterationRouterDeps): express.Router
 	async function changes(req: Request, res: Response, output: 'json' | 'md'): Promise<void> {
 		const record = await readable(req, res);
 		if (!record) return;
-		const claim = claimExport(exporter, res, record.roomId, addressOf(req));
+		const claim = claimExport(exporter, res, record.roomId, networkOf(req));
 		if (!claim) return;
 		const data = await iteration(record, String(req.params.n), res);
 		const state = data && (await live(record, res));

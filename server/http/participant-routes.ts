@@ -13,7 +13,6 @@
  * Participants authenticate with `Authorization: Participant <id>.<secret>`; every answer that
  * acknowledges something handed in is sent only once it is stored.
  */
-import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { RecordId } from '#shared/board/schema';
@@ -37,7 +36,7 @@ import { identifyFacilitator } from '../facilitation/keys.ts';
 import type { Logger } from '../log.ts';
 import { roomTag } from '../log.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
-import { addressLimitKey } from '../auth/client-address.ts';
+import type { ClientNetworkOf } from '../auth/client-address.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { Room } from '../rooms/room.ts';
@@ -51,7 +50,8 @@ export interface ParticipantRouterDeps {
 	store: DocStore;
 	rooms: RoomManager;
 	log: Logger;
-	clientAddressOf: (req: IncomingMessage) => string;
+	/** The key per-address limits count a request's client under (server/auth/client-address.ts). */
+	clientNetworkOf: ClientNetworkOf;
 	now?: () => number;
 }
 
@@ -126,7 +126,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 
 	router.post('/rooms/:roomId/participants', (req, res) =>
 		withRoom(req, res, async (room) => {
-			const network = addressLimitKey(deps.clientAddressOf(req));
+			const network = deps.clientNetworkOf(req);
 			if (!registrations.take(network)) {
 				res.setHeader('Retry-After', '2');
 				return sendError(res, 429, ApiErrorCode.RateLimited, 'Too many people joined from your address at once. Try again in a moment.');

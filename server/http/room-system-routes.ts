@@ -9,11 +9,10 @@
  *
  * Unknown rooms are 404; a ref outside the room's system answers `unknown` (system-service.ts).
  */
-import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { ApiErrorCode } from '#shared/wire/api';
 import { MAX_DEPENDENCY_REFS, ModelRef, type DependenciesResponse, type DependentsResponse, type RoomSystemResponse } from '#shared/systems/contract';
-import { addressLimitKey } from '../auth/client-address.ts';
+import type { ClientNetworkOf } from '../auth/client-address.ts';
 import type { DocStore, RoomRecord } from '../persistence/doc-store.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import { resolveRoom, type ResolvedRoom } from '../rooms/resolve.ts';
@@ -25,7 +24,8 @@ export interface RoomSystemRouterDeps {
 	store: DocStore;
 	service: SystemService;
 	streams: DependencyStreams;
-	clientAddressOf: (req: IncomingMessage) => string;
+	/** The key per-address limits count a request's client under (server/auth/client-address.ts). */
+	clientNetworkOf: ClientNetworkOf;
 }
 
 /** Reads per room per second (with bursts): a dependents answer reads every board of the system. */
@@ -97,7 +97,7 @@ export function createRoomSystemRouter(deps: RoomSystemRouterDeps): express.Rout
 		if (!refs || !resolved) return;
 		const record = resolved.record;
 		const only = await shownTo(resolved);
-		const address = addressLimitKey(deps.clientAddressOf(req));
+		const address = deps.clientNetworkOf(req);
 		const refusal = streams.refusal(record.roomId, address);
 		if (refusal) {
 			res.setHeader('Retry-After', '10');

@@ -26,12 +26,12 @@ export function serverTimeouts(headersTimeoutMs: number): ServerOptions {
 	};
 }
 
-export function limitSockets(server: Server, options: { maxPerAddress: number; isTrustedProxy: (address: string) => boolean }): void {
+export function limitSockets(server: Server, options: { maxPerAddress: number; isTrustedProxy: (address: string) => boolean; ipv6LimitPrefix?: number }): void {
 	const open = new Map<string, number>();
 	server.on('connection', (socket: net.Socket) => {
 		const remote = socket.remoteAddress;
 		if (!remote || options.isTrustedProxy(remote)) return;
-		const address = addressLimitKey(remote); // an IPv6 client by its /64
+		const address = addressLimitKey(remote, options.ipv6LimitPrefix); // an IPv6 client by its network
 		const count = (open.get(address) ?? 0) + 1;
 		if (count > options.maxPerAddress) {
 			socket.destroy();

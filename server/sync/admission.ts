@@ -17,6 +17,8 @@ export interface AdmissionOptions {
 	maxConnectionsPerRoom: number;
 	allowedOrigins: readonly string[];
 	trustedProxies: readonly string[];
+	/** How many leading bits of an IPv6 client's address it counts by (client-address.ts). */
+	ipv6LimitPrefix?: number;
 }
 
 export type Admitted = { ok: true; clientAddress: string };
@@ -62,7 +64,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
 			const clientAddress = clientAddressOf(req);
 			if (total >= options.maxConnections) return { ok: false, status: 503, reason: 'server is at its connection limit' };
 			// An IPv6 client counts by its /64, which one host may fill with addresses.
-			const network = addressLimitKey(clientAddress);
+			const network = addressLimitKey(clientAddress, options.ipv6LimitPrefix);
 			const mine = perAddress.get(network) ?? 0;
 			if (mine >= options.maxConnectionsPerIp) {
 				return { ok: false, status: 429, reason: 'too many connections from this address' };
@@ -73,7 +75,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
 		},
 		release(clientAddress) {
 			total--;
-			decrement(perAddress, addressLimitKey(clientAddress));
+			decrement(perAddress, addressLimitKey(clientAddress, options.ipv6LimitPrefix));
 		},
 		enterRoom(roomId) {
 			const inRoom = perRoom.get(roomId) ?? 0;

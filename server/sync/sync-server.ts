@@ -106,7 +106,8 @@ export function createSyncServer(deps: {
 		maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
 		maxConnectionsPerRoom: config.MAX_CONNECTIONS_PER_ROOM,
 		allowedOrigins: config.ALLOWED_ORIGINS,
-		trustedProxies: config.TRUSTED_PROXIES
+		trustedProxies: config.TRUSTED_PROXIES,
+		ipv6LimitPrefix: config.IPV6_LIMIT_PREFIX
 	});
 
 	// Each connection is pinged once per HEARTBEAT_INTERVAL_MS, its slice of them per tick: pinging

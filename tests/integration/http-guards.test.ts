@@ -93,6 +93,14 @@ describe('joining a workshop', () => {
 		expect((await rename('Bob Okafor')).status).toBe(200);
 	});
 
+	it('counts IPv6 clients by the network IPV6_LIMIT_PREFIX sets', async () => {
+		const server = await serve({ ROOMS_PER_MINUTE_PER_IP: '1', IPV6_LIMIT_PREFIX: '56' });
+		const create = (from: string) => post(`${server.url}/api/rooms`, {}, { 'x-forwarded-for': from }).then((res) => res.status);
+		expect(await create('2001:db8:7:701::1')).toBe(201);
+		expect(await create('2001:db8:7:7ff::1')).toBe(429); // another /64 of the same /56
+		expect(await create('2001:db8:7:800::1')).toBe(201); // the next /56
+	});
+
 	it('refuses a late rename from a device that has not seen the name another device gave since', async () => {
 		const server = await serve();
 		const room = await createRoom(server.url);

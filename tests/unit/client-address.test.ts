@@ -36,3 +36,13 @@ it('counts an IPv6 client by its /64 and an IPv4 client by its address', () => {
 	expect(addressLimitKey('unknown')).toBe('unknown');
 	expect(addressLimitKey('::ffff:1.2.3.4')).toBe('::ffff:1.2.3.4'); // embedded IPv4: as it is
 });
+
+it('counts an IPv6 client by a shorter network when told to (a provider that gives out /56s or /48s)', () => {
+	expect(addressLimitKey('2001:db8:1:2ff::1', 56)).toBe('2001:db8:1:200::/56');
+	expect(addressLimitKey('2001:db8:1:200::9', 56)).toBe('2001:db8:1:200::/56');
+	expect(addressLimitKey('2001:db8:1:300::9', 56)).toBe('2001:db8:1:300::/56');
+	expect(addressLimitKey('2001:db8:1:ffff::1', 48)).toBe('2001:db8:1::/48');
+	expect(addressLimitKey('2001:db8:1:ffff::1', 60)).toBe('2001:db8:1:fff0::/60');
+	expect(addressLimitKey('2001:db8:1:ffff::1', 32)).toBe('2001:db8::/32');
+	expect(addressLimitKey('203.0.113.9', 48)).toBe('203.0.113.9');
+});

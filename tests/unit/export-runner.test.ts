@@ -18,22 +18,22 @@ const task: ExportTask = { kind: 'room', format: 'md', state: { board: [], contr
 it('refuses a fourth export for one address across workshops, and serves another address meanwhile', async () => {
 	const exporter = createExportRunner();
 	runners.push(exporter);
-	const running = Array.from({ length: MAX_PENDING_EXPORTS_PER_ADDRESS }, (_, i) => exporter.run(task, { roomId: `room-${i}`, address: '198.51.100.1' }));
-	expect(exporter.busy({ roomId: 'room-9', address: '198.51.100.1' })).toBe(true);
-	await expect(exporter.run(task, { roomId: 'room-9', address: '198.51.100.1' })).rejects.toThrow('too many exports at once');
-	expect(exporter.busy({ roomId: 'room-9', address: '198.51.100.2' })).toBe(false);
-	const other = exporter.run(task, { roomId: 'room-9', address: '198.51.100.2' });
+	const running = Array.from({ length: MAX_PENDING_EXPORTS_PER_ADDRESS }, (_, i) => exporter.run(task, { roomId: `room-${i}`, network: '198.51.100.1' }));
+	expect(exporter.busy({ roomId: 'room-9', network: '198.51.100.1' })).toBe(true);
+	await expect(exporter.run(task, { roomId: 'room-9', network: '198.51.100.1' })).rejects.toThrow('too many exports at once');
+	expect(exporter.busy({ roomId: 'room-9', network: '198.51.100.2' })).toBe(false);
+	const other = exporter.run(task, { roomId: 'room-9', network: '198.51.100.2' });
 	const answers = await Promise.all([...running, other]);
 	expect(answers.every((answer) => answer.body.startsWith('# '))).toBe(true);
 	// Done, the address's slots are free again.
-	expect(exporter.busy({ roomId: 'room-9', address: '198.51.100.1' })).toBe(false);
+	expect(exporter.busy({ roomId: 'room-9', network: '198.51.100.1' })).toBe(false);
 });
 
 it("runs a facilitator's freeze though the workshop's and the process's limits are full", async () => {
 	const exporter = createExportRunner();
 	runners.push(exporter);
-	const running = Array.from({ length: MAX_PENDING_EXPORTS }, (_, i) => exporter.run(task, { roomId: i < 3 ? 'room' : `room-${i}`, address: `198.51.100.${i}` }));
-	expect(exporter.busy({ roomId: 'room', address: '203.0.113.1' })).toBe(true);
+	const running = Array.from({ length: MAX_PENDING_EXPORTS }, (_, i) => exporter.run(task, { roomId: i < 3 ? 'room' : `room-${i}`, network: `198.51.100.${i}` }));
+	expect(exporter.busy({ roomId: 'room', network: '203.0.113.1' })).toBe(true);
 	const frozen = exporter.run({ kind: 'freeze', state: { board: [], control: [] }, frozenAt: 0 }, 'facilitator');
 	await Promise.all(running);
 	const { data, counts } = await frozen;
