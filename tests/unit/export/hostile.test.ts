@@ -307,7 +307,14 @@ describe('hostile content in the files other tools import', () => {
 	it('gives threat-composer the scope and imported descriptions as Markdown with their links, but without images or HTML', () => {
 		const doc = new Y.Doc();
 		initBoardDoc(doc, { title: 'Markdown', createdAt: 1 });
-		const payload = '**Bold** and [the guide](https://example.com/guide).\n\n![x](https://evil.example/p.png) ![y][1] <img src="https://evil.example/q.png"> <!-- hidden --> <https://evil.example/auto>\n\n[1]: https://evil.example/r.png';
+		const payload = [
+			'**Bold** and [the guide](https://example.com/guide).',
+			'![x](https://evil.example/p.png) ![y][1] <img src="https://evil.example/q.png"> <!-- hidden --> <https://evil.example/auto>',
+			// An escape before the tag, characters dropped on the way out between "!" and "[" or after "<".
+			'\\<img src="https://evil.example/s.png"> !\u200b[z](https://evil.example/t.png) <\u200bimg src=x> !\u0001[w](https://evil.example/u.png)',
+			'<div>\n\n*block*\n\n</div>',
+			'[1]: https://evil.example/r.png'
+		].join('\n\n');
 		setScope(doc, payload);
 		createNote(doc, { kind: 'component', question: 1, text: `Architecture\n\n${payload}`, author: TC_AUTHOR, authorColor: '#2563eb', createdAt: 2 });
 		const tc = JSON.parse(renderExport(snapshotRoom(doc, undefined, { exportedAt: 2 }), 'tc.json')) as { applicationInfo: { description: string }; architecture: { description: string } };

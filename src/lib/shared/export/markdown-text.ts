@@ -33,11 +33,14 @@ export function defangLinks(text: string): string {
 /**
  * Markdown written for another tool (a threat-composer description an import brought in, which
  * anyone may since have edited), kept as Markdown with its links, without images or HTML: an
- * image fetches its address for whoever opens the file, and HTML can embed or hide anything. An
- * image's "![" becomes text; a "<" that would open a tag, a comment or an autolink is escaped.
+ * image fetches its address for whoever opens the file, and HTML can embed or hide anything. The
+ * text is cleaned first (cleanText), so that no character dropped later (a zero-width space, a
+ * control character) can join "!" and "[" after this has looked. Then the "!" of every "![" and
+ * every "<" become character references, which Markdown never reads as structure and a backslash
+ * before them cannot undo (an added backslash could be escaped by one already there: "\<img>").
  */
 export function withoutImagesOrHtml(markdown: string): string {
-	return markdown.replace(/!\[/g, '!\\[').replace(/<(?=[A-Za-z/!?])/g, '\\<');
+	return cleanText(markdown).replace(/!(?=\[)/g, '&#33;').replace(/</g, '&lt;');
 }
 
 /** Escapes one line of text that is not at the start of a Markdown line. */
