@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { onPeopleWritten, readPerson, takesPart } from '#shared/control/rounds';
+import { onRemovals, takesPart } from '#shared/control/rounds';
 import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
@@ -45,13 +45,7 @@ export function createRoundHooks(now: () => number = Date.now): RoomHooks {
 		afterLoad({ room }) {
 			// A removal, made here or on another instance (its control update arrives through the
 			// fan-out), signs the removed person out of this instance's connections at once.
-			onPeopleWritten(room.docs.control.doc, (participantIds) => {
-				// Read from the document: its cached readings are renewed after this observer runs.
-				const removed = participantIds.filter((id) => {
-					const person = readPerson(room.docs.control.doc, id);
-					return person !== undefined && !takesPart(person);
-				});
-				if (removed.length === 0) return;
+			onRemovals(room.docs.control.doc, (removed) => {
 				for (const connection of room.connections()) {
 					if (connection.participantId !== undefined && removed.includes(connection.participantId)) {
 						connection.close(CloseCode.Unauthorized, REMOVED_BY_FACILITATOR);

@@ -9,7 +9,7 @@
  */
 import { createRecordId, createSecret, isSecret } from '#shared/ids';
 import { RecordId } from '#shared/board/schema';
-import { MAX_PEOPLE, readPerson, takesPart, writePerson, type WorkshopRole } from '#shared/control/rounds';
+import { MAX_PEOPLE, readPerson, takesPart, writePerson, writeRemoval, type WorkshopRole } from '#shared/control/rounds';
 import { forgetParticipantSecret, readParticipantSecret, writeParticipantSecret } from '#shared/sealed/doc';
 import { hashSecret, sameSecret } from '../auth/secrets.ts';
 import type { Room } from '../rooms/room.ts';
@@ -91,7 +91,7 @@ export function removeParticipant(room: Room, participantId: string, now: number
 	if (!takesPart(person)) return true;
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => forgetParticipantSecret(sealed, participantId), ROUNDS_ORIGIN);
-	writePerson(control, participantId, { ...person, removedAt: now }, ROUNDS_ORIGIN);
+	writeRemoval(control, participantId, now, ROUNDS_ORIGIN);
 	return true;
 }
 

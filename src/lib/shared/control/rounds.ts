@@ -15,10 +15,17 @@ export const ROUNDS_ROOTS = {
 	/** Y.Map participantId → Person: everyone who joined with an identity. */
 	people: 'people',
 	/** Y.Map of the rounds below, by name (ballot, estimation, poll). */
-	rounds: 'rounds'
+	rounds: 'rounds',
+	/**
+	 * Y.Map participantId → when a facilitator removed them. Apart from the people, and only ever
+	 * added to: kept in the person's record, a rename or role written on another instance at the
+	 * same moment could win over the removal (Yjs keeps one of two writes of a key) and undo it.
+	 */
+	removed: 'removed'
 } as const;
 
 const peopleMap = (doc: Y.Doc) => doc.getMap<unknown>(ROUNDS_ROOTS.people);
+const removedMap = (doc: Y.Doc) => doc.getMap<unknown>(ROUNDS_ROOTS.removed);
 const roundsMap = (doc: Y.Doc) => doc.getMap<unknown>(ROUNDS_ROOTS.rounds);
 
 // ---- People -----------------------------------------------------------------------------------
@@ -40,13 +47,15 @@ export const Person = z.object({
 	role: z.enum(WORKSHOP_ROLES).nullable(),
 	joinedAt: Timestamp,
 	/**
-	 * When a facilitator removed them from the workshop: their identity no longer signs in, their
-	 * name is free, and they count in no round. The record stays, for the notes and decisions they
-	 * made while they took part.
+	 * When a facilitator removed them from the workshop (kept in ROUNDS_ROOTS.removed): their
+	 * identity no longer signs in, their name is free, and they count in no round. The record
+	 * stays, for the notes and decisions they made while they took part.
 	 */
 	removedAt: Timestamp.optional()
 });
 export type Person = z.infer<typeof Person>;
+/** A person as the people map keeps them (their removal is kept apart). */
+const StoredPerson = Person.omit({ removedAt: true });
 /** People a room keeps at most: a bound on what joining can make the server write. */
 export const MAX_PEOPLE = 1_000;
 
@@ -56,21 +65,35 @@ export const takesPart = (person: Pick<Person, 'removedAt'>): boolean => person.
 /** Everyone who joined with an identity, by participant id, those removed since too. */
 export function readPeople(doc: Y.Doc): Map<string, Person> {
 	const people = new Map<string, Person>();
-	peopleMap(doc).forEach((value, id) => {
-		const parsed = Person.safeParse(value);
-		if (parsed.success && RecordId.safeParse(id).success) people.set(id, parsed.data);
+	peopleMap(doc).forEach((_, id) => {
+		const person = readPerson(doc, id);
+		if (person && RecordId.safeParse(id).success) people.set(id, person);
 	});
 	return people;
 }
 
 export function readPerson(doc: Y.Doc, participantId: string): Person | undefined {
-	const parsed = Person.safeParse(peopleMap(doc).get(participantId));
-	return parsed.success ? parsed.data : undefined;
+	const parsed = StoredPerson.safeParse(peopleMap(doc).get(participantId));
+	if (!parsed.success) return undefined;
+	const removedAt = Timestamp.safeParse(removedMap(doc).get(participantId));
+	return removedAt.success ? { ...parsed.data, removedAt: removedAt.data } : parsed.data;
 }
 
-/** Server only. */
+/** Server only. A person's removal is written apart (writeRemoval), and never undone here. */
 export function writePerson(doc: Y.Doc, participantId: string, person: Person, origin: unknown = null): void {
-	doc.transact(() => peopleMap(doc).set(RecordId.parse(participantId), Person.parse(person)), origin);
+	const id = RecordId.parse(participantId);
+	const { removedAt, ...stored } = person;
+	doc.transact(() => {
+		peopleMap(doc).set(id, StoredPerson.parse(stored));
+		if (removedAt !== undefined) writeRemoval(doc, id, removedAt);
+	}, origin);
+}
+
+/** Server only. Records that a facilitator removed this person (the first time counts). */
+export function writeRemoval(doc: Y.Doc, participantId: string, at: number, origin: unknown = null): void {
+	const id = RecordId.parse(participantId);
+	if (removedMap(doc).has(id)) return;
+	doc.transact(() => removedMap(doc).set(id, Timestamp.parse(at)), origin);
 }
 
 // ---- Rounds -----------------------------------------------------------------------------------
@@ -163,17 +186,17 @@ export function spreadOf(picks: ReadonlyArray<{ likelihood: number; impact: numb
 	return { likelihood, impact, wide: likelihood >= wide || impact >= wide };
 }
 
-/** Calls `listener` with the ids of the people a transaction wrote (joined, renamed, removed); returns the unsubscribe. */
-export function onPeopleWritten(doc: Y.Doc, listener: (participantIds: string[]) => void): () => void {
-	const people = peopleMap(doc);
+/** Calls `listener` with the ids of the people a transaction removed; returns the unsubscribe. */
+export function onRemovals(doc: Y.Doc, listener: (participantIds: string[]) => void): () => void {
+	const removed = removedMap(doc);
 	const handler = (event: Y.YMapEvent<unknown>) => listener([...event.keysChanged]);
-	people.observe(handler);
-	return () => people.unobserve(handler);
+	removed.observe(handler);
+	return () => removed.unobserve(handler);
 }
 
 /** Calls `listener` once per transaction that changed people or rounds; returns the unsubscribe. */
 export function onRoundsChange(doc: Y.Doc, listener: () => void): () => void {
-	const roots = new Set<unknown>([peopleMap(doc), roundsMap(doc)]);
+	const roots = new Set<unknown>([peopleMap(doc), roundsMap(doc), removedMap(doc)]);
 	const handler = (tr: Y.Transaction) => {
 		for (const type of tr.changedParentTypes.keys()) if (roots.has(type)) return listener();
 	};
