@@ -35,8 +35,11 @@ export interface ControlRouterDeps {
 const COMMANDS_PER_SECOND = 10;
 const COMMAND_BURST = 30;
 const MAX_RATE_KEYS = 10_000;
-/** Commands that read what participants handed in (ballots tallied at close, picks, poll answers). */
-const SEALED_READING_COMMANDS = new Set<string>(['voting', 'end', 'reveal-estimates', 'poll']);
+/**
+ * Commands that read what participants handed in (ballots tallied at close, picks, poll answers;
+ * a removal withdraws what the person handed in, on any instance).
+ */
+const SEALED_READING_COMMANDS = new Set<string>(['voting', 'end', 'reveal-estimates', 'poll', 'remove-participant']);
 
 export function createControlRouter(deps: ControlRouterDeps): express.Router {
 	const { store, rooms, log } = deps;

@@ -5,12 +5,12 @@
  * many have voted. When the round closes, the server writes them into the board as votes.
  */
 import { readNote } from '#shared/board/doc';
-import { writeBallotVotes } from '#shared/board/votes';
-import { readVoting } from '#shared/control/doc';
-import { readBallotRound, readPeople, writeRounds, type BallotRound } from '#shared/control/rounds';
+import { removeVotesOf, writeBallotVotes } from '#shared/board/votes';
+import { readVoting, votesOnBoard } from '#shared/control/doc';
+import { readBallotRound, readPeople, takesPart, writeRounds, type BallotRound } from '#shared/control/rounds';
 import { listBallots, readParticipantSecret, setBallot } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
-import { ROUNDS_ORIGIN } from './identity.ts';
+import { REMOVED_MESSAGE, ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
 
 export type BallotOutcome =
 	| { ok: true; mine: Record<string, number>; used: number; budget: number }
@@ -38,6 +38,8 @@ export function myBallots(room: Room, participantId: string): Extract<BallotOutc
 /** Sets a participant's dots on a note in the hidden round, within their budget. */
 export function castBallot(room: Room, participantId: string, noteId: string, dots: number): BallotOutcome {
 	const control = room.docs.control.doc;
+	// Checked again here: the route read the sealed document in between, and a removal may have come meanwhile.
+	if (wasRemoved(room, participantId)) return { ok: false, status: 403, message: REMOVED_MESSAGE };
 	if (!hiddenRoundOpen(room)) return { ok: false, status: 409, message: 'No voting round with hidden totals is open: votes go on the board.' };
 	const ballot = readBallotRound(control);
 	if (ballot.excluded.includes(participantId)) return { ok: false, status: 403, message: 'The facilitator left you out of this voting round.' };
@@ -65,7 +67,7 @@ function turnout(room: Room, ballot: BallotRound): Pick<BallotRound, 'voted' | '
 	const voters = new Set(listBallots(room.docs.sealed.doc, ballot.round).map((b) => b.participantId));
 	// Only people who can sign in can vote: those an import brought in (export/json.ts) have no secret.
 	const canSignIn = (id: string) => readParticipantSecret(room.docs.sealed.doc, id) !== undefined;
-	const eligible = [...readPeople(room.docs.control.doc).keys()].filter((id) => !ballot.excluded.includes(id) && canSignIn(id));
+	const eligible = [...readPeople(room.docs.control.doc)].filter(([id, person]) => takesPart(person) && !ballot.excluded.includes(id) && canSignIn(id)).map(([id]) => id);
 	return { voted: eligible.filter((id) => voters.has(id)).length, eligible: eligible.length };
 }
 
@@ -80,12 +82,20 @@ export function openBallotRound(room: Room, reopen: boolean): void {
 /** A hidden round closes: its ballots become votes on the board, for everyone to see. */
 export function closeBallotRound(room: Room): void {
 	const { round } = readBallotRound(room.docs.control.doc);
-	const ballots = listBallots(room.docs.sealed.doc, round).map((b) => ({ voterId: b.participantId, noteId: b.noteId, dots: b.dots }));
+	// Not a removed person's, whichever order the removal and their ballots reached this instance in.
+	const ballots = listBallots(room.docs.sealed.doc, round)
+		.filter((b) => !wasRemoved(room, b.participantId))
+		.map((b) => ({ voterId: b.participantId, noteId: b.noteId, dots: b.dots }));
 	if (ballots.length > 0) writeBallotVotes(room.docs.board.doc, ballots, ROUNDS_ORIGIN);
 }
 
-/** A removed participant's ballots leave the hidden round, and the turnout no longer counts them. */
+/**
+ * A removed participant's votes leave a round still being voted in: their dots on the board while
+ * votes go there (an open round without hidden totals, or free voting), their ballots in a hidden
+ * round, and the turnout no longer counts them. A closed round's votes are its record and stay.
+ */
 export function withdrawBallots(room: Room, participantId: string): void {
+	if (votesOnBoard(readVoting(room.docs.control.doc))) removeVotesOf(room.docs.board.doc, participantId, ROUNDS_ORIGIN);
 	if (!hiddenRoundOpen(room)) return;
 	const control = room.docs.control.doc;
 	const sealed = room.docs.sealed.doc;

@@ -11,7 +11,7 @@ import { readEstimation, readPeople, spreadOf, writeRounds, type Estimation } fr
 import { createRecordId } from '#shared/ids';
 import { forgetPick, listPicks, setPick } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
-import { ROUNDS_ORIGIN } from './identity.ts';
+import { ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
 
 export type EstimationOutcome = { ok: true } | { ok: false; status: 403 | 404 | 409; message: string };
 
@@ -64,7 +64,9 @@ export function revealPicks(room: Room): EstimationOutcome {
 	const estimation = readEstimation(control);
 	if (!estimation || estimation.status !== 'picking') return refuse(409, 'There are no picks to reveal.');
 	const people = readPeople(control);
+	// Not a removed person's, whichever order the removal and their pick reached this instance in.
 	const revealed = [...listPicks(room.docs.sealed.doc, estimation.id)]
+		.filter(([participantId]) => !wasRemoved(room, participantId))
 		.map(([participantId, p]) => ({ participantId, name: people.get(participantId)?.name ?? 'Someone', likelihood: p.likelihood, impact: p.impact }))
 		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.participantId < b.participantId ? -1 : 1));
 	if (revealed.length === 0) return refuse(409, 'Nobody has picked yet.');

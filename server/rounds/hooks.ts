@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { onRemovals, takesPart } from '#shared/control/rounds';
+import { onRemovals, type Person } from '#shared/control/rounds';
 import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
@@ -202,8 +202,10 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
 			const decision = RiskDecision.safeParse(decisionOf(key));
+			// A decider removed since may stand on a decision taken before (a deleted note brought
+			// back by undo); a new decision names someone who takes part.
 			const decider = decision.success ? readingsOfRoom.people.get(decision.data.deciderId) : undefined;
-			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !decider || !takesPart(decider)) {
+			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !decider || !tookPartAt(decider, decision.data.decidedAt)) {
 				return refuse('accepts or transfers a risk without a decider, a rationale and a review date');
 			}
 		}
@@ -227,6 +229,9 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	}
 	return undefined;
 }
+
+/** Whether a person still took part at a moment (no facilitator had removed them yet). */
+const tookPartAt = (person: Pick<Person, 'removedAt'>, at: number) => person.removedAt === undefined || at < person.removedAt;
 
 /** Whether a restored note's field is what the removed note held. */
 function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {

@@ -71,6 +71,9 @@ export function verifyParticipant(room: Room, credentials: ParticipantCredential
 	return credentials.participantId;
 }
 
+/** What a removed participant's request is told, should one get past the sign-in check (a removal arriving meanwhile). */
+export const REMOVED_MESSAGE = 'A facilitator removed you from this workshop.';
+
 /** Whether a facilitator removed this participant from the workshop. */
 export function wasRemoved(room: Room, participantId: string): boolean {
 	const person = controlOf(room.docs.control.doc).people.get(participantId);

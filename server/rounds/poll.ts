@@ -7,7 +7,7 @@ import { readPeople, readPoll, writeRounds } from '#shared/control/rounds';
 import { createRecordId } from '#shared/ids';
 import { forgetAnswer, listAnswers, setAnswer } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
-import { ROUNDS_ORIGIN } from './identity.ts';
+import { ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
 
 export type PollOutcome = { ok: true } | { ok: false; status: 409; message: string };
 
@@ -50,6 +50,7 @@ export function revealPoll(room: Room): PollOutcome {
 	if (!poll || poll.status !== 'open') return { ok: false, status: 409, message: 'There is no open poll to reveal.' };
 	const people = readPeople(control);
 	const revealed = [...listAnswers(room.docs.sealed.doc, poll.id)]
+		.filter(([participantId]) => !wasRemoved(room, participantId))
 		.map(([participantId, a]) => ({ participantId, name: people.get(participantId)?.name ?? 'Someone', confidence: a.confidence, better: a.better }))
 		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.participantId < b.participantId ? -1 : 1));
 	writeRounds(control, { poll: { ...poll, status: 'revealed', revealed } }, ROUNDS_ORIGIN);

@@ -511,6 +511,15 @@ describe('removing a participant', () => {
 		const w = await workshop();
 		const removal = rawClient(`${server.wsUrl}/sync/${w.room.roomId}/board`, participantProtocols(w.bo));
 		await removal.opened;
+		// Before the removal, Bo is named decider of an accepted risk.
+		const decideOn = (noteId: string, decider: Participant, name: string) =>
+			rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => {
+				const note = notesMap(doc).get(noteId) as Y.Map<unknown>;
+				note.set('decision', { status: 'accepted', deciderId: decider.participantId, deciderName: name, rationale: 'Low value', reviewBy: '2027-06-30', decidedAt: Date.now() });
+				note.set('status', 'accepted');
+			});
+		expect(await stillOpen(await decideOn(w.threats[1], w.bo, 'Bo'))).toBe(true);
+		await waitUntil(() => (readNote(w.boards.ada.doc, w.threats[1]) as { status?: string }).status === 'accepted', 'ada has the decision', { docs: [w.boards.ada.doc] });
 		// Bo votes in a hidden round, picks in an estimation round and answers the poll.
 		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'voting', status: 'open', hideTotals: true, budget: 3 })).status).toBe(200);
 		expect((await asParticipant('PUT', `/api/rooms/${w.room.roomId}/ballots/${w.threats[0]}`, w.bo, { dots: 3 })).status).toBe(200);
@@ -536,18 +545,18 @@ describe('removing a participant', () => {
 		await waitUntil(() => readControl(w.controls.ada.doc).voting.status === 'closed', 'round closed');
 		expect(effectiveVotes(w.boards.ada.doc, 3).get(w.threats[0]) ?? 0).toBe(0);
 		// A removed person decides no risk, and their name is free.
-		const decide = (decider: Participant, name: string) =>
-			rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => {
-				const note = notesMap(doc).get(w.threats[0]) as Y.Map<unknown>;
-				note.set('decision', { status: 'accepted', deciderId: decider.participantId, deciderName: name, rationale: 'Low value', reviewBy: '2027-06-30', decidedAt: Date.now() });
-				note.set('status', 'accepted');
-			});
-		expect((await (await decide(w.bo, 'Bo')).closed).code).toBe(CloseCode.UpdateRefused);
-		expect(await stillOpen(await decide(w.otherAda, 'Ada'))).toBe(true);
+		expect((await (await decideOn(w.threats[0], w.bo, 'Bo')).closed).code).toBe(CloseCode.UpdateRefused);
+		expect(await stillOpen(await decideOn(w.threats[0], w.otherAda, 'Ada'))).toBe(true);
+		// The risk Bo accepted before, deleted and brought back by undo, comes back with his decision.
+		const captured = captureNote(w.boards.ada.doc, w.threats[1])!;
+		const removedNote = await rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => deleteNote(doc, w.threats[1]));
+		expect(await stillOpen(removedNote)).toBe(true);
+		await waitUntil(() => !notesMap(w.boards.ada.doc).has(w.threats[1]), 'the deletion reaches ada', { docs: [w.boards.ada.doc] });
+		expect(await stillOpen(await rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => restoreNote(doc, captured)))).toBe(true);
 		const newBo = await registerParticipant(server.url, w.room.roomId, 'B0');
 		expect(newBo.participantId).not.toBe(w.bo.participantId);
 		// The notes Bo wrote stay, and Ada carries on.
-		expect(listNotes(w.boards.ada.doc)).toHaveLength(3);
+		await waitUntil(() => listNotes(w.boards.ada.doc).length === 3, 'ada has all three threats', { docs: [w.boards.ada.doc] });
 		expect(await stillOpen(await rawWrite(w.room.roomId, w.ada, w.boards.ada.doc, (doc) => createNote(doc, { kind: 'threat', question: 2, text: 'after', ...AUTHOR, authorId: w.ada.participantId })))).toBe(true);
 		// Unknown ids are refused; removing twice is no harm.
 		expect((await command(w.room.roomId, w.room.facilitatorKey, { type: 'remove-participant', participantId: 'nobody-here-1' })).status).toBe(409);
@@ -559,6 +568,7 @@ describe('removing a participant', () => {
 			body: JSON.stringify({ type: 'remove-participant', participantId: w.otherAda.participantId })
 		});
 		expect(byParticipant.status).toBe(401);
+		expect((await command(w.room.roomId, 'x'.repeat(43), { type: 'remove-participant', participantId: w.otherAda.participantId })).status).toBe(403);
 		expect(readPeople(w.controls.ada.doc).get(w.otherAda.participantId)?.removedAt).toBeUndefined();
 		w.close();
 	});

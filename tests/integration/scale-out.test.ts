@@ -8,7 +8,9 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { DocName } from '../../src/lib/shared/wire/protocol.ts';
 import { createPostgresStore } from '../../server/persistence/postgres-store.ts';
+import { createNote, votesMap } from '../../src/lib/shared/board/doc.ts';
 import { controlPath } from '../../src/lib/shared/control/commands.ts';
+import { readControl } from '../../src/lib/shared/control/doc.ts';
 import { encodeSyncMessage } from '../../src/lib/shared/wire/messages.ts';
 import { CloseCode, SyncStep } from '../../src/lib/shared/wire/protocol.ts';
 import { canonicalJson, connectClient, participantProtocols, rawClient, registerParticipant, seedSharedText, sharedText, synced, waitUntil, type TestClient } from '../helpers/clients.ts';
@@ -143,14 +145,38 @@ it("signs a removed participant out of another instance's connections too", asyn
 	await onB.opened;
 	onB.send(encodeSyncMessage(SyncStep.Step1, new Uint8Array([0])));
 	await waitUntil(() => onB.frames.some((f) => f[0] === 0 && f[1] === SyncStep.Step2), 'bo is in on instance b');
-	const removed = await fetch(`${a.url}${controlPath(room.roomId)}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${room.facilitatorKey}` },
-		body: JSON.stringify({ type: 'remove-participant', participantId: bo.participantId })
+	const command = (body: unknown) =>
+		fetch(`${a.url}${controlPath(room.roomId)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${room.facilitatorKey}` },
+			body: JSON.stringify(body)
+		}).then((res) => res.status);
+	// Bo hands in a hidden ballot through instance B; the facilitator works on instance A.
+	const boardA = client(a, room.roomId);
+	const controlB = client(b, room.roomId, 'control');
+	await Promise.all([synced(boardA), synced(controlB)]);
+	const threat = createNote(boardA.doc, { kind: 'threat', question: 2, text: 'Replay', author: 'Ada', authorColor: '#2563eb' });
+	expect(await command({ type: 'voting', status: 'open', hideTotals: true, budget: 3 })).toBe(200);
+	await waitUntil(() => readControl(controlB.doc).voting.hideTotals, 'b hears of the hidden round', { docs: [controlB.doc] });
+	const ballot = await fetch(`${b.url}/api/rooms/${room.roomId}/ballots/${threat}`, {
+		method: 'PUT',
+		headers: { 'content-type': 'application/json', authorization: `Participant ${bo.participantId}.${bo.secret}` },
+		body: JSON.stringify({ dots: 3 })
 	});
-	expect(removed.status).toBe(200);
+	expect(ballot.status).toBe(200);
+
+	expect(await command({ type: 'remove-participant', participantId: bo.participantId })).toBe(200);
 	expect(await onB.closed).toMatchObject({ code: CloseCode.Unauthorized, reason: 'participant removed by a facilitator' });
 	expect((await rawClient(`${b.wsUrl}/sync/${room.roomId}/board`, participantProtocols(bo)).closed).code).toBe(CloseCode.Unauthorized);
+	// The round closes on A: Bo's ballot, handed in on B, does not become a vote on the board.
+	expect(await command({ type: 'voting', status: 'closed' })).toBe(200);
+	const held = await a.rooms.acquire((await a.store.getRoom(room.roomId))!);
+	try {
+		expect([...votesMap(held.docs.board.doc).keys()]).toEqual([]);
+		expect(readControl(held.docs.control.doc).voting.status).toBe('closed');
+	} finally {
+		a.rooms.release(room.roomId);
+	}
 });
 
 it('subscribes to a room only while it is loaded', async () => {

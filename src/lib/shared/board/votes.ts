@@ -113,6 +113,14 @@ function sumCounts(votes: Vote[]): number {
  * Writes a closed hidden round's ballots as votes, in one transaction (server only): each
  * `${voterId}:${noteId}` gets the dots handed in, replacing what that voter had on that note.
  */
+/** Removes every vote of one voter (a participant a facilitator removed, while votes are still being cast). */
+export function removeVotesOf(doc: Y.Doc, voterId: string, origin: unknown = null): void {
+	const votes = votesMap(doc);
+	const prefix = `${voterId}:`;
+	const theirs = [...votes.keys()].filter((key) => key.startsWith(prefix));
+	if (theirs.length > 0) doc.transact(() => theirs.forEach((key) => votes.delete(key)), origin);
+}
+
 export function writeBallotVotes(doc: Y.Doc, ballots: ReadonlyArray<{ voterId: string; noteId: string; dots: number }>, origin: unknown = null): void {
 	const votes = votesMap(doc);
 	doc.transact(() => {
