@@ -102,15 +102,15 @@ export type RenameRefusal = { kind: 'look-alike' | 'changed-elsewhere'; message:
 
 /**
  * Renames a participant (their display name is theirs to change, unless it looks like another's);
- * the refusal, if refused. `from`, when given, is the name the renaming device saw the workshop
- * hold: a rename from a device that has not seen a newer name (given on another device of the
- * same person) is refused, or a retried rename would put an older wish over it.
+ * the refusal, if refused. `from`, when not empty, is the names the renaming device knows the
+ * workshop may hold: a rename from a device that has not seen a newer name (given on another
+ * device of the same person) is refused, or a retried rename would put an older wish over it.
  */
-export function renameParticipant(room: Room, participantId: string, name: string, from?: string): RenameRefusal | undefined {
+export function renameParticipant(room: Room, participantId: string, name: string, from: readonly string[] = []): RenameRefusal | undefined {
 	const control = room.docs.control.doc;
 	const person = readPerson(control, participantId);
 	if (!person || !takesPart(person) || person.name === name) return undefined;
-	if (from !== undefined && from !== person.name) {
+	if (from.length > 0 && !from.includes(person.name)) {
 		return { kind: 'changed-elsewhere', message: `Your name in this workshop was changed to "${person.name}" on another device. Choose again if that is not the name you want.` };
 	}
 	const refusal = lookAlikeRefusal(room, participantId, name);

@@ -105,20 +105,20 @@ describe('joining a workshop', () => {
 		const server = await serve();
 		const room = await createRoom(server.url);
 		const bob = (await (await post(`${server.url}/api/rooms/${room.roomId}/participants`, { name: 'Bob' })).json()) as { participantId: string; secret: string };
-		const rename = (name: string, from?: string) =>
+		const rename = (name: string, from?: string[]) =>
 			fetch(`${server.url}/api/rooms/${room.roomId}/participants/me`, {
 				method: 'PUT',
 				headers: { 'content-type': 'application/json', authorization: `Participant ${bob.participantId}.${bob.secret}` },
 				body: JSON.stringify({ name, from })
 			});
-		expect((await rename('Bob O.', 'Bob')).status).toBe(200); // the laptop, which saw "Bob"
-		const late = await rename('Robert', 'Bob'); // the phone, offline meanwhile, saw "Bob" too
+		expect((await rename('Bob O.', ['Bob'])).status).toBe(200); // the laptop, which saw "Bob"
+		const late = await rename('Robert', ['Bob']); // the phone, offline meanwhile, saw "Bob" too
 		expect(late.status).toBe(409);
 		const refusal = ((await late.json()) as { error: { code: string; message: string } }).error;
 		expect(refusal.code).toBe('name_changed_elsewhere');
 		expect(refusal.message).toContain('"Bob O."');
-		expect((await rename('Bob O.', 'Bob')).status).toBe(200); // asking for the name held is no change
-		expect((await rename('Robert', 'Bob O.')).status).toBe(200);
+		expect((await rename('Bob O.', ['Bob'])).status).toBe(200); // asking for the name held is no change
+		expect((await rename('Robert', ['Bob', 'Bob O.'])).status).toBe(200); // one of the names it may hold
 		expect((await rename('Rob')).status).toBe(200); // without from, as older browsers send: taken
 	});
 

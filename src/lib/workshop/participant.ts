@@ -110,14 +110,14 @@ export async function registerParticipant(roomId: string, name: string): Promise
 
 /**
  * Tells the workshop this participant's new display name once (rename.ts retries); `from` is the
- * name this device saw the workshop hold. Undefined when the server was not reached.
+ * names this device knows the workshop may hold. Undefined when the server was not reached.
  */
-export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string, from?: string): Promise<RenameOutcome> {
+export async function renameParticipant(roomId: string, credentials: ParticipantCredentials, name: string, from: readonly string[] = []): Promise<RenameOutcome> {
 	try {
 		const res = await fetch(myParticipantPath(roomId), {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json', authorization: participantAuthorization(credentials) },
-			body: JSON.stringify({ name, from }) // from: undefined is left out
+			body: JSON.stringify(from.length > 0 ? { name, from } : { name })
 		});
 		const retryAfter = Number(res.headers.get('retry-after'));
 		const nameRefused = await nameRefusal(res);

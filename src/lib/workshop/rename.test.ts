@@ -3,7 +3,7 @@ import { RETRY_FIRST_MS, RETRY_MAX_MS, Renamer, type RenameOutcome } from './ren
 
 /** A renamer whose requests and timers the test answers by hand. */
 function harness() {
-	const sent: Array<{ name: string; from: string | undefined; answer: (outcome: RenameOutcome) => void }> = [];
+	const sent: Array<{ name: string; from: readonly string[]; answer: (outcome: RenameOutcome) => void }> = [];
 	const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
 	const renamer = new Renamer({
 		send: (name, from) => new Promise((resolve) => sent.push({ name, from, answer: resolve })),
@@ -48,20 +48,25 @@ describe('Renamer', () => {
 		expect(timers.filter((t) => !t.cleared)).toHaveLength(0);
 	});
 
-	it('sends the name the workshop held before the renames it has not heard, and the one it heard after', async () => {
+	it('says every name the workshop may hold: seen there, taken, or sent with the answer lost', async () => {
 		const { renamer, sent, settle } = harness();
 		renamer.rename('Bo', 'Ann');
-		renamer.rename('Cy', 'Bo'); // while the first is on its way: the workshop may still hold Ann
-		sent[0].answer(undefined); // not heard: the latest goes at once
+		renamer.rename('Cy', 'Ann'); // while the first is on its way
+		sent[0].answer(undefined); // the answer was lost: the workshop may hold Bo now
 		await settle();
-		expect(sent.map((s) => [s.name, s.from])).toEqual([['Bo', 'Ann'], ['Cy', 'Ann']]);
-		sent[1].answer({ status: 200 });
+		expect(sent.map((s) => [s.name, s.from])).toEqual([
+			['Bo', ['Ann']],
+			['Cy', ['Ann', 'Bo']]
+		]);
+		sent[1].answer({ status: 200 }); // Cy taken
 		await settle();
-		renamer.rename('Di', 'Cy');
-		renamer.rename('Ed', 'Di');
-		sent[2].answer({ status: 200 }); // Di heard: Ed replaces Di
+		// Renamed again before this device's copy of the workshop shows Cy: Cy is known all the same.
+		renamer.rename('Di', 'Ann');
+		expect(sent[2].from).toEqual(['Cy', 'Ann']);
+		sent[2].answer({ status: 409, nameRefused: 'looks like another' }); // refused: the workshop holds what it held
 		await settle();
-		expect(sent.map((s) => [s.name, s.from]).slice(2)).toEqual([['Di', 'Cy'], ['Ed', 'Di']]);
+		renamer.rename('Ed', 'Cy');
+		expect(sent[3].from).toEqual(['Ann', 'Cy']);
 	});
 
 	it('gives up, saying why, when another device of the person renamed them meanwhile', async () => {

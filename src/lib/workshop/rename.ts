@@ -9,8 +9,8 @@
 export type RenameOutcome = { status: number; retryAfterSeconds?: number; nameRefused?: string } | undefined;
 
 export interface RenamerOptions {
-	/** `from`: the name the workshop held when the person chose `name` (undefined: not known). */
-	send(name: string, from: string | undefined): Promise<RenameOutcome>;
+	/** `from`: the names the workshop may hold as far as this device knows (empty: not known). */
+	send(name: string, from: readonly string[]): Promise<RenameOutcome>;
 	/** The workshop would not take the name (it looks like another participant's), with why: the person chooses another. */
 	onRefused?: (message: string) => void;
 	/** Defaults to the global timers; tests pass their own. */
@@ -23,14 +23,21 @@ export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;
 /** Longest wait a server's Retry-After is followed for (a longer one is cut to it). */
 export const RETRY_AFTER_MAX_MS = 300_000;
+/** Names a rename says the workshop may hold, at most (the server takes as many). */
+export const MAX_FROM_NAMES = 8;
 
 /** Failures worth trying again: the server was not reached, busy, or briefly unable to answer. */
 const retryable = (outcome: RenameOutcome) => outcome === undefined || outcome.status === 408 || outcome.status === 429 || outcome.status >= 500;
 
 export class Renamer {
 	#wanted: string | undefined;
-	/** The name the workshop held when the first rename not yet heard was made. */
-	#from: string | undefined;
+	/**
+	 * The names the workshop may hold as far as this device knows, latest last: the names it was
+	 * seen to hold, the last one it took, and those sent whose answer was lost (it may have taken
+	 * them). A rename says them all (`from`); the server refuses it only when it holds none of
+	 * them, that is a name given on another device that this one never saw.
+	 */
+	#known: string[] = [];
 	#sending = false;
 	#timer: unknown;
 	#failures = 0;
@@ -46,13 +53,9 @@ export class Renamer {
 		};
 	}
 
-	/**
-	 * The name to tell the workshop (a newer one replaces one not yet sent), and the name the
-	 * workshop held as this device last saw it. Renamed twice before the workshop heard the first,
-	 * the workshop still holds the name before both: that one is sent as `from`.
-	 */
-	rename(name: string, from?: string): void {
-		if (this.#wanted === undefined) this.#from = from;
+	/** The name to tell the workshop (a newer one replaces one not yet sent), and the name this device sees the workshop hold. */
+	rename(name: string, seen?: string): void {
+		if (seen !== undefined) this.#know(seen);
 		this.#wanted = name;
 		this.#failures = 0;
 		if (this.#timer !== undefined) {
@@ -73,24 +76,29 @@ export class Renamer {
 		this.#timer = undefined;
 	}
 
+	#know(name: string): void {
+		this.#known = [...this.#known.filter((known) => known !== name), name].slice(-MAX_FROM_NAMES);
+	}
+
 	#pump(): void {
 		const name = this.#wanted;
 		if (this.#destroyed || this.#sending || this.#timer !== undefined || name === undefined) return;
 		this.#sending = true;
 		this.#options
-			.send(name, this.#from)
+			.send(name, this.#known)
 			.catch((): RenameOutcome => undefined)
 			.then((outcome) => {
 				this.#sending = false;
-				// Heard: the workshop holds this name now, the one a later rename replaces.
-				if (outcome !== undefined && outcome.status >= 200 && outcome.status < 300) this.#from = name;
+				// Heard: the workshop holds this name now. Not heard (offline, a lost answer, a
+				// server error): it may hold it. Refused: it holds what it held.
+				if (outcome !== undefined && outcome.status >= 200 && outcome.status < 300) this.#known = [name];
+				else if (retryable(outcome)) this.#know(name);
 				if (this.#wanted !== name) return this.#pump(); // renamed again meanwhile: send the latest
 				if (!retryable(outcome)) {
 					// Heard (2xx), or refused for good (a name the server will not take, one changed
 					// on another device since, an identity it no longer knows): trying again would
 					// change nothing.
 					this.#wanted = undefined;
-					this.#from = undefined;
 					this.#failures = 0;
 					if (outcome?.nameRefused !== undefined && !this.#destroyed) this.#options.onRefused(outcome.nameRefused);
 					return;

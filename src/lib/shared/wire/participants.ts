@@ -29,11 +29,13 @@ export const RegisterParticipantResponse = z.object({ participantId: RecordId, s
 export type RegisterParticipantResponse = z.infer<typeof RegisterParticipantResponse>;
 
 /**
- * `from`: the name the renaming device saw the workshop hold. When another device of the same
- * person has renamed them since, the rename is refused (409 name_changed_elsewhere) rather than
- * overwrite the newer name with an older wish (a rename retried after a dropped connection).
+ * `from`: the names the renaming device knows the workshop may hold (seen there, taken, or sent
+ * with the answer lost). When the workshop holds none of them, another device of the same person
+ * has renamed them since, unseen by this one: the rename is refused (409 name_changed_elsewhere)
+ * rather than overwrite the newer name with an older wish (a rename retried after a dropped
+ * connection). Without `from` (or empty), the rename is taken.
  */
-export const RenameParticipantRequest = z.strictObject({ name: DisplayName, from: DisplayName.optional() });
+export const RenameParticipantRequest = z.strictObject({ name: DisplayName, from: z.array(DisplayName).max(8).optional() });
 
 export const BallotRequest = z.strictObject({ dots: z.number().int().min(0).max(100) });
 export const BallotsResponse = z.object({ mine: z.record(RecordId, z.number().int().positive()), used: z.number().int(), budget: z.number().int() });
