@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { createNote, initBoardDoc } from '../../../src/lib/shared/board/doc.ts';
 import type { NoteInput, RiskDecision } from '../../../src/lib/shared/board/schema.ts';
 import { defaultControl, writeControl } from '../../../src/lib/shared/control/doc.ts';
-import { writePerson, writeRounds, type WorkshopRole } from '../../../src/lib/shared/control/rounds.ts';
+import { writePerson, writeRemoval, writeRounds, type WorkshopRole } from '../../../src/lib/shared/control/rounds.ts';
 import { CSV_COLUMNS, toCsv } from '../../../src/lib/shared/export/csv.ts';
 import { toMarkdown } from '../../../src/lib/shared/export/markdown.ts';
 import { snapshotRoom } from '../../../src/lib/shared/export/snapshot.ts';
@@ -174,6 +174,14 @@ describe('people in the report', () => {
 		const { root } = render(r);
 		expect(textOf(root.children[1])).toContain('Participants: Alex #1 (Engineering), alex #2 (Security), Fay');
 		expect(tableAfter(root, 'Risk decisions')![1][3]).toBe('alex #2 (Security)');
+	});
+
+	it('says who a facilitator removed, in a way a name cannot fake', () => {
+		const r = room();
+		r.person('pMal', 'Аlice', null, 1);
+		writeRemoval(r.control, 'pMal', 5);
+		r.person('pBob', 'Bob (removed by a facilitator)', null, 2);
+		expect(textOf(render(r).root.children[1])).toContain('Participants: Fay, Аlice (removed by a facilitator), “Bob (removed by a facilitator)”');
 	});
 
 	it('adds note authors who are not among the people, and falls back to them in rooms without people', () => {

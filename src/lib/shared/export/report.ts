@@ -345,14 +345,14 @@ function plainNotes(notes: readonly Note[]): Record<PlainNoteKind, PlainNote[]> 
 }
 
 /**
- * Everyone who joined with an identity (by label), and the facilitator and note authors who are not
- * among them by name (older rooms have no people at all, and anyone may write without an
- * identity); sorted without locale rules, so bytes are stable.
+ * Everyone who joined with an identity (by label; those a facilitator removed say so), and the
+ * facilitator and note authors who are not among them by name (older rooms have no people at all,
+ * and anyone may write without an identity); sorted without locale rules, so bytes are stable.
  */
 function participantsOf(snapshot: RoomSnapshot, labels: ReadonlyMap<string, string>): string[] {
 	const people = snapshot.control?.people ?? [];
 	const peopleNames = new Set(people.map((person) => nameKey(person.name)));
-	const names = new Set(labels.values());
+	const names = new Set(people.map((person) => `${labels.get(person.id)}${person.removedAt === undefined ? '' : ' (removed by a facilitator)'}`));
 	const others = snapshot.notes.filter((note) => note.authorId === undefined || !labels.has(note.authorId)).map((note) => note.author);
 	if (snapshot.control?.facilitator) others.push(snapshot.control.facilitator);
 	for (const name of others) if (!peopleNames.has(nameKey(name))) names.add(shownName(name));
