@@ -75,10 +75,14 @@ export function createControlRouter(deps: ControlRouterDeps): express.Router {
 			}
 			const parsed = ControlCommand.safeParse(req.body ?? {});
 			if (!parsed.success) return sendError(res, 400, ApiErrorCode.InvalidRequest, 'invalid command', parsed.error.issues);
-			// What participants handed in through other instances is tallied too.
-			if (SEALED_READING_COMMANDS.has(parsed.data.type)) await room.refresh('sealed');
+			// What participants handed in through other instances is tallied too, and not that of
+			// people removed through another instance.
+			if (SEALED_READING_COMMANDS.has(parsed.data.type)) await Promise.all([room.refresh('sealed'), room.refresh('control')]);
 			const outcome = applyCommand(room, identity, parsed.data, now());
 			if (!outcome.ok) return sendError(res, 409, ApiErrorCode.Conflict, outcome.message);
+			// A removal is stored before it is answered: a tally the facilitator asks for next, on
+			// any instance, reads it.
+			if (parsed.data.type === 'remove-participant') await Promise.all([room.committed('control'), room.committed('sealed'), room.committed('board')]);
 			log.info('control command', { room: roomTag(roomId), type: parsed.data.type, by: identity.kind });
 			res.json({ ok: true } satisfies ControlCommandResponse);
 		} finally {

@@ -214,7 +214,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 			const body = parse(PickRequest, req, res);
 			if (!body) return;
 			const outcome = pick(room, participantId, body.likelihood, body.impact, now());
-			if (!outcome.ok) return sendError(res, outcome.status, ApiErrorCode.Conflict, outcome.message);
+			if (!outcome.ok) return sendError(res, outcome.status, outcome.status === 403 ? ApiErrorCode.Forbidden : ApiErrorCode.Conflict, outcome.message);
 			await room.committed('sealed');
 			res.json({ pick: { likelihood: body.likelihood, impact: body.impact } } satisfies PickResponse);
 		})
@@ -233,7 +233,7 @@ export function createParticipantRouter(deps: ParticipantRouterDeps): express.Ro
 			const body = parse(AnswerRequest, req, res);
 			if (!body) return;
 			const outcome = answerPoll(room, participantId, body.confidence, body.better, now());
-			if (!outcome.ok) return sendError(res, outcome.status, ApiErrorCode.Conflict, outcome.message);
+			if (!outcome.ok) return sendError(res, outcome.status, outcome.status === 403 ? ApiErrorCode.Forbidden : ApiErrorCode.Conflict, outcome.message);
 			await room.committed('sealed');
 			res.json({ answer: { confidence: body.confidence, better: body.better.trim() } } satisfies AnswerResponse);
 		})

@@ -56,8 +56,8 @@ export function castBallot(room: Room, participantId: string, noteId: string, do
 export function roundTotals(room: Room): Record<string, number> {
 	const { round } = readBallotRound(room.docs.control.doc);
 	const totals: Record<string, number> = {};
-	for (const { noteId, dots } of listBallots(room.docs.sealed.doc, round)) {
-		if (readNote(room.docs.board.doc, noteId)) totals[noteId] = (totals[noteId] ?? 0) + dots;
+	for (const { participantId, noteId, dots } of listBallots(room.docs.sealed.doc, round)) {
+		if (readNote(room.docs.board.doc, noteId) && !wasRemoved(room, participantId)) totals[noteId] = (totals[noteId] ?? 0) + dots;
 	}
 	return totals;
 }

@@ -11,7 +11,7 @@ import { readEstimation, readPeople, spreadOf, writeRounds, type Estimation } fr
 import { createRecordId } from '#shared/ids';
 import { forgetPick, listPicks, setPick } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
-import { ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
+import { REMOVED_MESSAGE, ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
 
 export type EstimationOutcome = { ok: true } | { ok: false; status: 403 | 404 | 409; message: string };
 
@@ -33,6 +33,7 @@ function freshEstimation(noteId: string, queue: string[]): Estimation {
 export function pick(room: Room, participantId: string, likelihood: number, impact: number, now: number): EstimationOutcome {
 	const control = room.docs.control.doc;
 	const estimation = readEstimation(control);
+	if (wasRemoved(room, participantId)) return refuse(403, REMOVED_MESSAGE);
 	if (!estimation || estimation.status !== 'picking') return refuse(409, 'No estimation round is taking picks now.');
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => setPick(sealed, estimation.id, participantId, { likelihood, impact, at: now }), ROUNDS_ORIGIN);

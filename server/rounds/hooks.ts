@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { onRemovals, type Person } from '#shared/control/rounds';
+import { onRemovals, takesPart } from '#shared/control/rounds';
 import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
@@ -179,6 +179,12 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 	}
 
+	// A decision names someone who takes part; one a facilitator removed since only on a note
+	// brought back by undo (its decision was taken before: the client's decidedAt proves nothing).
+	const namesDecider = (noteId: string, decision: RiskDecision) => {
+		const decider = readingsOfRoom.people.get(decision.deciderId);
+		return decider !== undefined && (takesPart(decider) || restoredFrom(noteId) !== undefined);
+	};
 	let decisions: Map<string, unknown> | undefined;
 	const decisionOf = (key: string) => {
 		if (!decisions) {
@@ -202,14 +208,17 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
 			const decision = RiskDecision.safeParse(decisionOf(key));
-			// A decider removed since may stand on a decision taken before (a deleted note brought
-			// back by undo); a new decision names someone who takes part.
-			const decider = decision.success ? readingsOfRoom.people.get(decision.data.deciderId) : undefined;
-			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !decider || !tookPartAt(decider, decision.data.decidedAt)) {
+			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !namesDecider(key, decision.data)) {
 				return refuse('accepts or transfers a risk without a decider, a rationale and a review date');
 			}
 		}
-		if (field === 'decision' && !RiskDecision.safeParse(value).success) return refuse('records a malformed risk decision');
+		if (field === 'decision') {
+			// Every decision written names a decider, not only one written with its status: a
+			// decision alone on an accepted risk named anyone, or nobody who exists.
+			const decision = RiskDecision.safeParse(value);
+			if (!decision.success) return refuse('records a malformed risk decision');
+			if (!namesDecider(key, decision.data)) return refuse('names a decider who is not in the workshop');
+		}
 		if (field === 'author' && createdNote(key)) {
 			// The name a note shows: a note brought back shows the name it had; a note without an
 			// author id may not carry a participant's name other than the writer's own (it read
@@ -229,9 +238,6 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 	}
 	return undefined;
 }
-
-/** Whether a person still took part at a moment (no facilitator had removed them yet). */
-const tookPartAt = (person: Pick<Person, 'removedAt'>, at: number) => person.removedAt === undefined || at < person.removedAt;
 
 /** Whether a restored note's field is what the removed note held. */
 function restoredAs(removed: RemovedNote | undefined, field: 'authorId' | 'estimate', value: unknown): boolean {

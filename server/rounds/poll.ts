@@ -7,9 +7,9 @@ import { readPeople, readPoll, writeRounds } from '#shared/control/rounds';
 import { createRecordId } from '#shared/ids';
 import { forgetAnswer, listAnswers, setAnswer } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
-import { ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
+import { REMOVED_MESSAGE, ROUNDS_ORIGIN, wasRemoved } from './identity.ts';
 
-export type PollOutcome = { ok: true } | { ok: false; status: 409; message: string };
+export type PollOutcome = { ok: true } | { ok: false; status: 403 | 409; message: string };
 
 export function openPoll(room: Room): PollOutcome {
 	writeRounds(room.docs.control.doc, { poll: { id: createRecordId(), status: 'open', answered: 0, revealed: null } }, ROUNDS_ORIGIN);
@@ -19,6 +19,7 @@ export function openPoll(room: Room): PollOutcome {
 export function answerPoll(room: Room, participantId: string, confidence: number, better: string, now: number): PollOutcome {
 	const control = room.docs.control.doc;
 	const poll = readPoll(control);
+	if (wasRemoved(room, participantId)) return { ok: false, status: 403, message: REMOVED_MESSAGE };
 	if (!poll || poll.status !== 'open') return { ok: false, status: 409, message: 'The closing poll is not open.' };
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => setAnswer(sealed, poll.id, participantId, { confidence, better: better.trim(), at: now }), ROUNDS_ORIGIN);

@@ -9,9 +9,9 @@ import { createNote, initBoardDoc, votesMap } from '../../../src/lib/shared/boar
 import { readEstimation, readPerson, readPoll, takesPart, writePerson, writeRemoval, writeRounds } from '../../../src/lib/shared/control/rounds.ts';
 import { setAnswer, setBallot, setPick } from '../../../src/lib/shared/sealed/doc.ts';
 import type { Room } from '../../../server/rooms/room.ts';
-import { castBallot, closeBallotRound, withdrawBallots } from '../../../server/rounds/ballots.ts';
-import { revealPicks } from '../../../server/rounds/estimation.ts';
-import { revealPoll } from '../../../server/rounds/poll.ts';
+import { castBallot, closeBallotRound, roundTotals, withdrawBallots } from '../../../server/rounds/ballots.ts';
+import { pick, revealPicks } from '../../../server/rounds/estimation.ts';
+import { answerPoll, revealPoll } from '../../../server/rounds/poll.ts';
 
 const ADA = 'ada-participant';
 const BO = 'bo-participant';
@@ -57,6 +57,7 @@ describe('what a removed person handed in, reaching an instance after their remo
 	it('is no vote when the hidden round closes', () => {
 		const { room: r, docs, threat } = room();
 		for (const participantId of [ADA, BO]) setBallot(docs.sealed, { round: 0, participantId, noteId: threat, dots: 2 });
+		expect(roundTotals(r)).toEqual({ [threat]: 2 }); // the facilitator's live totals too
 		closeBallotRound(r);
 		expect([...votesMap(docs.board).keys()]).toEqual([`${ADA}:${threat}`]);
 		// A ballot whose request passed the sign-in check before the removal arrived is refused.
@@ -80,6 +81,9 @@ describe('what a removed person handed in, reaching an instance after their remo
 			setPick(docs.sealed, 'estimation-1', participantId, { likelihood: 3, impact: 3, at: 1 });
 			setAnswer(docs.sealed, 'poll-1', participantId, { confidence: 4, better: '', at: 1 });
 		}
+		// Handed in after the removal reached this instance: refused.
+		expect(pick(r, BO, 2, 2, 2)).toMatchObject({ ok: false, status: 403 });
+		expect(answerPoll(r, BO, 1, 'late', 2)).toMatchObject({ ok: false, status: 403 });
 		expect(revealPicks(r)).toEqual({ ok: true });
 		expect(revealPoll(r)).toEqual({ ok: true });
 		expect(readEstimation(docs.control)?.revealed?.map((p) => p.participantId)).toEqual([ADA]);
