@@ -313,7 +313,9 @@ describe('hostile content in the files other tools import', () => {
 			// An escape before the tag, characters dropped on the way out between "!" and "[" or after "<".
 			'\\<img src="https://evil.example/s.png"> !\u200b[z](https://evil.example/t.png) <\u200bimg src=x> !\u0001[w](https://evil.example/u.png)',
 			'<div>\n\n*block*\n\n</div>',
-			'[1]: https://evil.example/r.png'
+			'[run](javascript:alert(1)) [run too]( JavaScript :alert(2)) [run three](javascript&#58;alert(3)) [run four][2]',
+			'[1]: https://evil.example/r.png',
+			'[2]: data:text/html,<b>x</b>'
 		].join('\n\n');
 		setScope(doc, payload);
 		createNote(doc, { kind: 'component', question: 1, text: `Architecture\n\n${payload}`, author: TC_AUTHOR, authorColor: '#2563eb', createdAt: 2 });
@@ -321,8 +323,12 @@ describe('hostile content in the files other tools import', () => {
 		for (const description of [tc.applicationInfo.description, tc.architecture.description]) {
 			const parsed = parseGfm(description);
 			for (const type of ['image', 'imageReference', 'html'] as const) expect(nodesOfType(parsed, type), type).toEqual([]);
-			// Links stay (an image's address is then a bare address, which GitHub-flavoured Markdown links).
-			expect(nodesOfType(parsed, 'link').map((link) => (link as { url: string }).url)).toContain('https://example.com/guide');
+			// Links stay (an image's address is then a bare address, which GitHub-flavoured Markdown links), but none runs a script.
+			const urls = nodesOfType(parsed, 'link').map((link) => (link as { url: string }).url);
+			expect(urls).toContain('https://example.com/guide');
+			expect(urls.filter((url) => /^\s*(javascript|vbscript|data|file)\s*:/i.test(url))).toEqual([]);
+			const definitions = nodesOfType(parsed, 'definition').map((definition) => (definition as { url: string }).url);
+			expect(definitions.filter((url) => /^\s*(javascript|vbscript|data|file)\s*:/i.test(url))).toEqual([]);
 			expect(nodesOfType(parsed, 'strong')).toHaveLength(1);
 		}
 	});

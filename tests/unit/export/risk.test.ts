@@ -181,7 +181,10 @@ describe('people in the report', () => {
 		r.person('pMal', 'Аlice', null, 1);
 		writeRemoval(r.control, 'pMal', 5);
 		r.person('pBob', 'Bob (removed by a facilitator)', null, 2);
-		expect(textOf(render(r).root.children[1])).toContain('Participants: Fay, Аlice (removed by a facilitator), “Bob (removed by a facilitator)”');
+		r.person('pCy', 'Cy \ufe59removed by a facilitator\ufe5a', null, 3); // small parentheses
+		expect(textOf(render(r).root.children[1])).toContain(
+			'Participants: Fay, Аlice (removed by a facilitator), “Bob (removed by a facilitator)”, “Cy \ufe59removed by a facilitator\ufe5a”'
+		);
 	});
 
 	it('adds note authors who are not among the people, and falls back to them in rooms without people', () => {

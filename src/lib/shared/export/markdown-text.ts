@@ -32,15 +32,22 @@ export function defangLinks(text: string): string {
 
 /**
  * Markdown written for another tool (a threat-composer description an import brought in, which
- * anyone may since have edited), kept as Markdown with its links, without images or HTML: an
- * image fetches its address for whoever opens the file, and HTML can embed or hide anything. The
- * text is cleaned first (cleanText), so that no character dropped later (a zero-width space, a
- * control character) can join "!" and "[" after this has looked. Then the "!" of every "![" and
- * every "<" become character references, which Markdown never reads as structure and a backslash
- * before them cannot undo (an added backslash could be escaped by one already there: "\<img>").
+ * anyone may since have edited), kept as Markdown with its links, without images, HTML or script
+ * links: an image fetches its address for whoever opens the file, HTML can embed or hide anything,
+ * and a javascript: link runs. The text is cleaned first (cleanText), so that no character
+ * dropped later (a zero-width space, a control character) can join "!" and "[" after this has
+ * looked. Every "&" is written as a reference, so that no reference of the text's own can spell a
+ * scheme's ":" ("javascript&#58;"); then the "!" of every "![" and every "<" become references,
+ * which Markdown never reads as structure and a backslash before them cannot undo (an added
+ * backslash could be escaped by one already there: "\<img>"); and a link destination's script,
+ * data or file scheme is defanged ("javascript[:]"). Inside code, these show as written ("&lt;").
  */
 export function withoutImagesOrHtml(markdown: string): string {
-	return cleanText(markdown).replace(/!(?=\[)/g, '&#33;').replace(/</g, '&lt;');
+	return cleanText(markdown)
+		.replace(/&/g, '&amp;')
+		.replace(/!(?=\[)/g, '&#33;')
+		.replace(/</g, '&lt;')
+		.replace(/(\]\(\s*|^ {0,3}\[[^\]\n]*\]:\s*)(javascript|vbscript|data|file)\s*:/gim, '$1$2[:]');
 }
 
 /** Escapes one line of text that is not at the start of a Markdown line. */

@@ -32,10 +32,12 @@ export function personLabels(people: readonly ExportPerson[]): Map<string, strin
 /**
  * A name as a list of people shows it: in quotes when it holds what the list and the labels use
  * themselves (a comma, brackets, "#"), so that a participant named "Bob (Security), Carol #2"
- * reads as one person, not two with a role and a suffix. Quotes of the name's own are made straight.
+ * reads as one person, not two with a role and a suffix, and "Bob (removed by a facilitator)" does
+ * not pass for a mark of the report's. Any bracket counts (Unicode's open and close punctuation:
+ * "﹙", "❨", "⁽" read as "(" too). Quotes of the name's own are made straight.
  */
 export function shownName(name: string): string {
-	return /[(),#“”„‟″‶〝〞＂（），＃]/.test(name) ? curlyQuoted(name) : name;
+	return /[\p{Ps}\p{Pe},#“”„‟″‶〝〞＂，＃]/u.test(name) ? curlyQuoted(name) : name;
 }
 
 /** The comparison key of a display name (foldName): "Alice", "ALICE" and "Ａlice" are the same name. */
