@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { equalityDeep } from 'lib0/function';
 import { BOARD_ROOTS, notesMap, votesMap, wasNoteDeleted } from '#shared/board/doc';
 import { DECIDED_STATUSES, RiskDecision, RiskEstimate, type DecidedStatus } from '#shared/board/schema';
-import { onRemovals, takesPart } from '#shared/control/rounds';
+import { onRemovals } from '#shared/control/rounds';
 import { votesOnBoard } from '#shared/control/doc';
 import { readRemovedNote, rememberRemovedNotes, type RemovedNote } from '#shared/sealed/doc';
 import { CloseCode, REMOVED_BY_FACILITATOR } from '#shared/wire/protocol';
@@ -179,12 +179,11 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 	}
 
-	// A decision names someone who takes part; one a facilitator removed since only on a note
-	// brought back by undo (its decision was taken before: the client's decidedAt proves nothing).
-	const namesDecider = (noteId: string, decision: RiskDecision) => {
-		const decider = readingsOfRoom.people.get(decision.deciderId);
-		return decider !== undefined && (takesPart(decider) || restoredFrom(noteId) !== undefined);
-	};
+	// A decision names someone who joined the workshop. One a facilitator removed since may still
+	// stand: undo writes a decision back as it was (after the risk was reopened, say), and refusing
+	// it closed that honest board; the browser offers only people who take part for a new one, and
+	// naming someone is no proof of their consent for anyone.
+	const namesDecider = (decision: RiskDecision) => readingsOfRoom.people.has(decision.deciderId);
 	let decisions: Map<string, unknown> | undefined;
 	const decisionOf = (key: string) => {
 		if (!decisions) {
@@ -208,7 +207,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 		}
 		if (field === 'status' && (DECIDED_STATUSES as readonly unknown[]).includes(value)) {
 			const decision = RiskDecision.safeParse(decisionOf(key));
-			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !namesDecider(key, decision.data)) {
+			if (!decision.success || decision.data.status !== (value as DecidedStatus) || !namesDecider(decision.data)) {
 				return refuse('accepts or transfers a risk without a decider, a rationale and a review date');
 			}
 		}
@@ -217,7 +216,7 @@ function checkFairness({ room, connection, summary }: CheckUpdatePayload, now: n
 			// decision alone on an accepted risk named anyone, or nobody who exists.
 			const decision = RiskDecision.safeParse(value);
 			if (!decision.success) return refuse('records a malformed risk decision');
-			if (!namesDecider(key, decision.data)) return refuse('names a decider who is not in the workshop');
+			if (!namesDecider(decision.data)) return refuse('names a decider who is not in the workshop');
 		}
 		if (field === 'author' && createdNote(key)) {
 			// The name a note shows: a note brought back shows the name it had; a note without an
