@@ -57,7 +57,8 @@ export class FacilitationPolicy implements BoardPolicy {
 
 	get participants(): ReadonlyArray<{ participantId: string; name: string; role: string | null }> {
 		const people = this.#source.people?.() ?? new Map();
-		// Someone removed from the workshop decides nothing more (the server refuses it).
+		// Someone a facilitator removed is not offered as decider of a new decision (the server asks
+		// only that a decider joined: undo writes an old decision back as it was).
 		return [...people].filter(([, p]) => takesPart(p)).map(([participantId, p]) => ({ participantId, name: p.name, role: p.role }));
 	}
 
