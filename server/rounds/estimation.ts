@@ -37,20 +37,22 @@ export function pick(room: Room, participantId: string, likelihood: number, impa
 	if (!estimation || estimation.status !== 'picking') return refuse(409, 'No estimation round is taking picks now.');
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => setPick(sealed, estimation.id, participantId, { likelihood, impact, at: now }), ROUNDS_ORIGIN);
-	const picked = [...new Set([...estimation.picked, participantId])];
-	if (picked.length !== estimation.picked.length) writeRounds(control, { estimation: { ...estimation, picked } }, ROUNDS_ORIGIN);
+	writePicked(room, estimation, [...new Set([...estimation.picked, participantId])]);
 	return { ok: true };
+}
+
+/** Who has picked in the round, written when someone came or went. */
+function writePicked(room: Room, estimation: Estimation, picked: string[]): void {
+	if (picked.length !== estimation.picked.length) writeRounds(room.docs.control.doc, { estimation: { ...estimation, picked } }, ROUNDS_ORIGIN);
 }
 
 /** A removed participant's pick leaves a round still taking picks. */
 export function withdrawPick(room: Room, participantId: string): void {
-	const control = room.docs.control.doc;
-	const estimation = readEstimation(control);
+	const estimation = readEstimation(room.docs.control.doc);
 	if (!estimation || estimation.status !== 'picking') return;
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => forgetPick(sealed, estimation.id, participantId), ROUNDS_ORIGIN);
-	const picked = estimation.picked.filter((id) => id !== participantId);
-	if (picked.length !== estimation.picked.length) writeRounds(control, { estimation: { ...estimation, picked } }, ROUNDS_ORIGIN);
+	writePicked(room, estimation, estimation.picked.filter((id) => id !== participantId));
 }
 
 /** The caller's own pick, so their screen can show it while the others stay hidden. */

@@ -3,7 +3,7 @@
  * (1-5) and one line on what to do better. Answers wait in the `sealed` document until the
  * facilitator reveals them; then they are in the control document for everyone, and in the export.
  */
-import { readPeople, readPoll, writeRounds } from '#shared/control/rounds';
+import { readPeople, readPoll, writeRounds, type Poll } from '#shared/control/rounds';
 import { createRecordId } from '#shared/ids';
 import { forgetAnswer, listAnswers, setAnswer } from '#shared/sealed/doc';
 import type { Room } from '../rooms/room.ts';
@@ -23,20 +23,23 @@ export function answerPoll(room: Room, participantId: string, confidence: number
 	if (!poll || poll.status !== 'open') return { ok: false, status: 409, message: 'The closing poll is not open.' };
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => setAnswer(sealed, poll.id, participantId, { confidence, better: better.trim(), at: now }), ROUNDS_ORIGIN);
-	const answered = listAnswers(sealed, poll.id).size;
-	if (answered !== poll.answered) writeRounds(control, { poll: { ...poll, answered } }, ROUNDS_ORIGIN);
+	countAnswers(room, poll);
 	return { ok: true };
+}
+
+/** The open poll's count of answers, written when an answer came or went. */
+function countAnswers(room: Room, poll: Poll): void {
+	const answered = listAnswers(room.docs.sealed.doc, poll.id).size;
+	if (answered !== poll.answered) writeRounds(room.docs.control.doc, { poll: { ...poll, answered } }, ROUNDS_ORIGIN);
 }
 
 /** A removed participant's answer leaves a poll not yet revealed. */
 export function withdrawAnswer(room: Room, participantId: string): void {
-	const control = room.docs.control.doc;
-	const poll = readPoll(control);
+	const poll = readPoll(room.docs.control.doc);
 	if (!poll || poll.status !== 'open') return;
 	const sealed = room.docs.sealed.doc;
 	sealed.transact(() => forgetAnswer(sealed, poll.id, participantId), ROUNDS_ORIGIN);
-	const answered = listAnswers(sealed, poll.id).size;
-	if (answered !== poll.answered) writeRounds(control, { poll: { ...poll, answered } }, ROUNDS_ORIGIN);
+	countAnswers(room, poll);
 }
 
 export function myAnswer(room: Room, participantId: string): { confidence: number; better: string } | null {

@@ -63,7 +63,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
 		admit(req) {
 			const clientAddress = clientAddressOf(req);
 			if (total >= options.maxConnections) return { ok: false, status: 503, reason: 'server is at its connection limit' };
-			// An IPv6 client counts by its /64, which one host may fill with addresses.
+			// An IPv6 client counts by its network (a /64 unless set), which one host may fill with addresses.
 			const network = addressLimitKey(clientAddress, options.ipv6LimitPrefix);
 			const mine = perAddress.get(network) ?? 0;
 			if (mine >= options.maxConnectionsPerIp) {

@@ -4,6 +4,7 @@
  * 429) with a growing delay. A rename was sent once and forgotten, so a rename made while the
  * connection dropped left the old name on everyone's board for the rest of the workshop.
  */
+import { MAX_RENAME_FROM_NAMES } from '#shared/wire/participants';
 
 /** What a rename request came back with: a status, or nothing when the server was not reached. */
 export type RenameOutcome = { status: number; retryAfterSeconds?: number; nameRefused?: string } | undefined;
@@ -23,8 +24,6 @@ export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;
 /** Longest wait a server's Retry-After is followed for (a longer one is cut to it). */
 export const RETRY_AFTER_MAX_MS = 300_000;
-/** Names a rename says the workshop may hold, at most (the server takes as many). */
-export const MAX_FROM_NAMES = 8;
 
 /** Failures worth trying again: the server was not reached, busy, or briefly unable to answer. */
 const retryable = (outcome: RenameOutcome) => outcome === undefined || outcome.status === 408 || outcome.status === 429 || outcome.status >= 500;
@@ -77,7 +76,7 @@ export class Renamer {
 	}
 
 	#know(name: string): void {
-		this.#known = [...this.#known.filter((known) => known !== name), name].slice(-MAX_FROM_NAMES);
+		this.#known = [...this.#known.filter((known) => known !== name), name].slice(-MAX_RENAME_FROM_NAMES);
 	}
 
 	#pump(): void {

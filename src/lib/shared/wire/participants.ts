@@ -35,7 +35,8 @@ export type RegisterParticipantResponse = z.infer<typeof RegisterParticipantResp
  * rather than overwrite the newer name with an older wish (a rename retried after a dropped
  * connection). Without `from` (or empty), the rename is taken.
  */
-export const RenameParticipantRequest = z.strictObject({ name: DisplayName, from: z.array(DisplayName).max(8).optional() });
+export const MAX_RENAME_FROM_NAMES = 8;
+export const RenameParticipantRequest = z.strictObject({ name: DisplayName, from: z.array(DisplayName).max(MAX_RENAME_FROM_NAMES).optional() });
 
 export const BallotRequest = z.strictObject({ dots: z.number().int().min(0).max(100) });
 export const BallotsResponse = z.object({ mine: z.record(RecordId, z.number().int().positive()), used: z.number().int(), budget: z.number().int() });
